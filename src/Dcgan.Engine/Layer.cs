@@ -1,0 +1,101 @@
+// The layer contract: build from an input shape, forward (training or inference), backward that
+// returns the input gradient and adds to the parameter gradients; derivatives sit beside forwards.
+namespace Dcgan.Engine;
+
+using Dcgan.Kernels;
+
+/// <summary>What a backward pass must produce.</summary>
+[Flags]
+public enum GradientNeeds
+{
+    /// <summary>Nothing (not useful, but legal).</summary>
+    None = 0,
+
+    /// <summary>The gradient with respect to the layer's input.</summary>
+    Input = 1,
+
+    /// <summary>Add this pass's parameter gradients into <see cref="Parameter.Grad"/>.</summary>
+    Parameters = 2,
+
+    /// <summary>Both.</summary>
+    All = Input | Parameters,
+}
+
+/// <summary>
+/// A layer in a <see cref="Sequential"/> model. Shapes exclude the batch dimension. Buffers are owned by
+/// the layer and reused across steps; Backward may be called more than once after one Forward.
+/// </summary>
+public abstract class Layer
+{
+    private readonly List<Parameter> _parameters = [];
+
+    protected Layer(string? name) => Name = name ?? "";
+
+    /// <summary>The Keras-style name (dense, batch_normalization_1, ...).</summary>
+    public string Name { get; internal set; }
+
+    /// <summary>The Keras class name shown by the summary (Dense, Conv2DTranspose, ...).</summary>
+    public abstract string ClassName { get; }
+
+    /// <summary>The Keras auto-name stem (dense, conv2d_transpose, leaky_re_lu, ...).</summary>
+    public abstract string NameStem { get; }
+
+    public int[] InputShape { get; private set; } = [];
+
+    public int[] OutputShape { get; private set; } = [];
+
+    /// <summary>Every parameter in Keras's weight order (trainable and not).</summary>
+    public IReadOnlyList<Parameter> Parameters => _parameters;
+
+    /// <summary>Random stream for stochastic layers (Dropout); set by the model.</summary>
+    public Rng? Random { get; set; }
+
+    /// <summary>Fixes shapes and declares parameters. Called once, by the model.</summary>
+    public void Build(int[] inputShape)
+    {
+        InputShape = (int[])inputShape.Clone();
+        OutputShape = OnBuild(InputShape);
+    }
+
+    /// <summary>Declares parameters and returns the output shape.</summary>
+    protected abstract int[] OnBuild(int[] inputShape);
+
+    /// <summary>Sets initial values (after the model has bound parameters to its buffers).</summary>
+    public virtual void Initialize(Rng rng)
+    {
+    }
+
+    public abstract Tensor Forward(Tensor input, bool training);
+
+    /// <summary>Backward from dOutput; returns dInput when <see cref="GradientNeeds.Input"/> is asked, else null.</summary>
+    public abstract Tensor? Backward(Tensor dOutput, GradientNeeds needs);
+
+    protected Parameter AddParameter(string name, int[] shape, bool trainable)
+    {
+        var p = new Parameter(name, shape, trainable);
+        _parameters.Add(p);
+        return p;
+    }
+
+    /// <summary>Sizes a reusable buffer for this batch: allocated on first use, grown only if needed.</summary>
+    protected static Tensor Reuse(ref Tensor? buffer, int batch, int[] sampleShape)
+    {
+        if (buffer is null)
+        {
+            buffer = Tensor.ForBatch(batch, sampleShape);
+        }
+        else
+        {
+            buffer.SetBatch(batch);
+        }
+        return buffer;
+    }
+
+    protected void CheckInput(Tensor input)
+    {
+        if (input.Shape.Length != InputShape.Length + 1 || !input.Shape.AsSpan(1).SequenceEqual(InputShape))
+        {
+            throw new ArgumentException($"{Name}: expected input (N, {string.Join(", ", InputShape)}), got {Tensor.Format(input.Shape)}");
+        }
+    }
+}

@@ -1,0 +1,95 @@
+// Activation layers (LeakyReLU, ReLU, Tanh, Sigmoid) with Keras's class names and defaults.
+namespace Dcgan.Engine.Layers;
+
+using Dcgan.Kernels;
+
+/// <summary>The element-wise functions a <see cref="Activation"/> layer can apply.</summary>
+public enum ActivationKind
+{
+    LeakyRelu,
+    Relu,
+    Tanh,
+    Sigmoid,
+}
+
+/// <summary>
+/// An element-wise activation. LeakyReLU (slope 0.3 by default, as Keras 2) and ReLU keep their input
+/// for backward; Tanh and Sigmoid keep their output.
+/// </summary>
+public sealed class Activation : Layer
+{
+    private readonly ActivationKind _kind;
+    private readonly float _slope;
+    private Tensor? _input;
+    private Tensor? _output;
+    private Tensor? _dInput;
+
+    public Activation(ActivationKind kind, float slope = 0.3f, string? name = null) : base(name)
+    {
+        _kind = kind;
+        _slope = kind == ActivationKind.LeakyRelu ? slope : 0f;
+    }
+
+    public ActivationKind Kind => _kind;
+
+    public override string ClassName => _kind switch
+    {
+        ActivationKind.LeakyRelu => "LeakyReLU",
+        ActivationKind.Relu => "ReLU",
+        _ => "Activation",
+    };
+
+    public override string NameStem => _kind switch
+    {
+        ActivationKind.LeakyRelu => "leaky_re_lu",
+        ActivationKind.Relu => "re_lu",
+        _ => "activation",
+    };
+
+    protected override int[] OnBuild(int[] inputShape) => inputShape;
+
+    public override Tensor Forward(Tensor input, bool training)
+    {
+        CheckInput(input);
+        _input = input;
+        var y = Reuse(ref _output, input.Batch, OutputShape);
+        switch (_kind)
+        {
+            case ActivationKind.LeakyRelu:
+            case ActivationKind.Relu:
+                Activations.LeakyReluForward(input.Span, y.Span, _slope);
+                break;
+            case ActivationKind.Tanh:
+                Activations.TanhForward(input.Span, y.Span);
+                break;
+            default:
+                Activations.SigmoidForward(input.Span, y.Span);
+                break;
+        }
+        return y;
+    }
+
+    public override Tensor? Backward(Tensor dOutput, GradientNeeds needs)
+    {
+        var x = _input ?? throw new InvalidOperationException("backward before forward");
+        if (!needs.HasFlag(GradientNeeds.Input))
+        {
+            return null;
+        }
+        var dx = Reuse(ref _dInput, x.Batch, InputShape);
+        switch (_kind)
+        {
+            case ActivationKind.LeakyRelu:
+            case ActivationKind.Relu:
+                Activations.LeakyReluBackward(x.Span, dOutput.Span, dx.Span, _slope);
+                break;
+            case ActivationKind.Tanh:
+                Activations.TanhBackward(_output!.Span, dOutput.Span, dx.Span);
+                break;
+            default:
+                Activations.SigmoidBackward(_output!.Span, dOutput.Span, dx.Span);
+                break;
+        }
+        return dx;
+    }
+}

@@ -1,0 +1,156 @@
+// Keras BatchNormalization on the last axis: batch statistics (biased variance) in training, moving
+// statistics in inference; momentum 0.99, epsilon 1e-3. The moving variance update follows Keras 2
+// by default (unbiased batch variance for 4-D inputs, as TF's fused kernel does) or Keras 3 (biased).
+namespace Dcgan.Engine.Layers;
+
+using Dcgan.Kernels;
+
+/// <summary>How the moving variance is updated from a training batch.</summary>
+public enum MovingVarianceRule
+{
+    /// <summary>tf.keras up to TF 2.15: unbiased batch variance (x n/(n-1)) for 4-D inputs, biased for 2-D.</summary>
+    Keras2,
+
+    /// <summary>Keras 3: the biased batch variance everywhere.</summary>
+    Keras3,
+}
+
+/// <summary>Batch normalization with gamma, beta (trainable) and moving mean/variance (not trainable).</summary>
+public sealed class BatchNormalization : Layer
+{
+    private readonly float _momentum;
+    private readonly float _epsilon;
+    private readonly MovingVarianceRule _rule;
+    private Parameter _gamma = null!, _beta = null!, _movingMean = null!, _movingVariance = null!;
+    private int _c;
+    private float[] _mean = [], _variance = [], _invStd = [], _scratch = [], _sumDy = [], _sumDyXhat = [];
+    private bool _lastTraining;
+    private int _batch;
+    private Tensor? _xhat;
+    private Tensor? _inferenceInput;
+    private Tensor? _output;
+    private Tensor? _dInput;
+
+    public BatchNormalization(float momentum = 0.99f, float epsilon = 1e-3f, MovingVarianceRule rule = MovingVarianceRule.Keras2, string? name = null)
+        : base(name)
+    {
+        _momentum = momentum;
+        _epsilon = epsilon;
+        _rule = rule;
+    }
+
+    public override string ClassName => "BatchNormalization";
+
+    public override string NameStem => "batch_normalization";
+
+    protected override int[] OnBuild(int[] inputShape)
+    {
+        _c = inputShape[^1];
+        _gamma = AddParameter("gamma", [_c], trainable: true);
+        _beta = AddParameter("beta", [_c], trainable: true);
+        _movingMean = AddParameter("moving_mean", [_c], trainable: false);
+        _movingVariance = AddParameter("moving_variance", [_c], trainable: false);
+        _mean = new float[_c];
+        _variance = new float[_c];
+        _invStd = new float[_c];
+        _sumDy = new float[_c];
+        _sumDyXhat = new float[_c];
+        _scratch = new float[2 * BatchNormKernels.Chunks * _c];
+        return inputShape;
+    }
+
+    public override void Initialize(Rng rng)
+    {
+        _gamma.Value.Fill(1f);
+        _beta.Value.Clear();
+        _movingMean.Value.Clear();
+        _movingVariance.Value.Fill(1f);
+    }
+
+    public override Tensor Forward(Tensor input, bool training)
+    {
+        CheckInput(input);
+        int n = input.Batch;
+        _batch = n;
+        _lastTraining = training;
+        int rows = input.Length / _c;
+        var y = Reuse(ref _output, n, OutputShape);
+        if (!training)
+        {
+            _inferenceInput = input;
+            // _mean/_variance double as the folded scale/shift here.
+            BatchNormKernels.ForwardInference(rows, _c, input.Span, _gamma.Value, _beta.Value, _movingMean.Value, _movingVariance.Value,
+                _epsilon, _mean, _variance, y.Span);
+            return y;
+        }
+        var xhat = Reuse(ref _xhat, n, OutputShape);
+        BatchNormKernels.ForwardTraining(rows, _c, input.Span, _gamma.Value, _beta.Value, _epsilon, _mean, _variance, _invStd, xhat.Span, y.Span, _scratch);
+        UpdateMovingStatistics(rows, InputShape.Length == 3);
+        return y;
+    }
+
+    private void UpdateMovingStatistics(int rows, bool fourD)
+    {
+        float correction = _rule == MovingVarianceRule.Keras2 && fourD && rows > 1 ? rows / (rows - 1f) : 1f;
+        var mm = _movingMean.Value;
+        var mv = _movingVariance.Value;
+        float keep = _momentum, take = 1f - _momentum;
+        for (int j = 0; j < _c; j++)
+        {
+            mm[j] = mm[j] * keep + _mean[j] * take;
+            mv[j] = mv[j] * keep + _variance[j] * correction * take;
+        }
+    }
+
+    public override Tensor? Backward(Tensor dOutput, GradientNeeds needs)
+    {
+        if (_batch == 0)
+        {
+            throw new InvalidOperationException("backward before forward");
+        }
+        int n = _batch;
+        int rows = dOutput.Length / _c;
+        if (!_lastTraining)
+        {
+            // Inference mode is an affine map y = x * scale + shift (scale kept in _mean by the forward).
+            var x = _inferenceInput!.Span;
+            var dyAll = dOutput.Span;
+            if (needs.HasFlag(GradientNeeds.Parameters))
+            {
+                var mm = _movingMean.Value;
+                var mv = _movingVariance.Value;
+                var dg = _gamma.Grad;
+                var db = _beta.Grad;
+                for (int j = 0; j < _c; j++)
+                {
+                    float inv = 1f / MathF.Sqrt(mv[j] + _epsilon);
+                    double sg = 0, sb = 0;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        float g = dyAll[r * _c + j];
+                        sg += g * (x[r * _c + j] - mm[j]) * inv;
+                        sb += g;
+                    }
+                    dg[j] += (float)sg;
+                    db[j] += (float)sb;
+                }
+            }
+            if (!needs.HasFlag(GradientNeeds.Input))
+            {
+                return null;
+            }
+            var dxi = Reuse(ref _dInput, n, InputShape);
+            for (int r = 0; r < rows; r++)
+            {
+                VectorMath.Multiply(dyAll.Slice(r * _c, _c), _mean, dxi.Span.Slice(r * _c, _c));
+            }
+            return dxi;
+        }
+        Span<float> dgamma = needs.HasFlag(GradientNeeds.Parameters) ? _gamma.Grad : new float[_c];
+        Span<float> dbeta = needs.HasFlag(GradientNeeds.Parameters) ? _beta.Grad : new float[_c];
+        Tensor? dx = needs.HasFlag(GradientNeeds.Input) ? Reuse(ref _dInput, n, InputShape) : null;
+        BatchNormKernels.BackwardTraining(rows, _c, _xhat!.Span, dOutput.Span, _gamma.Value, _invStd, dgamma, dbeta,
+            dx is null ? Span<float>.Empty : dx.Span, _scratch, _sumDy, _sumDyXhat);
+        return dx;
+    }
+}

@@ -1,0 +1,72 @@
+// Inverted dropout (Keras Dropout): in training each element is zeroed with probability `rate` and the
+// survivors scaled by 1/(1 - rate); in inference it is the identity. Masks come from the model's seeded stream.
+namespace Dcgan.Engine.Layers;
+
+using Dcgan.Kernels;
+
+/// <summary>Keras Dropout with a seeded mask per forward call.</summary>
+public sealed class Dropout : Layer
+{
+    private readonly float _rate;
+    private float[] _mask = [];
+    private bool _lastTraining;
+    private Tensor? _output;
+    private Tensor? _dInput;
+
+    public Dropout(float rate, string? name = null) : base(name)
+    {
+        if (!(rate >= 0f && rate < 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(rate), "dropout rate must be in [0, 1)");
+        }
+        _rate = rate;
+    }
+
+    public float Rate => _rate;
+
+    public override string ClassName => "Dropout";
+
+    public override string NameStem => "dropout";
+
+    protected override int[] OnBuild(int[] inputShape) => inputShape;
+
+    public override Tensor Forward(Tensor input, bool training)
+    {
+        CheckInput(input);
+        _lastTraining = training && _rate > 0f;
+        if (!_lastTraining)
+        {
+            return input;
+        }
+        var rng = Random ?? throw new InvalidOperationException($"{Name}: no random stream set for dropout");
+        int len = input.Length;
+        if (_mask.Length < len)
+        {
+            _mask = new float[len];
+        }
+        var mask = _mask.AsSpan(0, len);
+        float keepScale = 1f / (1f - _rate);
+        for (int i = 0; i < len; i++)
+        {
+            mask[i] = rng.NextFloat() >= _rate ? keepScale : 0f;
+        }
+        var y = Reuse(ref _output, input.Batch, OutputShape);
+        VectorMath.Multiply(input.Span, mask, y.Span);
+        return y;
+    }
+
+    public override Tensor? Backward(Tensor dOutput, GradientNeeds needs)
+    {
+        if (!needs.HasFlag(GradientNeeds.Input))
+        {
+            return null;
+        }
+        if (!_lastTraining)
+        {
+            return dOutput;
+        }
+        var dx = Reuse(ref _dInput, dOutput.Batch, InputShape);
+        VectorMath.Multiply(dOutput.Span, _mask, dx.Span);
+        return dx;
+    }
+}

@@ -1,0 +1,139 @@
+// A stack of layers run in order, owning one flat buffer for all parameter values and one for all
+// gradients (trainable first, then the non-trainable BatchNorm statistics), so the optimizer is one loop.
+namespace Dcgan.Engine;
+
+using Dcgan.Kernels;
+
+/// <summary>Keras-style Sequential model: forward runs the layers in order, backward in reverse.</summary>
+public sealed class Sequential
+{
+    private readonly Layer[] _layers;
+    private Rng? _random;
+
+    /// <summary>Builds every layer for a per-sample input shape, names them and allocates the flat buffers.</summary>
+    public Sequential(string name, int[] inputShape, IEnumerable<Layer> layers, LayerNamer? namer = null)
+    {
+        Name = name;
+        InputShape = (int[])inputShape.Clone();
+        _layers = layers.ToArray();
+        if (_layers.Length == 0)
+        {
+            throw new ArgumentException("a model needs at least one layer");
+        }
+        namer ??= new LayerNamer();
+        int[] shape = InputShape;
+        foreach (var layer in _layers)
+        {
+            if (string.IsNullOrEmpty(layer.Name))
+            {
+                layer.Name = namer.Next(layer.NameStem);
+            }
+            layer.Build(shape);
+            shape = layer.OutputShape;
+        }
+        OutputShape = shape;
+        var all = _layers.SelectMany(l => l.Parameters).ToArray();
+        TrainableCount = all.Where(p => p.Trainable).Sum(p => (long)p.Length) is var t ? checked((int)t) : 0;
+        NonTrainableCount = checked((int)all.Where(p => !p.Trainable).Sum(p => (long)p.Length));
+        // Values: trainable parameters first (the optimizer's span), then the non-trainable state.
+        Values = new float[TrainableCount + NonTrainableCount];
+        Gradients = new float[TrainableCount];
+        int offset = 0;
+        foreach (var p in all.Where(p => p.Trainable))
+        {
+            p.Bind(Values, Gradients, offset);
+            offset += p.Length;
+        }
+        foreach (var p in all.Where(p => !p.Trainable))
+        {
+            p.Bind(Values, Gradients, offset);
+            offset += p.Length;
+        }
+    }
+
+    public string Name { get; }
+
+    public int[] InputShape { get; }
+
+    public int[] OutputShape { get; }
+
+    public IReadOnlyList<Layer> Layers => _layers;
+
+    /// <summary>Every parameter value: trainable ones in [0, TrainableCount), then the rest.</summary>
+    public float[] Values { get; }
+
+    /// <summary>Gradients of the trainable parameters, aligned with the start of <see cref="Values"/>.</summary>
+    public float[] Gradients { get; }
+
+    public int TrainableCount { get; }
+
+    public int NonTrainableCount { get; }
+
+    public int ParameterCount => TrainableCount + NonTrainableCount;
+
+    /// <summary>The trainable values (what the optimizer updates).</summary>
+    public Span<float> TrainableValues => Values.AsSpan(0, TrainableCount);
+
+    /// <summary>Random stream for Dropout layers; checkpointed by the trainer.</summary>
+    public Rng? Random
+    {
+        get => _random;
+        set
+        {
+            _random = value;
+            foreach (var layer in _layers)
+            {
+                layer.Random = value;
+            }
+        }
+    }
+
+    /// <summary>Initializes every layer from <paramref name="rng"/> in layer order (Keras initializers).</summary>
+    public void Initialize(Rng rng)
+    {
+        foreach (var layer in _layers)
+        {
+            layer.Initialize(rng);
+        }
+    }
+
+    /// <summary>Sets every trainable gradient to zero (call before a step's backward passes).</summary>
+    public void ZeroGradients() => Array.Clear(Gradients);
+
+    public Tensor Forward(Tensor input, bool training)
+    {
+        var x = input;
+        foreach (var layer in _layers)
+        {
+            x = layer.Forward(x, training);
+        }
+        return x;
+    }
+
+    /// <summary>
+    /// Backward through every layer in reverse. Parameter gradients are added when asked; the input
+    /// gradient is computed only if asked (the first layer skips it otherwise).
+    /// </summary>
+    public Tensor? Backward(Tensor dOutput, GradientNeeds needs)
+    {
+        Tensor? d = dOutput;
+        for (int i = _layers.Length - 1; i >= 0; i--)
+        {
+            var layerNeeds = needs & GradientNeeds.Parameters;
+            if (i > 0 || needs.HasFlag(GradientNeeds.Input))
+            {
+                layerNeeds |= GradientNeeds.Input;
+            }
+            d = _layers[i].Backward(d!, layerNeeds);
+            if (d is null && i > 0)
+            {
+                throw new InvalidOperationException($"{_layers[i].Name} returned no input gradient");
+            }
+        }
+        return needs.HasFlag(GradientNeeds.Input) ? d : null;
+    }
+
+    /// <summary>Every parameter with its qualified name, e.g. ("dense", "kernel").</summary>
+    public IEnumerable<(Layer Layer, Parameter Parameter)> NamedParameters()
+        => _layers.SelectMany(l => l.Parameters.Select(p => (l, p)));
+}

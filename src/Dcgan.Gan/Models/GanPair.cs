@@ -1,0 +1,36 @@
+// The generator and discriminator together with their optimizers: the state a checkpoint saves.
+namespace Dcgan.Gan.Models;
+
+using Dcgan.Engine;
+using Dcgan.Kernels;
+
+/// <summary>Both models and both Adam optimizers, built from one set of options.</summary>
+public sealed class GanPair
+{
+    public GanPair(ModelOptions options, float lrG = 1e-4f, float lrD = 1e-4f, float beta1 = 0.9f, float beta2 = 0.999f)
+    {
+        Options = options;
+        var namer = new LayerNamer();
+        Generator = SeedModels.Generator(options, namer);
+        Discriminator = SeedModels.Discriminator(options, namer);
+        GeneratorOptimizer = new Adam(Generator.TrainableCount, lrG, beta1, beta2);
+        DiscriminatorOptimizer = new Adam(Discriminator.TrainableCount, lrD, beta1, beta2);
+    }
+
+    public ModelOptions Options { get; }
+
+    public Sequential Generator { get; }
+
+    public Sequential Discriminator { get; }
+
+    public Adam GeneratorOptimizer { get; }
+
+    public Adam DiscriminatorOptimizer { get; }
+
+    /// <summary>Keras initial weights from one seeded stream: the generator's layers, then the discriminator's.</summary>
+    public void Initialize(Rng rng)
+    {
+        Generator.Initialize(rng);
+        Discriminator.Initialize(rng);
+    }
+}

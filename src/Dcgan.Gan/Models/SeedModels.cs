@@ -1,0 +1,75 @@
+// The TensorFlow DCGAN tutorial's generator and discriminator, built from the engine's layers.
+namespace Dcgan.Gan.Models;
+
+using Dcgan.Engine;
+using Dcgan.Engine.Layers;
+
+/// <summary>Builders for the seed models (make_generator_model / make_discriminator_model).</summary>
+public static class SeedModels
+{
+    /// <summary>
+    /// Dense(7*7*256, no bias) -> BN -> act -> Reshape(7,7,256) -> ConvT(128,5,s1) -> BN -> act
+    /// -> ConvT(64,5,s2) -> BN -> act -> ConvT(1,5,s2, tanh); 2,330,944 parameters at noise 100.
+    /// </summary>
+    public static Sequential Generator(ModelOptions options, LayerNamer? namer = null)
+    {
+        Validate(options);
+        int s = options.ImageSize / 4;
+        return new Sequential("sequential", [options.NoiseDim],
+        [
+            new Dense(s * s * 256, useBias: false),
+            new BatchNormalization(rule: options.MovingVarianceRule),
+            Act(options),
+            new Reshape([s, s, 256]),
+            new Conv2DTranspose(128, 5, 1, "same", useBias: false),
+            new BatchNormalization(rule: options.MovingVarianceRule),
+            Act(options),
+            new Conv2DTranspose(64, 5, 2, "same", useBias: false),
+            new BatchNormalization(rule: options.MovingVarianceRule),
+            Act(options),
+            new Conv2DTranspose(options.Channels, 5, 2, "same", useBias: false),
+            new Activation(ActivationKind.Tanh),
+        ], namer);
+    }
+
+    /// <summary>
+    /// Conv2D(64,5,s2) -> LeakyReLU -> Dropout(0.3) -> Conv2D(128,5,s2) -> LeakyReLU -> Dropout(0.3)
+    /// -> Flatten -> Dense(1) [-> sigmoid]; 212,865 parameters.
+    /// </summary>
+    public static Sequential Discriminator(ModelOptions options, LayerNamer? namer = null)
+    {
+        Validate(options);
+        var layers = new List<Layer>
+        {
+            new Conv2D(64, 5, 2, "same"),
+            new Activation(ActivationKind.LeakyRelu, options.LeakySlope),
+            new Dropout(options.DropoutRate),
+            new Conv2D(128, 5, 2, "same"),
+            new Activation(ActivationKind.LeakyRelu, options.LeakySlope),
+            new Dropout(options.DropoutRate),
+            Reshape.Flatten(),
+            new Dense(1),
+        };
+        if (options.DiscriminatorOutput == DiscriminatorOutput.Sigmoid)
+        {
+            layers.Add(new Activation(ActivationKind.Sigmoid));
+        }
+        return new Sequential(namer is null ? "sequential" : "sequential_1", [options.ImageSize, options.ImageSize, options.Channels], layers, namer);
+    }
+
+    private static Layer Act(ModelOptions options) => options.GeneratorActivation == GeneratorActivation.Relu
+        ? new Activation(ActivationKind.Relu)
+        : new Activation(ActivationKind.LeakyRelu, options.LeakySlope);
+
+    private static void Validate(ModelOptions options)
+    {
+        if (options.NoiseDim < 1)
+        {
+            throw new ArgumentException("noise size must be at least 1");
+        }
+        if (options.ImageSize < 4 || options.ImageSize % 4 != 0)
+        {
+            throw new ArgumentException($"image size must be a multiple of 4, got {options.ImageSize}");
+        }
+    }
+}
