@@ -1,11 +1,86 @@
-// Entry point of the dcgan command-line tool.
+// Entry point of the dcgan tool: picks the verb, parses its flags, and turns every user mistake into
+// one line on stderr with a non-zero exit (never a stack trace).
 namespace Dcgan.Cli;
+
+using Dcgan.Cli.Commands;
 
 public static class Program
 {
-    public static int Main(string[] args)
+    public const string Version = "0.1.0";
+
+    private static readonly (string Verb, string Help)[] Verbs =
+    [
+        ("train", "Train a DCGAN (the TensorFlow tutorial recipe by default) and write a run folder"),
+        ("generate", "Draw images from a trained run or checkpoint"),
+        ("summary", "Print Keras-style tables of the generator and discriminator"),
+        ("bench", "Time the train step and generation on random data"),
+        ("data", "Fetch or inspect the MNIST and Fashion-MNIST data sets"),
+    ];
+
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Runs one command line; returns the exit code. 0 ok, 1 failure, 2 bad input.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        Console.WriteLine("dcgan");
-        return 0;
+        try
+        {
+            if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+            {
+                stdout.Write(MainHelp());
+                return args.Length == 0 ? 2 : 0;
+            }
+            if (args[0] is "--version")
+            {
+                stdout.WriteLine($"dcgan {Version}");
+                return 0;
+            }
+            string verb = args[0];
+            var rest = args.Skip(1).ToArray();
+            (OptionSet Options, Func<OptionSet, int> Run, int Positionals) command = verb switch
+            {
+                "summary" => (SummaryCommand.Options(), o => SummaryCommand.Run(o, stdout), 0),
+                "bench" => (BenchCommand.Options(), o => BenchCommand.Run(o, stdout), 0),
+                _ => throw new UserError($"unknown command '{verb}' (try: {string.Join(", ", Verbs.Select(v => v.Verb))})"),
+            };
+            var options = command.Options.Parse(rest, command.Positionals);
+            if (options.HelpRequested)
+            {
+                stdout.Write(options.HelpText());
+                return 0;
+            }
+            return command.Run(options);
+        }
+        catch (UserError e)
+        {
+            stderr.WriteLine($"dcgan: error: {e.Message}");
+            return 2;
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("DCGAN_DEBUG") != "1")
+        {
+            stderr.WriteLine($"dcgan: error: {OneLine(e)}");
+            return 1;
+        }
+    }
+
+    private static string OneLine(Exception e)
+    {
+        var inner = e is AggregateException { InnerException: { } i } ? i : e;
+        string message = inner.Message.ReplaceLineEndings(" ");
+        return inner is IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException
+            ? message
+            : $"{inner.GetType().Name}: {message}";
+    }
+
+    public static string MainHelp()
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.Append("dcgan ").Append(Version).Append(": deep convolutional GANs on MNIST and Fashion-MNIST, on the CPU.\n\n");
+        sb.Append("Usage: dcgan <command> [options]\n\nCommands:\n");
+        foreach (var (verb, help) in Verbs)
+        {
+            sb.Append("  ").Append(verb.PadRight(10)).Append(help).Append('\n');
+        }
+        sb.Append("\nRun 'dcgan <command> --help' for a command's options.\n");
+        return sb.ToString();
     }
 }

@@ -1,0 +1,87 @@
+// `dcgan bench`: times the full seed train step and generator inference on random data; the last
+// line is one JSON object so scripts can compare it with the PyTorch peer (bench/pytorch).
+namespace Dcgan.Cli.Commands;
+
+using System.Diagnostics;
+using System.Globalization;
+using Dcgan.Engine;
+using Dcgan.Gan.Models;
+using Dcgan.Kernels;
+
+/// <summary>Throughput benchmark of training and generation.</summary>
+public static class BenchCommand
+{
+    public static OptionSet Options() => ModelFlags.Add(new OptionSet("dcgan bench [options]",
+        "Time the seed train step (G forward, D on a real and a fake batch, both backward passes, both Adam updates)\n" +
+        "on random data, and generator inference at batch 1024. The last line is JSON.")
+        .Int("batch-size", 256, "Images per train step", 1, 65536)
+        .Int("steps", 10, "Timed train steps", 1, 100000)
+        .Int("warmup", 2, "Untimed steps first", 0, 1000)
+        .Int("generate-batch", 1024, "Images per generator call", 1, 65536)
+        .Int("threads", null, "Worker threads (default: all cores)", 1, 256)
+        .Int("seed", 1, "Random seed", 0, int.MaxValue));
+
+    public static int Run(OptionSet o, TextWriter stdout)
+    {
+        if (o.GetIntOrNull("threads") is int threads)
+        {
+            Workers.Threads = threads;
+        }
+        int batch = o.GetInt("batch-size"), steps = o.GetInt("steps"), warmup = o.GetInt("warmup"), genBatch = o.GetInt("generate-batch");
+        var options = ModelFlags.Read(o);
+        var rng = new Rng((ulong)o.GetInt("seed"));
+        var gan = new GanPair(options);
+        gan.Initialize(rng);
+        gan.Discriminator.Random = Rng.Derive(1, "dropout");
+        var step = new TrainStep(gan);
+        var real = Tensor.ForBatch(batch, [options.ImageSize, options.ImageSize, options.Channels]);
+        rng.FillUniform(real.Span, -1f, 1f);
+        var noise = Tensor.ForBatch(batch, [options.NoiseDim]);
+        stdout.WriteLine($"threads {Workers.Threads}, batch {batch}, {warmup} warm-up + {steps} timed steps, " +
+            $"Vector512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}");
+        for (int i = 0; i < warmup; i++)
+        {
+            rng.FillNormal(noise.Span);
+            step.Run(real, noise);
+        }
+        int gcBefore = GC.CollectionCount(0);
+        long allocBefore = GC.GetAllocatedBytesForCurrentThread();
+        var times = new List<double>();
+        StepResult last = default;
+        for (int i = 0; i < steps; i++)
+        {
+            rng.FillNormal(noise.Span);
+            var sw = Stopwatch.StartNew();
+            last = step.Run(real, noise);
+            times.Add(sw.Elapsed.TotalSeconds);
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocBefore;
+        int gcs = GC.CollectionCount(0) - gcBefore;
+        double median = Median(times);
+        double trainRate = batch / median;
+        stdout.WriteLine(FormattableString.Invariant(
+            $"train: median step {median * 1000:F1} ms -> {trainRate:F1} images/s (g_loss {last.GeneratorLoss:F4}, d_loss {last.DiscriminatorLoss:F4}); {allocated / (double)steps / 1024:F1} KiB allocated per step, {gcs} gen-0 collections"));
+
+        var genNoise = Tensor.ForBatch(genBatch, [options.NoiseDim]);
+        rng.FillNormal(genNoise.Span);
+        gan.Generator.Forward(genNoise, training: false);
+        var genTimes = new List<double>();
+        for (int i = 0; i < Math.Max(3, steps / 3); i++)
+        {
+            var sw = Stopwatch.StartNew();
+            gan.Generator.Forward(genNoise, training: false);
+            genTimes.Add(sw.Elapsed.TotalSeconds);
+        }
+        double genRate = genBatch / Median(genTimes);
+        stdout.WriteLine(FormattableString.Invariant($"generate: batch {genBatch}, median {Median(genTimes) * 1000:F1} ms -> {genRate:F1} images/s"));
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"train_images_per_s\": {trainRate:F2}, \"generate_images_per_s\": {genRate:F2}, \"batch_size\": {batch}, \"threads\": {Workers.Threads}}}"));
+        return 0;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}

@@ -1,0 +1,23 @@
+// The architecture flags shared by train, summary and bench: noise size and the seeds' variants.
+namespace Dcgan.Cli.Commands;
+
+using Dcgan.Engine.Layers;
+using Dcgan.Gan.Models;
+
+/// <summary>Declares and reads --noise-dim, --g-activation, --d-output, --bn-variance.</summary>
+public static class ModelFlags
+{
+    public static OptionSet Add(OptionSet options) => options
+        .Int("noise-dim", 100, "Size of the generator's noise vector", 1, 4096)
+        .Choice("g-activation", "leaky-relu", "Generator hidden activation", "leaky-relu", "relu")
+        .Choice("d-output", "logits", "Discriminator output: a logit (BCE from logits) or a sigmoid probability", "logits", "sigmoid")
+        .Choice("bn-variance", "keras2", "Moving-variance update: keras2 (unbiased for conv layers) or keras3 (biased)", "keras2", "keras3");
+
+    public static ModelOptions Read(OptionSet o) => new()
+    {
+        NoiseDim = o.GetInt("noise-dim"),
+        GeneratorActivation = o.GetText("g-activation") == "relu" ? GeneratorActivation.Relu : GeneratorActivation.LeakyRelu,
+        DiscriminatorOutput = o.GetText("d-output") == "sigmoid" ? DiscriminatorOutput.Sigmoid : DiscriminatorOutput.Logits,
+        MovingVarianceRule = o.GetText("bn-variance") == "keras3" ? MovingVarianceRule.Keras3 : MovingVarianceRule.Keras2,
+    };
+}
