@@ -38,6 +38,9 @@ public static class Program
             var rest = args.Skip(1).ToArray();
             (OptionSet Options, Func<OptionSet, int> Run, int Positionals) command = verb switch
             {
+                "train" => (TrainCommand.Options(), o => TrainCommand.Run(o, stdout), 0),
+                "generate" => (GenerateCommand.Options(), o => GenerateCommand.Run(o, stdout), 0),
+                "data" => (DataCommand.Options(), o => DataCommand.Run(o, stdout), 1),
                 "summary" => (SummaryCommand.Options(), o => SummaryCommand.Run(o, stdout), 0),
                 "bench" => (BenchCommand.Options(), o => BenchCommand.Run(o, stdout), 0),
                 _ => throw new UserError($"unknown command '{verb}' (try: {string.Join(", ", Verbs.Select(v => v.Verb))})"),
@@ -50,7 +53,7 @@ public static class Program
             }
             return command.Run(options);
         }
-        catch (UserError e)
+        catch (Exception e) when (e is UserError or Gan.Data.DataException or Gan.Training.CheckpointException)
         {
             stderr.WriteLine($"dcgan: error: {e.Message}");
             return 2;

@@ -1,0 +1,207 @@
+// `dcgan train`: flags -> TrainConfig -> data -> Trainer, with resume, Ctrl-C and progress output.
+namespace Dcgan.Cli.Commands;
+
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Dcgan.Gan.Data;
+using Dcgan.Gan.Training;
+
+/// <summary>Trains a DCGAN into a run folder.</summary>
+public static class TrainCommand
+{
+    public static OptionSet Options() => ModelFlags.Add(new OptionSet("dcgan train [options]",
+        "Train a DCGAN with the TensorFlow tutorial's recipe (override any part with the flags below) and write a run\n" +
+        "folder: config.json, metrics.jsonl, samples/, progress.gif, losses.svg, d_hist.svg, report.html, checkpoints/.")
+        .Choice("dataset", "mnist", "Data set (synthetic: a tiny generated set for smoke tests)", "mnist", "fashion-mnist", "synthetic")
+        .Text("data-dir", null, "Folder with the four IDX files (raw or .gz) or a Keras .npz")
+        .Int("epochs", 50, "Epochs to train", 1, 100000)
+        .Int("batch-size", 256, "Images per step", 1, 65536)
+        .Int("limit", 0, "Train on the first N images only (0: all)", 0, int.MaxValue)
+        .Flag("drop-last", "Drop the last partial batch of each epoch (Keras keeps it)")
+        .Choice("noise", "normal", "Noise distribution: normal(0,1) or uniform in [-1,1]", "normal", "uniform")
+        .Float("lr-g", 1e-4, "Generator Adam learning rate", 1e-12, 10)
+        .Float("lr-d", 1e-4, "Discriminator Adam learning rate", 1e-12, 10)
+        .Float("beta1", 0.9, "Adam beta1 (momentum)", 0, 0.999999)
+        .Float("beta2", 0.999, "Adam beta2", 0, 0.9999999)
+        .Int("checkpoint-every", 15, "Write a checkpoint every N epochs (and at the end)", 1, 100000)
+        .Int("samples", 16, "Fixed noise vectors drawn in each epoch's grid", 1, 1024)
+        .Int("seed", 42, "Random seed (weights, shuffling, noise, dropout)", 0, int.MaxValue)
+        .Int("threads", 0, "Worker threads (0: all cores)", 0, 256)
+        .Text("out", null, "Run folder [default: runs/<dataset>-<timestamp>]")
+        .Flag("resume", "Continue the run in --out from its latest checkpoint")
+        .Flag("fallback-checkpoint", "With --resume: if the latest checkpoint is damaged, use the newest good one"));
+
+    public static int Run(OptionSet o, TextWriter stdout)
+    {
+        var given = FromFlags(o);
+        bool resume = o.GetFlag("resume");
+        string? outDir = o.GetText("out");
+        if (resume && outDir is null)
+        {
+            throw new UserError("--resume needs --out RUN_DIR (the run to continue)");
+        }
+        if (!resume && o.GetFlag("fallback-checkpoint"))
+        {
+            throw new UserError("--fallback-checkpoint only applies with --resume");
+        }
+        outDir ??= Path.Combine("runs", $"{given.Dataset}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
+        var run = new RunFolder(outDir);
+        if (File.Exists(run.Root))
+        {
+            throw new UserError($"--out {outDir} is a file, not a folder");
+        }
+        TrainConfig config = given;
+        string? checkpoint = null;
+        if (resume)
+        {
+            (config, checkpoint) = PrepareResume(run, given, o, o.GetFlag("fallback-checkpoint"), stdout);
+        }
+        else if (Directory.Exists(run.Root) && Directory.EnumerateFileSystemEntries(run.Root).Any())
+        {
+            throw new UserError($"--out {outDir} already holds files; use --resume to continue it, or choose another folder");
+        }
+
+        var data = LoadData(config, stdout);
+        if (config.Limit > 0 && config.Limit < Math.Min(config.BatchSize, data.Count) && config.DropLast)
+        {
+            throw new UserError($"--limit {config.Limit} with --drop-last leaves no full batch of {config.BatchSize}");
+        }
+        Directory.CreateDirectory(run.Root);
+        if (!resume || !File.Exists(run.ConfigPath))
+        {
+            Gan.Imaging.AtomicFile.WriteAllText(run.ConfigPath, config.ToJson() + "\n");
+        }
+        stdout.WriteLine($"Training on {data.Name} ({Math.Min(data.Count, config.Limit > 0 ? config.Limit : data.Count):N0} images) for {config.Epochs} epochs, batch {config.BatchSize}; run folder {run.Root}");
+
+        using var cts = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            if (!cts.IsCancellationRequested)
+            {
+                Console.Error.WriteLine("Stopping after this step (a checkpoint will be written)...");
+                cts.Cancel();
+            }
+        };
+        Console.CancelKeyPress += onCancel;
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
+        {
+            ctx.Cancel = true;
+            cts.Cancel();
+        });
+        try
+        {
+            var trainer = new Trainer(config, data, run, new ConsoleProgress(stdout));
+            var outcome = trainer.Run(cts.Token, checkpoint);
+            if (outcome == TrainOutcome.Interrupted)
+            {
+                return 130;
+            }
+            stdout.WriteLine($"Done. Samples, plots and report.html are in {run.Root}");
+            return 0;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static (TrainConfig Config, string? Checkpoint) PrepareResume(RunFolder run, TrainConfig given, OptionSet o, bool fallback, TextWriter stdout)
+    {
+        if (!Directory.Exists(run.Root))
+        {
+            throw new UserError($"nothing to resume: {run.Root} does not exist");
+        }
+        if (!run.IsRun)
+        {
+            throw new UserError($"nothing to resume: {run.Root} is not a run folder (no config.json)");
+        }
+        TrainConfig saved;
+        string? checkpoint = null;
+        var checkpoints = run.Checkpoints();
+        if (checkpoints.Count == 0)
+        {
+            try
+            {
+                saved = TrainConfig.FromJson(File.ReadAllText(run.ConfigPath));
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException)
+            {
+                throw new UserError($"{run.ConfigPath} is not a valid run configuration ({e.Message.ReplaceLineEndings(" ")})");
+            }
+            stdout.WriteLine("No checkpoint yet: starting the run over with its saved settings.");
+        }
+        else
+        {
+            saved = default!;
+            for (int i = checkpoints.Count - 1; i >= 0; i--)
+            {
+                try
+                {
+                    (saved, _) = Checkpoint.ReadHeader(checkpoints[i].Path);
+                    checkpoint = checkpoints[i].Path;
+                    break;
+                }
+                catch (CheckpointException e) when (fallback && i > 0)
+                {
+                    stdout.WriteLine($"Skipping damaged checkpoint: {e.Message}");
+                }
+            }
+        }
+        var changed = saved.Differences(given)
+            .Where(name => o.Has(name) && !TrainConfig.ResumableChanges.Contains(name))
+            .ToList();
+        if (changed.Count > 0)
+        {
+            throw new UserError($"cannot resume {run.Root} with changed settings: {string.Join(", ", changed.Select(n => "--" + n))} (the run was started with other values)");
+        }
+        var config = saved with
+        {
+            Epochs = o.Has("epochs") ? given.Epochs : saved.Epochs,
+            Threads = o.Has("threads") ? given.Threads : saved.Threads,
+            CheckpointEvery = o.Has("checkpoint-every") ? given.CheckpointEvery : saved.CheckpointEvery,
+            DataDir = o.Has("data-dir") ? given.DataDir : saved.DataDir,
+            Version = Program.Version,
+        };
+        return (config, checkpoint);
+    }
+
+    private static TrainConfig FromFlags(OptionSet o) => new()
+    {
+        Dataset = o.GetText("dataset")!,
+        DataDir = o.GetText("data-dir") is { } dir ? Path.GetFullPath(dir) : null,
+        Epochs = o.GetInt("epochs"),
+        BatchSize = o.GetInt("batch-size"),
+        Limit = o.GetInt("limit"),
+        DropLast = o.GetFlag("drop-last"),
+        NoiseDim = o.GetInt("noise-dim"),
+        Noise = o.GetText("noise")!,
+        LearningRateG = o.GetFloat("lr-g"),
+        LearningRateD = o.GetFloat("lr-d"),
+        Beta1 = o.GetFloat("beta1"),
+        Beta2 = o.GetFloat("beta2"),
+        GeneratorActivation = o.GetText("g-activation")!,
+        DiscriminatorOutput = o.GetText("d-output")!,
+        BatchNormVariance = o.GetText("bn-variance")!,
+        CheckpointEvery = o.GetInt("checkpoint-every"),
+        Samples = o.GetInt("samples"),
+        Seed = o.GetInt("seed"),
+        Threads = o.GetInt("threads"),
+        Version = Program.Version,
+    };
+
+    /// <summary>The training split of the configured data set, found or fetched.</summary>
+    public static ImageDataset LoadData(TrainConfig config, TextWriter log)
+    {
+        if (config.Dataset == "synthetic")
+        {
+            return SyntheticDataset.Create(config.Limit > 0 ? config.Limit : 512, (ulong)config.Seed);
+        }
+        if (config.DataDir is { } dir && !Directory.Exists(dir) && !File.Exists(dir))
+        {
+            throw new UserError($"--data-dir {dir} does not exist");
+        }
+        var resolver = new DatasetResolver(DataLocations.FromEnvironment(config.DataDir));
+        return resolver.Load(config.Dataset, DataSplit.Train, log);
+    }
+}

@@ -1,0 +1,76 @@
+// Every setting of a training run (the tutorial's recipe by default), saved as config.json and
+// inside every checkpoint, so a run can be resumed, compared and reproduced.
+namespace Dcgan.Gan.Training;
+
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Dcgan.Engine.Layers;
+using Dcgan.Gan.Models;
+
+/// <summary>Where the noise comes from: the tutorial's normal or seed 004's uniform in [-1, 1].</summary>
+public enum NoiseKind
+{
+    Normal,
+    Uniform,
+}
+
+/// <summary>The settings of one run; JSON names are the CLI's flag names.</summary>
+public sealed record TrainConfig
+{
+    [JsonPropertyName("dataset")] public string Dataset { get; init; } = "mnist";
+    [JsonPropertyName("data-dir")] public string? DataDir { get; init; }
+    [JsonPropertyName("epochs")] public int Epochs { get; init; } = 50;
+    [JsonPropertyName("batch-size")] public int BatchSize { get; init; } = 256;
+    [JsonPropertyName("limit")] public int Limit { get; init; }
+    [JsonPropertyName("drop-last")] public bool DropLast { get; init; }
+    [JsonPropertyName("noise-dim")] public int NoiseDim { get; init; } = 100;
+    [JsonPropertyName("noise")] public string Noise { get; init; } = "normal";
+    [JsonPropertyName("lr-g")] public double LearningRateG { get; init; } = 1e-4;
+    [JsonPropertyName("lr-d")] public double LearningRateD { get; init; } = 1e-4;
+    [JsonPropertyName("beta1")] public double Beta1 { get; init; } = 0.9;
+    [JsonPropertyName("beta2")] public double Beta2 { get; init; } = 0.999;
+    [JsonPropertyName("g-activation")] public string GeneratorActivation { get; init; } = "leaky-relu";
+    [JsonPropertyName("d-output")] public string DiscriminatorOutput { get; init; } = "logits";
+    [JsonPropertyName("bn-variance")] public string BatchNormVariance { get; init; } = "keras2";
+    [JsonPropertyName("checkpoint-every")] public int CheckpointEvery { get; init; } = 15;
+    [JsonPropertyName("samples")] public int Samples { get; init; } = 16;
+    [JsonPropertyName("seed")] public long Seed { get; init; } = 42;
+    [JsonPropertyName("threads")] public int Threads { get; init; }
+    [JsonPropertyName("version")] public string Version { get; init; } = "";
+
+    /// <summary>Settings that may differ when a run is resumed; every other one must match.</summary>
+    public static readonly IReadOnlySet<string> ResumableChanges = new HashSet<string> { "epochs", "threads", "checkpoint-every", "version", "data-dir" };
+
+    public NoiseKind NoiseKind => Noise == "uniform" ? NoiseKind.Uniform : NoiseKind.Normal;
+
+    public ModelOptions ModelOptions() => new()
+    {
+        NoiseDim = NoiseDim,
+        GeneratorActivation = GeneratorActivation == "relu" ? Models.GeneratorActivation.Relu : Models.GeneratorActivation.LeakyRelu,
+        DiscriminatorOutput = DiscriminatorOutput == "sigmoid" ? Models.DiscriminatorOutput.Sigmoid : Models.DiscriminatorOutput.Logits,
+        MovingVarianceRule = BatchNormVariance == "keras3" ? MovingVarianceRule.Keras3 : MovingVarianceRule.Keras2,
+    };
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static TrainConfig FromJson(string json) => JsonSerializer.Deserialize<TrainConfig>(json, Json)
+        ?? throw new InvalidDataException("empty configuration");
+
+    /// <summary>The settings (by flag name) whose values differ between two configs.</summary>
+    public IReadOnlyList<string> Differences(TrainConfig other)
+    {
+        var a = JsonSerializer.SerializeToElement(this, Json);
+        var b = JsonSerializer.SerializeToElement(other, Json);
+        var names = new List<string>();
+        foreach (var p in a.EnumerateObject())
+        {
+            if (!b.TryGetProperty(p.Name, out var q) || p.Value.GetRawText() != q.GetRawText())
+            {
+                names.Add(p.Name);
+            }
+        }
+        return names;
+    }
+}

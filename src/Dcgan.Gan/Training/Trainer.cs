@@ -1,0 +1,188 @@
+// The whole training run, in execution order: build or restore, then for each epoch every batch through
+// the joint train step, the epoch's grid, metrics, plots and (every N epochs) a checkpoint.
+// Reference: the TensorFlow DCGAN tutorial's train() loop.
+namespace Dcgan.Gan.Training;
+
+using System.Diagnostics;
+using Dcgan.Engine;
+using Dcgan.Gan.Data;
+using Dcgan.Gan.Models;
+using Dcgan.Kernels;
+
+/// <summary>How a run ended.</summary>
+public enum TrainOutcome
+{
+    Completed,
+
+    /// <summary>Stopped on request after a checkpoint; resume with --resume.</summary>
+    Interrupted,
+}
+
+/// <summary>Trains a DCGAN on a data set into a run folder, resumably.</summary>
+public sealed class Trainer
+{
+    private readonly TrainConfig _config;
+    private readonly ImageDataset _data;
+    private readonly RunFolder _run;
+    private readonly ITrainingObserver _observer;
+
+    public Trainer(TrainConfig config, ImageDataset data, RunFolder run, ITrainingObserver observer)
+    {
+        _config = config;
+        _data = data;
+        _run = run;
+        _observer = observer;
+    }
+
+    /// <summary>The models after <see cref="Run"/> (for tests and the CLI).</summary>
+    public GanPair? Gan { get; private set; }
+
+    /// <summary>
+    /// Runs from scratch, or from <paramref name="resumeFrom"/> (a checkpoint path of this run).
+    /// <paramref name="stop"/> is checked after every step: when set, a checkpoint is written and the run returns.
+    /// </summary>
+    public TrainOutcome Run(CancellationToken stop, string? resumeFrom = null)
+    {
+        if (_config.Threads > 0)
+        {
+            Workers.Threads = _config.Threads;
+        }
+        var options = _config.ModelOptions();
+        var gan = new GanPair(options, (float)_config.LearningRateG, (float)_config.LearningRateD, (float)_config.Beta1, (float)_config.Beta2);
+        Gan = gan;
+        ulong seed = (ulong)_config.Seed;
+        TrainingState state;
+        Rng shuffle;
+        if (resumeFrom is null)
+        {
+            gan.Initialize(Rng.Derive(seed, "init"));
+            shuffle = Rng.Derive(seed, "shuffle");
+            state = new TrainingState
+            {
+                NoiseState = Rng.Derive(seed, "noise").GetState(),
+                DropoutState = Rng.Derive(seed, "dropout").GetState(),
+                EpochShuffleState = shuffle.GetState(),
+            };
+        }
+        else
+        {
+            (_, state) = Checkpoint.Load(resumeFrom, gan);
+            shuffle = Rng.FromState(state.EpochShuffleState);
+            _observer.Message($"Resumed from {resumeFrom} at epoch {state.CompletedEpochs}" +
+                (state.StepInEpoch > 0 ? $", step {state.StepInEpoch}" : ""));
+        }
+        var noiseRng = Rng.FromState(state.NoiseState);
+        gan.Discriminator.Random = Rng.FromState(state.DropoutState);
+
+        var artifacts = new RunArtifacts(_run, _config);
+        artifacts.RewriteMetrics(state.History);
+        var fixedNoise = SampleNoise(_config, _config.Samples);
+
+        var feeder = new BatchFeeder(_data, _config.BatchSize, shuffle, _config.DropLast, _config.Limit);
+        var step = new TrainStep(gan);
+        var real = Tensor.ForBatch(_config.BatchSize, [_data.Height, _data.Width, 1]);
+        var labels = new int[_config.BatchSize];
+        var noise = Tensor.ForBatch(_config.BatchSize, [_config.NoiseDim]);
+        int stepsPerEpoch = feeder.StepsPerEpoch;
+
+        for (int epoch = state.CompletedEpochs + 1; epoch <= _config.Epochs; epoch++)
+        {
+            if (state.StepInEpoch == 0)
+            {
+                state.EpochShuffleState = shuffle.GetState();
+                state.Accumulator = new EpochAccumulator();
+            }
+            feeder.BeginEpoch();
+            feeder.Skip(state.StepInEpoch);
+            var clock = Stopwatch.StartNew();
+            double secondsBefore = state.Accumulator.Seconds;
+            while (feeder.TryNext(real.Buffer, labels, out int count))
+            {
+                real.SetBatch(count);
+                // The noise batch is always a full batch, even for a short last data batch (as the tutorial).
+                FillNoise(noiseRng, _config.NoiseKind, noise.Span);
+                var result = step.Run(real, noise);
+                if (!float.IsFinite(result.GeneratorLoss) || !float.IsFinite(result.DiscriminatorLoss))
+                {
+                    throw new TrainingDivergedException(epoch, state.StepInEpoch + 1, result.GeneratorLoss, result.DiscriminatorLoss);
+                }
+                state.StepInEpoch++;
+                state.GlobalStep++;
+                state.Accumulator.Add(result, step.LastRealProbabilities, step.LastFakeProbabilities);
+                state.Accumulator.Seconds = secondsBefore + clock.Elapsed.TotalSeconds;
+                state.StepGeneratorLoss.Add(result.GeneratorLoss);
+                state.StepDiscriminatorLoss.Add(result.DiscriminatorLoss);
+                _observer.OnStep(epoch, state.StepInEpoch, stepsPerEpoch, result);
+                if (stop.IsCancellationRequested && state.StepInEpoch < stepsPerEpoch)
+                {
+                    state.NoiseState = noiseRng.GetState();
+                    state.DropoutState = gan.Discriminator.Random!.GetState();
+                    SaveCheckpoint(state, gan);
+                    _observer.Message($"Interrupted at epoch {epoch}, step {state.StepInEpoch}: checkpoint written; continue with --resume");
+                    return TrainOutcome.Interrupted;
+                }
+            }
+
+            // End of epoch: metrics, the fixed-noise grid in inference mode, plots.
+            var metrics = state.Accumulator.ToMetrics(epoch);
+            state.History.Add(metrics);
+            state.LastRealHistogram = state.Accumulator.RealHistogram;
+            state.LastFakeHistogram = state.Accumulator.FakeHistogram;
+            state.CompletedEpochs = epoch;
+            state.StepInEpoch = 0;
+            state.EpochShuffleState = shuffle.GetState();
+            state.NoiseState = noiseRng.GetState();
+            state.DropoutState = gan.Discriminator.Random!.GetState();
+            artifacts.AppendMetrics(metrics);
+            var samples = gan.Generator.Forward(fixedNoise, training: false);
+            artifacts.WriteEpochGrid(epoch, samples.Span, _config.Samples, _data.Height, _data.Width);
+            artifacts.WritePlots(state);
+            _observer.OnEpoch(metrics);
+            _observer.Message($"Time for epoch {epoch} is {metrics.Seconds:0.###} sec");
+            bool last = epoch == _config.Epochs;
+            if (last || (_config.CheckpointEvery > 0 && epoch % _config.CheckpointEvery == 0) || stop.IsCancellationRequested)
+            {
+                SaveCheckpoint(state, gan);
+            }
+            if (stop.IsCancellationRequested && !last)
+            {
+                _observer.Message($"Interrupted after epoch {epoch}: checkpoint written; continue with --resume");
+                return TrainOutcome.Interrupted;
+            }
+        }
+        artifacts.WriteGif(state.CompletedEpochs);
+        artifacts.WriteReport(state);
+        return TrainOutcome.Completed;
+    }
+
+    private void SaveCheckpoint(TrainingState state, GanPair gan)
+    {
+        Directory.CreateDirectory(_run.CheckpointsDir);
+        var existing = _run.Checkpoints();
+        int index = existing.Count == 0 ? 1 : existing[^1].Index + 1;
+        string path = _run.CheckpointPath(index);
+        Checkpoint.Save(path, _config, state, gan);
+        _observer.Message($"Checkpoint {path}");
+    }
+
+    /// <summary>The fixed noise for the per-epoch grids: drawn once from the seed, like the tutorial's `seed`.</summary>
+    public static Tensor SampleNoise(TrainConfig config, int count)
+    {
+        var noise = Tensor.ForBatch(count, [config.NoiseDim]);
+        FillNoise(Rng.Derive((ulong)config.Seed, "samples"), config.NoiseKind, noise.Span);
+        return noise;
+    }
+
+    /// <summary>Normal(0, 1) as tf.random.normal, or uniform in [-1, 1) as seed 004.</summary>
+    public static void FillNoise(Rng rng, NoiseKind kind, Span<float> destination)
+    {
+        if (kind == NoiseKind.Uniform)
+        {
+            rng.FillUniform(destination, -1f, 1f);
+        }
+        else
+        {
+            rng.FillNormal(destination);
+        }
+    }
+}
