@@ -1,0 +1,544 @@
+# Writes the golden test data (tests/golden/<case>.bin) for the C# engine: layer, loss, optimizer and
+# whole-model results with exact tf.keras 2 semantics (see shared/reference/keras-parity.md), computed with PyTorch in float64.
+#
+# Run:  /usr/bin/python3 tests/golden/make_golden.py      (deterministic: same bytes every run)
+#
+# File format (little-endian): ASCII "DCG1", int32 tensor count, then per tensor: int32 name byte
+# length, UTF-8 name, int32 rank, int32 dims[rank], float32 data (row-major / C order). Rank 0 = scalar.
+#
+# Layouts are Keras/TF: activations NHWC, Dense kernel (in, out), Conv2D kernel (kh, kw, in, out),
+# Conv2DTranspose kernel (kh, kw, out, in), bias (out). They are converted to torch layouts here.
+#
+# Whole-model weights are NOT stored; they come from this formula (the C# side reproduces it):
+#   for parameter tensor number t (0-based within its model, in model order: kernel then bias per
+#   layer, gamma then beta per BatchNormalization) and flat index i (Keras layout, row-major):
+#       s      = sin(0.7 + 0.37*i + 1.3*t)        (float64, evaluated as ((0.7 + 0.37*i) + 1.3*t))
+#       kernel = limit_t * s   with limit_t = sqrt(6 / (fan_in + fan_out)) (Keras glorot fans)
+#       bias   = 0.1 * s,   beta = 0.1 * s,   gamma = 1 + 0.1 * s
+#   all computed in float64 and then rounded to float32. (math.sin = the C library's sin, as .NET's Math.Sin.)
+# Gradient samples of whole models take the values at flat indices i_j = (j * len) // 64, j = 0..63.
+
+import math
+import os
+import struct
+import zlib
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+torch.set_num_threads(1)          # fixed summation order -> identical bytes on every run
+torch.set_default_dtype(torch.float64)
+
+OUT_DIR = os.path.dirname(os.path.abspath(__file__))
+BN_EPS = 1e-3
+BN_MOMENTUM = 0.99
+LEAKY_SLOPE = 0.3
+SAMPLE_COUNT = 64
+
+
+# ----------------------------------------------------------------------------------------------
+# Writing files and drawing inputs
+
+def write_case(name, tensors):
+    """tensors: list of (name, array-like). Everything is stored as float32."""
+    out = bytearray(b"DCG1")
+    out += struct.pack("<i", len(tensors))
+    seen = set()
+    for tname, value in tensors:
+        assert tname not in seen, tname
+        seen.add(tname)
+        if isinstance(value, torch.Tensor):
+            value = value.detach().numpy()
+        arr = np.asarray(value, dtype=np.float64).astype("<f4")   # keeps rank 0 for scalars
+        encoded = tname.encode("utf-8")
+        out += struct.pack("<i", len(encoded)) + encoded
+        out += struct.pack("<i", arr.ndim)
+        out += struct.pack("<%di" % arr.ndim, *arr.shape)
+        out += arr.tobytes(order="C")
+    path = os.path.join(OUT_DIR, name + ".bin")
+    with open(path, "wb") as f:
+        f.write(bytes(out))
+    print("%-28s %3d tensors %7d bytes" % (name + ".bin", len(tensors), len(out)))
+
+
+def rng_for(case):
+    # One independent, fixed stream per case (independent of the order cases are written in).
+    return np.random.default_rng(zlib.crc32(case.encode("utf-8")))
+
+
+def f32(a):
+    """Round to float32 and back: the exact values the C# side reads from the file."""
+    return np.asarray(a, dtype=np.float64).astype(np.float32).astype(np.float64)
+
+
+def draw(rng, shape, scale=1.0):
+    return f32(rng.standard_normal(shape) * scale)
+
+
+def t(a, grad=False):
+    return torch.tensor(np.asarray(a, dtype=np.float64), requires_grad=grad)
+
+
+# ----------------------------------------------------------------------------------------------
+# Keras semantics in torch (NHWC tensors and Keras kernel layouts at the boundaries)
+
+def nhwc_to_nchw(x):
+    return x.permute(0, 3, 1, 2)
+
+
+def nchw_to_nhwc(x):
+    return x.permute(0, 2, 3, 1)
+
+
+def same_pads(size, k, s):
+    """TF 'same' for Conv2D: out = ceil(in/s); the odd padding pixel goes after (bottom/right)."""
+    out = -(-size // s)
+    total = max(0, (out - 1) * s + k - size)
+    return total // 2, total - total // 2
+
+
+def conv2d(x, kernel, bias, stride, padding):
+    """x NHWC, kernel (kh, kw, in, out) -> y NHWC. Cross-correlation like TF."""
+    kh, kw = kernel.shape[0], kernel.shape[1]
+    xc = nhwc_to_nchw(x)
+    if padding == "same":
+        top, bottom = same_pads(x.shape[1], kh, stride)
+        left, right = same_pads(x.shape[2], kw, stride)
+        xc = F.pad(xc, (left, right, top, bottom))      # F.pad order: last dim first
+    y = F.conv2d(xc, kernel.permute(3, 2, 0, 1), None, stride=stride, padding=0)
+    y = nchw_to_nhwc(y)
+    return y + bias if bias is not None else y
+
+
+def conv_transpose_out_len(size, k, s, padding):
+    if padding == "same":
+        return size * s
+    return size * s + max(k - s, 0)                    # Keras deconv_output_length, 'valid'
+
+
+def conv2d_transpose(x, kernel, bias, stride, padding):
+    """x NHWC, kernel (kh, kw, out, in) -> y NHWC.
+    Full transposed conv (size (in-1)*s + k), then a window of the output length starting at
+    P = floor(max(0, full - out) / 2) -- the same place TF's conv2d_backprop_input puts it."""
+    kh, kw = kernel.shape[0], kernel.shape[1]
+    # torch conv_transpose2d weight is (in, out, kh, kw); no kernel flip on either side.
+    full = F.conv_transpose2d(nhwc_to_nchw(x), kernel.permute(3, 2, 0, 1), None, stride=stride, padding=0)
+    out_h = conv_transpose_out_len(x.shape[1], kh, stride, padding)
+    out_w = conv_transpose_out_len(x.shape[2], kw, stride, padding)
+    full_h, full_w = full.shape[2], full.shape[3]
+    ph = max(0, full_h - out_h) // 2
+    pw = max(0, full_w - out_w) // 2
+    y = full[:, :, ph:ph + out_h, pw:pw + out_w]
+    # When k < s the full result is shorter than the output: zeros fill the rest (not used by the cases).
+    if y.shape[2] < out_h or y.shape[3] < out_w:
+        y = F.pad(y, (0, out_w - y.shape[3], 0, out_h - y.shape[2]))
+    y = nchw_to_nhwc(y)
+    return y + bias if bias is not None else y
+
+
+def batch_norm_train(x, gamma, beta):
+    """Training mode: batch mean and BIASED batch variance over all axes but the last."""
+    axes = tuple(range(x.dim() - 1))
+    mean = x.mean(dim=axes)
+    var = ((x - mean) ** 2).mean(dim=axes)
+    y = (x - mean) / torch.sqrt(var + BN_EPS) * gamma + beta
+    return y, mean, var
+
+
+def moving_update(moving_mean, moving_var, batch_mean, batch_var_biased, n, rank, keras3=False):
+    """Keras 2: 4-D inputs (fused kernel) feed the UNBIASED variance (x n/(n-1)) into the moving
+    variance, 2-D inputs the biased one. Keras 3 uses the biased one everywhere."""
+    v = batch_var_biased
+    if rank == 4 and not keras3:
+        v = v * n / (n - 1)
+    new_mean = moving_mean * BN_MOMENTUM + batch_mean * (1 - BN_MOMENTUM)
+    new_var = moving_var * BN_MOMENTUM + v * (1 - BN_MOMENTUM)
+    return new_mean, new_var
+
+
+def leaky_relu(x):
+    # TF: y = max(x, a*x); gradient x > 0 ? 1 : a (so a at exactly 0). torch uses the same rule.
+    return torch.where(x > 0, x, LEAKY_SLOPE * x)
+
+
+def relu(x):
+    # TF: gradient x > 0 ? 1 : 0 (so 0 at exactly 0).
+    return torch.where(x > 0, x, torch.zeros_like(x))
+
+
+def sigmoid_bce_with_logits(x, z):
+    """tf.nn.sigmoid_cross_entropy_with_logits, written as TF writes it so the autograd gradient is
+    sigmoid(x) - z everywhere, x = 0 included: max(x,0) - x*z + log1p(exp(-|x|))."""
+    cond = x >= 0
+    relu_logits = torch.where(cond, x, torch.zeros_like(x))
+    neg_abs = torch.where(cond, -x, x)
+    return relu_logits - x * z + torch.log1p(torch.exp(neg_abs))
+
+
+# Keras 2 backend.epsilon() is the python float 1e-7; the clip bounds are float32 tensors, so the
+# upper bound is float32(1) - float32(1e-7) = 0.99999988079071044921875 (rounded in float32).
+EPS32 = float(np.float32(1e-7))
+CLIP_HI32 = float(np.float32(1.0) - np.float32(1e-7))
+
+
+def bce_probs(p, z):
+    """Keras 2 from_logits=False on raw probabilities: clip to [1e-7, 1-1e-7] (gradient 0 outside),
+    then -(z*log(p + 1e-7) + (1-z)*log(1 - p + 1e-7))."""
+    pc = torch.clamp(p, EPS32, CLIP_HI32)
+    return -(z * torch.log(pc + EPS32) + (1 - z) * torch.log(1 - pc + EPS32))
+
+
+# ----------------------------------------------------------------------------------------------
+# Independent numpy loop references, used only as self-checks of the torch formulation above
+
+def naive_conv2d(x, k, stride, pads_hw, out_hw):
+    n, h, w, ci = x.shape
+    kh, kw, _, co = k.shape
+    (pt, _), (pl, _) = pads_hw
+    y = np.zeros((n, out_hw[0], out_hw[1], co))
+    for oy in range(out_hw[0]):
+        for ox in range(out_hw[1]):
+            for a in range(kh):
+                for b in range(kw):
+                    iy, ix = oy * stride + a - pt, ox * stride + b - pl
+                    if 0 <= iy < h and 0 <= ix < w:
+                        y[:, oy, ox, :] += x[:, iy, ix, :] @ k[a, b]
+    return y
+
+
+def naive_conv2d_transpose(x, k, stride, out_hw):
+    """The scatter form of keras-parity.md: y[i*s+a-P, j*s+b-P, oc] += x[i,j,ic] * W[a,b,oc,ic]."""
+    n, h, w, ci = x.shape
+    kh, kw, co, _ = k.shape
+    ph = max(0, (h - 1) * stride + kh - out_hw[0]) // 2
+    pw = max(0, (w - 1) * stride + kw - out_hw[1]) // 2
+    y = np.zeros((n, out_hw[0], out_hw[1], co))
+    for i in range(h):
+        for j in range(w):
+            for a in range(kh):
+                for b in range(kw):
+                    oy, ox = i * stride + a - ph, j * stride + b - pw
+                    if 0 <= oy < out_hw[0] and 0 <= ox < out_hw[1]:
+                        y[:, oy, ox, :] += x[:, i, j, :] @ k[a, b].T
+    return y
+
+
+def check_close(name, a, b, tol=1e-10):
+    a = np.asarray(a.detach().numpy() if isinstance(a, torch.Tensor) else a)
+    b = np.asarray(b.detach().numpy() if isinstance(b, torch.Tensor) else b)
+    assert a.shape == b.shape, (name, a.shape, b.shape)
+    err = np.max(np.abs(a - b)) if a.size else 0.0
+    assert err <= tol * max(1.0, np.max(np.abs(b))), "self-check %s failed: %g" % (name, err)
+
+
+# ----------------------------------------------------------------------------------------------
+# Layer cases
+
+def case_dense(name, use_bias):
+    rng = rng_for(name)
+    x, kernel = draw(rng, (4, 5)), draw(rng, (5, 3), 0.5)
+    bias = draw(rng, (3,), 0.5) if use_bias else None
+    dy = draw(rng, (4, 3))
+    xt, kt = t(x, True), t(kernel, True)
+    bt = t(bias, True) if use_bias else None
+    y = xt @ kt + (bt if use_bias else 0)
+    (y * t(dy)).sum().backward()
+    tensors = [("x", x), ("kernel", kernel)] + ([("bias", bias)] if use_bias else [])
+    tensors += [("y", y), ("dy", dy), ("dx", xt.grad), ("dkernel", kt.grad)]
+    if use_bias:
+        tensors.append(("dbias", bt.grad))
+    write_case(name, tensors)
+
+
+def case_conv(name, transpose, x_shape, k_shape, stride, padding):
+    rng = rng_for(name)
+    x = draw(rng, x_shape)
+    kernel = draw(rng, k_shape, 0.3)
+    out_ch = k_shape[2] if transpose else k_shape[3]
+    bias = draw(rng, (out_ch,), 0.5)
+    xt, kt, bt = t(x, True), t(kernel, True), t(bias, True)
+    layer = conv2d_transpose if transpose else conv2d
+    y = layer(xt, kt, bt, stride, padding)
+    dy = draw(rng, tuple(y.shape))
+    (y * t(dy)).sum().backward()
+
+    # Self-check the forward against the plain-loop definitions.
+    out_hw = (y.shape[1], y.shape[2])
+    if transpose:
+        ref = naive_conv2d_transpose(x, kernel, stride, out_hw)
+    else:
+        pads = (same_pads(x_shape[1], k_shape[0], stride), same_pads(x_shape[2], k_shape[1], stride)) \
+            if padding == "same" else ((0, 0), (0, 0))
+        ref = naive_conv2d(x, kernel, stride, pads, out_hw)
+    check_close(name + ".y", y, ref + bias)
+
+    write_case(name, [("x", x), ("kernel", kernel), ("bias", bias), ("y", y), ("dy", dy),
+                      ("dx", xt.grad), ("dkernel", kt.grad), ("dbias", bt.grad)])
+
+
+def bn_params(rng, c):
+    gamma = f32(1.0 + 0.3 * rng.standard_normal(c))
+    beta = draw(rng, (c,), 0.3)
+    moving_mean = draw(rng, (c,), 0.5)
+    moving_var = f32(rng.uniform(0.5, 2.0, c))
+    return gamma, beta, moving_mean, moving_var
+
+
+def case_bn_train(name, x_shape):
+    rng = rng_for(name)
+    c = x_shape[-1]
+    x = f32(rng.standard_normal(x_shape) * 1.5 + 0.7)
+    gamma, beta, moving_mean, moving_var = bn_params(rng, c)
+    dy = draw(rng, x_shape)
+    xt, gt, bt = t(x, True), t(gamma, True), t(beta, True)
+    y, mean, var = batch_norm_train(xt, gt, bt)
+    (y * t(dy)).sum().backward()
+
+    # Self-check the backward against the closed form of keras-parity.md.
+    n = int(np.prod(x_shape[:-1]))
+    xhat = ((xt - mean) / torch.sqrt(var + BN_EPS)).detach()
+    dyt = t(dy).reshape(n, c)
+    xh = xhat.reshape(n, c)
+    dx_ref = gt.detach() / torch.sqrt(var.detach() + BN_EPS) * (
+        dyt - dyt.mean(0) - xh * (dyt * xh).mean(0))
+    check_close(name + ".dx", xt.grad.reshape(n, c), dx_ref)
+
+    mean, var = mean.detach(), var.detach()
+    new_mean, new_var = moving_update(t(moving_mean), t(moving_var), mean, var, n, len(x_shape))
+    _, new_var_k3 = moving_update(t(moving_mean), t(moving_var), mean, var, n, len(x_shape), keras3=True)
+    write_case(name, [("x", x), ("gamma", gamma), ("beta", beta), ("moving_mean", moving_mean),
+                      ("moving_variance", moving_var), ("y", y), ("dy", dy), ("dx", xt.grad),
+                      ("dgamma", gt.grad), ("dbeta", bt.grad), ("batch_mean", mean),
+                      ("batch_variance", var), ("new_moving_mean", new_mean),
+                      ("new_moving_variance", new_var), ("new_moving_variance_k3", new_var_k3)])
+
+
+def case_bn_infer(name, x_shape):
+    rng = rng_for(name)
+    c = x_shape[-1]
+    x = f32(rng.standard_normal(x_shape) * 1.5 + 0.7)
+    gamma, beta, moving_mean, moving_var = bn_params(rng, c)
+    dy = draw(rng, x_shape)
+    xt, gt, bt = t(x, True), t(gamma, True), t(beta, True)
+    # Inference: the moving statistics are constants.
+    y = (xt - t(moving_mean)) / torch.sqrt(t(moving_var) + BN_EPS) * gt + bt
+    (y * t(dy)).sum().backward()
+    write_case(name, [("x", x), ("gamma", gamma), ("beta", beta), ("moving_mean", moving_mean),
+                      ("moving_variance", moving_var), ("y", y), ("dy", dy), ("dx", xt.grad),
+                      ("dgamma", gt.grad), ("dbeta", bt.grad)])
+
+
+def activation_input():
+    rng = rng_for("activations")
+    x = rng.standard_normal((3, 7)) * 2.0
+    # Exact zeros (both signs), values near zero, and saturating magnitudes.
+    special = [0.0, -0.0, 1e-8, -1e-8, 1e-3, -1e-3, 0.0, 20.0, -20.0, 1e-30]
+    x.flat[[0, 3, 5, 8, 10, 13, 16, 18, 19, 20]] = special
+    return f32(x)
+
+
+def case_activation(name, fn):
+    x = activation_input()
+    dy = draw(rng_for(name), x.shape)
+    xt = t(x, True)
+    y = fn(xt)
+    (y * t(dy)).sum().backward()
+    write_case(name, [("x", x), ("y", y), ("dy", dy), ("dx", xt.grad)])
+
+
+def case_bce_logits():
+    logits = f32(np.array([-30.0, -4.5, -0.5, 0.0, 0.25, 3.0, 30.0]).reshape(7, 1))
+    out = {}
+    for label, z in (("ones", 1.0), ("zeros", 0.0)):
+        xt = t(logits, True)
+        loss = sigmoid_bce_with_logits(xt, torch.full_like(xt, z)).mean()   # mean over the batch
+        loss.backward()
+        check_close("bce_logits.grad", xt.grad, (torch.sigmoid(xt) - z).detach() / len(logits))
+        out["loss_" + label], out["dlogits_" + label] = loss, xt.grad
+    write_case("bce_logits", [("logits", logits), ("loss_ones", out["loss_ones"]),
+                              ("loss_zeros", out["loss_zeros"]), ("dlogits_ones", out["dlogits_ones"]),
+                              ("dlogits_zeros", out["dlogits_zeros"])])
+
+
+def case_bce_probs():
+    p = f32(np.array([0.0, 1e-9, 0.2, 0.5, 0.8, 0.9999, 1.0]).reshape(7, 1))
+    tensors = {}
+    for label, z in (("ones", 1.0), ("zeros", 0.0)):
+        pt = t(p, True)
+        loss = bce_probs(pt, torch.full_like(pt, z)).mean()
+        loss.backward()
+        tensors["loss_" + label], tensors["dp_" + label] = loss, pt.grad
+    write_case("bce_probs", [("p", p), ("loss_ones", tensors["loss_ones"]), ("loss_zeros", tensors["loss_zeros"]),
+                             ("dp_ones", tensors["dp_ones"]), ("dp_zeros", tensors["dp_zeros"])])
+
+
+def case_adam(name, lr, beta1, beta2=0.999, eps=1e-7):
+    """Keras Adam in float64 numpy, three steps from m = v = 0."""
+    rng = rng_for(name)
+    param = draw(rng, (10,))
+    grads = [draw(rng, (10,), s) for s in (1.0, 0.5, 2.0)]
+    grads[1][3] = 0.0                                   # a zero gradient entry
+    theta, m, v = param.copy(), np.zeros(10), np.zeros(10)
+    tensors = [("param", param), ("g1", grads[0]), ("g2", grads[1]), ("g3", grads[2])]
+    for step, g in enumerate(grads):
+        tt = step + 1
+        alpha = lr * math.sqrt(1 - beta2 ** tt) / (1 - beta1 ** tt)
+        m += (g - m) * (1 - beta1)
+        v += (g * g - v) * (1 - beta2)
+        theta = theta - alpha * m / (np.sqrt(v) + eps)
+        tensors.append(("p%d" % tt, theta.copy()))
+    tensors += [("m3", m), ("v3", v), ("lr", np.float64(lr)), ("beta1", np.float64(beta1)),
+                ("beta2", np.float64(beta2)), ("epsilon", np.float64(eps))]
+    write_case(name, tensors)
+
+
+# ----------------------------------------------------------------------------------------------
+# Whole models with formula weights
+
+def glorot_limit(shape):
+    if len(shape) == 2:
+        fan_in, fan_out = shape
+    else:
+        rf = int(np.prod(shape[:-2]))
+        fan_in, fan_out = shape[-2] * rf, shape[-1] * rf
+    return math.sqrt(6.0 / (fan_in + fan_out))
+
+
+def formula_weight(t_index, shape, kind):
+    count = int(np.prod(shape))
+    arg = [0.7 + 0.37 * i + 1.3 * t_index for i in range(count)]
+    s = np.array([math.sin(a) for a in arg])
+    if kind == "kernel":
+        v = glorot_limit(shape) * s
+    elif kind == "gamma":
+        v = 1.0 + 0.1 * s
+    else:                                               # bias, beta
+        v = 0.1 * s
+    return f32(v).reshape(shape)
+
+
+def sample_indices(count):
+    return [(j * count) // SAMPLE_COUNT for j in range(SAMPLE_COUNT)]
+
+
+def summaries(name, grad, weight):
+    flat = grad.detach().numpy().reshape(-1)
+    idx = sample_indices(flat.size)
+    return [(name + ".sum", flat.sum()), (name + ".abs_sum", np.abs(flat).sum()),
+            (name + ".sample", flat[idx]), (name + ".value_sample", weight.reshape(-1)[idx])]
+
+
+def make_params(specs):
+    """specs: list of (name, shape, kind) in model order; t is the position in this list."""
+    return [(name, formula_weight(i, shape, kind)) for i, (name, shape, kind) in enumerate(specs)]
+
+
+GENERATOR_SPECS = [
+    ("g.dense.kernel", (100, 12544), "kernel"),
+    ("g.bn0.gamma", (12544,), "gamma"), ("g.bn0.beta", (12544,), "beta"),
+    ("g.convt1.kernel", (5, 5, 128, 256), "kernel"),
+    ("g.bn1.gamma", (128,), "gamma"), ("g.bn1.beta", (128,), "beta"),
+    ("g.convt2.kernel", (5, 5, 64, 128), "kernel"),
+    ("g.bn2.gamma", (64,), "gamma"), ("g.bn2.beta", (64,), "beta"),
+    ("g.convt3.kernel", (5, 5, 1, 64), "kernel"),
+]
+
+DISCRIMINATOR_SPECS = [
+    ("d.conv0.kernel", (5, 5, 1, 64), "kernel"), ("d.conv0.bias", (64,), "bias"),
+    ("d.conv1.kernel", (5, 5, 64, 128), "kernel"), ("d.conv1.bias", (128,), "bias"),
+    ("d.dense.kernel", (6272, 1), "kernel"), ("d.dense.bias", (1,), "bias"),
+]
+
+
+def case_generator():
+    rng = rng_for("generator")
+    noise = draw(rng, (4, 100))
+    params = make_params(GENERATOR_SPECS)
+    w = {name: t(value, True) for name, value in params}
+    x = t(noise, True)
+    stats = []                                          # (bn name, batch mean, biased var, n, rank)
+
+    def bn(h, name):
+        y, mean, var = batch_norm_train(h, w[name + ".gamma"], w[name + ".beta"])
+        stats.append((name, mean.detach(), var.detach(), int(np.prod(h.shape[:-1])), h.dim()))
+        return y
+
+    h = x @ w["g.dense.kernel"]                         # Dense(12544, use_bias=False)
+    h = leaky_relu(bn(h, "g.bn0"))
+    h = h.reshape(4, 7, 7, 256)                         # Reshape((7, 7, 256)), NHWC
+    h = leaky_relu(bn(conv2d_transpose(h, w["g.convt1.kernel"], None, 1, "same"), "g.bn1"))
+    h = leaky_relu(bn(conv2d_transpose(h, w["g.convt2.kernel"], None, 2, "same"), "g.bn2"))
+    y = torch.tanh(conv2d_transpose(h, w["g.convt3.kernel"], None, 2, "same"))
+    assert tuple(y.shape) == (4, 28, 28, 1)
+    dy = draw(rng, (4, 28, 28, 1))
+    (y * t(dy)).sum().backward()
+
+    tensors = [("x", noise), ("y", y), ("dy", dy), ("dx", x.grad)]
+    for name, value in params:
+        tensors += summaries(name, w[name].grad, value)
+    # Keras 2 moving statistics after this one training forward (start: mean 0, variance 1).
+    for name, mean, var, n, rank in stats:
+        c = mean.shape[0]
+        new_mean, new_var = moving_update(torch.zeros(c), torch.ones(c), mean, var, n, rank)
+        idx = sample_indices(c)
+        tensors += [(name + ".new_moving_mean.sample", new_mean[idx]),
+                    (name + ".new_moving_variance.sample", new_var[idx])]
+    write_case("generator", tensors)
+
+
+def case_discriminator():
+    rng = rng_for("discriminator")
+    images = f32(np.tanh(rng.standard_normal((4, 28, 28, 1))))   # in [-1, 1] like the data
+    params = make_params(DISCRIMINATOR_SPECS)
+    w = {name: t(value, True) for name, value in params}
+    x = t(images, True)
+    h = leaky_relu(conv2d(x, w["d.conv0.kernel"], w["d.conv0.bias"], 2, "same"))   # Dropout = identity
+    h = leaky_relu(conv2d(h, w["d.conv1.kernel"], w["d.conv1.bias"], 2, "same"))   # Dropout = identity
+    h = h.reshape(4, 7 * 7 * 128)                       # Flatten of NHWC: (h, w, c) order
+    y = h @ w["d.dense.kernel"] + w["d.dense.bias"]
+    dy = draw(rng, (4, 1))
+    (y * t(dy)).sum().backward()
+    tensors = [("x", images), ("y", y), ("dy", dy), ("dx", x.grad)]
+    for name, value in params:
+        tensors += summaries(name, w[name].grad, value)
+    write_case("discriminator", tensors)
+
+
+def main():
+    case_dense("dense", True)
+    case_dense("dense_nobias", False)
+
+    case_conv("conv2d_same_k5s2_8", False, (2, 8, 8, 2), (5, 5, 2, 3), 2, "same")
+    case_conv("conv2d_same_k5s2_9", False, (2, 9, 9, 2), (5, 5, 2, 3), 2, "same")
+    case_conv("conv2d_same_k3s1", False, (2, 6, 5, 3), (3, 3, 3, 4), 1, "same")
+    case_conv("conv2d_valid_k3s2", False, (2, 7, 7, 2), (3, 3, 2, 3), 2, "valid")
+    case_conv("conv2d_same_k5s2_28", False, (2, 28, 28, 1), (5, 5, 1, 4), 2, "same")
+
+    case_conv("conv2dT_same_k5s1", True, (2, 7, 7, 3), (5, 5, 2, 3), 1, "same")
+    case_conv("conv2dT_same_k5s2", True, (2, 4, 4, 3), (5, 5, 2, 3), 2, "same")
+    case_conv("conv2dT_same_k5s2_7to14", True, (2, 7, 7, 4), (5, 5, 3, 4), 2, "same")
+    case_conv("conv2dT_same_k4s2", True, (2, 5, 5, 2), (4, 4, 3, 2), 2, "same")
+    case_conv("conv2dT_valid_k3s2", True, (2, 4, 4, 2), (3, 3, 3, 2), 2, "valid")
+
+    case_bn_train("bn_train_2d", (6, 5))
+    case_bn_train("bn_train_4d", (3, 4, 4, 5))
+    case_bn_infer("bn_infer_4d", (3, 4, 4, 5))
+
+    case_activation("act_leaky_relu", leaky_relu)
+    case_activation("act_relu", relu)
+    case_activation("act_tanh", torch.tanh)
+    case_activation("act_sigmoid", torch.sigmoid)
+
+    case_bce_logits()
+    case_bce_probs()
+
+    case_adam("adam", 1e-3, 0.9)
+    case_adam("adam_lr1e-4_b05", 1e-4, 0.5)
+
+    case_generator()
+    case_discriminator()
+
+
+if __name__ == "__main__":
+    main()
