@@ -7,7 +7,7 @@ using Dcgan.Kernels;
 /// <summary>Keras Adam: lr, beta1, beta2, epsilon; iterations counts the steps taken.</summary>
 public sealed class Adam
 {
-    public Adam(int parameterCount, float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-7f)
+    public Adam(int parameterCount, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7)
     {
         LearningRate = learningRate;
         Beta1 = beta1;
@@ -17,13 +17,13 @@ public sealed class Adam
         V = new float[parameterCount];
     }
 
-    public float LearningRate { get; }
+    public double LearningRate { get; }
 
-    public float Beta1 { get; }
+    public double Beta1 { get; }
 
-    public float Beta2 { get; }
+    public double Beta2 { get; }
 
-    public float Epsilon { get; }
+    public double Epsilon { get; }
 
     /// <summary>Steps taken so far (Keras's optimizer.iterations).</summary>
     public long Iterations { get; set; }

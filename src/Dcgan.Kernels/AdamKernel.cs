@@ -10,11 +10,12 @@ public static unsafe class AdamKernel
     private const int ChunkSize = 1 << 16;
 
     /// <summary>
+    /// Hyperparameters are doubles so 1 - beta is exact before rounding to float32.
     /// With t = step + 1 and alpha = lr * sqrt(1 - beta2^t) / (1 - beta1^t), effectively for each i:
     /// m += (g - m)(1 - beta1); v += (g*g - v)(1 - beta2); theta -= alpha * m / (sqrt(v) + epsilon).
     /// </summary>
     public static void Step(Span<float> theta, ReadOnlySpan<float> grad, Span<float> m, Span<float> v,
-        long step, float learningRate, float beta1, float beta2, float epsilon)
+        long step, double learningRate, double beta1, double beta2, double epsilon)
     {
         int n = theta.Length;
         if (grad.Length != n || m.Length != n || v.Length != n)
@@ -25,7 +26,7 @@ public static unsafe class AdamKernel
         float alpha = (float)(learningRate * Math.Sqrt(1 - Math.Pow(beta2, t)) / (1 - Math.Pow(beta1, t)));
         fixed (float* pt = theta, pg = grad, pm = m, pv = v)
         {
-            var job = new Job { N = n, Theta = pt, Grad = pg, M = pm, V = pv, Alpha = alpha, OneMinusBeta1 = 1 - beta1, OneMinusBeta2 = 1 - beta2, Epsilon = epsilon };
+            var job = new Job { N = n, Theta = pt, Grad = pg, M = pm, V = pv, Alpha = alpha, OneMinusBeta1 = (float)(1 - beta1), OneMinusBeta2 = (float)(1 - beta2), Epsilon = (float)epsilon };
             Workers.For((n + ChunkSize - 1) / ChunkSize, &Chunk, &job);
         }
     }

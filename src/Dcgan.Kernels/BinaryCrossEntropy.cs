@@ -37,12 +37,14 @@ public static class BinaryCrossEntropy
     {
         int b = probabilities.Length;
         double total = 0;
+        // TensorFlow clips in float32: the bounds are float32(1e-7) and float32(1) - float32(1e-7).
         const double eps = Epsilon;
+        const double upper = 1f - Epsilon;
         for (int i = 0; i < b; i++)
         {
             double p = probabilities[i];
-            bool clipped = p < eps || p > 1 - eps;
-            double pc = Math.Clamp(p, eps, 1 - eps);
+            bool clipped = p < eps || p > upper;
+            double pc = Math.Clamp(p, eps, upper);
             total -= target * Math.Log(pc + eps) + (1 - target) * Math.Log(1 - pc + eps);
             if (!dProbs.IsEmpty)
             {

@@ -7,7 +7,7 @@ using Dcgan.Kernels;
 /// <summary>Both models and both Adam optimizers, built from one set of options.</summary>
 public sealed class GanPair
 {
-    public GanPair(ModelOptions options, float lrG = 1e-4f, float lrD = 1e-4f, float beta1 = 0.9f, float beta2 = 0.999f)
+    public GanPair(ModelOptions options, double lrG = 1e-4, double lrD = 1e-4, double beta1 = 0.9, double beta2 = 0.999)
     {
         Options = options;
         var namer = new LayerNamer();

@@ -48,7 +48,7 @@ public sealed class Trainer
             Workers.Threads = _config.Threads;
         }
         var options = _config.ModelOptions();
-        var gan = new GanPair(options, (float)_config.LearningRateG, (float)_config.LearningRateD, (float)_config.Beta1, (float)_config.Beta2);
+        var gan = new GanPair(options, _config.LearningRateG, _config.LearningRateD, _config.Beta1, _config.Beta2);
         Gan = gan;
         ulong seed = (ulong)_config.Seed;
         TrainingState state;
