@@ -131,8 +131,10 @@ public sealed class DatasetFetcher
             catch (Exception e) when (e is DataException or IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception or InvalidDataException or HttpRequestException)
             {
                 // The whole source is unusable (offline, client missing): go to the next one rather than retry each file.
-                log.WriteLine($"  {source.Description}: {e.Message}");
-                failures.Add($"{source.Description}: {e.Message}");
+                // Messages from web sources already start with the URL, which names the source.
+                string message = e.Message.StartsWith(source.Description, StringComparison.Ordinal) ? e.Message : $"{source.Description}: {e.Message}";
+                log.WriteLine($"  {message}");
+                failures.Add(message);
                 return;
             }
             finally
