@@ -51,6 +51,7 @@ public sealed class DatasetFetcher
             throw new DataException($"{targetFolder}: cannot create the folder: {e.Message}", e);
         }
 
+        RemoveStaleParts(targetFolder);
         var done = new Dictionary<DataFile, string>();
         foreach (DataFile file in spec.Files)
         {
@@ -158,6 +159,25 @@ public sealed class DatasetFetcher
         }
         string actual = tensor.IdxSha256();
         return file.Sha256 is null || actual == file.Sha256 ? null : $"checksum mismatch (content sha256 {actual}, expected {file.Sha256})";
+    }
+
+    /// <summary>Deletes temp files left by a killed fetch; recent ones may belong to a fetch still running.</summary>
+    private static void RemoveStaleParts(string folder)
+    {
+        foreach (string part in Directory.GetFiles(folder, ".*.part"))
+        {
+            try
+            {
+                if (DateTime.UtcNow - File.GetLastWriteTimeUtc(part) > TimeSpan.FromHours(1))
+                {
+                    File.Delete(part);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Someone else's or already gone: not this fetch's concern.
+            }
+        }
     }
 
     private static string? Existing(string folder, DataFile file, TextWriter log)

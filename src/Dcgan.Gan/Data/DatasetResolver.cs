@@ -76,6 +76,10 @@ public sealed class DatasetResolver
         }
         if (Locations.DataDir is { } dataDir)
         {
+            if (!Directory.Exists(dataDir) && !File.Exists(dataDir))
+            {
+                throw new DataException($"{dataDir}: data dir not found");
+            }
             string why = Search(spec).Select(p => p.Note).FirstOrDefault(n => n is not null) ?? "no IDX files (raw or .gz) or .npz archive";
             throw new DataException($"{dataDir}: {spec.Name} not found in the data dir: {why}");
         }

@@ -87,6 +87,24 @@ public sealed class DatasetFetcherTests : IDisposable
     }
 
     [Fact]
+    public void StaleTempFilesFromAKilledFetchAreRemoved()
+    {
+        DatasetSpec spec = TestData.PinnedSpec("tiny", 5, 3);
+        string origin = TestData.WriteIdxSet(_t.Dir("origin"), 5, 3, true);
+        string cache = _t.Dir("cache");
+        string stale = Path.Combine(cache, ".train-images-idx3-ubyte.0123.part");
+        string recent = Path.Combine(cache, ".train-images-idx3-ubyte.4567.part");
+        File.WriteAllBytes(stale, [1, 2, 3]);
+        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow.AddDays(-1));
+        File.WriteAllBytes(recent, [1, 2, 3]);
+
+        new DatasetFetcher(_ => [new FolderSource(origin)]).Fetch(spec, cache, TextWriter.Null);
+
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(recent));
+    }
+
+    [Fact]
     public void AllSourcesFailingIsOneLineError()
     {
         DatasetSpec spec = TestData.PinnedSpec("tiny", 5, 3);

@@ -108,6 +108,14 @@ public sealed class DatasetResolverTests : IDisposable
     }
 
     [Fact]
+    public void MissingDataDirIsAnError()
+    {
+        string dataDir = Path.Combine(_t.Root, "typo");
+        var e = Assert.Throws<DataException>(() => NoFetch(Locations(dataDir)).Resolve(DatasetSpec.Mnist, TextWriter.Null));
+        Assert.Equal($"{dataDir}: data dir not found", e.Message);
+    }
+
+    [Fact]
     public void NotFoundWithoutFetchSaysHowToFetch()
     {
         DataLocations l = Locations();
