@@ -65,7 +65,7 @@ public sealed partial class RunArtifacts
                 continue;
             }
             byte[] pixels = PngDecoder.Decode(File.ReadAllBytes(path), out int w, out int h, out var type);
-            if (type != PngColorType.Grayscale)
+            if (type != PngColorType.Gray)
             {
                 continue;
             }
