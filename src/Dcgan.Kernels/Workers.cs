@@ -25,6 +25,10 @@ public static unsafe class Workers
     private static readonly ManualResetEventSlim Done = new(false);
     private static Exception? _error;
 
+    // Set while a thread runs tasks: a nested For from inside a task runs inline instead of deadlocking on Gate.
+    [ThreadStatic]
+    private static bool _inTask;
+
     /// <summary>Number of threads kernels use, the caller included. Defaults to the processor count.</summary>
     public static int Threads
     {
@@ -46,7 +50,7 @@ public static unsafe class Workers
         {
             return;
         }
-        if (count == 1 || _threadCount == 1)
+        if (count == 1 || _threadCount == 1 || _inTask)
         {
             for (int i = 0; i < count; i++)
             {
@@ -83,6 +87,7 @@ public static unsafe class Workers
 
     private static void RunTasks()
     {
+        _inTask = true;
         try
         {
             int i;
@@ -96,6 +101,10 @@ public static unsafe class Workers
             _error ??= e;
             // Stop handing out further tasks.
             Interlocked.Exchange(ref _next, int.MaxValue / 2);
+        }
+        finally
+        {
+            _inTask = false;
         }
     }
 
