@@ -5,6 +5,7 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 [assembly: InternalsVisibleTo("Dcgan.Kernels.Tests")]
+[assembly: InternalsVisibleTo("Dcgan.Bench")]
 
 namespace Dcgan.Kernels;
 
