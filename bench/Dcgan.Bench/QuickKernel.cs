@@ -43,11 +43,11 @@ public static unsafe class QuickKernel
     {
         if (path == GemmPath.Avx512)
         {
-            GemmMicroKernel.Kernel12x32(kc, a, b, c, ldc, false);
+            GemmMicroKernel.Kernel12x32(kc, a, 12, b, 32, c, ldc, false);
         }
         else
         {
-            GemmMicroKernel.Kernel6x16(kc, a, b, c, ldc, false);
+            GemmMicroKernel.Kernel6x16(kc, a, 6, b, 16, c, ldc, false);
         }
     }
 }

@@ -1,6 +1,7 @@
 // Blocked, packed, parallel SGEMM driver in the BLIS loop order (jc, pc, ic, jr, ir), after Goto & van de Geijn (2008)
 // and the BLIS papers; each task owns one MC x NC block of C and walks the whole K range for it.
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Dcgan.Kernels;
 
@@ -122,30 +123,74 @@ internal static unsafe class GemmBlocked
         float* edge = stackalloc float[12 * 32 + 16];
         edge = (float*)(((nuint)edge + 63) & ~(nuint)63);
 
+        // An operand strip that feeds a single micro-kernel call per slice gains nothing from packing (it is read
+        // once either way), so it is read in place when its layout allows; only edge strips are then packed.
+        bool directA = nc <= nr;
+        bool directB = mc <= mr && !job->TransB;
+        float* a = job->A;
+        float* b = job->B;
+        int lda = job->Lda;
+        int ldb = job->Ldb;
+
         for (int p0 = 0; p0 < job->K; p0 += kcMax)
         {
             int kc = Math.Min(kcMax, job->K - p0);
             bool overwrite = p0 == 0 && job->Overwrite;
-            GemmPacking.PackB(job->B, job->Ldb, job->TransB, p0, kc, j0, nc, nr, bp);
-            GemmPacking.PackA(job->A, job->Lda, job->TransA, i0, mc, p0, kc, mr, ap);
+            if (!directB)
+            {
+                GemmPacking.PackB(b, ldb, job->TransB, p0, kc, j0, nc, nr, bp);
+            }
+            if (!directA)
+            {
+                GemmPacking.PackA(a, lda, job->TransA, i0, mc, p0, kc, mr, ap);
+            }
             for (int jr = 0; jr < nc; jr += nr)
             {
                 int cols = Math.Min(nr, nc - jr);
                 float* bStrip = bp + jr * kc;
+                nint bStep = nr;
+                if (directB)
+                {
+                    if (cols == nr)
+                    {
+                        bStrip = b + (long)p0 * ldb + j0 + jr;
+                        bStep = ldb;
+                    }
+                    else
+                    {
+                        GemmPacking.PackB(b, ldb, false, p0, kc, j0 + jr, cols, nr, bStrip);
+                    }
+                }
                 for (int ir = 0; ir < mc; ir += mr)
                 {
                     int rows = Math.Min(mr, mc - ir);
                     float* aStrip = ap + ir * kc;
+                    nint rsA = 1;
+                    nint csA = mr;
+                    if (directA)
+                    {
+                        if (rows == mr)
+                        {
+                            int row = i0 + ir;
+                            aStrip = job->TransA ? a + (long)p0 * lda + row : a + (long)row * lda + p0;
+                            rsA = job->TransA ? 1 : lda;
+                            csA = job->TransA ? lda : 1;
+                        }
+                        else
+                        {
+                            GemmPacking.PackA(a, lda, job->TransA, i0 + ir, rows, p0, kc, mr, aStrip);
+                        }
+                    }
                     float* cTile = job->C + (long)(i0 + ir) * job->Ldc + j0 + jr;
                     if (rows == mr && cols == nr)
                     {
-                        Kernel(job->Path, kc, aStrip, bStrip, cTile, job->Ldc, overwrite);
+                        Kernel(job->Path, kc, aStrip, rsA, csA, bStrip, bStep, cTile, job->Ldc, overwrite);
                     }
                     else
                     {
                         // Edge tile: run the full kernel into scratch, then merge the valid part. The merge does the
                         // same single add per element as the full kernel, keeping results tiling-independent.
-                        Kernel(job->Path, kc, aStrip, bStrip, edge, nr, true);
+                        Kernel(job->Path, kc, aStrip, rsA, csA, bStrip, bStep, edge, nr, true);
                         MergeEdge(edge, nr, cTile, job->Ldc, rows, cols, overwrite);
                     }
                 }
@@ -153,19 +198,35 @@ internal static unsafe class GemmBlocked
         }
     }
 
+    /// <summary>Calls the path's kernel; rsA == 1 means a k-major strip (csA apart), otherwise rows rsA apart.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel(GemmPath path, int kc, float* a, float* b, float* c, int ldc, bool overwrite)
+    private static void Kernel(GemmPath path, int kc, float* a, nint rsA, nint csA, float* b, nint bStep,
+        float* c, int ldc, bool overwrite)
     {
         switch (path)
         {
             case GemmPath.Avx512:
-                GemmMicroKernel.Kernel12x32(kc, a, b, c, ldc, overwrite);
+                if (rsA == 1)
+                {
+                    GemmMicroKernel.Kernel12x32(kc, a, csA, b, bStep, c, ldc, overwrite);
+                }
+                else
+                {
+                    GemmMicroKernel.Kernel12x32Rows(kc, a, rsA, b, bStep, c, ldc, overwrite);
+                }
                 break;
             case GemmPath.Avx2:
-                GemmMicroKernel.Kernel6x16(kc, a, b, c, ldc, overwrite);
+                if (rsA == 1)
+                {
+                    GemmMicroKernel.Kernel6x16(kc, a, csA, b, bStep, c, ldc, overwrite);
+                }
+                else
+                {
+                    GemmMicroKernel.Kernel6x16Rows(kc, a, rsA, b, bStep, c, ldc, overwrite);
+                }
                 break;
             default:
-                GemmMicroKernel.KernelScalar6x16(kc, a, b, c, ldc, overwrite);
+                GemmMicroKernel.KernelScalar6x16(kc, a, rsA, csA, b, bStep, c, ldc, overwrite);
                 break;
         }
     }
@@ -176,19 +237,18 @@ internal static unsafe class GemmBlocked
         {
             float* src = tile + r * ldt;
             float* dst = c + (long)r * ldc;
-            if (overwrite)
+            int j = 0;
+            if (Vector256.IsHardwareAccelerated)
             {
-                for (int j = 0; j < cols; j++)
+                for (; j + 8 <= cols; j += 8)
                 {
-                    dst[j] = src[j];
+                    Vector256<float> v = Vector256.Load(src + j);
+                    Vector256.Store(overwrite ? v : Vector256.Load(dst + j) + v, dst + j);
                 }
             }
-            else
+            for (; j < cols; j++)
             {
-                for (int j = 0; j < cols; j++)
-                {
-                    dst[j] += src[j];
-                }
+                dst[j] = overwrite ? src[j] : dst[j] + src[j];
             }
         }
     }
