@@ -25,7 +25,7 @@ public static class QuickGemm
         }
 
         int savedThreads = Workers.Threads;
-        Console.WriteLine($"{"shape",-14} {"M x N x K",-20} {"op",-3} {"1 thr GF/s",11} {"2 thr GF/s",11} {"2 thr ms",9} {"best 1",7} {"best 2",7}");
+        Console.WriteLine($"{"shape",-14} {"M x N x K",-20} {"op",-3} {"1 thr GF/s",11} {"2 thr GF/s",11} {"2 thr ms",9} {"best 1",7} {"best 2",7} {"cpu 1",7} {"cpu 2",7}");
         foreach (var shape in GemmShape.All)
         {
             if (filters.Count > 0 && !filters.Any(f => shape.Name.Contains(f, StringComparison.OrdinalIgnoreCase)))
@@ -34,23 +34,25 @@ public static class QuickGemm
             }
             shape.Allocate();
             Workers.Threads = 1;
-            var (one, bestOne) = Measure(shape, budgetMs);
+            var (one, bestOne, cpuOne) = Measure(shape, budgetMs);
             Workers.Threads = 2;
-            var (two, bestTwo) = Measure(shape, budgetMs);
+            var (two, bestTwo, cpuTwo) = Measure(shape, budgetMs);
             shape.Release();
             string op = $"{(shape.TransA ? 'T' : 'N')}{(shape.TransB ? 'T' : 'N')}";
             Console.WriteLine(
                 $"{shape.Name,-14} {$"{shape.M}x{shape.N}x{shape.K}",-20} {op,-3} " +
-                $"{shape.Flops / one / 1e9,11:F1} {shape.Flops / two / 1e9,11:F1} {two * 1e3,9:F3} {shape.Flops / bestOne / 1e9,7:F1} {shape.Flops / bestTwo / 1e9,7:F1}");
+                $"{shape.Flops / one / 1e9,11:F1} {shape.Flops / two / 1e9,11:F1} {two * 1e3,9:F3} {shape.Flops / bestOne / 1e9,7:F1} {shape.Flops / bestTwo / 1e9,7:F1} {shape.Flops / cpuOne / 1e9,7:F1} {shape.Flops / cpuTwo / 1e9,7:F1}");
         }
         Workers.Threads = savedThreads;
     }
 
     /// <summary>
     /// Median and best seconds per product over the budget, after a warm-up that also lets tiered JIT settle. The best
-    /// shows what the code can do when the shared machine leaves it alone; the median what it typically got.
+    /// shows what the code can do when the shared machine leaves it alone; the median what it typically got. Cpu is
+    /// processor seconds per product over all threads: insensitive to other processes, so GFLOP per cpu-second is
+    /// the per-core efficiency even on a loaded machine.
     /// </summary>
-    private static (double Median, double Best) Measure(GemmShape shape, double budgetMs)
+    private static (double Median, double Best, double Cpu) Measure(GemmShape shape, double budgetMs)
     {
         var warm = Stopwatch.StartNew();
         int warmRuns = 0;
@@ -60,6 +62,9 @@ public static class QuickGemm
             warmRuns++;
         }
         var times = new List<double>();
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        TimeSpan cpu0 = process.TotalProcessorTime;
         var total = Stopwatch.StartNew();
         while (times.Count < 5 || (total.Elapsed.TotalMilliseconds < budgetMs && times.Count < 10000))
         {
@@ -67,7 +72,9 @@ public static class QuickGemm
             shape.Run();
             times.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
         }
+        process.Refresh();
+        double cpu = (process.TotalProcessorTime - cpu0).TotalSeconds / times.Count;
         times.Sort();
-        return (times[times.Count / 2], times[0]);
+        return (times[times.Count / 2], times[0], cpu);
     }
 }

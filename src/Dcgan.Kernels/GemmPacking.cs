@@ -18,23 +18,22 @@ internal static unsafe class GemmPacking
     /// </summary>
     public static void PackA(float* a, int lda, bool transA, int i0, int mc, int p0, int kc, int mr, float* dst)
     {
+        if (transA)
+        {
+            // Each k step of every strip is already contiguous: walk the source row by row (one sequential segment of
+            // mc floats per k, friendly to the prefetcher and the TLB) and deal it out to the strips.
+            float* src = a + (long)p0 * lda + i0;
+            for (int p = 0; p < kc; p++)
+            {
+                PrefetchAhead(src + (long)p * lda, lda, mc, p, kc);
+                Deal(src + (long)p * lda, mc, dst + p * mr, kc * mr, mr);
+            }
+            return;
+        }
         for (int s = 0; s < mc; s += mr)
         {
             int rows = Math.Min(mr, mc - s);
-            if (transA)
-            {
-                // Each k step of the strip is already contiguous in memory: a straight copy.
-                float* src = a + (long)p0 * lda + i0 + s;
-                for (int p = 0; p < kc; p++)
-                {
-                    CopyPadded(src + (long)p * lda, dst + p * mr, rows, mr);
-                }
-            }
-            else
-            {
-                float* src = a + (long)(i0 + s) * lda + p0;
-                TransposeInto(src, lda, rows, kc, dst, mr);
-            }
+            TransposeInto(a + (long)(i0 + s) * lda + p0, lda, rows, kc, dst, mr);
             dst += kc * mr;
         }
     }
@@ -45,23 +44,60 @@ internal static unsafe class GemmPacking
     /// </summary>
     public static void PackB(float* b, int ldb, bool transB, int p0, int kc, int j0, int nc, int nr, float* dst)
     {
+        if (!transB)
+        {
+            float* src = b + (long)p0 * ldb + j0;
+            for (int p = 0; p < kc; p++)
+            {
+                PrefetchAhead(src + (long)p * ldb, ldb, nc, p, kc);
+                Deal(src + (long)p * ldb, nc, dst + p * nr, kc * nr, nr);
+            }
+            return;
+        }
         for (int s = 0; s < nc; s += nr)
         {
             int cols = Math.Min(nr, nc - s);
-            if (!transB)
-            {
-                float* src = b + (long)p0 * ldb + j0 + s;
-                for (int p = 0; p < kc; p++)
-                {
-                    CopyPadded(src + (long)p * ldb, dst + p * nr, cols, nr);
-                }
-            }
-            else
-            {
-                float* src = b + (long)(j0 + s) * ldb + p0;
-                TransposeInto(src, ldb, cols, kc, dst, nr);
-            }
+            TransposeInto(b + (long)(j0 + s) * ldb + p0, ldb, cols, kc, dst, nr);
             dst += kc * nr;
+        }
+    }
+
+    /// <summary>
+    /// Requests the segment a few rows ahead. Row segments of a wide matrix sit in different pages, so the hardware
+    /// prefetchers, which follow streams within a page, do not fetch them early; without this, packing a transposed A
+    /// or a wide B is bound by memory latency rather than bandwidth.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchAhead(float* row, int ld, int count, int p, int kc)
+    {
+        const int Ahead = 6;
+        if (Sse.IsSupported && p + Ahead < kc)
+        {
+            float* next = row + (long)Ahead * ld;
+            for (int j = 0; j < count; j += 16)
+            {
+                Sse.Prefetch0(next + j);
+            }
+            Sse.Prefetch0(next + count - 1);
+        }
+    }
+
+    /// <summary>
+    /// Splits one source segment of count floats into width-wide pieces, piece s going to dst + s * strideStrips;
+    /// the last piece is zero-padded to width.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Deal(float* src, int count, float* dst, int strideStrips, int width)
+    {
+        int s = 0;
+        for (; s + width <= count; s += width)
+        {
+            CopyPadded(src + s, dst, width, width);
+            dst += strideStrips;
+        }
+        if (s < count)
+        {
+            CopyPadded(src + s, dst, count - s, width);
         }
     }
 
@@ -70,6 +106,13 @@ internal static unsafe class GemmPacking
     private static void CopyPadded(float* src, float* dst, int count, int width)
     {
         int j = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; j + 16 <= count; j += 16)
+            {
+                Vector512.Store(Vector512.Load(src + j), dst + j);
+            }
+        }
         if (Vector256.IsHardwareAccelerated)
         {
             for (; j + 8 <= count; j += 8)
