@@ -37,6 +37,24 @@ public static unsafe class QuickKernel
         }
         rates.Sort();
         Console.WriteLine($"{path} {mr}x{nr} micro-kernel, kc={Kc}: median {rates[rates.Count / 2]:F1} GFLOP/s, best {rates[^1]:F1}");
+
+        // Fork-join round trip of the worker pool with empty tasks: the fixed cost every parallel product pays.
+        int saved = Workers.Threads;
+        Workers.Threads = 2;
+        var trips = new List<double>();
+        for (int rep = 0; rep < 2000; rep++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            Workers.For(2, &Nothing, null);
+            trips.Add(Stopwatch.GetElapsedTime(t0).TotalMicroseconds);
+        }
+        Workers.Threads = saved;
+        trips.Sort();
+        Console.WriteLine($"Workers.For(2 tasks, 2 threads) round trip: median {trips[trips.Count / 2]:F1} us, p90 {trips[trips.Count * 9 / 10]:F1} us");
+    }
+
+    private static void Nothing(void* state, int i)
+    {
     }
 
     private static void Call(GemmPath path, int kc, float* a, float* b, float* c, int ldc)
