@@ -1,5 +1,9 @@
 // A tiny fixed pool of worker threads for data-parallel kernels: allocation-free per call,
 // deterministic because each task index does the same work whichever thread runs it.
+// Idle workers spin briefly before sleeping, so back-to-back kernels start in about a microsecond, and the caller
+// never waits for a helper that has not shown up: it waits only for tasks that are actually running.
+using System.Diagnostics;
+
 namespace Dcgan.Kernels;
 
 /// <summary>
@@ -10,20 +14,32 @@ namespace Dcgan.Kernels;
 /// </summary>
 public static unsafe class Workers
 {
+    /// <summary>How long an idle worker polls for the next job before it blocks.</summary>
+    private static readonly long SpinTicks = Stopwatch.Frequency / 20_000;
+
     private static readonly object Gate = new();
+    private static readonly object Sleep = new();
+    private static readonly ManualResetEventSlim Done = new(false);
     private static Thread[] _threads = [];
     private static int _threadCount = Math.Max(1, Environment.ProcessorCount);
 
-    // The current job; written by the caller under Gate, read by workers after the generation bump.
+    // The current job. Fields are written by the caller under Gate before _ticket publishes them.
     private static delegate*<void*, int, void> _body;
     private static void* _state;
     private static int _count;
-    private static int _next;
-    private static int _pending;
-    private static volatile int _generation;
-    private static readonly SemaphoreSlim Wake = new(0);
-    private static readonly ManualResetEventSlim Done = new(false);
+    private static int _helpers;
+    private static int _remaining;
     private static Exception? _error;
+
+    // High 32 bits: job generation; low 32 bits: next task index. Claiming a task is a compare-exchange on the
+    // whole word, so a helper that wakes late for an old job can never take an index of a newer one.
+    private static long _ticket;
+    private static int _generation;
+    private static int _sleepers;
+
+    // Set while a thread runs tasks: a nested For from inside a task runs inline instead of deadlocking on Gate.
+    [ThreadStatic]
+    private static bool _inTask;
 
     /// <summary>Number of threads kernels use, the caller included. Defaults to the processor count.</summary>
     public static int Threads
@@ -46,7 +62,7 @@ public static unsafe class Workers
         {
             return;
         }
-        if (count == 1 || _threadCount == 1)
+        if (count == 1 || _threadCount == 1 || _inTask)
         {
             for (int i = 0; i < count; i++)
             {
@@ -60,18 +76,26 @@ public static unsafe class Workers
             _body = body;
             _state = state;
             _count = count;
-            _next = 0;
+            _helpers = Math.Min(_threadCount - 1, count - 1);
+            _remaining = count;
             _error = null;
-            int helpers = Math.Min(_threadCount - 1, count - 1);
-            _pending = helpers;
             Done.Reset();
-            _generation++;
-            Wake.Release(helpers);
-            RunTasks();
-            if (helpers > 0)
+            int generation = Interlocked.Increment(ref _generation);
+
+            // The full fence of this exchange pairs with the one in WaitForJob: either a worker sees the new
+            // ticket before it sleeps, or this thread sees it asleep and wakes it.
+            Interlocked.Exchange(ref _ticket, (long)generation << 32);
+            if (Volatile.Read(ref _sleepers) > 0)
             {
-                Done.Wait();
+                lock (Sleep)
+                {
+                    Monitor.PulseAll(Sleep);
+                }
             }
+
+            RunTasks(generation);
+            // Whoever finishes the last task sets Done, so this also orders that Set before the next job's Reset.
+            Done.Wait();
             _body = null;
             _state = null;
             if (_error is not null)
@@ -81,21 +105,45 @@ public static unsafe class Workers
         }
     }
 
-    private static void RunTasks()
+    private static void RunTasks(int generation)
     {
+        _inTask = true;
         try
         {
-            int i;
-            while ((i = Interlocked.Increment(ref _next) - 1) < _count)
+            while (true)
             {
-                _body(_state, i);
+                long ticket = Volatile.Read(ref _ticket);
+                int index = (int)ticket;
+                if ((int)(ticket >> 32) != generation || index >= _count)
+                {
+                    return;
+                }
+                if (Interlocked.CompareExchange(ref _ticket, ticket + 1, ticket) != ticket)
+                {
+                    continue;
+                }
+                // Claimed: the job cannot change until this task is counted off below.
+                if (_error is null)
+                {
+                    try
+                    {
+                        _body(_state, index);
+                    }
+                    catch (Exception e)
+                    {
+                        // Later tasks are skipped (but still counted off) once one has failed.
+                        Interlocked.CompareExchange(ref _error, e, null);
+                    }
+                }
+                if (Interlocked.Decrement(ref _remaining) == 0)
+                {
+                    Done.Set();
+                }
             }
         }
-        catch (Exception e)
+        finally
         {
-            _error ??= e;
-            // Stop handing out further tasks.
-            Interlocked.Exchange(ref _next, int.MaxValue / 2);
+            _inTask = false;
         }
     }
 
@@ -107,24 +155,55 @@ public static unsafe class Workers
         }
         var grown = new Thread[wanted];
         Array.Copy(_threads, grown, _threads.Length);
+        // Read before the caller publishes its job, so a worker that starts late still sees that job as new.
+        int generation = Volatile.Read(ref _generation);
         for (int t = _threads.Length; t < wanted; t++)
         {
-            grown[t] = new Thread(WorkerLoop) { IsBackground = true, Name = $"dcgan-worker-{t + 1}" };
+            int index = t + 1;
+            grown[t] = new Thread(() => WorkerLoop(index, generation))
+            {
+                IsBackground = true,
+                Name = $"dcgan-worker-{index}",
+            };
             grown[t].Start();
         }
         _threads = grown;
     }
 
-    private static void WorkerLoop()
+    private static void WorkerLoop(int index, int seen)
     {
         while (true)
         {
-            Wake.Wait();
-            RunTasks();
-            if (Interlocked.Decrement(ref _pending) == 0)
+            seen = WaitForJob(seen);
+            // Workers beyond this job's helper count (few tasks, or Threads lowered) sit it out.
+            if (index <= Volatile.Read(ref _helpers))
             {
-                Done.Set();
+                RunTasks(seen);
             }
         }
+    }
+
+    private static int WaitForJob(int seen)
+    {
+        long start = Stopwatch.GetTimestamp();
+        int generation;
+        while ((generation = (int)(Volatile.Read(ref _ticket) >> 32)) == seen)
+        {
+            if (Stopwatch.GetTimestamp() - start < SpinTicks)
+            {
+                Thread.SpinWait(16);
+                continue;
+            }
+            lock (Sleep)
+            {
+                Interlocked.Increment(ref _sleepers);
+                while ((int)(Volatile.Read(ref _ticket) >> 32) == seen)
+                {
+                    Monitor.Wait(Sleep);
+                }
+                Interlocked.Decrement(ref _sleepers);
+            }
+        }
+        return generation;
     }
 }

@@ -1,0 +1,16 @@
+// Benchmark entry point: "gemm-quick [filters] [--ms N]" prints a quick GFLOP/s table, "kernel-quick" the bare
+// micro-kernel rate; anything else goes to BenchmarkDotNet.
+using BenchmarkDotNet.Running;
+using Dcgan.Bench;
+
+if (args.Length > 0 && args[0] == "gemm-quick")
+{
+    QuickGemm.Run(args[1..]);
+    return;
+}
+if (args.Length > 0 && args[0] == "kernel-quick")
+{
+    QuickKernel.Run();
+    return;
+}
+BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);

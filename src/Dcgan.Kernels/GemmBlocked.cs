@@ -1,0 +1,261 @@
+// Blocked, packed, parallel SGEMM driver in the BLIS loop order (jc, pc, ic, jr, ir), after Goto & van de Geijn (2008)
+// and the BLIS papers; each task owns one MC x NC block of C and walks the whole K range for it.
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Dcgan.Kernels;
+
+/// <summary>
+/// Splits C into a grid of blocks that depends only on the problem shape, never on the thread count, and runs one
+/// <see cref="Workers.For"/> task per block. Within a block K is consumed in fixed KC slices in increasing order, so every
+/// element of C sees the same sequence of float operations however many threads run.
+/// </summary>
+internal static unsafe class GemmBlocked
+{
+    /// <summary>Depth of a packed slice: a B micro-panel (KC x NR) stays in L1, an A block (MC x KC) in L2.</summary>
+    private const int Kc = 256;
+
+    /// <summary>Rows of C per block; a multiple of both MR values.</summary>
+    private const int Mc = 240;
+
+    /// <summary>Columns of C per block; the packed B block (KC x NC) sits in L2/L3.</summary>
+    private const int Nc = 1024;
+
+    /// <summary>Enough blocks that two threads stay balanced when work is handed out dynamically.</summary>
+    private const int MinTasks = 8;
+
+    /// <summary>Below this many multiply-adds per block a split no longer pays for its extra packing.</summary>
+    private const long MinTaskFlops = 1L << 18;
+
+    private struct Job
+    {
+        public float* A;
+        public float* B;
+        public float* C;
+        public int Lda;
+        public int Ldb;
+        public int Ldc;
+        public int M;
+        public int N;
+        public int K;
+        public bool TransA;
+        public bool TransB;
+        public bool Overwrite;
+        public GemmPath Path;
+        public int Mr;
+        public int Nr;
+        public int McBlock;
+        public int NcBlock;
+        public int KcBlock;
+        public int BlocksN;
+    }
+
+    /// <summary>Runs the blocked algorithm; dimensions are non-zero and spans already validated.</summary>
+    public static void Run(GemmPath path, bool transA, bool transB, int m, int n, int k,
+        float* a, int lda, float* b, int ldb, bool overwrite, float* c, int ldc)
+    {
+        int mr = GemmPaths.Mr(path);
+        int nr = GemmPaths.Nr(path);
+
+        // Balanced slices: equal-ish parts instead of full blocks plus a thin remainder.
+        int kBlocks = CeilDiv(k, Kc);
+        int kc = CeilDiv(k, kBlocks);
+        int mBlocks = CeilDiv(m, Mc);
+        int mc = RoundUp(CeilDiv(m, mBlocks), mr);
+        int nBlocks = CeilDiv(n, Nc);
+        int nc = RoundUp(CeilDiv(n, nBlocks), nr);
+
+        // Split further until there are enough tasks, halving whichever block side is longer.
+        while (CeilDiv(m, mc) * CeilDiv(n, nc) < MinTasks && (long)mc * nc * k / 2 >= MinTaskFlops)
+        {
+            if (nc >= mc && nc > nr)
+            {
+                nc = RoundUp(CeilDiv(nc, 2), nr);
+            }
+            else if (mc > mr)
+            {
+                mc = RoundUp(CeilDiv(mc, 2), mr);
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        Job job = new()
+        {
+            A = a,
+            B = b,
+            C = c,
+            Lda = lda,
+            Ldb = ldb,
+            Ldc = ldc,
+            M = m,
+            N = n,
+            K = k,
+            TransA = transA,
+            TransB = transB,
+            Overwrite = overwrite,
+            Path = path,
+            Mr = mr,
+            Nr = nr,
+            McBlock = mc,
+            NcBlock = nc,
+            KcBlock = kc,
+            BlocksN = CeilDiv(n, nc),
+        };
+        int tasks = CeilDiv(m, mc) * job.BlocksN;
+        Workers.For(tasks, &RunBlock, &job);
+    }
+
+    private static void RunBlock(void* state, int task)
+    {
+        Job* job = (Job*)state;
+        int mr = job->Mr;
+        int nr = job->Nr;
+        int i0 = task / job->BlocksN * job->McBlock;
+        int j0 = task % job->BlocksN * job->NcBlock;
+        int mc = Math.Min(job->McBlock, job->M - i0);
+        int nc = Math.Min(job->NcBlock, job->N - j0);
+        int kcMax = job->KcBlock;
+        float* ap = GemmBuffers.A(RoundUp(mc, mr) * kcMax);
+        float* bp = GemmBuffers.B(RoundUp(nc, nr) * kcMax);
+        float* edge = stackalloc float[12 * 32 + 16];
+        edge = (float*)(((nuint)edge + 63) & ~(nuint)63);
+
+        // An operand strip that feeds a single micro-kernel call per slice gains nothing from packing (it is read
+        // once either way), so it is read in place when its layout allows; only edge strips are then packed.
+        bool directA = nc <= nr;
+        bool directB = mc <= mr && !job->TransB;
+        float* a = job->A;
+        float* b = job->B;
+        int lda = job->Lda;
+        int ldb = job->Ldb;
+
+        for (int p0 = 0; p0 < job->K; p0 += kcMax)
+        {
+            int kc = Math.Min(kcMax, job->K - p0);
+            bool overwrite = p0 == 0 && job->Overwrite;
+            if (!directB)
+            {
+                GemmPacking.PackB(b, ldb, job->TransB, p0, kc, j0, nc, nr, bp);
+            }
+            if (!directA)
+            {
+                GemmPacking.PackA(a, lda, job->TransA, i0, mc, p0, kc, mr, ap);
+            }
+            for (int jr = 0; jr < nc; jr += nr)
+            {
+                int cols = Math.Min(nr, nc - jr);
+                float* bStrip = bp + jr * kc;
+                nint bStep = nr;
+                if (directB)
+                {
+                    if (cols == nr)
+                    {
+                        bStrip = b + (long)p0 * ldb + j0 + jr;
+                        bStep = ldb;
+                    }
+                    else
+                    {
+                        GemmPacking.PackB(b, ldb, false, p0, kc, j0 + jr, cols, nr, bStrip);
+                    }
+                }
+                for (int ir = 0; ir < mc; ir += mr)
+                {
+                    int rows = Math.Min(mr, mc - ir);
+                    float* aStrip = ap + ir * kc;
+                    nint rsA = 1;
+                    nint csA = mr;
+                    if (directA)
+                    {
+                        if (rows == mr)
+                        {
+                            int row = i0 + ir;
+                            aStrip = job->TransA ? a + (long)p0 * lda + row : a + (long)row * lda + p0;
+                            rsA = job->TransA ? 1 : lda;
+                            csA = job->TransA ? lda : 1;
+                        }
+                        else
+                        {
+                            GemmPacking.PackA(a, lda, job->TransA, i0 + ir, rows, p0, kc, mr, aStrip);
+                        }
+                    }
+                    float* cTile = job->C + (long)(i0 + ir) * job->Ldc + j0 + jr;
+                    if (rows == mr && cols == nr)
+                    {
+                        Kernel(job->Path, kc, aStrip, rsA, csA, bStrip, bStep, cTile, job->Ldc, overwrite);
+                    }
+                    else
+                    {
+                        // Edge tile: run the full kernel into scratch, then merge the valid part. The merge does the
+                        // same single add per element as the full kernel, keeping results tiling-independent.
+                        Kernel(job->Path, kc, aStrip, rsA, csA, bStrip, bStep, edge, nr, true);
+                        MergeEdge(edge, nr, cTile, job->Ldc, rows, cols, overwrite);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Calls the path's kernel; rsA == 1 means a k-major strip (csA apart), otherwise rows rsA apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Kernel(GemmPath path, int kc, float* a, nint rsA, nint csA, float* b, nint bStep,
+        float* c, int ldc, bool overwrite)
+    {
+        switch (path)
+        {
+            case GemmPath.Avx512:
+                if (rsA == 1)
+                {
+                    GemmMicroKernel.Kernel12x32(kc, a, csA, b, bStep, c, ldc, overwrite);
+                }
+                else
+                {
+                    GemmMicroKernel.Kernel12x32Rows(kc, a, rsA, b, bStep, c, ldc, overwrite);
+                }
+                break;
+            case GemmPath.Avx2:
+                if (rsA == 1)
+                {
+                    GemmMicroKernel.Kernel6x16(kc, a, csA, b, bStep, c, ldc, overwrite);
+                }
+                else
+                {
+                    GemmMicroKernel.Kernel6x16Rows(kc, a, rsA, b, bStep, c, ldc, overwrite);
+                }
+                break;
+            default:
+                GemmMicroKernel.KernelScalar6x16(kc, a, rsA, csA, b, bStep, c, ldc, overwrite);
+                break;
+        }
+    }
+
+    private static void MergeEdge(float* tile, int ldt, float* c, int ldc, int rows, int cols, bool overwrite)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            float* src = tile + r * ldt;
+            float* dst = c + (long)r * ldc;
+            int j = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; j + 8 <= cols; j += 8)
+                {
+                    Vector256<float> v = Vector256.Load(src + j);
+                    Vector256.Store(overwrite ? v : Vector256.Load(dst + j) + v, dst + j);
+                }
+            }
+            for (; j < cols; j++)
+            {
+                dst[j] = overwrite ? src[j] : dst[j] + src[j];
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int CeilDiv(int x, int y) => (x + y - 1) / y;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int RoundUp(int x, int multiple) => CeilDiv(x, multiple) * multiple;
+}

@@ -1,0 +1,37 @@
+// Per-thread, grow-only, 64-byte aligned scratch for packed SGEMM blocks: allocated once per thread, then reused.
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Dcgan.Kernels;
+
+/// <summary>
+/// Pack buffers of the calling thread. Arrays live on the pinned object heap so raw pointers into them stay valid,
+/// and die with their thread, so short-lived callers do not leak.
+/// </summary>
+internal static unsafe class GemmBuffers
+{
+    private const int AlignFloats = 16;
+
+    [ThreadStatic]
+    private static float[]? _a;
+
+    [ThreadStatic]
+    private static float[]? _b;
+
+    /// <summary>Aligned scratch of at least floats elements for packed A.</summary>
+    public static float* A(int floats) => Get(ref _a, floats);
+
+    /// <summary>Aligned scratch of at least floats elements for packed B.</summary>
+    public static float* B(int floats) => Get(ref _b, floats);
+
+    private static float* Get(ref float[]? buffer, int floats)
+    {
+        if (buffer is null || buffer.Length < floats + AlignFloats)
+        {
+            buffer = GC.AllocateUninitializedArray<float>(floats + AlignFloats, pinned: true);
+        }
+        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        nuint aligned = (address + 63) & ~(nuint)63;
+        return (float*)aligned;
+    }
+}

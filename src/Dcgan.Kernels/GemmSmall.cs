@@ -1,0 +1,115 @@
+// Direct SGEMM paths for problems too small or too thin for the packed kernel: a plain triple loop for tiny products
+// and matrix-vector forms (dot or axpy, chosen by which layout is contiguous) when M or N is 1.
+using System.Runtime.Intrinsics;
+
+namespace Dcgan.Kernels;
+
+/// <summary>Single-threaded direct kernels; each uses a fixed summation order, so results are reproducible.</summary>
+internal static unsafe class GemmSmall
+{
+    /// <summary>Plain loops for tiny problems where packing and task start-up would cost more than the arithmetic.</summary>
+    public static void Direct(bool transA, bool transB, int m, int n, int k,
+        float* a, int lda, float* b, int ldb, bool overwrite, float* c, int ldc)
+    {
+        long sa = transA ? 1 : lda, ska = transA ? lda : 1;
+        long skb = transB ? 1 : ldb, sb = transB ? ldb : 1;
+        for (int i = 0; i < m; i++)
+        {
+            float* ai = a + i * sa;
+            float* ci = c + (long)i * ldc;
+            for (int j = 0; j < n; j++)
+            {
+                float* bj = b + j * sb;
+                float sum = 0f;
+                for (int p = 0; p < k; p++)
+                {
+                    sum += ai[p * ska] * bj[p * skb];
+                }
+                ci[j] = overwrite ? sum : ci[j] + sum;
+            }
+        }
+    }
+
+    /// <summary>
+    /// y[i * incy] (+)= sum_p mat(i, p) * x(p) for i below rows. mat(i, p) is mat[i * ld + p] when rowsByK, else
+    /// mat[p * ld + i]; x(p) is x[p * incx].
+    /// </summary>
+    public static void Gemv(int rows, int k, float* mat, int ld, bool rowsByK, float* x, long incx,
+        bool overwrite, float* y, long incy)
+    {
+        if (incx != 1)
+        {
+            // Gather x once so the inner loops read it contiguously.
+            float* packed = GemmBuffers.B(k);
+            for (int p = 0; p < k; p++)
+            {
+                packed[p] = x[p * incx];
+            }
+            x = packed;
+        }
+        if (rowsByK)
+        {
+            for (int i = 0; i < rows; i++)
+            {
+                float sum = Dot(mat + (long)i * ld, x, k);
+                float* yi = y + i * incy;
+                *yi = overwrite ? sum : *yi + sum;
+            }
+            return;
+        }
+
+        // Column form: accumulate x(p) * row p of the stored matrix into a scratch vector, p in increasing order.
+        float* acc = GemmBuffers.A(rows);
+        new Span<float>(acc, rows).Clear();
+        for (int p = 0; p < k; p++)
+        {
+            Axpy(x[p], mat + (long)p * ld, acc, rows);
+        }
+        for (int i = 0; i < rows; i++)
+        {
+            float* yi = y + i * incy;
+            *yi = overwrite ? acc[i] : *yi + acc[i];
+        }
+    }
+
+    private static float Dot(float* u, float* v, int k)
+    {
+        int p = 0;
+        float sum = 0f;
+        if (Vector256.IsHardwareAccelerated && k >= 32)
+        {
+            // Four independent accumulators hide the add latency; they are combined in a fixed order.
+            Vector256<float> s0 = Vector256<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
+            for (; p + 32 <= k; p += 32)
+            {
+                s0 = Vector256.FusedMultiplyAdd(Vector256.Load(u + p), Vector256.Load(v + p), s0);
+                s1 = Vector256.FusedMultiplyAdd(Vector256.Load(u + p + 8), Vector256.Load(v + p + 8), s1);
+                s2 = Vector256.FusedMultiplyAdd(Vector256.Load(u + p + 16), Vector256.Load(v + p + 16), s2);
+                s3 = Vector256.FusedMultiplyAdd(Vector256.Load(u + p + 24), Vector256.Load(v + p + 24), s3);
+            }
+            sum = Vector256.Sum((s0 + s1) + (s2 + s3));
+        }
+        for (; p < k; p++)
+        {
+            sum += u[p] * v[p];
+        }
+        return sum;
+    }
+
+    private static void Axpy(float alpha, float* x, float* y, int count)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> va = Vector256.Create(alpha);
+            for (; i + 8 <= count; i += 8)
+            {
+                Vector256.Store(Vector256.FusedMultiplyAdd(va, Vector256.Load(x + i), Vector256.Load(y + i)), y + i);
+            }
+        }
+        for (; i < count; i++)
+        {
+            y[i] += alpha * x[i];
+        }
+    }
+}

@@ -1,0 +1,269 @@
+// Tests of the fast SGEMM (Gemm.cs and its Gemm* helpers) against the naive oracle GemmReference, on every micro-kernel
+// family the machine runs, every transposition, awkward sizes, strides, beta, and thread-count reproducibility.
+namespace Dcgan.Kernels.Tests;
+
+[Collection(WorkersCollection.Name)]
+public class GemmTests
+{
+    private static readonly (bool TransA, bool TransB)[] Transpositions = [(false, false), (false, true), (true, false), (true, true)];
+
+    public static TheoryData<bool, bool> AllTranspositions()
+    {
+        var data = new TheoryData<bool, bool>();
+        foreach (var (ta, tb) in Transpositions)
+        {
+            data.Add(ta, tb);
+        }
+        return data;
+    }
+
+    public static TheoryData<int> SupportedPaths()
+    {
+        var data = new TheoryData<int>();
+        foreach (GemmPath path in Enum.GetValues<GemmPath>())
+        {
+            if (GemmPaths.IsSupported(path))
+            {
+                data.Add((int)path);
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SupportedPaths))]
+    public void BlockedKernelMatchesReferenceOnAwkwardSizes(int pathIndex)
+    {
+        var path = (GemmPath)pathIndex;
+        var rng = new Random(1234 + pathIndex);
+        int[] interesting = [1, 2, 3, 5, 6, 7, 11, 12, 13, 15, 16, 17, 24, 31, 32, 33, 47, 48, 49, 63, 64, 65, 67];
+        foreach (var (ta, tb) in Transpositions)
+        {
+            // Every size 1..67 appears as m, as n and as k at least once, paired with random partners.
+            for (int s = 1; s <= 67; s++)
+            {
+                Check(path, false, ta, tb, s, rng.Next(1, 68), rng.Next(1, 68), 0f, 0, rng);
+                Check(path, false, ta, tb, rng.Next(1, 68), s, rng.Next(1, 68), 1f, 0, rng);
+                Check(path, false, ta, tb, rng.Next(1, 68), rng.Next(1, 68), s, 0f, 3, rng);
+            }
+            for (int t = 0; t < 40; t++)
+            {
+                int m = interesting[rng.Next(interesting.Length)];
+                int n = interesting[rng.Next(interesting.Length)];
+                int k = interesting[rng.Next(interesting.Length)];
+                Check(path, false, ta, tb, m, n, k, t % 2 == 0 ? 0f : 1f, t % 3 * 5, rng);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(AllTranspositions))]
+    public void PublicEntryMatchesReferenceIncludingDirectPaths(bool transA, bool transB)
+    {
+        var rng = new Random(transA ? (transB ? 1 : 2) : (transB ? 3 : 4));
+        (int M, int N, int K)[] shapes =
+        [
+            (1, 1, 1), (1, 7, 300), (7, 1, 300), (1, 1000, 40), (1000, 1, 40), (256, 1, 627), (1, 627, 256),
+            (9, 9, 9), (31, 32, 33), (40, 40, 40), (100, 70, 1), (3, 500, 2), (70, 3, 200),
+        ];
+        foreach (var (m, n, k) in shapes)
+        {
+            Check(GemmPaths.Best, true, transA, transB, m, n, k, 0f, 0, rng);
+            Check(GemmPaths.Best, true, transA, transB, m, n, k, 1f, 4, rng);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(AllTranspositions))]
+    public void SizesAroundBlockBoundariesMatchReference(bool transA, bool transB)
+    {
+        var rng = new Random(77);
+        (int M, int N, int K)[] shapes =
+        [
+            (239, 40, 255), (240, 33, 256), (241, 31, 257), (13, 1023, 20), (25, 1025, 9), (250, 70, 513),
+            (481, 17, 100), (12, 32, 600), (36, 64, 1), (100, 300, 129),
+        ];
+        foreach (var (m, n, k) in shapes)
+        {
+            Check(GemmPaths.Best, false, transA, transB, m, n, k, 0f, 0, rng);
+            Check(GemmPaths.Best, false, transA, transB, m, n, k, 1f, 7, rng);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(AllTranspositions))]
+    public void BetaZeroIgnoresNaNInOutput(bool transA, bool transB)
+    {
+        var rng = new Random(5);
+        foreach (var (m, n, k) in new[] { (50, 70, 300), (3, 3, 3), (64, 1, 80), (1, 64, 80), (13, 45, 1) })
+        {
+            var (a, lda) = RandomMatrix(transA ? k : m, transA ? m : k, 2, rng);
+            var (b, ldb) = RandomMatrix(transB ? n : k, transB ? k : n, 1, rng);
+            int ldc = n + 3;
+            var c = new float[(m - 1) * ldc + n];
+            Array.Fill(c, float.NaN);
+            Gemm.Sgemm(transA, transB, m, n, k, a, lda, b, ldb, 0f, c, ldc);
+            var expected = new float[c.Length];
+            GemmReference.Sgemm(transA, transB, m, n, k, a, lda, b, ldb, 0f, expected, ldc);
+            for (int i = 0; i < m; i++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    float got = c[i * ldc + j];
+                    Assert.False(float.IsNaN(got), $"NaN leaked into C[{i},{j}] for {m}x{n}x{k}");
+                    Assert.Equal(expected[i * ldc + j], got, 1e-3f);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void ZeroDepthWritesZerosOrLeavesOutputAlone()
+    {
+        foreach (var (ta, tb) in Transpositions)
+        {
+            var c = new float[5 * 6];
+            Array.Fill(c, float.NaN);
+            Gemm.Sgemm(ta, tb, 5, 6, 0, [], 1, [], 1, 0f, c, 6);
+            Assert.All(c, v => Assert.Equal(0f, v));
+
+            Array.Fill(c, 2.5f);
+            Gemm.Sgemm(ta, tb, 5, 6, 0, [], 1, [], 1, 1f, c, 6);
+            Assert.All(c, v => Assert.Equal(2.5f, v));
+        }
+    }
+
+    [Fact]
+    public void EmptyOutputTouchesNothing()
+    {
+        var c = new float[4];
+        Array.Fill(c, 9f);
+        Gemm.Sgemm(false, false, 0, 4, 3, [], 3, new float[12], 4, 0f, c, 4);
+        Gemm.Sgemm(false, false, 4, 0, 3, new float[12], 3, [], 1, 0f, c, 1);
+        Assert.All(c, v => Assert.Equal(9f, v));
+    }
+
+    [Fact]
+    public void ShortSpansAreRejected()
+    {
+        var a = new float[10 * 8];
+        var b = new float[8 * 6];
+        var c = new float[10 * 6];
+        Assert.Throws<ArgumentException>(() => Gemm.Sgemm(false, false, 10, 6, 8, a.AsSpan(1), 8, b, 6, 0f, c, 6));
+        Assert.Throws<ArgumentException>(() => Gemm.Sgemm(false, false, 10, 6, 8, a, 8, b.AsSpan(0, 47), 6, 0f, c, 6));
+        Assert.Throws<ArgumentException>(() => Gemm.Sgemm(false, false, 10, 6, 8, a, 8, b, 6, 0f, c.AsSpan(2), 6));
+        Assert.Throws<ArgumentException>(() => Gemm.Sgemm(false, false, 10, 6, 8, a, 7, b, 6, 0f, c, 6));
+        Assert.Throws<ArgumentException>(() => Gemm.Sgemm(true, false, 10, 6, 8, a, 8, b, 6, 0f, c, 6));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Sgemm(false, false, -1, 6, 8, a, 8, b, 6, 0f, c, 6));
+    }
+
+    [Theory]
+    [MemberData(nameof(AllTranspositions))]
+    public void OneAndTwoThreadsGiveBitIdenticalResults(bool transA, bool transB)
+    {
+        var rng = new Random(99);
+        int saved = Workers.Threads;
+        try
+        {
+            foreach (var (m, n, k) in new[] { (300, 200, 600), (37, 900, 70), (700, 25, 64), (25, 64, 3000), (250, 130, 25) })
+            {
+                var (a, lda) = RandomMatrix(transA ? k : m, transA ? m : k, 1, rng);
+                var (b, ldb) = RandomMatrix(transB ? n : k, transB ? k : n, 0, rng);
+                var start = new float[m * n];
+                for (int i = 0; i < start.Length; i++)
+                {
+                    start[i] = rng.NextSingle() - 0.5f;
+                }
+                float[] Run(int threads, float beta)
+                {
+                    Workers.Threads = threads;
+                    var c = (float[])start.Clone();
+                    Gemm.Sgemm(transA, transB, m, n, k, a, lda, b, ldb, beta, c, n);
+                    return c;
+                }
+                foreach (float beta in new[] { 0f, 1f })
+                {
+                    var one = Run(1, beta);
+                    var two = Run(2, beta);
+                    var twoAgain = Run(2, beta);
+                    var three = Run(3, beta);
+                    for (int i = 0; i < one.Length; i++)
+                    {
+                        int bits = BitConverter.SingleToInt32Bits(one[i]);
+                        Assert.True(bits == BitConverter.SingleToInt32Bits(two[i])
+                            && bits == BitConverter.SingleToInt32Bits(twoAgain[i])
+                            && bits == BitConverter.SingleToInt32Bits(three[i]),
+                            $"element {i} differs across thread counts for {m}x{n}x{k} beta {beta}");
+                    }
+                }
+            }
+        }
+        finally
+        {
+            Workers.Threads = saved;
+        }
+    }
+
+    /// <summary>Runs one product with padded strides and compares the logical part with the oracle, padding untouched.</summary>
+    private static void Check(GemmPath path, bool allowDirect, bool transA, bool transB, int m, int n, int k,
+        float beta, int pad, Random rng)
+    {
+        var (a, lda) = RandomMatrix(transA ? k : m, transA ? m : k, pad, rng);
+        var (b, ldb) = RandomMatrix(transB ? n : k, transB ? k : n, pad + 1, rng);
+        int ldc = n + pad;
+        var c = new float[m * ldc];
+        for (int i = 0; i < c.Length; i++)
+        {
+            c[i] = beta == 0f ? float.NaN : rng.NextSingle() * 2f - 1f;
+        }
+        // Padding columns of C carry a sentinel that must survive.
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = n; j < ldc; j++)
+            {
+                c[i * ldc + j] = 12345f;
+            }
+        }
+        var expected = (float[])c.Clone();
+        GemmReference.Sgemm(transA, transB, m, n, k, a, lda, b, ldb, beta, expected, ldc);
+
+        // Tolerance relative to the magnitude of the summed terms, growing like sqrt(k).
+        var absA = Array.ConvertAll(a, MathF.Abs);
+        var absB = Array.ConvertAll(b, MathF.Abs);
+        var scale = new float[c.Length];
+        GemmReference.Sgemm(transA, transB, m, n, k, absA, lda, absB, ldb, 0f, scale, ldc);
+
+        Gemm.Run(path, allowDirect, transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc);
+
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < ldc; j++)
+            {
+                int at = i * ldc + j;
+                if (j >= n)
+                {
+                    Assert.True(c[at] == 12345f, $"padding C[{i},{j}] overwritten ({path} {transA}/{transB} {m}x{n}x{k})");
+                    continue;
+                }
+                float prior = beta == 0f ? 0f : MathF.Abs(expected[at] - 0f);
+                float tol = 1e-5f * MathF.Sqrt(k) * (scale[at] + prior) + 1e-6f;
+                float err = MathF.Abs(c[at] - expected[at]);
+                Assert.True(err <= tol,
+                    $"C[{i},{j}] = {c[at]}, expected {expected[at]} (err {err}, tol {tol}) for {path} " +
+                    $"transA={transA} transB={transB} m={m} n={n} k={k} beta={beta} pad={pad}");
+            }
+        }
+    }
+
+    private static (float[] Data, int Ld) RandomMatrix(int rows, int cols, int pad, Random rng)
+    {
+        int ld = cols + pad;
+        var data = new float[Math.Max(0, (rows - 1) * ld + cols)];
+        for (int i = 0; i < data.Length; i++)
+        {
+            // Values in padding are garbage the kernel must never use; NaN would poison any result that read them.
+            data[i] = i % ld < cols ? rng.NextSingle() * 2f - 1f : float.NaN;
+        }
+        return (data, ld);
+    }
+}
