@@ -66,11 +66,6 @@ public static class TrainCommand
         {
             throw new UserError($"--limit {config.Limit} with --drop-last leaves no full batch of {config.BatchSize}");
         }
-        Directory.CreateDirectory(run.Root);
-        if (!resume || !File.Exists(run.ConfigPath))
-        {
-            Gan.Imaging.AtomicFile.WriteAllText(run.ConfigPath, config.ToJson() + "\n");
-        }
         stdout.WriteLine($"Training on {data.Name} ({Math.Min(data.Count, config.Limit > 0 ? config.Limit : data.Count):N0} images) for {config.Epochs} epochs, batch {config.BatchSize}; run folder {run.Root}");
 
         using var cts = new CancellationTokenSource();

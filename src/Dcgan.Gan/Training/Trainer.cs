@@ -75,6 +75,10 @@ public sealed class Trainer
         gan.Discriminator.Random = Rng.FromState(state.DropoutState);
 
         var artifacts = new RunArtifacts(_run, _config);
+        if (resumeFrom is null || !File.Exists(_run.ConfigPath))
+        {
+            artifacts.WriteConfig();
+        }
         artifacts.RewriteMetrics(state.History);
         var fixedNoise = SampleNoise(_config, _config.Samples);
 
