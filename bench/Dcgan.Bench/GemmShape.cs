@@ -93,5 +93,6 @@ public sealed class GemmShape
     /// <summary>Runs the product once, overwriting C.</summary>
     public void Run() => Dcgan.Kernels.Gemm.Sgemm(TransA, TransB, M, N, K, A, Lda, B, Ldb, 0f, C, N);
 
-    public override string ToString() => $"{Name} {M}x{N}x{K} {(TransA ? 'T' : 'N')}{(TransB ? 'T' : 'N')}";
+    /// <summary>The layer name alone: BenchmarkDotNet cuts longer parameter texts, and names are unique.</summary>
+    public override string ToString() => Name;
 }

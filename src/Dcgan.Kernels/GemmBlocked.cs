@@ -22,7 +22,7 @@ internal static unsafe class GemmBlocked
     private const int Nc = 1024;
 
     /// <summary>Enough blocks that two threads stay balanced when work is handed out dynamically.</summary>
-    private const int MinTasks = 8;
+    private const int MinTasks = 4;
 
     /// <summary>Below this many multiply-adds per block a split no longer pays for its extra packing.</summary>
     private const long MinTaskFlops = 1L << 18;
@@ -65,14 +65,16 @@ internal static unsafe class GemmBlocked
         int nBlocks = CeilDiv(n, Nc);
         int nc = RoundUp(CeilDiv(n, nBlocks), nr);
 
-        // Split further until there are enough tasks, halving whichever block side is longer.
+        // Split further until there are enough tasks to balance two threads. N is split first: every column block
+        // re-reads A, every row block re-reads B, and a row split is only taken while both halves keep at least two
+        // strips, so thin operands (M or N of a few strips) are not re-streamed from memory for little gain.
         while (CeilDiv(m, mc) * CeilDiv(n, nc) < MinTasks && (long)mc * nc * k / 2 >= MinTaskFlops)
         {
-            if (nc >= mc && nc > nr)
+            if (nc >= 2 * nr && (nc >= mc || mc < 4 * mr))
             {
                 nc = RoundUp(CeilDiv(nc, 2), nr);
             }
-            else if (mc > mr)
+            else if (mc >= 4 * mr)
             {
                 mc = RoundUp(CeilDiv(mc, 2), mr);
             }
