@@ -1,0 +1,161 @@
+// The command line as a user meets it: help, summary, every kind of bad input (one line, exit 2, no
+// stack trace), and a whole train -> generate -> resume round trip on the synthetic data set.
+namespace Dcgan.Cli.Tests;
+
+using Dcgan.Gan.Training;
+
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("dcgan-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public void HelpListsEveryVerb()
+    {
+        var (exit, output, _) = CliRunner.Run("--help");
+        Assert.Equal(0, exit);
+        foreach (string verb in new[] { "train", "generate", "summary", "bench", "data" })
+        {
+            Assert.Contains($"  {verb}", output);
+        }
+        var train = CliRunner.Run("train", "--help");
+        Assert.Equal(0, train.Exit);
+        Assert.Contains("--batch-size N", train.Out);
+        Assert.Contains("[default: 256]", train.Out);
+    }
+
+    [Fact]
+    public void SummaryPrintsKerasTotals()
+    {
+        var (exit, output, _) = CliRunner.Run("summary");
+        Assert.Equal(0, exit);
+        Assert.Contains("Total params: 2,330,944 (8.89 MB)", output);
+        Assert.Contains("Trainable params: 2,305,472 (8.79 MB)", output);
+        Assert.Contains("Non-trainable params: 25,472 (99.50 KB)", output);
+        Assert.Contains("Total params: 212,865 (831.50 KB)", output);
+        Assert.Contains("│ conv2d_transpose_2              │ (None, 28, 28, 1)      │         1,600 │", output);
+        var relu = CliRunner.Run("summary", "--g-activation", "relu", "--noise-dim", "64", "--d-output", "sigmoid");
+        Assert.Contains("re_lu (ReLU)", relu.Out);
+        Assert.Contains("802,816", relu.Out); // Dense 64 x 12544
+        Assert.Contains("activation_1 (Activation)", relu.Out); // the discriminator's sigmoid
+    }
+
+    [Theory]
+    [InlineData(new[] { "frobnicate" }, "unknown command 'frobnicate'")]
+    [InlineData(new[] { "train", "--epochs", "zero" }, "--epochs must be a whole number, got 'zero'")]
+    [InlineData(new[] { "train", "--epochs", "0" }, "--epochs must be between 1 and 100000, got 0")]
+    [InlineData(new[] { "train", "--batch-size", "-5" }, "--batch-size must be between 1 and 65536, got -5")]
+    [InlineData(new[] { "train", "--lr-g", "abc" }, "--lr-g must be a number, got 'abc'")]
+    [InlineData(new[] { "train", "--lr-d", "NaN" }, "--lr-d must be a number, got 'NaN'")]
+    [InlineData(new[] { "train", "--dataset", "cifar" }, "--dataset must be one of mnist, fashion-mnist, synthetic, got 'cifar'")]
+    [InlineData(new[] { "train", "--noise", "gaussian" }, "--noise must be one of normal, uniform, got 'gaussian'")]
+    [InlineData(new[] { "train", "--no-such-flag" }, "unknown option --no-such-flag")]
+    [InlineData(new[] { "train", "--epochs" }, "--epochs needs a value")]
+    [InlineData(new[] { "train", "--epochs", "3", "--epochs", "4" }, "--epochs given twice")]
+    [InlineData(new[] { "train", "--resume" }, "--resume needs --out RUN_DIR")]
+    [InlineData(new[] { "generate" }, "--from RUN_DIR|CHECKPOINT is required")]
+    [InlineData(new[] { "generate", "--from", "x", "--out", "a.jpg" }, "--out must end in .png or .idx")]
+    [InlineData(new[] { "data" }, "data needs a subcommand: fetch or info")]
+    [InlineData(new[] { "bench", "--threads", "0" }, "--threads must be between 1 and 256, got 0")]
+    public void BadInputGetsOneLineAndExitTwo(string[] args, string message)
+    {
+        var (exit, output, error) = CliRunner.Run(args);
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.StartsWith("dcgan: error: ", error);
+        Assert.Contains(message, error);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public void PathsThatAreWrongGetOneLineErrors()
+    {
+        string file = Path.Combine(_root, "a-file");
+        File.WriteAllText(file, "x");
+        var outIsFile = CliRunner.Run("train", "--dataset", "synthetic", "--out", file);
+        Assert.Equal(2, outIsFile.Exit);
+        Assert.Contains("is a file, not a folder", outIsFile.Err);
+        Assert.Equal("x", File.ReadAllText(file));
+
+        var notRun = CliRunner.Run("generate", "--from", _root, "--out", Path.Combine(_root, "g.png"));
+        Assert.Equal(1, notRun.Exit);
+        Assert.Contains("is not a run folder", notRun.Err);
+        Assert.Single(notRun.Err.TrimEnd('\n').Split('\n'));
+
+        var missing = CliRunner.Run("generate", "--from", Path.Combine(_root, "nope"));
+        Assert.Contains("does not exist", missing.Err);
+
+        var badData = CliRunner.Run("train", "--data-dir", Path.Combine(_root, "no-data"), "--out", Path.Combine(_root, "r"));
+        Assert.Equal(2, badData.Exit);
+        Assert.Contains("does not exist", badData.Err);
+    }
+
+    [Fact]
+    public void TrainGenerateAndResumeRoundTrip()
+    {
+        string run = Path.Combine(_root, "run");
+        string[] common = ["--dataset", "synthetic", "--limit", "16", "--batch-size", "8", "--samples", "4", "--checkpoint-every", "1", "--seed", "5", "--out", run];
+        var train = CliRunner.Run(["train", "--epochs", "1", .. common]);
+        Assert.True(train.Exit == 0, train.Err);
+        Assert.Contains("Time for epoch 1 is ", train.Out);
+        Assert.True(File.Exists(Path.Combine(run, "samples", "image_at_epoch_0001.png")));
+
+        // The same folder again without --resume must not touch it.
+        var again = CliRunner.Run(["train", "--epochs", "1", .. common]);
+        Assert.Equal(2, again.Exit);
+        Assert.Contains("already holds files", again.Err);
+
+        // Resume with a model-changing flag is refused, naming it.
+        var changed = CliRunner.Run(["train", "--resume", "--epochs", "2", "--noise-dim", "64", .. common]);
+        Assert.Equal(2, changed.Exit);
+        Assert.Contains("--noise-dim", changed.Err);
+
+        var resumed = CliRunner.Run(["train", "--resume", "--epochs", "2", .. common]);
+        Assert.True(resumed.Exit == 0, resumed.Err);
+        Assert.Contains("Resumed from", resumed.Out);
+        Assert.Equal(2, File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Length);
+
+        string png = Path.Combine(_root, "g.png");
+        var gen = CliRunner.Run("generate", "--from", run, "--count", "9", "--out", png);
+        Assert.True(gen.Exit == 0, gen.Err);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(png).Take(4));
+
+        string idx = Path.Combine(_root, "g.idx");
+        gen = CliRunner.Run("generate", "--from", run, "--count", "5", "--out", idx, "--seed", "3");
+        Assert.True(gen.Exit == 0, gen.Err);
+        byte[] bytes = File.ReadAllBytes(idx);
+        Assert.Equal(16 + 5 * 28 * 28, bytes.Length);
+        Assert.Equal(new byte[] { 0, 0, 8, 3, 0, 0, 0, 5, 0, 0, 0, 28, 0, 0, 0, 28 }, bytes.Take(16));
+        // Same seed, same images.
+        string idx2 = Path.Combine(_root, "g2.idx");
+        CliRunner.Run("generate", "--from", new RunFolder(run).Checkpoints()[^1].Path, "--count", "5", "--out", idx2, "--seed", "3");
+        Assert.Equal(bytes, File.ReadAllBytes(idx2));
+    }
+
+    [Fact]
+    public void DamagedCheckpointIsAnErrorAndNothingIsModified()
+    {
+        string run = Path.Combine(_root, "run");
+        string[] common = ["--dataset", "synthetic", "--limit", "8", "--batch-size", "8", "--samples", "1", "--checkpoint-every", "1", "--out", run];
+        Assert.Equal(0, CliRunner.Run(["train", "--epochs", "2", .. common]).Exit);
+        var checkpoints = new RunFolder(run).Checkpoints();
+        string latest = checkpoints[^1].Path;
+        byte[] bytes = File.ReadAllBytes(latest);
+        bytes[100] ^= 1;
+        File.WriteAllBytes(latest, bytes);
+        string metricsBefore = File.ReadAllText(Path.Combine(run, "metrics.jsonl"));
+
+        var refused = CliRunner.Run(["train", "--resume", "--epochs", "3", .. common]);
+        Assert.Equal(2, refused.Exit);
+        Assert.Contains(latest, refused.Err);
+        Assert.Contains("damaged", refused.Err);
+        Assert.Equal(bytes, File.ReadAllBytes(latest));
+        Assert.Equal(metricsBefore, File.ReadAllText(Path.Combine(run, "metrics.jsonl")));
+
+        var fallback = CliRunner.Run(["train", "--resume", "--fallback-checkpoint", "--epochs", "3", .. common]);
+        Assert.True(fallback.Exit == 0, fallback.Err);
+        Assert.Contains("Skipping damaged checkpoint", fallback.Out);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Length);
+    }
+}
