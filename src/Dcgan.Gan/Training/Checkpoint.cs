@@ -50,6 +50,7 @@ public static class Checkpoint
             BitConverter.TryWriteBytes(u32, (uint)headerBytes.Length);
             Put(u32);
             Put(headerBytes);
+            PauseForFaultTests();
             foreach (var a in arrays)
             {
                 BitConverter.TryWriteBytes(u32, (uint)a.Length);
@@ -58,6 +59,20 @@ public static class Checkpoint
             }
             stream.Write(hash.GetHashAndReset());
         });
+    }
+
+    /// <summary>
+    /// Test hook for the kill tests: with DCGAN_FAULT_CHECKPOINT_PAUSE_MS set, a write announces itself on
+    /// stderr and stalls half-way, so a test can kill the process in the middle of a checkpoint write.
+    /// </summary>
+    private static void PauseForFaultTests()
+    {
+        if (Environment.GetEnvironmentVariable("DCGAN_FAULT_CHECKPOINT_PAUSE_MS") is { } text && int.TryParse(text, out int ms) && ms > 0)
+        {
+            Console.Error.WriteLine("checkpoint write paused");
+            Console.Error.Flush();
+            Thread.Sleep(ms);
+        }
     }
 
     /// <summary>Reads and verifies a checkpoint's config and state without loading weights into a model.</summary>

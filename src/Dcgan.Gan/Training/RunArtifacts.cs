@@ -17,7 +17,21 @@ public sealed partial class RunArtifacts
         _run = run;
         _config = config;
         Directory.CreateDirectory(run.Root);
-        Directory.CreateDirectory(run.SamplesDir);
+    }
+
+    /// <summary>status.json: what the run is doing now (training, finished, interrupted, failed), for dashboards.</summary>
+    public void WriteStatus(string state, int epochsDone, string? message = null)
+    {
+        var status = new Dictionary<string, object?>
+        {
+            ["state"] = state,
+            ["epochs_done"] = epochsDone,
+            ["epochs"] = _config.Epochs,
+            ["pid"] = Environment.ProcessId,
+            ["updated"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            ["message"] = message,
+        };
+        AtomicFile.WriteAllText(_run.StatusPath, System.Text.Json.JsonSerializer.Serialize(status) + "\n");
     }
 
     /// <summary>config.json: every setting, the seed and the program version.</summary>

@@ -26,6 +26,9 @@ public sealed partial class RunFolder(string root)
 
     public string ReportPath => Path.Combine(Root, "report.html");
 
+    /// <summary>status.json: training / finished / interrupted / failed, written by the trainer.</summary>
+    public string StatusPath => Path.Combine(Root, "status.json");
+
     /// <summary>samples/image_at_epoch_0001.png, as the tutorial names them.</summary>
     public string SamplePath(int epoch) => Path.Combine(SamplesDir, string.Create(CultureInfo.InvariantCulture, $"image_at_epoch_{epoch:D4}.png"));
 

@@ -43,6 +43,35 @@ public sealed class Trainer
     /// </summary>
     public TrainOutcome Run(CancellationToken stop, string? resumeFrom = null)
     {
+        RunArtifacts? artifacts = null;
+        try
+        {
+            return RunCore(stop, resumeFrom, a => artifacts = a);
+        }
+        catch (Exception e) when (artifacts is not null)
+        {
+            TryWriteStatus(artifacts, "failed", e.Message);
+            throw;
+        }
+    }
+
+    // Epochs finished so far, for the status file when a run fails.
+    private int _epochsDone;
+
+    private void TryWriteStatus(RunArtifacts artifacts, string state, string message)
+    {
+        try
+        {
+            artifacts.WriteStatus(state, _epochsDone, message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The original failure matters more than the status file.
+        }
+    }
+
+    private TrainOutcome RunCore(CancellationToken stop, string? resumeFrom, Action<RunArtifacts> created)
+    {
         if (_config.Threads > 0)
         {
             Workers.Threads = _config.Threads;
@@ -74,12 +103,17 @@ public sealed class Trainer
         var noiseRng = Rng.FromState(state.NoiseState);
         gan.Discriminator.Random = Rng.FromState(state.DropoutState);
 
+        // config.json first: a folder killed before it exists is still empty enough to start over in.
         var artifacts = new RunArtifacts(_run, _config);
         if (resumeFrom is null || !File.Exists(_run.ConfigPath))
         {
             artifacts.WriteConfig();
         }
+        created(artifacts);
+        RemoveStaleTemporaries();
         artifacts.RewriteMetrics(state.History);
+        _epochsDone = state.CompletedEpochs;
+        artifacts.WriteStatus("training", state.CompletedEpochs);
         var fixedNoise = SampleNoise(_config, _config.Samples);
 
         var feeder = new BatchFeeder(_data, _config.BatchSize, shuffle, _config.DropLast, _config.Limit);
@@ -108,7 +142,8 @@ public sealed class Trainer
                 var result = step.Run(real, noise);
                 if (!float.IsFinite(result.GeneratorLoss) || !float.IsFinite(result.DiscriminatorLoss))
                 {
-                    throw new TrainingDivergedException(epoch, state.StepInEpoch + 1, result.GeneratorLoss, result.DiscriminatorLoss);
+                    throw new TrainingDivergedException(epoch, state.StepInEpoch + 1,
+                        $"g_loss {result.GeneratorLoss}, d_loss {result.DiscriminatorLoss}");
                 }
                 state.StepInEpoch++;
                 state.GlobalStep++;
@@ -122,6 +157,7 @@ public sealed class Trainer
                     state.NoiseState = noiseRng.GetState();
                     state.DropoutState = gan.Discriminator.Random!.GetState();
                     SaveCheckpoint(state, gan);
+                    artifacts.WriteStatus("interrupted", state.CompletedEpochs);
                     _observer.Message($"Interrupted at epoch {epoch}, step {state.StepInEpoch}: checkpoint written; continue with --resume");
                     return TrainOutcome.Interrupted;
                 }
@@ -148,25 +184,76 @@ public sealed class Trainer
             {
                 SaveCheckpoint(state, gan);
             }
+            _epochsDone = epoch;
+            artifacts.WriteStatus("training", epoch);
             if (stop.IsCancellationRequested && !last)
             {
+                artifacts.WriteStatus("interrupted", epoch);
                 _observer.Message($"Interrupted after epoch {epoch}: checkpoint written; continue with --resume");
                 return TrainOutcome.Interrupted;
             }
         }
         artifacts.WriteGif(state.CompletedEpochs);
         artifacts.WriteReport(state);
+        artifacts.WriteStatus("finished", state.CompletedEpochs);
         return TrainOutcome.Completed;
     }
 
     private void SaveCheckpoint(TrainingState state, GanPair gan)
     {
-        Directory.CreateDirectory(_run.CheckpointsDir);
+        // Never seal a diverged model: the last good checkpoint stays the newest.
+        if (!AllFinite(gan.Generator.Values) || !AllFinite(gan.Discriminator.Values))
+        {
+            throw new TrainingDivergedException(state.CompletedEpochs, state.StepInEpoch, "a weight is NaN or infinite");
+        }
         var existing = _run.Checkpoints();
         int index = existing.Count == 0 ? 1 : existing[^1].Index + 1;
         string path = _run.CheckpointPath(index);
-        Checkpoint.Save(path, _config, state, gan);
+        try
+        {
+            Directory.CreateDirectory(_run.CheckpointsDir);
+            Checkpoint.Save(path, _config, state, gan);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            string previous = existing.Count == 0 ? "no earlier checkpoint exists" : $"the previous checkpoint {existing[^1].Path} is intact";
+            throw new IOException($"could not write checkpoint {path}: {e.Message.ReplaceLineEndings(" ")}; {previous}", e);
+        }
         _observer.Message($"Checkpoint {path}");
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (float v in values)
+        {
+            if (!float.IsFinite(v))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Temporary files of writes that a crash interrupted; they never count as data.</summary>
+    private void RemoveStaleTemporaries()
+    {
+        foreach (string dir in new[] { _run.Root, _run.CheckpointsDir, _run.SamplesDir })
+        {
+            if (!Directory.Exists(dir))
+            {
+                continue;
+            }
+            foreach (string temp in Directory.EnumerateFiles(dir, "*.tmp"))
+            {
+                try
+                {
+                    File.Delete(temp);
+                }
+                catch (IOException)
+                {
+                }
+            }
+        }
     }
 
     /// <summary>The fixed noise for the per-epoch grids: drawn once from the seed, like the tutorial's `seed`.</summary>

@@ -1,0 +1,142 @@
+// Faults other than crashes: a model that diverges, checkpoint writes that fail (target in the way, disk
+// full), and damaged data files. Each ends with one line, a non-zero exit, and the last good state intact.
+namespace Dcgan.Cli.Tests;
+
+using System.Diagnostics;
+using Dcgan.Gan.Models;
+using Dcgan.Gan.Training;
+
+public sealed class FaultTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("dcgan-fault-").FullName;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static string[] Args(string dir, int epochs) =>
+    [
+        "train", "--dataset", "synthetic", "--limit", "8", "--batch-size", "8", "--epochs", epochs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--checkpoint-every", "1", "--samples", "1", "--out", dir,
+    ];
+
+    [Fact]
+    public void DivergenceStopsAndKeepsTheLastGoodCheckpoint()
+    {
+        string dir = Path.Combine(_root, "run");
+        Assert.Equal(0, CliRunner.Run(Args(dir, 1)).Exit);
+        var run = new RunFolder(dir);
+        string path = run.Checkpoints()[^1].Path;
+        // Poison one generator weight and re-seal the checkpoint, as if training had blown up.
+        var (config, state) = Checkpoint.ReadHeader(path);
+        var gan = new GanPair(config.ModelOptions());
+        Checkpoint.Load(path, gan);
+        gan.Generator.Values[123] = float.NaN;
+        Checkpoint.Save(path, config, state, gan);
+        byte[] before = File.ReadAllBytes(path);
+
+        var (exit, _, err) = CliRunner.Run([.. Args(dir, 3), "--resume"]);
+        Assert.Equal(1, exit);
+        Assert.Contains("training diverged at epoch 2, step 1", err);
+        Assert.Contains("the last good checkpoint is kept", err);
+        Assert.Single(err.TrimEnd('\n').Split('\n'));
+        Assert.Single(run.Checkpoints());
+        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.Contains("\"failed\"", File.ReadAllText(run.StatusPath));
+    }
+
+    [Fact]
+    public void CheckpointWriteFailureIsOneLineAndThePreviousOneSurvives()
+    {
+        string dir = Path.Combine(_root, "run");
+        Assert.Equal(0, CliRunner.Run(Args(dir, 1)).Exit);
+        var run = new RunFolder(dir);
+        string first = run.Checkpoints()[^1].Path;
+        byte[] before = File.ReadAllBytes(first);
+        // Something that is not a file stands where the next checkpoint must go.
+        Directory.CreateDirectory(run.CheckpointPath(2));
+
+        var (exit, _, err) = CliRunner.Run([.. Args(dir, 2), "--resume"]);
+        Assert.Equal(1, exit);
+        Assert.Contains($"could not write checkpoint {run.CheckpointPath(2)}", err);
+        Assert.Contains($"the previous checkpoint {first} is intact", err);
+        Assert.Single(err.TrimEnd('\n').Split('\n'));
+        Assert.Equal(before, File.ReadAllBytes(first));
+        Assert.Empty(Directory.EnumerateFiles(run.CheckpointsDir, "*.tmp"));
+    }
+
+    [Fact]
+    public void DiskFullDuringACheckpointLeavesThePreviousOne()
+    {
+        // Needs a small file system of our own: a tmpfs (root only). Without the privilege the test has nothing to do.
+        string mount = Path.Combine(_root, "tiny");
+        Directory.CreateDirectory(mount);
+        if (!Run("mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", mount))
+        {
+            Console.WriteLine("skipped: cannot mount a tmpfs here (not root)");
+            return;
+        }
+        try
+        {
+            string dir = Path.Combine(mount, "run");
+            var (exit, _, err) = CliRunner.Run(Args(dir, 3));
+            Assert.Equal(1, exit);
+            Assert.Contains("could not write checkpoint", err);
+            Assert.Contains("No space left on device", err);
+            var run = new RunFolder(dir);
+            Assert.Single(run.Checkpoints());
+            var (_, state) = Checkpoint.ReadHeader(run.Checkpoints()[0].Path); // still verifies
+            Assert.Equal(1, state.CompletedEpochs);
+            Assert.Empty(Directory.EnumerateFiles(run.CheckpointsDir, "*.tmp"));
+        }
+        finally
+        {
+            Run("umount", mount);
+        }
+    }
+
+    [Fact]
+    public void DamagedDataFilesAreOneLineErrors()
+    {
+        string data = Path.Combine(_root, "data");
+        Directory.CreateDirectory(data);
+        // A train-images file that claims 10 images but holds 3.
+        var bytes = new byte[16 + 3 * 28 * 28];
+        bytes[2] = 8;
+        bytes[3] = 3;
+        bytes[7] = 10;
+        bytes[11] = 28;
+        bytes[15] = 28;
+        File.WriteAllBytes(Path.Combine(data, "train-images-idx3-ubyte"), bytes);
+        File.WriteAllBytes(Path.Combine(data, "train-labels-idx1-ubyte"), [0, 0, 8, 1, 0, 0, 0, 10, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0]);
+        File.WriteAllBytes(Path.Combine(data, "t10k-images-idx3-ubyte"), bytes);
+        File.WriteAllBytes(Path.Combine(data, "t10k-labels-idx1-ubyte"), [0, 0, 8, 1, 0, 0, 0, 10, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0]);
+        var (exit, _, err) = CliRunner.Run("train", "--data-dir", data, "--epochs", "1", "--out", Path.Combine(_root, "run"));
+        Assert.Equal(2, exit);
+        Assert.StartsWith("dcgan: error: ", err);
+        Assert.Contains("train-images-idx3-ubyte", err);
+        Assert.Single(err.TrimEnd('\n').Split('\n'));
+        Assert.False(Directory.Exists(Path.Combine(_root, "run")));
+    }
+
+    private static bool Run(string file, params string[] args)
+    {
+        try
+        {
+            var p = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+            p.WaitForExit();
+            return p.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+}

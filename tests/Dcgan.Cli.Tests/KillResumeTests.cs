@@ -1,0 +1,191 @@
+// Crash safety of the real program: SIGKILL at random moments (and in the middle of a checkpoint write),
+// resume each time, and the final model is bit-identical to a run that was never interrupted.
+namespace Dcgan.Cli.Tests;
+
+using System.Diagnostics;
+using Dcgan.Gan.Models;
+using Dcgan.Gan.Training;
+
+public sealed class KillResumeTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("dcgan-kill-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static string[] Args(string dir) =>
+    [
+        "train", "--dataset", "synthetic", "--limit", "24", "--batch-size", "8", "--epochs", "8", "--checkpoint-every", "1",
+        "--samples", "4", "--seed", "9", "--threads", "2", "--out", dir,
+    ];
+
+    /// <summary>Starts the built CLI (dcgan.dll sits next to this test assembly) as a child process.</summary>
+    private static (Process Process, List<string> Lines) Start(IEnumerable<string> args, IDictionary<string, string>? env = null)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dcgan.dll"));
+        foreach (string a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+        foreach (var (k, v) in env ?? new Dictionary<string, string>())
+        {
+            info.Environment[k] = v;
+        }
+        var lines = new List<string>();
+        var p = new Process { StartInfo = info };
+        p.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (lines) { lines.Add(e.Data); } } };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (lines) { lines.Add(e.Data); } } };
+        p.Start();
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        return (p, lines);
+    }
+
+    private static int RunToEnd(IEnumerable<string> args)
+    {
+        var (p, lines) = Start(args);
+        Assert.True(p.WaitForExit(120_000), "timed out");
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, string.Join("\n", lines));
+        return p.ExitCode;
+    }
+
+    private static string[] ResumeOrStart(string dir) =>
+        File.Exists(Path.Combine(dir, "config.json")) ? [.. Args(dir), "--resume"] : Args(dir);
+
+    private static GanPair Final(string dir)
+    {
+        var run = new RunFolder(dir);
+        var (config, _) = Checkpoint.ReadHeader(run.Checkpoints()[^1].Path);
+        Assert.Equal(8, Checkpoint.ReadHeader(run.Checkpoints()[^1].Path).State.CompletedEpochs);
+        var gan = new GanPair(config.ModelOptions());
+        Checkpoint.Load(run.Checkpoints()[^1].Path, gan);
+        return gan;
+    }
+
+    private static void AssertSame(GanPair expected, GanPair actual)
+    {
+        Assert.True(expected.Generator.Values.AsSpan().SequenceEqual(actual.Generator.Values), "generator weights differ");
+        Assert.True(expected.Discriminator.Values.AsSpan().SequenceEqual(actual.Discriminator.Values), "discriminator weights differ");
+        Assert.True(expected.GeneratorOptimizer.V.AsSpan().SequenceEqual(actual.GeneratorOptimizer.V), "generator Adam state differs");
+        Assert.True(expected.DiscriminatorOptimizer.M.AsSpan().SequenceEqual(actual.DiscriminatorOptimizer.M), "discriminator Adam state differs");
+        Assert.Equal(expected.GeneratorOptimizer.Iterations, actual.GeneratorOptimizer.Iterations);
+    }
+
+    [Fact]
+    public void KilledTenTimesAtRandomStillEndsBitIdentical()
+    {
+        string straight = Path.Combine(_root, "straight");
+        RunToEnd(Args(straight));
+        var expected = Final(straight);
+
+        string dir = Path.Combine(_root, "killed");
+        var random = new Random(1234);
+        int kills = 0;
+        for (int attempt = 0; attempt < 60; attempt++)
+        {
+            var (p, _) = Start(ResumeOrStart(dir));
+            if (kills >= 10)
+            {
+                Assert.True(p.WaitForExit(120_000));
+                p.WaitForExit();
+                Assert.Equal(0, p.ExitCode);
+                break;
+            }
+            if (p.WaitForExit(random.Next(150, 1500)))
+            {
+                p.WaitForExit();
+                Assert.Equal(0, p.ExitCode);
+                if (Directory.Exists(dir) && new RunFolder(dir).Checkpoints().Count > 0
+                    && Checkpoint.ReadHeader(new RunFolder(dir).Checkpoints()[^1].Path).State.CompletedEpochs == 8)
+                {
+                    // Finished before ten kills: start over in a fresh folder to get the kills in.
+                    dir = Path.Combine(_root, $"killed-{attempt}");
+                }
+                continue;
+            }
+            p.Kill(entireProcessTree: true);
+            p.WaitForExit();
+            kills++;
+        }
+        Assert.True(kills >= 10, $"only {kills} kills");
+        AssertSame(expected, Final(dir));
+        var metrics = File.ReadAllLines(Path.Combine(dir, "metrics.jsonl"));
+        Assert.Equal(Enumerable.Range(1, 8), metrics.Select(l => EpochMetrics.FromJsonLine(l).Epoch));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(dir, "checkpoints"), "*.tmp"));
+    }
+
+    [Fact]
+    public void KilledDuringACheckpointWriteKeepsThePreviousOne()
+    {
+        string straight = Path.Combine(_root, "straight");
+        RunToEnd(Args(straight));
+
+        string dir = Path.Combine(_root, "paused");
+        var env = new Dictionary<string, string> { ["DCGAN_FAULT_CHECKPOINT_PAUSE_MS"] = "60000" };
+        // First write: let it through by killing only at the second one.
+        var (p, lines) = Start(Args(dir), env);
+        int pauses = 0;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            lock (lines)
+            {
+                pauses = lines.Count(l => l.Contains("checkpoint write paused", StringComparison.Ordinal));
+            }
+            if (pauses >= 1)
+            {
+                break;
+            }
+            Thread.Sleep(20);
+        }
+        Assert.Equal(1, pauses);
+        p.Kill(entireProcessTree: true);
+        p.WaitForExit();
+        var run = new RunFolder(dir);
+        Assert.Empty(run.Checkpoints());
+        Assert.NotEmpty(Directory.EnumerateFiles(run.CheckpointsDir, "*.tmp")); // the half-written file
+        // Resume (no pause now) starts over, since no checkpoint was sealed, and ends identical.
+        RunToEnd([.. Args(dir), "--resume"]);
+        AssertSame(Final(straight), Final(dir));
+        Assert.Empty(Directory.EnumerateFiles(run.CheckpointsDir, "*.tmp"));
+    }
+
+    [Fact]
+    public void SigtermWritesACheckpointAndResumesExactly()
+    {
+        string straight = Path.Combine(_root, "straight");
+        RunToEnd(Args(straight));
+        string dir = Path.Combine(_root, "term");
+        var (p, lines) = Start(Args(dir));
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            lock (lines)
+            {
+                if (lines.Any(l => l.StartsWith("Time for epoch 2", StringComparison.Ordinal)))
+                {
+                    break;
+                }
+            }
+            Thread.Sleep(10);
+        }
+        Process.Start("kill", ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        Assert.True(p.WaitForExit(60_000));
+        p.WaitForExit();
+        if (p.ExitCode == 130)
+        {
+            lock (lines)
+            {
+                Assert.Contains(lines, l => l.StartsWith("Interrupted", StringComparison.Ordinal));
+            }
+            RunToEnd([.. Args(dir), "--resume"]);
+        }
+        else
+        {
+            Assert.Equal(0, p.ExitCode); // finished before the signal arrived
+        }
+        AssertSame(Final(straight), Final(dir));
+        Assert.Contains("finished", File.ReadAllText(Path.Combine(dir, "status.json")));
+    }
+}
