@@ -13,6 +13,7 @@ public static class GenerateCommand
         .Text("from", null, "Run folder (uses its latest checkpoint) or checkpoint file")
         .Int("count", 16, "Images to draw", 1, 1_000_000)
         .Int("seed", 0, "Noise seed", 0, int.MaxValue)
+        .Int("label", null, "Class to draw, for a run trained with --conditional (default: an even mix)", 0, 9)
         .Text("out", "generated.png", "Output file (.png or .idx)")
         .Choice("scaling", "tile", "PNG grid scaling: each tile to its own min/max (as the tutorial shows) or fixed [-1,1]", "tile", "fixed")
         .Int("threads", 0, "Worker threads (0: all cores)", 0, 256);
@@ -45,7 +46,12 @@ public static class GenerateCommand
             Kernels.Workers.Threads = o.GetInt("threads");
         }
         var sampler = Sampler.Open(from);
-        var images = sampler.Draw(count, (ulong)o.GetInt("seed"));
+        int? label = o.GetIntOrNull("label");
+        if (label is not null && sampler.Classes == 0)
+        {
+            throw new UserError($"--label needs a run trained with --conditional; {from} is not conditional");
+        }
+        var images = sampler.Draw(count, (ulong)o.GetInt("seed"), label);
         int side = sampler.ImageSize;
         if (ext == ".idx")
         {

@@ -11,7 +11,8 @@ public static class ModelFlags
         .Int("noise-dim", 100, "Size of the generator's noise vector", 1, 4096)
         .Choice("g-activation", "leaky-relu", "Generator hidden activation", "leaky-relu", "relu")
         .Choice("d-output", "logits", "Discriminator output: a logit (BCE from logits) or a sigmoid probability", "logits", "sigmoid")
-        .Choice("bn-variance", "keras2", "Moving-variance update: keras2 (unbiased for conv layers) or keras3 (biased)", "keras2", "keras3");
+        .Choice("bn-variance", "keras2", "Moving-variance update: keras2 (unbiased for conv layers) or keras3 (biased)", "keras2", "keras3")
+        .Flag("conditional", "Class-conditional DCGAN: the label enters G with the noise and D as one-hot maps");
 
     public static ModelOptions Read(OptionSet o) => new()
     {
@@ -19,5 +20,6 @@ public static class ModelFlags
         GeneratorActivation = o.GetText("g-activation") == "relu" ? GeneratorActivation.Relu : GeneratorActivation.LeakyRelu,
         DiscriminatorOutput = o.GetText("d-output") == "sigmoid" ? DiscriminatorOutput.Sigmoid : DiscriminatorOutput.Logits,
         MovingVarianceRule = o.GetText("bn-variance") == "keras3" ? MovingVarianceRule.Keras3 : MovingVarianceRule.Keras2,
+        Classes = o.GetFlag("conditional") ? Gan.Training.TrainConfig.ClassCount : 0,
     };
 }

@@ -178,6 +178,7 @@ public static class TrainCommand
         GeneratorActivation = o.GetText("g-activation")!,
         DiscriminatorOutput = o.GetText("d-output")!,
         BatchNormVariance = o.GetText("bn-variance")!,
+        Conditional = o.GetFlag("conditional"),
         CheckpointEvery = o.GetInt("checkpoint-every"),
         Samples = o.GetInt("samples"),
         Seed = o.GetInt("seed"),

@@ -27,6 +27,22 @@ public sealed class GanPair
 
     public Adam DiscriminatorOptimizer { get; }
 
+    private Conditioning? _inference;
+
+    /// <summary>
+    /// The generator in inference mode (moving BatchNorm statistics) on [N, noiseDim] noise; a conditional
+    /// model also takes one label per row. The result is valid until the generator runs again.
+    /// </summary>
+    public Tensor Generate(Tensor noise, ReadOnlySpan<int> labels = default)
+    {
+        if (Options.Conditional)
+        {
+            _inference ??= new Conditioning(Options.Classes);
+            return Generator.Forward(_inference.NoiseWithLabels(noise, labels), training: false);
+        }
+        return Generator.Forward(noise, training: false);
+    }
+
     /// <summary>Keras initial weights from one seeded stream: the generator's layers, then the discriminator's.</summary>
     public void Initialize(Rng rng)
     {

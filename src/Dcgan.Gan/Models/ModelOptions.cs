@@ -37,6 +37,11 @@ public sealed record ModelOptions
 
     public MovingVarianceRule MovingVarianceRule { get; init; } = MovingVarianceRule.Keras2;
 
+    /// <summary>Classes the models are conditioned on (0: the plain, unconditional DCGAN).</summary>
+    public int Classes { get; init; }
+
+    public bool Conditional => Classes > 0;
+
     /// <summary>Image side (28 for MNIST and Fashion-MNIST) and channels.</summary>
     public int ImageSize { get; init; } = 28;
 

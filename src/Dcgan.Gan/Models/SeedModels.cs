@@ -8,6 +8,7 @@ using Dcgan.Engine.Layers;
 public static class SeedModels
 {
     /// <summary>
+    /// A conditional generator takes [noise, one-hot label] (see <see cref="Conditioning"/>).
     /// Dense(7*7*256, no bias) -> BN -> act -> Reshape(7,7,256) -> ConvT(128,5,s1) -> BN -> act
     /// -> ConvT(64,5,s2) -> BN -> act -> ConvT(1,5,s2, tanh); 2,330,944 parameters at noise 100.
     /// </summary>
@@ -15,7 +16,7 @@ public static class SeedModels
     {
         Validate(options);
         int s = options.ImageSize / 4;
-        return new Sequential("sequential", [options.NoiseDim],
+        return new Sequential("sequential", [options.NoiseDim + options.Classes],
         [
             new Dense(s * s * 256, useBias: false),
             new BatchNormalization(rule: options.MovingVarianceRule),
@@ -33,6 +34,7 @@ public static class SeedModels
     }
 
     /// <summary>
+    /// A conditional discriminator takes the image with one-hot label maps as extra channels.
     /// Conv2D(64,5,s2) -> LeakyReLU -> Dropout(0.3) -> Conv2D(128,5,s2) -> LeakyReLU -> Dropout(0.3)
     /// -> Flatten -> Dense(1) [-> sigmoid]; 212,865 parameters.
     /// </summary>
@@ -54,7 +56,7 @@ public static class SeedModels
         {
             layers.Add(new Activation(ActivationKind.Sigmoid));
         }
-        return new Sequential(namer is null ? "sequential" : "sequential_1", [options.ImageSize, options.ImageSize, options.Channels], layers, namer);
+        return new Sequential(namer is null ? "sequential" : "sequential_1", [options.ImageSize, options.ImageSize, options.Channels + options.Classes], layers, namer);
     }
 
     private static Layer Act(ModelOptions options) => options.GeneratorActivation == GeneratorActivation.Relu
@@ -63,6 +65,10 @@ public static class SeedModels
 
     private static void Validate(ModelOptions options)
     {
+        if (options.Classes < 0)
+        {
+            throw new ArgumentException("classes must not be negative");
+        }
         if (options.NoiseDim < 1)
         {
             throw new ArgumentException("noise size must be at least 1");

@@ -20,7 +20,20 @@ public sealed class TrainStep
     private readonly GanPair _gan;
     private Tensor? _dRealT, _dFakeForDT, _dFakeForGT;
 
-    public TrainStep(GanPair gan) => _gan = gan;
+    // Conditional runs: one buffer per conditioned input, since each must live until its backward.
+    private readonly Conditioning? _gInput, _dRealInput, _dFakeInput;
+    private Tensor? _dFakeImage;
+
+    public TrainStep(GanPair gan)
+    {
+        _gan = gan;
+        if (gan.Options.Conditional)
+        {
+            _gInput = new Conditioning(gan.Options.Classes);
+            _dRealInput = new Conditioning(gan.Options.Classes);
+            _dFakeInput = new Conditioning(gan.Options.Classes);
+        }
+    }
 
     /// <summary>The last step's discriminator probabilities on the real batch (valid until the next step).</summary>
     public ReadOnlySpan<float> LastRealProbabilities => _realProb.AsSpan(0, _realCount);
@@ -31,8 +44,11 @@ public sealed class TrainStep
     private float[] _realProb = [], _fakeProb = [];
     private int _realCount, _fakeCount;
 
-    /// <summary>One step on a real batch (N x H x W x C in [-1, 1]) and a noise batch (M x noiseDim).</summary>
-    public StepResult Run(Tensor real, Tensor noise)
+    /// <summary>
+    /// One step on a real batch (N x H x W x C in [-1, 1]) and a noise batch (M x noiseDim). A conditional
+    /// model also takes the real images' labels and the labels the generator is asked to draw.
+    /// </summary>
+    public StepResult Run(Tensor real, Tensor noise, ReadOnlySpan<int> realLabels = default, ReadOnlySpan<int> fakeLabels = default)
     {
         var g = _gan.Generator;
         var d = _gan.Discriminator;
@@ -40,17 +56,17 @@ public sealed class TrainStep
         g.ZeroGradients();
         d.ZeroGradients();
 
-        var fake = g.Forward(noise, training: true);
+        var fake = g.Forward(_gInput?.NoiseWithLabels(noise, fakeLabels) ?? noise, training: true);
 
         // (1) Discriminator loss on the real batch: CE(1, D(real)), averaged over the real batch.
-        var realOut = d.Forward(real, training: true);
+        var realOut = d.Forward(_dRealInput?.ImagesWithLabels(real, realLabels) ?? real, training: true);
         var dReal = Buffer(ref _dRealT, realOut);
         float realLoss = Loss(realOut.Span, 1f, dReal.Span, logits);
         KeepProbabilities(realOut.Span, logits, ref _realProb, ref _realCount);
         d.Backward(dReal, GradientNeeds.Parameters);
 
         // (2) The generated batch: CE(0, D(fake)) for D, CE(1, D(fake)) for G, from one forward.
-        var fakeOut = d.Forward(fake, training: true);
+        var fakeOut = d.Forward(_dFakeInput?.ImagesWithLabels(fake, fakeLabels) ?? fake, training: true);
         var dFakeForD = Buffer(ref _dFakeForDT, fakeOut);
         var dFakeForG = Buffer(ref _dFakeForGT, fakeOut);
         float fakeLoss = Loss(fakeOut.Span, 0f, dFakeForD.Span, logits);
@@ -58,6 +74,14 @@ public sealed class TrainStep
         KeepProbabilities(fakeOut.Span, logits, ref _fakeProb, ref _fakeCount);
         d.Backward(dFakeForD, GradientNeeds.Parameters);
         var dFake = d.Backward(dFakeForG, GradientNeeds.Input)!;
+        if (_dFakeInput is not null)
+        {
+            // Only the image channels lead back to the generator; the label maps are constants.
+            _dFakeImage ??= Tensor.ForBatch(fake.Batch, fake.Shape.AsSpan(1));
+            _dFakeImage.SetBatch(fake.Batch);
+            Conditioning.ImageGradient(dFake, _dFakeImage);
+            dFake = _dFakeImage;
+        }
         g.Backward(dFake, GradientNeeds.Parameters);
 
         // (3) Both updates, generator first as the tutorial applies them.

@@ -57,9 +57,9 @@ public sealed partial class RunArtifacts
     }
 
     /// <summary>samples/image_at_epoch_NNNN.png: the fixed-noise images, each tile scaled to its own range.</summary>
-    public void WriteEpochGrid(int epoch, ReadOnlySpan<float> images, int count, int height, int width)
+    public void WriteEpochGrid(int epoch, ReadOnlySpan<float> images, int count, int rows, int cols, int height, int width)
     {
-        var grid = ComposeGrid(images, count, height, width);
+        var grid = SampleGrid.Compose(images, count, height, width, rows, cols, GridScaling.PerTileMinMax);
         PngEncoder.WriteFile(_run.SamplePath(epoch), grid);
     }
 

@@ -63,24 +63,47 @@ public sealed class Sampler
         return new Sampler(gan, config, checkpoint);
     }
 
-    /// <summary>Draws <paramref name="count"/> images (NHWC, values in [-1, 1]) from noise seeded by <paramref name="seed"/>.</summary>
-    public float[] Draw(int count, ulong seed)
+    /// <summary>Classes a conditional generator draws (0 for a plain one).</summary>
+    public int Classes => Gan.Options.Classes;
+
+    /// <summary>
+    /// Draws <paramref name="count"/> images (NHWC, values in [-1, 1]) from noise seeded by <paramref name="seed"/>.
+    /// A conditional generator draws class <paramref name="label"/>, or an even mix (0, 1, ..., K-1, 0, ...) without one.
+    /// </summary>
+    public float[] Draw(int count, ulong seed, int? label = null)
     {
+        if (label is int k)
+        {
+            if (!Gan.Options.Conditional)
+            {
+                throw new ArgumentException("this generator was not trained with --conditional, so it takes no label");
+            }
+            if (k < 0 || k >= Classes)
+            {
+                throw new ArgumentException($"label {k} is out of range: this generator draws classes 0 to {Classes - 1}");
+            }
+        }
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         int size = ImageSize * ImageSize * Gan.Options.Channels;
         var images = new float[(long)count * size];
         var rng = Rng.Derive(seed, "generate");
         var noise = Tensor.ForBatch(Math.Min(count, Chunk), [Config.NoiseDim]);
+        var labels = new int[Math.Min(count, Chunk)];
         for (int start = 0; start < count; start += Chunk)
         {
             int n = Math.Min(Chunk, count - start);
             noise.SetBatch(n);
             Trainer.FillNoise(rng, Config.NoiseKind, noise.Span);
-            Draw(noise).CopyTo(images.AsSpan(start * size, n * size));
+            for (int i = 0; i < n; i++)
+            {
+                labels[i] = label ?? (Classes == 0 ? 0 : (start + i) % Classes);
+            }
+            Draw(noise, labels.AsSpan(0, n)).CopyTo(images.AsSpan(start * size, n * size));
         }
         return images;
     }
 
-    /// <summary>Runs the generator on given noise (N x noiseDim) in inference mode.</summary>
-    public ReadOnlySpan<float> Draw(Tensor noise) => Gan.Generator.Forward(noise, training: false).Span;
+    /// <summary>Runs the generator on given noise (N x noiseDim), and labels if conditional, in inference mode.</summary>
+    public ReadOnlySpan<float> Draw(Tensor noise, ReadOnlySpan<int> labels = default)
+        => Gan.Generate(noise, Gan.Options.Conditional ? labels : default).Span;
 }

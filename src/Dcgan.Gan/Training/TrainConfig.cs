@@ -32,6 +32,7 @@ public sealed record TrainConfig
     [JsonPropertyName("g-activation")] public string GeneratorActivation { get; init; } = "leaky-relu";
     [JsonPropertyName("d-output")] public string DiscriminatorOutput { get; init; } = "logits";
     [JsonPropertyName("bn-variance")] public string BatchNormVariance { get; init; } = "keras2";
+    [JsonPropertyName("conditional")] public bool Conditional { get; init; }
     [JsonPropertyName("checkpoint-every")] public int CheckpointEvery { get; init; } = 15;
     [JsonPropertyName("samples")] public int Samples { get; init; } = 16;
     [JsonPropertyName("seed")] public long Seed { get; init; } = 42;
@@ -49,7 +50,25 @@ public sealed record TrainConfig
         GeneratorActivation = GeneratorActivation == "relu" ? Models.GeneratorActivation.Relu : Models.GeneratorActivation.LeakyRelu,
         DiscriminatorOutput = DiscriminatorOutput == "sigmoid" ? Models.DiscriminatorOutput.Sigmoid : Models.DiscriminatorOutput.Logits,
         MovingVarianceRule = BatchNormVariance == "keras3" ? MovingVarianceRule.Keras3 : MovingVarianceRule.Keras2,
+        Classes = Conditional ? ClassCount : 0,
     };
+
+    /// <summary>Classes of every data set the tool knows (MNIST digits, Fashion-MNIST items, synthetic strokes).</summary>
+    public const int ClassCount = 10;
+
+    /// <summary>
+    /// The per-epoch grid: the plain model draws <see cref="Samples"/> fixed noise vectors; a conditional
+    /// one draws 10 fixed noise vectors (columns) for every class (rows).
+    /// </summary>
+    public (int Rows, int Columns, int NoiseVectors) SampleGrid()
+    {
+        if (Conditional)
+        {
+            return (ClassCount, 10, 10);
+        }
+        int cols = (int)Math.Ceiling(Math.Sqrt(Samples));
+        return ((Samples + cols - 1) / cols, cols, Samples);
+    }
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 

@@ -114,13 +114,15 @@ public sealed class Trainer
         artifacts.RewriteMetrics(state.History);
         _epochsDone = state.CompletedEpochs;
         artifacts.WriteStatus("training", state.CompletedEpochs);
-        var fixedNoise = SampleNoise(_config, _config.Samples);
+        var (gridRows, gridCols, _) = _config.SampleGrid();
+        var (fixedNoise, fixedLabels) = SampleInputs(_config);
 
         var feeder = new BatchFeeder(_data, _config.BatchSize, shuffle, _config.DropLast, _config.Limit);
         var step = new TrainStep(gan);
         var real = Tensor.ForBatch(_config.BatchSize, [_data.Height, _data.Width, 1]);
         var labels = new int[_config.BatchSize];
         var noise = Tensor.ForBatch(_config.BatchSize, [_config.NoiseDim]);
+        var fakeLabels = new int[_config.BatchSize];
         int stepsPerEpoch = feeder.StepsPerEpoch;
 
         for (int epoch = state.CompletedEpochs + 1; epoch <= _config.Epochs; epoch++)
@@ -139,7 +141,15 @@ public sealed class Trainer
                 real.SetBatch(count);
                 // The noise batch is always a full batch, even for a short last data batch (as the tutorial).
                 FillNoise(noiseRng, _config.NoiseKind, noise.Span);
-                var result = step.Run(real, noise);
+                if (options.Conditional)
+                {
+                    // The generator is asked for uniformly drawn classes; the real batch brings its own labels.
+                    for (int i = 0; i < fakeLabels.Length; i++)
+                    {
+                        fakeLabels[i] = noiseRng.NextInt(options.Classes);
+                    }
+                }
+                var result = step.Run(real, noise, labels.AsSpan(0, count), fakeLabels);
                 if (!float.IsFinite(result.GeneratorLoss) || !float.IsFinite(result.DiscriminatorLoss))
                 {
                     throw new TrainingDivergedException(epoch, state.StepInEpoch + 1,
@@ -174,8 +184,8 @@ public sealed class Trainer
             state.NoiseState = noiseRng.GetState();
             state.DropoutState = gan.Discriminator.Random!.GetState();
             artifacts.AppendMetrics(metrics);
-            var samples = gan.Generator.Forward(fixedNoise, training: false);
-            artifacts.WriteEpochGrid(epoch, samples.Span, _config.Samples, _data.Height, _data.Width);
+            var samples = gan.Generate(fixedNoise, fixedLabels);
+            artifacts.WriteEpochGrid(epoch, samples.Span, samples.Batch, gridRows, gridCols, _data.Height, _data.Width);
             artifacts.WritePlots(state);
             _observer.OnEpoch(metrics);
             _observer.Message($"Time for epoch {epoch} is {metrics.Seconds:0.###} sec");
@@ -256,12 +266,33 @@ public sealed class Trainer
         }
     }
 
-    /// <summary>The fixed noise for the per-epoch grids: drawn once from the seed, like the tutorial's `seed`.</summary>
-    public static Tensor SampleNoise(TrainConfig config, int count)
+    /// <summary>
+    /// The fixed inputs of the per-epoch grids, drawn once from the seed like the tutorial's `seed`: the
+    /// noise rows and, for a conditional run, row r of the grid asks for class r with the same noise columns.
+    /// </summary>
+    public static (Tensor Noise, int[] Labels) SampleInputs(TrainConfig config)
     {
-        var noise = Tensor.ForBatch(count, [config.NoiseDim]);
-        FillNoise(Rng.Derive((ulong)config.Seed, "samples"), config.NoiseKind, noise.Span);
-        return noise;
+        var (rows, cols, vectors) = config.SampleGrid();
+        var rng = Rng.Derive((ulong)config.Seed, "samples");
+        if (!config.Conditional)
+        {
+            var plain = Tensor.ForBatch(vectors, [config.NoiseDim]);
+            FillNoise(rng, config.NoiseKind, plain.Span);
+            return (plain, []);
+        }
+        var columns = new float[cols * config.NoiseDim];
+        FillNoise(rng, config.NoiseKind, columns);
+        var noise = Tensor.ForBatch(rows * cols, [config.NoiseDim]);
+        var labels = new int[rows * cols];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < cols; c++)
+            {
+                columns.AsSpan(c * config.NoiseDim, config.NoiseDim).CopyTo(noise.Span.Slice((r * cols + c) * config.NoiseDim, config.NoiseDim));
+                labels[r * cols + c] = r;
+            }
+        }
+        return (noise, labels);
     }
 
     /// <summary>Normal(0, 1) as tf.random.normal, or uniform in [-1, 1) as seed 004.</summary>

@@ -1,0 +1,63 @@
+// The conditional DCGAN through the command line: training, the one-row-per-class grid, drawing a
+// chosen class, and the errors for labels that make no sense.
+namespace Dcgan.Cli.Tests;
+
+using Dcgan.Gan.Imaging;
+using Dcgan.Gan.Training;
+
+public sealed class ConditionalTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("dcgan-cond-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public void TrainsDrawsAChosenClassAndResumes()
+    {
+        string run = Path.Combine(_root, "run");
+        string[] common = ["--dataset", "synthetic", "--conditional", "--limit", "40", "--batch-size", "20", "--checkpoint-every", "1", "--seed", "2", "--out", run];
+        var train = CliRunner.Run(["train", "--epochs", "1", .. common]);
+        Assert.True(train.Exit == 0, train.Err);
+
+        // The epoch grid: 10 rows (one per class) of 10 columns of 28x28 tiles, upscaled 4x, 2 px gutters.
+        byte[] png = File.ReadAllBytes(Path.Combine(run, "samples", "image_at_epoch_0001.png"));
+        PngDecoder.Decode(png, out int w, out int h, out _);
+        Assert.Equal(10 * 112 + 11 * 2, w);
+        Assert.Equal(10 * 112 + 11 * 2, h);
+
+        var sampler = Sampler.Open(run);
+        Assert.Equal(10, sampler.Classes);
+        Assert.Equal(110, sampler.Gan.Generator.InputShape[0]); // 100 noise + 10 one-hot
+        Assert.Equal(11, sampler.Gan.Discriminator.InputShape[2]); // image + 10 label maps
+        // The label changes the picture; the same label and seed repeat it.
+        float[] three = sampler.Draw(2, seed: 1, label: 3);
+        float[] seven = sampler.Draw(2, seed: 1, label: 7);
+        Assert.False(three.AsSpan().SequenceEqual(seven));
+        Assert.True(three.AsSpan().SequenceEqual(sampler.Draw(2, seed: 1, label: 3)));
+
+        string idx = Path.Combine(_root, "sevens.idx");
+        var gen = CliRunner.Run("generate", "--from", run, "--label", "7", "--count", "6", "--out", idx);
+        Assert.True(gen.Exit == 0, gen.Err);
+        Assert.Equal(16 + 6 * 784, new FileInfo(idx).Length);
+
+        var resumed = CliRunner.Run(["train", "--resume", "--epochs", "2", .. common]);
+        Assert.True(resumed.Exit == 0, resumed.Err);
+        var notConditional = CliRunner.Run(["train", "--resume", "--epochs", "3", .. common.Where(a => a != "--conditional")]);
+        Assert.Equal(0, notConditional.Exit); // flags not given keep the run's own settings
+    }
+
+    [Fact]
+    public void BadLabelsAreOneLineErrors()
+    {
+        var outOfRange = CliRunner.Run("generate", "--from", _root, "--label", "10");
+        Assert.Equal(2, outOfRange.Exit);
+        Assert.Contains("--label must be between 0 and 9, got 10", outOfRange.Err);
+
+        string plain = Path.Combine(_root, "plain");
+        Assert.Equal(0, CliRunner.Run("train", "--dataset", "synthetic", "--limit", "8", "--batch-size", "8", "--epochs", "1", "--samples", "1", "--out", plain).Exit);
+        var unconditional = CliRunner.Run("generate", "--from", plain, "--label", "3", "--out", Path.Combine(_root, "x.png"));
+        Assert.Equal(2, unconditional.Exit);
+        Assert.Contains("--label needs a run trained with --conditional", unconditional.Err);
+        Assert.Single(unconditional.Err.TrimEnd('\n').Split('\n'));
+    }
+}
