@@ -94,12 +94,12 @@ public static class Checkpoint
         {
             throw new CheckpointException(path, "holds a different set of arrays than this model");
         }
-        string[] what = ["generator weights", "discriminator weights", "generator Adam m", "generator Adam v", "discriminator Adam m", "discriminator Adam v"];
+        string[] what = ["generator", "discriminator", "generator Adam m", "generator Adam v", "discriminator Adam m", "discriminator Adam v"];
         for (int i = 0; i < targets.Length; i++)
         {
             if (header.Lengths[i] != targets[i].Length)
             {
-                throw new CheckpointException(path, $"holds {header.Lengths[i]:N0} {what[i]} values, this model has {targets[i].Length:N0} (another architecture?)");
+                throw new CheckpointException(path, $"holds {header.Lengths[i]:N0} {what[i]} values where this model has {targets[i].Length:N0} (another architecture?)");
             }
         }
         int offset = 0;
