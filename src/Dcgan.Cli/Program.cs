@@ -15,6 +15,8 @@ public static class Program
         ("summary", "Print Keras-style tables of the generator and discriminator"),
         ("bench", "Time the train step and generation on random data"),
         ("data", "Fetch or inspect the MNIST and Fashion-MNIST data sets"),
+        ("evaluate", "Measure a trained generator: FID, Inception Score, class coverage (quality.jsonl)"),
+        ("experiment", "Run an experiment file's variants and write report.md and report.html"),
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
@@ -43,6 +45,8 @@ public static class Program
                 "data" => (DataCommand.Options(), o => DataCommand.Run(o, stdout), 1),
                 "summary" => (SummaryCommand.Options(), o => SummaryCommand.Run(o, stdout), 0),
                 "bench" => (BenchCommand.Options(), o => BenchCommand.Run(o, stdout), 0),
+                "evaluate" => (EvaluateCommand.Options(), o => EvaluateCommand.Run(o, stdout), 0),
+                "experiment" => (ExperimentCommand.Options(), o => ExperimentCommand.Run(o, stdout), 1),
                 _ => throw new UserError($"unknown command '{verb}' (try: {string.Join(", ", Verbs.Select(v => v.Verb))})"),
             };
             var options = command.Options.Parse(rest, command.Positionals);
