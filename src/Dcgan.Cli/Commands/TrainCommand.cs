@@ -24,6 +24,7 @@ public static class TrainCommand
         .Float("beta1", 0.9, "Adam beta1 (momentum)", 0, 0.999999)
         .Float("beta2", 0.999, "Adam beta2", 0, 0.9999999)
         .Int("checkpoint-every", 15, "Write a checkpoint every N epochs (and at the end)", 1, 100000)
+        .Int("eval-every", 0, "Measure quality (FID, class coverage) every N epochs and at the end (0: never)", 0, 100000)
         .Int("samples", 16, "Fixed noise vectors drawn in each epoch's grid", 1, 1024)
         .Int("seed", 42, "Random seed (weights, shuffling, noise, dropout)", 0, int.MaxValue)
         .Int("threads", 0, "Worker threads (0: all cores)", 0, 256)
@@ -155,6 +156,7 @@ public static class TrainCommand
             Epochs = o.Has("epochs") ? given.Epochs : saved.Epochs,
             Threads = o.Has("threads") ? given.Threads : saved.Threads,
             CheckpointEvery = o.Has("checkpoint-every") ? given.CheckpointEvery : saved.CheckpointEvery,
+            EvalEvery = o.Has("eval-every") ? given.EvalEvery : saved.EvalEvery,
             DataDir = o.Has("data-dir") ? given.DataDir : saved.DataDir,
             Version = Program.Version,
         };
@@ -179,6 +181,7 @@ public static class TrainCommand
         DiscriminatorOutput = o.GetText("d-output")!,
         BatchNormVariance = o.GetText("bn-variance")!,
         Conditional = o.GetFlag("conditional"),
+        EvalEvery = o.GetInt("eval-every"),
         CheckpointEvery = o.GetInt("checkpoint-every"),
         Samples = o.GetInt("samples"),
         Seed = o.GetInt("seed"),

@@ -22,7 +22,7 @@ internal sealed class ExperimentProgress(PlannedVariant variant, RunFolder run, 
         if (variant.EvaluatesAt(m.Epoch) && gan() is { } pair)
         {
             // Inference mode on the live generator, own random stream: training continues bit-identically.
-            var q = evaluator.Evaluate(pair.Generator, variant.Config, evalCount, seed: 0, epoch: m.Epoch);
+            var q = evaluator.Evaluate(pair, variant.Config, evalCount, seed: 0, epoch: m.Epoch);
             QualityLog.Append(run, q);
             line += string.Create(CultureInfo.InvariantCulture, $"  FID {q.Fid:0.00}  min class {q.MinClassShare:P1}");
         }

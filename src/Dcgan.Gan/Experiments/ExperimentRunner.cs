@@ -141,7 +141,7 @@ public sealed class ExperimentRunner
         if (status == "done" && trainer.Gan is { } gan && !QualityLog.Read(run).Any(q => q.Epoch == v.Config.Epochs))
         {
             // A run that had finished training before it was interrupted still needs its final evaluation.
-            QualityLog.Append(run, evaluator.Evaluate(gan.Generator, v.Config, _plan.EvalCount, 0, v.Config.Epochs));
+            QualityLog.Append(run, evaluator.Evaluate(gan, v.Config, _plan.EvalCount, 0, v.Config.Epochs));
         }
         var result = new VariantResult { Name = v.Name, Status = status, Config = v.Config, Rows = Rows(v, run) };
         AtomicFile.WriteAllText(Path.Combine(run.Root, VariantResult.FileName), result.ToJson() + "\n");

@@ -2,6 +2,7 @@
 // in the 128-d feature layer, the Inception Score analogue (Salimans et al. 2016), class coverage and confidence.
 namespace Dcgan.Gan.Quality;
 
+using Dcgan.Gan.Models;
 using System.Diagnostics;
 using Dcgan.Engine;
 using Dcgan.Gan.Data;
@@ -76,8 +77,9 @@ public sealed class QualityEvaluator
     /// <paramref name="config"/>'s distribution, seeded by <paramref name="seed"/> on its own stream, so training's
     /// random state is untouched) and measures them.
     /// </summary>
-    public QualityReport Evaluate(Sequential generator, TrainConfig config, int count = 2000, ulong seed = 0, int? epoch = null)
+    public QualityReport Evaluate(GanPair gan, TrainConfig config, int count = 2000, ulong seed = 0, int? epoch = null)
     {
+        var generator = gan.Generator;
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 2);
         var clock = Stopwatch.StartNew();
         var rng = Rng.Derive(seed, "quality");
@@ -90,25 +92,49 @@ public sealed class QualityEvaluator
         var features = new float[count * Classifier.FeatureSize];
         var probabilities = new float[count * Classifier.Classes];
         var predicted = new int[count];
+        // A conditional generator is asked for an even mix of classes: label i mod K for image i.
+        int classes = gan.Options.Classes;
+        var asked = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            asked[i] = classes == 0 ? 0 : i % classes;
+        }
         for (int start = 0; start < count; start += Chunk)
         {
             int n = Math.Min(Chunk, count - start);
             noise.SetBatch(n);
             Trainer.FillNoise(rng, config.NoiseKind, noise.Span);
-            var images = generator.Forward(noise, training: false).Span;
+            var images = gan.Generate(noise, asked.AsSpan(start, n)).Span;
             Classifier.Predict(images, n,
                 features.AsSpan(start * Classifier.FeatureSize, n * Classifier.FeatureSize),
                 predicted.AsSpan(start, n),
                 probabilities.AsSpan(start * Classifier.Classes, n * Classifier.Classes));
         }
-        return Measure(features, predicted, probabilities, count, clock) with { Seed = seed, Epoch = epoch };
+        var report = Measure(features, predicted, probabilities, count, clock) with { Seed = seed, Epoch = epoch };
+        return classes == 0 ? report : report with { LabelAccuracy = LabelAccuracy(asked, predicted, classes) };
+    }
+
+    /// <summary>For each asked class, the share of its images the classifier reads as that class.</summary>
+    private static double[] LabelAccuracy(int[] asked, int[] predicted, int classes)
+    {
+        var hits = new int[classes];
+        var totals = new int[classes];
+        for (int i = 0; i < asked.Length; i++)
+        {
+            totals[asked[i]]++;
+            if (predicted[i] == asked[i])
+            {
+                hits[asked[i]]++;
+            }
+        }
+        return Enumerable.Range(0, classes).Select(k => totals[k] == 0 ? 0 : (double)hits[k] / totals[k]).ToArray();
     }
 
     /// <summary>Evaluates a restored generator (evaluate --from), tagged with its checkpoint's epoch.</summary>
     public QualityReport Evaluate(Sampler sampler, int count = 2000, ulong seed = 0)
     {
         var (_, state) = Checkpoint.ReadHeader(sampler.CheckpointPath);
-        return Evaluate(sampler.Gan.Generator, sampler.Config, count, seed, state.CompletedEpochs) with { Checkpoint = sampler.CheckpointPath };
+        return Evaluate(sampler.Gan, sampler.Config, count, seed, state.CompletedEpochs) with { Checkpoint = sampler.CheckpointPath };
     }
 
     /// <summary>Measures given images (NHWC, values in [-1, 1]).</summary>

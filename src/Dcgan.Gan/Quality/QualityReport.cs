@@ -28,6 +28,13 @@ public sealed record QualityReport
     /// <summary>Mean top-class probability: how recognisable the images are to the classifier.</summary>
     [JsonPropertyName("mean_confidence")] public double MeanConfidence { get; init; }
 
+    /// <summary>Conditional runs: per asked class, the share of its images read as that class (null otherwise).</summary>
+    [JsonPropertyName("label_accuracy")] public double[]? LabelAccuracy { get; init; }
+
+    /// <summary>The worst class's <see cref="LabelAccuracy"/>.</summary>
+    [JsonIgnore]
+    public double? MinLabelAccuracy => LabelAccuracy is { Length: > 0 } a ? a.Min() : null;
+
     [JsonPropertyName("count")] public int Count { get; init; }
 
     [JsonPropertyName("seed")] public ulong Seed { get; init; }
@@ -67,6 +74,13 @@ public sealed record QualityReport
         sb.Append("  class shares          ");
         sb.AppendJoin(" ", ClassShares.Select((s, k) => string.Create(c, $"{k}:{s:P0}")));
         sb.Append('\n');
+        if (LabelAccuracy is { Length: > 0 } acc)
+        {
+            Row("asked class read", MinLabelAccuracy!.Value.ToString("P1", c), "conditional: worst class's share read as the class it was asked for");
+            sb.Append("  per asked class       ");
+            sb.AppendJoin(" ", acc.Select((s, k) => string.Create(c, $"{k}:{s:P0}")));
+            sb.Append('\n');
+        }
         sb.Append(c, $"  ({Count} images, seed {Seed}, classifier {Classifier}, {Seconds:0.0} s)\n");
         return sb.ToString();
     }

@@ -82,6 +82,10 @@ public static class HtmlReport
         {
             sb.Append("<h2>Discriminator outputs</h2>\n<div class=\"chart\">\n").Append(InlineSvg(content.HistogramSvg)).Append("</div>\n");
         }
+        foreach (var (chartTitle, svg) in content.Charts)
+        {
+            sb.Append("<h2>").Append(Markup.Escape(chartTitle)).Append("</h2>\n<div class=\"chart\">\n").Append(InlineSvg(svg)).Append("</div>\n");
+        }
 
         if (content.GifPath is not null)
         {

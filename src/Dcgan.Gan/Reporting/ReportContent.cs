@@ -25,6 +25,9 @@ public sealed class ReportContent
     /// <summary>SVG markup of the discriminator-output histogram, inlined as is.</summary>
     public string? HistogramSvg { get; init; }
 
+    /// <summary>More charts (title, SVG), e.g. FID over epochs, shown after the histogram.</summary>
+    public IReadOnlyList<(string Title, string Svg)> Charts { get; init; } = [];
+
     /// <summary>Sample grids in display order, each with its caption (e.g. "Epoch 3") and PNG file.</summary>
     public IReadOnlyList<(string Caption, string PngPath)> Grids { get; init; } = [];
 

@@ -18,7 +18,14 @@ public sealed record EpochMetrics
     [JsonPropertyName("images_per_s")] public double ImagesPerSecond { get; init; }
     [JsonPropertyName("steps")] public int Steps { get; init; }
 
-    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
+    // Quality (train --eval-every): null on epochs that were not evaluated, and left out of the JSON then.
+    [JsonPropertyName("fid")] public double? Fid { get; init; }
+    [JsonPropertyName("inception_score")] public double? InceptionScore { get; init; }
+    [JsonPropertyName("min_class_share")] public double? MinClassShare { get; init; }
+    [JsonPropertyName("mean_confidence")] public double? MeanConfidence { get; init; }
+    [JsonPropertyName("min_label_accuracy")] public double? MinLabelAccuracy { get; init; }
+
+    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     public string ToJsonLine() => JsonSerializer.Serialize(this, Compact);
 

@@ -67,14 +67,15 @@ public sealed partial class RunArtifacts
             Subtitle = _run.Root,
             Config = System.Text.Json.JsonSerializer.SerializeToElement(_config).EnumerateObject()
                 .Select(p => new KeyValuePair<string, string>(p.Name, p.Value.ToString())).ToList(),
-            MetricColumns = ["epoch", "g_loss", "d_loss", "D(real) acc", "D(fake) acc", "D(real) mean", "D(fake) mean", "seconds", "images/s"],
+            MetricColumns = ["epoch", "g_loss", "d_loss", "D(real) acc", "D(fake) acc", "D(real) mean", "D(fake) mean", "seconds", "images/s", "FID"],
             MetricRows = history.Select(m => (IReadOnlyList<string>)
             [
                 m.Epoch.ToString(CultureInfo.InvariantCulture), F(m.GeneratorLoss), F(m.DiscriminatorLoss), F(m.RealAccuracy), F(m.FakeAccuracy),
-                F(m.RealMean), F(m.FakeMean), F(m.Seconds), F(m.ImagesPerSecond),
+                F(m.RealMean), F(m.FakeMean), F(m.Seconds), F(m.ImagesPerSecond), m.Fid is double fid ? F(fid) : "",
             ]).ToList(),
             LossSvg = LossChart(state),
             HistogramSvg = HistogramChart(state),
+            Charts = Quality.QualityCharts.FidChart(Quality.QualityLog.Read(_run)) is { } fid ? [("Quality over epochs (FID, lower is better)", fid)] : [],
             Grids = history.Select(m => ($"epoch {m.Epoch}", _run.SamplePath(m.Epoch))).Where(g => File.Exists(g.Item2)).ToList(),
             GifPath = File.Exists(_run.GifPath) ? _run.GifPath : null,
             EpochSeconds = history.Select(m => m.Seconds).ToList(),

@@ -34,13 +34,14 @@ public sealed record TrainConfig
     [JsonPropertyName("bn-variance")] public string BatchNormVariance { get; init; } = "keras2";
     [JsonPropertyName("conditional")] public bool Conditional { get; init; }
     [JsonPropertyName("checkpoint-every")] public int CheckpointEvery { get; init; } = 15;
+    [JsonPropertyName("eval-every")] public int EvalEvery { get; init; }
     [JsonPropertyName("samples")] public int Samples { get; init; } = 16;
     [JsonPropertyName("seed")] public long Seed { get; init; } = 42;
     [JsonPropertyName("threads")] public int Threads { get; init; }
     [JsonPropertyName("version")] public string Version { get; init; } = "";
 
     /// <summary>Settings that may differ when a run is resumed; every other one must match.</summary>
-    public static readonly IReadOnlySet<string> ResumableChanges = new HashSet<string> { "epochs", "threads", "checkpoint-every", "version", "data-dir" };
+    public static readonly IReadOnlySet<string> ResumableChanges = new HashSet<string> { "epochs", "threads", "checkpoint-every", "version", "data-dir", "eval-every" };
 
     public NoiseKind NoiseKind => Noise == "uniform" ? NoiseKind.Uniform : NoiseKind.Normal;
 

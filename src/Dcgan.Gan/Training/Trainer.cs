@@ -7,6 +7,7 @@ using System.Diagnostics;
 using Dcgan.Engine;
 using Dcgan.Gan.Data;
 using Dcgan.Gan.Models;
+using Dcgan.Gan.Quality;
 using Dcgan.Kernels;
 
 /// <summary>How a run ended.</summary>
@@ -117,6 +118,11 @@ public sealed class Trainer
         var (gridRows, gridCols, _) = _config.SampleGrid();
         var (fixedNoise, fixedLabels) = SampleInputs(_config);
 
+        // Quality (--eval-every): the classifier is loaded (or trained once) before the first epoch.
+        QualityEvaluator? evaluator = _config.EvalEvery > 0
+            ? QualityEvaluator.ForDataset(_config.Dataset, new ObserverWriter(_observer), Data.DataLocations.FromEnvironment(_config.DataDir))
+            : null;
+
         var feeder = new BatchFeeder(_data, _config.BatchSize, shuffle, _config.DropLast, _config.Limit);
         var step = new TrainStep(gan);
         var real = Tensor.ForBatch(_config.BatchSize, [_data.Height, _data.Width, 1]);
@@ -174,7 +180,21 @@ public sealed class Trainer
             }
 
             // End of epoch: metrics, the fixed-noise grid in inference mode, plots.
+            bool last = epoch == _config.Epochs;
             var metrics = state.Accumulator.ToMetrics(epoch);
+            if (evaluator is not null && (epoch % _config.EvalEvery == 0 || last))
+            {
+                // Its own random stream: evaluating never changes what training draws next.
+                var q = evaluator.Evaluate(gan, _config, count: 2000, seed: 0, epoch: epoch);
+                QualityLog.Append(_run, q);
+                metrics = metrics with
+                {
+                    Fid = Math.Round(q.Fid, 4), InceptionScore = Math.Round(q.InceptionScore, 4), MinClassShare = Math.Round(q.MinClassShare, 4),
+                    MeanConfidence = Math.Round(q.MeanConfidence, 4), MinLabelAccuracy = q.MinLabelAccuracy is double a ? Math.Round(a, 4) : null,
+                };
+                _observer.Message($"Quality at epoch {epoch}: FID {q.Fid:0.00}, IS {q.InceptionScore:0.00}, rarest class {q.MinClassShare:P1}" +
+                    (q.MinLabelAccuracy is double m ? $", worst asked class read correctly {m:P1}" : ""));
+            }
             state.History.Add(metrics);
             state.LastRealHistogram = state.Accumulator.RealHistogram;
             state.LastFakeHistogram = state.Accumulator.FakeHistogram;
@@ -189,7 +209,6 @@ public sealed class Trainer
             artifacts.WritePlots(state);
             _observer.OnEpoch(metrics);
             _observer.Message($"Time for epoch {epoch} is {metrics.Seconds:0.###} sec");
-            bool last = epoch == _config.Epochs;
             if (last || (_config.CheckpointEvery > 0 && epoch % _config.CheckpointEvery == 0) || stop.IsCancellationRequested)
             {
                 SaveCheckpoint(state, gan);
