@@ -1,5 +1,5 @@
-# Writes the golden test data (tests/golden/<case>.bin) for the C# engine: layer, loss, optimizer and
-# whole-model results with exact tf.keras 2 semantics (see shared/reference/keras-parity.md), computed with PyTorch in float64.
+# Writes the golden test data (tests/golden/<case>.bin) for the C# engine: layer, loss, optimizer,
+# whole-model and whole-train-step results with exact tf.keras 2 semantics (see shared/reference/keras-parity.md), computed with PyTorch in float64.
 #
 # Run:  /usr/bin/python3 tests/golden/make_golden.py      (deterministic: same bytes every run)
 #
@@ -505,6 +505,109 @@ def case_discriminator():
     write_case("discriminator", tensors)
 
 
+# ----------------------------------------------------------------------------------------------
+# Whole train steps: the tutorial's train_step with formula weights, several steps in a row
+
+ADAM_LR, ADAM_BETA1, ADAM_BETA2, ADAM_EPS = 1e-4, 0.9, 0.999, 1e-7
+TRAIN_STEP_NOISE = 4
+
+
+def generator_forward(w, noise, stats):
+    """The tutorial generator in training mode; appends (bn name, batch mean, biased var, n, rank) to stats."""
+    def bn(h, name):
+        y, mean, var = batch_norm_train(h, w[name + ".gamma"], w[name + ".beta"])
+        stats.append((name, mean.detach(), var.detach(), int(np.prod(h.shape[:-1])), h.dim()))
+        return y
+
+    h = leaky_relu(bn(noise @ w["g.dense.kernel"], "g.bn0"))
+    h = h.reshape(noise.shape[0], 7, 7, 256)
+    h = leaky_relu(bn(conv2d_transpose(h, w["g.convt1.kernel"], None, 1, "same"), "g.bn1"))
+    h = leaky_relu(bn(conv2d_transpose(h, w["g.convt2.kernel"], None, 2, "same"), "g.bn2"))
+    return torch.tanh(conv2d_transpose(h, w["g.convt3.kernel"], None, 2, "same"))
+
+
+def discriminator_forward(w, images, sigmoid):
+    """The tutorial discriminator with dropout rate 0 (identity); optionally ending in a sigmoid."""
+    h = leaky_relu(conv2d(images, w["d.conv0.kernel"], w["d.conv0.bias"], 2, "same"))
+    h = leaky_relu(conv2d(h, w["d.conv1.kernel"], w["d.conv1.bias"], 2, "same"))
+    y = h.reshape(images.shape[0], 7 * 7 * 128) @ w["d.dense.kernel"] + w["d.dense.bias"]
+    return torch.sigmoid(y) if sigmoid else y
+
+
+def adam_step(theta, m, v, g, step):
+    """Keras Adam in place, in the arrays' own precision (float64 for the goldens)."""
+    c = theta.dtype.type
+    tt = step + 1
+    alpha = c(ADAM_LR * math.sqrt(1 - ADAM_BETA2 ** tt) / (1 - ADAM_BETA1 ** tt))
+    m += (g - m) * c(1 - ADAM_BETA1)
+    v += (g * g - v) * c(1 - ADAM_BETA2)
+    theta -= alpha * m / (np.sqrt(v) + c(ADAM_EPS))
+
+
+def run_train_steps(case, real_sizes, sigmoid, dtype=np.float64):
+    """The tutorial's train_step, once per entry of real_sizes, from the formula weights and moving
+    statistics 0 / 1. Both gradients come from one forward (G's through D at D's pre-update weights),
+    then Adam steps G, then D. dtype float32 re-runs everything in float32 (to measure tolerances)."""
+    rng = rng_for(case)
+    inputs = []
+    for n_real in real_sizes:
+        noise = draw(rng, (TRAIN_STEP_NOISE, 100))
+        real = f32(np.tanh(rng.standard_normal((n_real, 28, 28, 1))))
+        inputs.append((noise, real))
+    tdtype = torch.float64 if dtype == np.float64 else torch.float32
+    params = make_params(GENERATOR_SPECS) + make_params(DISCRIMINATOR_SPECS)
+    g_names = [name for name, _, _ in GENERATOR_SPECS]
+    d_names = [name for name, _, _ in DISCRIMINATOR_SPECS]
+    theta = {name: value.astype(dtype) for name, value in params}
+    m = {name: np.zeros_like(value) for name, value in theta.items()}
+    v = {name: np.zeros_like(value) for name, value in theta.items()}
+    moving = {bn: (np.zeros(c, dtype), np.ones(c, dtype)) for bn, c in (("g.bn0", 12544), ("g.bn1", 128), ("g.bn2", 64))}
+
+    def loss_fn(out, z):
+        target = torch.full_like(out, z)
+        return (bce_probs(out, target) if sigmoid else sigmoid_bce_with_logits(out, target)).mean()
+
+    tensors = []
+    for step, (noise, real) in enumerate(inputs):
+        w = {name: torch.tensor(value, dtype=tdtype, requires_grad=True) for name, value in theta.items()}
+        stats = []
+        fake = generator_forward(w, torch.tensor(noise, dtype=tdtype), stats)
+        real_out = discriminator_forward(w, torch.tensor(real, dtype=tdtype), sigmoid)
+        fake_out = discriminator_forward(w, fake, sigmoid)
+        gen_loss = loss_fn(fake_out, 1.0)
+        disc_loss = loss_fn(real_out, 1.0) + loss_fn(fake_out, 0.0)
+        g_grads = torch.autograd.grad(gen_loss, [w[n] for n in g_names], retain_graph=True)
+        d_grads = torch.autograd.grad(disc_loss, [w[n] for n in d_names])
+        for name, grad in zip(g_names + d_names, g_grads + d_grads):
+            adam_step(theta[name], m[name], v[name], grad.numpy(), step)
+        for name, mean, var, n, rank in stats:
+            mm, mv = moving[name]
+            new_mean, new_var = moving_update(torch.tensor(mm), torch.tensor(mv), mean, var, n, rank)
+            moving[name] = (new_mean.numpy().astype(dtype), new_var.numpy().astype(dtype))
+        k = step + 1
+        real_prob = real_out if sigmoid else torch.sigmoid(real_out)
+        fake_prob = fake_out if sigmoid else torch.sigmoid(fake_out)
+        tensors += [("noise%d" % k, noise), ("real%d" % k, real), ("gen_loss%d" % k, gen_loss),
+                    ("disc_loss%d" % k, disc_loss), ("real_prob%d" % k, real_prob), ("fake_prob%d" % k, fake_prob)]
+
+    for name, initial in params:
+        idx = sample_indices(initial.size)
+        delta = (theta[name].astype(np.float64) - initial).reshape(-1)
+        mf, vf = m[name].reshape(-1), v[name].reshape(-1)
+        tensors += [(name + ".delta.sum", delta.sum()), (name + ".delta.abs_sum", np.abs(delta).sum()),
+                    (name + ".delta.sample", delta[idx]),
+                    (name + ".m.sum", mf.sum()), (name + ".m.abs_sum", np.abs(mf).sum()), (name + ".m.sample", mf[idx]),
+                    (name + ".v.sum", vf.sum()), (name + ".v.sample", vf[idx])]
+    for bn, (mm, mv) in moving.items():
+        idx = sample_indices(mm.size)
+        tensors += [(bn + ".moving_mean.sample", mm[idx]), (bn + ".moving_variance.sample", mv[idx])]
+    return tensors
+
+
+def case_train_steps(case, real_sizes, sigmoid):
+    write_case(case, run_train_steps(case, real_sizes, sigmoid))
+
+
 def main():
     case_dense("dense", True)
     case_dense("dense_nobias", False)
@@ -538,6 +641,10 @@ def main():
 
     case_generator()
     case_discriminator()
+
+    case_train_steps("train_steps", (4, 4, 4), sigmoid=False)
+    case_train_steps("train_steps_short", (4, 3, 4), sigmoid=False)     # the short last batch in step 2
+    case_train_steps("train_steps_sigmoid", (4, 4, 4), sigmoid=True)
 
 
 if __name__ == "__main__":

@@ -278,6 +278,27 @@ public class GoldenFileTests
         var discriminator = new List<(string, int[])> { ("x", [4, 28, 28, 1]), ("y", [4, 1]), ("dy", [4, 1]), ("dx", [4, 28, 28, 1]) };
         discriminator.AddRange(GoldenWeights.Discriminator.SelectMany(p => Summaries(p.Name)));
         cases["discriminator"] = [.. discriminator];
+
+        foreach ((string name, int[] realSizes) in new[] { ("train_steps", new[] { 4, 4, 4 }), ("train_steps_short", [4, 3, 4]), ("train_steps_sigmoid", [4, 4, 4]) })
+        {
+            var steps = new List<(string, int[])>();
+            for (int k = 1; k <= realSizes.Length; k++)
+            {
+                steps.AddRange([($"noise{k}", [4, 100]), ($"real{k}", [realSizes[k - 1], 28, 28, 1]), ($"gen_loss{k}", []),
+                    ($"disc_loss{k}", []), ($"real_prob{k}", [realSizes[k - 1], 1]), ($"fake_prob{k}", [4, 1])]);
+            }
+            foreach (var p in GoldenWeights.Generator.Concat(GoldenWeights.Discriminator))
+            {
+                steps.AddRange([(p.Name + ".delta.sum", []), (p.Name + ".delta.abs_sum", []), (p.Name + ".delta.sample", [64]),
+                    (p.Name + ".m.sum", []), (p.Name + ".m.abs_sum", []), (p.Name + ".m.sample", [64]),
+                    (p.Name + ".v.sum", []), (p.Name + ".v.sample", [64])]);
+            }
+            foreach (string bn in new[] { "g.bn0", "g.bn1", "g.bn2" })
+            {
+                steps.AddRange([(bn + ".moving_mean.sample", [64]), (bn + ".moving_variance.sample", [64])]);
+            }
+            cases[name] = [.. steps];
+        }
         return cases;
     }
 
