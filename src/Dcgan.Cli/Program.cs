@@ -15,6 +15,7 @@ public static class Program
         ("summary", "Print Keras-style tables of the generator and discriminator"),
         ("bench", "Time the train step and generation on random data"),
         ("data", "Fetch or inspect the MNIST and Fashion-MNIST data sets"),
+        ("serve", "Serve a web dashboard of the runs: curves, grids, fresh samples, latent walks"),
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
@@ -43,6 +44,7 @@ public static class Program
                 "data" => (DataCommand.Options(), o => DataCommand.Run(o, stdout), 1),
                 "summary" => (SummaryCommand.Options(), o => SummaryCommand.Run(o, stdout), 0),
                 "bench" => (BenchCommand.Options(), o => BenchCommand.Run(o, stdout), 0),
+                "serve" => (ServeCommand.Options(), o => ServeCommand.Run(o, stdout), 0),
                 _ => throw new UserError($"unknown command '{verb}' (try: {string.Join(", ", Verbs.Select(v => v.Verb))})"),
             };
             var options = command.Options.Parse(rest, command.Positionals);
