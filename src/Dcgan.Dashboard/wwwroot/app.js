@@ -11,6 +11,8 @@ function h(tag, attrs, ...children) {
   for (const [k, v] of Object.entries(attrs || {})) {
     if (v === null || v === undefined || v === false) continue;
     if (k === "class") el.className = v;
+    // Styles go through the CSSOM: the page's policy refuses style attributes.
+    else if (k === "style") for (const [name, value] of Object.entries(v)) el.style.setProperty(name, value);
     else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
     else el.setAttribute(k, v === true ? "" : v);
   }
@@ -134,7 +136,7 @@ function lineChart(series, xLabel, yLabel) {
       }
     }
   }
-  wrap.append(svg, h("div", { class: "legend" }, series.map(se => h("span", { style: `--c:${se.color}` }, se.name))));
+  wrap.append(svg, h("div", { class: "legend" }, series.map(se => h("span", { style: { "--c": se.color } }, se.name))));
   return wrap;
 }
 
@@ -188,10 +190,10 @@ async function showRun(name) {
     version: null, epochs: [], follow: true,
     head: h("div", { class: "head" }), banner: h("div"),
     samples: h("div", { class: "card samples" }), losses: h("div", { class: "card" }), quality: h("div", { class: "card" }),
-    hist: h("div", { class: "card" }), times: h("div", { class: "card" }), config: h("div", { class: "card" }),
-    play: h("div", { class: "card wide" }),
+    hist: h("div", { class: "card" }), times: h("div", { class: "card" }),
+    play: h("div", { class: "card wide" }), config: h("div", { class: "card wide" }),
   };
-  show(view.head, view.banner, h("div", { class: "grid" }, view.samples, view.losses, view.quality, view.hist, view.play, view.times, view.config));
+  show(view.head, view.banner, h("div", { class: "grid" }, view.samples, view.losses, view.quality, view.play, view.hist, view.times, view.config));
 
   const sampleImg = h("img", { class: "pixels", id: "epoch-grid", alt: "generated grid of the chosen epoch" });
   const slider = h("input", { type: "range", id: "epoch-slider", min: 1, max: 1, value: 1, "aria-label": "epoch" });
@@ -209,7 +211,7 @@ async function showRun(name) {
   view.samples.append(h("h2", {}, "Samples by epoch"), sampleImg,
     h("div", { class: "slider" }, slider, sliderLabel, h("label", { class: "muted" }, follow, " latest")));
 
-  const histImg = h("img", { class: "pixels", alt: "histogram of the discriminator's outputs", style: "background:#fff;width:100%" });
+  const histImg = h("img", { class: "hist", alt: "histogram of the discriminator's outputs" });
   view.hist.append(h("h2", {}, "Discriminator output D(x), last epoch"), histImg);
 
   const refresh = async () => {
@@ -265,8 +267,8 @@ async function showRun(name) {
     else histImg.removeAttribute("src");
 
     const config = detail.config || {};
-    view.config.replaceChildren(h("h2", {}, "Config"), h("table", { class: "config" }, h("tbody", {},
-      Object.entries(config).map(([k, v]) => h("tr", {}, h("td", {}, k), h("td", {}, typeof v === "object" ? JSON.stringify(v) : String(v)))))));
+    view.config.replaceChildren(h("h2", {}, "Config"), h("div", { class: "config" },
+      Object.entries(config).map(([k, v]) => h("div", { class: "kv" }, h("span", {}, k), h("span", {}, typeof v === "object" ? JSON.stringify(v) : String(v))))));
 
     await play.update(detail);
   };
