@@ -52,7 +52,12 @@ async function picture(path) {
   };
 }
 
-const fmt = (v, digits = 4) => (v === null || v === undefined || Number.isNaN(v)) ? "–" : (+v).toPrecision(digits).replace(/\.?0+$/, "");
+// Significant digits without trailing zeros after a decimal point (so 100 stays 100 and 0.2500 becomes 0.25).
+function fmt(v, digits = 4) {
+  if (v === null || v === undefined || Number.isNaN(+v)) return "–";
+  const text = (+v).toPrecision(digits);
+  return text.includes(".") && !text.includes("e") ? text.replace(/\.?0+$/, "") : text;
+}
 const enc = encodeURIComponent;
 
 function ago(iso) {
