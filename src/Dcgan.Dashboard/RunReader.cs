@@ -113,7 +113,7 @@ internal static class RunReader
     }
 
     /// <summary>
-    /// status.json when the trainer wrote one ({"state": "training"|"finished"|"interrupted", "pid": N}); a
+    /// status.json when the trainer wrote one ({"state": "training"|"finished"|"interrupted", "pid": N, "detail": "..."}); a
     /// "training" whose process is gone is interrupted. Otherwise: finished when every configured epoch is done,
     /// training when the folder changed within the window, else interrupted.
     /// </summary>
@@ -127,16 +127,17 @@ internal static class RunReader
                 var status = JsonNode.Parse(ReadSmall(statusPath)) as JsonObject;
                 string? state = status?["state"] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
                 int? pid = Int(status?["pid"]);
+                string? said = status?["detail"] is JsonValue dv && dv.TryGetValue(out string? d) ? d : null;
                 switch (state)
                 {
                     case "finished":
-                        return ("finished", null);
+                        return ("finished", said);
                     case "interrupted":
-                        return ("interrupted", "stopped; continue with dcgan train --resume");
+                        return ("interrupted", said ?? "stopped; continue with dcgan train --resume");
                     case "training" when pid is { } p && !IsAlive(p):
                         return ("interrupted", $"the training process ({p}) is gone");
                     case "training":
-                        return ("training", null);
+                        return ("training", said);
                 }
             }
             catch (JsonException)

@@ -48,8 +48,8 @@ public sealed class LiveUpdateTests(RunsFixture runs)
         Assert.Equal("training", RunReader.Status(folder, 1, 5, old, window).State);
         File.WriteAllText(status, JsonSerializer.Serialize(new { state = "training", pid = DeadPid() }));
         Assert.Equal("interrupted", RunReader.Status(folder, 1, 5, DateTime.UtcNow, window).State);
-        File.WriteAllText(status, """{"state":"interrupted","pid":1}""");
-        Assert.Equal("interrupted", RunReader.Status(folder, 1, 5, DateTime.UtcNow, window).State);
+        File.WriteAllText(status, """{"state":"interrupted","pid":1,"detail":"training diverged (NaN loss)"}""");
+        Assert.Equal(("interrupted", "training diverged (NaN loss)"), RunReader.Status(folder, 1, 5, DateTime.UtcNow, window));
         File.WriteAllText(status, """{"state":"finished"}""");
         Assert.Equal("finished", RunReader.Status(folder, 5, 5, old, window).State);
         File.WriteAllText(status, """{"state":"trai""");
