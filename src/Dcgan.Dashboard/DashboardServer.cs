@@ -53,6 +53,7 @@ public static class DashboardServer
             o.IncludeFailureMessage = false;
         });
         builder.Services.AddRouting();
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedLifetime>();
         configure?.Invoke(builder);
 
         var app = builder.Build();
