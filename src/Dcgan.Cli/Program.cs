@@ -17,6 +17,7 @@ public static class Program
         ("data", "Fetch or inspect the MNIST and Fashion-MNIST data sets"),
         ("evaluate", "Measure a trained generator: FID, Inception Score, class coverage (quality.jsonl)"),
         ("experiment", "Run an experiment file's variants and write report.md and report.html"),
+        ("serve", "Serve a web dashboard of the runs: curves, grids, fresh samples, latent walks"),
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
@@ -47,6 +48,7 @@ public static class Program
                 "bench" => (BenchCommand.Options(), o => BenchCommand.Run(o, stdout), 0),
                 "evaluate" => (EvaluateCommand.Options(), o => EvaluateCommand.Run(o, stdout), 0),
                 "experiment" => (ExperimentCommand.Options(), o => ExperimentCommand.Run(o, stdout), 1),
+                "serve" => (ServeCommand.Options(), o => ServeCommand.Run(o, stdout), 0),
                 _ => throw new UserError($"unknown command '{verb}' (try: {string.Join(", ", Verbs.Select(v => v.Verb))})"),
             };
             var options = command.Options.Parse(rest, command.Positionals);

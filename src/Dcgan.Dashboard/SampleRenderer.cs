@@ -1,0 +1,95 @@
+// The pictures the Play panel asks for: a grid of fresh samples, and a strip walking the latent space between
+// two of them. Noise is drawn exactly as Sampler.Draw draws it, so tile i of a grid and an end of a walk agree.
+namespace Dcgan.Dashboard;
+
+using System.IO.Compression;
+using Dcgan.Engine;
+using Dcgan.Gan.Imaging;
+using Dcgan.Gan.Training;
+using Dcgan.Kernels;
+
+/// <summary>Draws from a sampler and encodes PNG grids.</summary>
+internal static class SampleRenderer
+{
+    /// <summary>Gutter between tiles in output pixels, as in the run's own grids.</summary>
+    public const int Gutter = SampleGrid.DefaultGutter;
+
+    /// <summary>A near-square grid of <paramref name="count"/> samples from <paramref name="seed"/>.</summary>
+    public static byte[] Grid(Sampler sampler, int count, ulong seed, int scale)
+    {
+        float[] images = sampler.Draw(count, seed);
+        var (rows, cols) = SampleGrid.SquareLayout(count);
+        return Encode(SampleGrid.Compose(images, count, sampler.ImageSize, sampler.ImageSize, rows, cols, GridScaling.PerTileMinMax, scale, Gutter));
+    }
+
+    /// <summary>
+    /// One row of <paramref name="steps"/> images from sample <paramref name="from"/> to sample <paramref name="to"/>
+    /// of the grid (<paramref name="count"/>, <paramref name="seed"/>). Normal noise is walked along the great circle
+    /// (slerp), which keeps the in-between vectors as long as typical draws; uniform noise along the straight line.
+    /// </summary>
+    public static byte[] Walk(Sampler sampler, int count, ulong seed, int from, int to, int steps, int scale)
+    {
+        int dim = sampler.Config.NoiseDim;
+        var grid = Tensor.ForBatch(count, [dim]);
+        Trainer.FillNoise(Rng.Derive(seed, "generate"), sampler.Config.NoiseKind, grid.Span);
+        var a = grid.Span.Slice(from * dim, dim).ToArray();
+        var b = grid.Span.Slice(to * dim, dim).ToArray();
+        var path = Tensor.ForBatch(steps, [dim]);
+        for (int s = 0; s < steps; s++)
+        {
+            float t = steps == 1 ? 0f : (float)s / (steps - 1);
+            var z = path.Span.Slice(s * dim, dim);
+            if (sampler.Config.NoiseKind == NoiseKind.Normal)
+            {
+                Slerp(a, b, t, z);
+            }
+            else
+            {
+                for (int i = 0; i < dim; i++)
+                {
+                    z[i] = a[i] + (t * (b[i] - a[i]));
+                }
+            }
+        }
+        var images = sampler.Draw(path);
+        return Encode(SampleGrid.Compose(images, steps, sampler.ImageSize, sampler.ImageSize, 1, steps, GridScaling.PerTileMinMax, scale, Gutter));
+    }
+
+    /// <summary>Spherical interpolation; ends are returned exactly, and nearly parallel vectors fall back to a line.</summary>
+    public static void Slerp(ReadOnlySpan<float> a, ReadOnlySpan<float> b, float t, Span<float> destination)
+    {
+        if (t == 0f || t == 1f)
+        {
+            (t == 0f ? a : b).CopyTo(destination);
+            return;
+        }
+        double dot = 0, na = 0, nb = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            dot += (double)a[i] * b[i];
+            na += (double)a[i] * a[i];
+            nb += (double)b[i] * b[i];
+        }
+        double cos = Math.Clamp(dot / Math.Sqrt(na * nb), -1.0, 1.0);
+        double omega = Math.Acos(cos);
+        double sin = Math.Sin(omega);
+        double wa, wb;
+        if (sin < 1e-6)
+        {
+            wa = 1 - t;
+            wb = t;
+        }
+        else
+        {
+            wa = Math.Sin((1 - t) * omega) / sin;
+            wb = Math.Sin(t * omega) / sin;
+        }
+        for (int i = 0; i < a.Length; i++)
+        {
+            destination[i] = (float)((wa * a[i]) + (wb * b[i]));
+        }
+    }
+
+    // Fastest deflate: these pictures are shown once and thrown away, so encoding time matters more than bytes.
+    private static byte[] Encode(GrayImage image) => PngEncoder.Encode(image.Pixels, image.Width, image.Height, PngColorType.Gray, CompressionLevel.Fastest);
+}

@@ -1,0 +1,35 @@
+// Reading the dashboard's PNG grids back in tests: decode, then cut out one tile by the grid headers' layout.
+namespace Dcgan.Dashboard.Tests;
+
+using Dcgan.Gan.Imaging;
+
+/// <summary>Decoded gray PNG with tile access.</summary>
+public sealed class PngTiles
+{
+    public PngTiles(byte[] png)
+    {
+        Pixels = PngDecoder.Decode(png, out int width, out int height, out var type);
+        Assert.Equal(PngColorType.Gray, type);
+        Width = width;
+        Height = height;
+    }
+
+    public byte[] Pixels { get; }
+
+    public int Width { get; }
+
+    public int Height { get; }
+
+    /// <summary>Tile <paramref name="index"/> of a grid with <paramref name="cols"/> columns of side <paramref name="tile"/> and gutter 2.</summary>
+    public byte[] Tile(int index, int cols, int tile, int gutter = 2)
+    {
+        int x0 = gutter + ((index % cols) * (tile + gutter));
+        int y0 = gutter + ((index / cols) * (tile + gutter));
+        var result = new byte[tile * tile];
+        for (int y = 0; y < tile; y++)
+        {
+            Pixels.AsSpan(((y0 + y) * Width) + x0, tile).CopyTo(result.AsSpan(y * tile));
+        }
+        return result;
+    }
+}
