@@ -159,9 +159,9 @@ internal sealed partial class DashboardApi
         ulong seed = (ulong)q.Integer("seed", 0, 0, uint.MaxValue);
         int scale = (int)q.Integer("scale", 2, 1, MaxScale);
         string checkpoint = CheckpointFor(folder, q);
-        CheckLabel(folder, run, q);
+        int? label = CheckLabel(folder, run, q);
         var (rows, cols) = Gan.Imaging.SampleGrid.SquareLayout(count);
-        var (png, drawMs) = await Timed(checkpoint, s => SampleRenderer.Grid(s, count, seed, scale), http.RequestAborted);
+        var (png, drawMs) = await Timed(checkpoint, s => SampleRenderer.Grid(s, count, seed, scale, label), http.RequestAborted);
         return Picture(http, png, drawMs, rows, cols, checkpoint, seed);
     }
 
@@ -176,8 +176,8 @@ internal sealed partial class DashboardApi
         int steps = (int)q.Integer("steps", 10, 2, MaxSteps);
         int scale = (int)q.Integer("scale", 2, 1, MaxScale);
         string checkpoint = CheckpointFor(folder, q);
-        CheckLabel(folder, run, q);
-        var (png, drawMs) = await Timed(checkpoint, s => SampleRenderer.Walk(s, count, seed, from, to, steps, scale), http.RequestAborted);
+        int? label = CheckLabel(folder, run, q);
+        var (png, drawMs) = await Timed(checkpoint, s => SampleRenderer.Walk(s, count, seed, from, to, steps, scale, label), http.RequestAborted);
         return Picture(http, png, drawMs, 1, steps, checkpoint, seed);
     }
 
@@ -288,18 +288,17 @@ internal sealed partial class DashboardApi
     }
 
     /// <summary>A label only makes sense for a conditional run; the engine has none yet, so one is always refused.</summary>
-    private static void CheckLabel(RunFolder folder, string run, QueryReader q)
+    private static int? CheckLabel(RunFolder folder, string run, QueryReader q)
     {
         if (!q.Has("label"))
         {
-            return;
+            return null;
         }
         if (!IsConditional(RunReader.ReadConfig(folder)))
         {
             throw ApiException.BadRequest($"run '{run}' is not conditional: 'label' applies only to runs trained with labels");
         }
-        _ = q.Integer("label", 0, 0, 9);
-        throw new ApiException(StatusCodes.Status501NotImplemented, "drawing a chosen label is not supported by this version of dcgan yet");
+        return (int)q.Integer("label", 0, 0, Gan.Training.TrainConfig.ClassCount - 1);
     }
 
     private static bool IsConditional(JsonObject? config) => config?["conditional"] is JsonValue v && v.TryGetValue(out bool b) && b;

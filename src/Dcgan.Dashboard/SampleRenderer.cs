@@ -15,9 +15,9 @@ internal static class SampleRenderer
     public const int Gutter = SampleGrid.DefaultGutter;
 
     /// <summary>A near-square grid of <paramref name="count"/> samples from <paramref name="seed"/>.</summary>
-    public static byte[] Grid(Sampler sampler, int count, ulong seed, int scale)
+    public static byte[] Grid(Sampler sampler, int count, ulong seed, int scale, int? label = null)
     {
-        float[] images = sampler.Draw(count, seed);
+        float[] images = sampler.Draw(count, seed, label);
         var (rows, cols) = SampleGrid.SquareLayout(count);
         return Encode(SampleGrid.Compose(images, count, sampler.ImageSize, sampler.ImageSize, rows, cols, GridScaling.PerTileMinMax, scale, Gutter));
     }
@@ -27,7 +27,7 @@ internal static class SampleRenderer
     /// of the grid (<paramref name="count"/>, <paramref name="seed"/>). Normal noise is walked along the great circle
     /// (slerp), which keeps the in-between vectors as long as typical draws; uniform noise along the straight line.
     /// </summary>
-    public static byte[] Walk(Sampler sampler, int count, ulong seed, int from, int to, int steps, int scale)
+    public static byte[] Walk(Sampler sampler, int count, ulong seed, int from, int to, int steps, int scale, int? label = null)
     {
         int dim = sampler.Config.NoiseDim;
         var grid = Tensor.ForBatch(count, [dim]);
@@ -51,7 +51,13 @@ internal static class SampleRenderer
                 }
             }
         }
-        var images = sampler.Draw(path);
+        // A conditional walk keeps one class: the one asked for, or the start tile's class in Draw's even mix.
+        var labels = new int[steps];
+        if (sampler.Classes > 0)
+        {
+            Array.Fill(labels, label ?? from % sampler.Classes);
+        }
+        var images = sampler.Draw(path, labels);
         return Encode(SampleGrid.Compose(images, steps, sampler.ImageSize, sampler.ImageSize, 1, steps, GridScaling.PerTileMinMax, scale, Gutter));
     }
 

@@ -30,6 +30,8 @@ public static class TrainCommand
         .Int("threads", 0, "Worker threads (0: all cores)", 0, 256)
         .Text("out", null, "Run folder [default: runs/<dataset>-<timestamp>]")
         .Flag("resume", "Continue the run in --out from its latest checkpoint")
+        .Flag("serve", "Serve a live dashboard of this run on 127.0.0.1 while it trains")
+        .Int("serve-port", 5000, "Port for --serve (0: any free port)", 0, 65535)
         .Flag("fallback-checkpoint", "With --resume: if the latest checkpoint is damaged, use the newest good one"));
 
     public static int Run(OptionSet o, TextWriter stdout)
@@ -85,6 +87,7 @@ public static class TrainCommand
             ctx.Cancel = true;
             cts.Cancel();
         });
+        using var dashboard = o.GetFlag("serve") ? StartDashboard(run, o.GetInt("serve-port"), stdout) : null;
         try
         {
             var trainer = new Trainer(config, data, run, new ConsoleProgress(stdout));
@@ -99,6 +102,22 @@ public static class TrainCommand
         finally
         {
             Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>The dashboard over this one run folder; it stops when training ends.</summary>
+    private static IDisposable StartDashboard(RunFolder run, int port, TextWriter stdout)
+    {
+        Directory.CreateDirectory(run.Root);
+        try
+        {
+            var dashboard = Dashboard.DashboardServer.Start(new Dashboard.DashboardOptions { RunsDir = run.Root, Port = port });
+            stdout.WriteLine($"Dashboard at {dashboard.Address} (stops when training ends)");
+            return dashboard;
+        }
+        catch (IOException e)
+        {
+            throw new UserError($"cannot serve the dashboard on port {port}: {e.Message.ReplaceLineEndings(" ")} (try another --serve-port, or 0)");
         }
     }
 

@@ -29,7 +29,7 @@ public sealed partial class RunArtifacts
             ["epochs"] = _config.Epochs,
             ["pid"] = Environment.ProcessId,
             ["updated"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-            ["message"] = message,
+            ["detail"] = message,
         };
         AtomicFile.WriteAllText(_run.StatusPath, System.Text.Json.JsonSerializer.Serialize(status) + "\n");
     }

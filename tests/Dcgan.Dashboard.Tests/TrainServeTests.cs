@@ -1,0 +1,83 @@
+// `dcgan train --serve`: the run being trained is served live on 127.0.0.1, and a busy port is a one-line error.
+namespace Dcgan.Dashboard.Tests;
+
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Dcgan.Cli;
+
+public sealed partial class TrainServeTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("dcgan-train-serve-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private sealed class Capture : TextWriter
+    {
+        private readonly System.Text.StringBuilder _text = new();
+
+        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+
+        public override void Write(char value)
+        {
+            lock (_text)
+            {
+                _text.Append(value);
+            }
+        }
+
+        public override string ToString()
+        {
+            lock (_text)
+            {
+                return _text.ToString();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ServesTheRunWhileItTrains()
+    {
+        string run = Path.Combine(_root, "live");
+        var stdout = new Capture();
+        var training = Task.Run(() => Program.Run(
+            ["train", "--dataset", "synthetic", "--limit", "16", "--batch-size", "8", "--epochs", "30", "--samples", "1",
+             "--checkpoint-every", "100", "--serve", "--serve-port", "0", "--out", run], stdout, new StringWriter()));
+        Match address = Match.Empty;
+        for (int i = 0; i < 600 && !address.Success; i++)
+        {
+            address = DashboardAddress().Match(stdout.ToString());
+            await Task.Delay(50);
+        }
+        Assert.True(address.Success, stdout.ToString());
+        using var client = new HttpClient { BaseAddress = new Uri(address.Groups[1].Value) };
+        string runs = "";
+        for (int i = 0; i < 200 && !runs.Contains("\"epochs_done\":", StringComparison.Ordinal); i++)
+        {
+            runs = await client.GetStringAsync("/api/runs");
+            await Task.Delay(50);
+        }
+        Assert.Contains("synthetic", runs);
+        Assert.Equal(0, await training);
+        Assert.StartsWith("http://127.0.0.1:", address.Groups[1].Value);
+        // Training is over, so is the dashboard.
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => client.GetStringAsync("/api/runs"));
+    }
+
+    [Fact]
+    public void ABusyPortIsAOneLineError()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var stderr = new StringWriter();
+        int exit = Program.Run(["train", "--dataset", "synthetic", "--limit", "8", "--batch-size", "8", "--epochs", "1", "--serve", "--serve-port",
+            port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", Path.Combine(_root, "busy")], new StringWriter(), stderr);
+        Assert.Equal(2, exit);
+        Assert.Contains("cannot serve the dashboard on port", stderr.ToString());
+        Assert.Single(stderr.ToString().TrimEnd('\n').Split('\n'));
+    }
+
+    [GeneratedRegex(@"Dashboard at (http://[^ ]+) ")]
+    private static partial Regex DashboardAddress();
+}
