@@ -28,7 +28,7 @@ public sealed class ConditionalTests : IDisposable
         var sampler = Sampler.Open(run);
         Assert.Equal(10, sampler.Classes);
         Assert.Equal(110, sampler.Gan.Generator.InputShape[0]); // 100 noise + 10 one-hot
-        Assert.Equal(11, sampler.Gan.Discriminator.InputShape[2]); // image + 10 label maps
+        Assert.Equal(11, sampler.Gan.Discriminator.OutputShape[0]); // real/fake + 10 class logits (AC-GAN)
         // The label changes the picture; the same label and seed repeat it.
         float[] three = sampler.Draw(2, seed: 1, label: 3);
         float[] seven = sampler.Draw(2, seed: 1, label: 7);

@@ -34,7 +34,7 @@ public static class SeedModels
     }
 
     /// <summary>
-    /// A conditional discriminator takes the image with one-hot label maps as extra channels.
+    /// A conditional discriminator also predicts the class: Dense(1 + K) (AC-GAN, Odena et al. 2017).
     /// Conv2D(64,5,s2) -> LeakyReLU -> Dropout(0.3) -> Conv2D(128,5,s2) -> LeakyReLU -> Dropout(0.3)
     /// -> Flatten -> Dense(1) [-> sigmoid]; 212,865 parameters.
     /// </summary>
@@ -50,13 +50,14 @@ public static class SeedModels
             new Activation(ActivationKind.LeakyRelu, options.LeakySlope),
             new Dropout(options.DropoutRate),
             Reshape.Flatten(),
-            new Dense(1),
+            // A conditional D adds K class logits after its real/fake output (AC-GAN's auxiliary classifier).
+            new Dense(1 + options.Classes),
         };
         if (options.DiscriminatorOutput == DiscriminatorOutput.Sigmoid)
         {
             layers.Add(new Activation(ActivationKind.Sigmoid));
         }
-        return new Sequential(namer is null ? "sequential" : "sequential_1", [options.ImageSize, options.ImageSize, options.Channels + options.Classes], layers, namer);
+        return new Sequential(namer is null ? "sequential" : "sequential_1", [options.ImageSize, options.ImageSize, options.Channels], layers, namer);
     }
 
     private static Layer Act(ModelOptions options) => options.GeneratorActivation == GeneratorActivation.Relu
@@ -68,6 +69,10 @@ public static class SeedModels
         if (options.Classes < 0)
         {
             throw new ArgumentException("classes must not be negative");
+        }
+        if (options.Conditional && options.DiscriminatorOutput == DiscriminatorOutput.Sigmoid)
+        {
+            throw new ArgumentException("a conditional discriminator ends in logits (its class head needs them); drop --d-output sigmoid");
         }
         if (options.NoiseDim < 1)
         {

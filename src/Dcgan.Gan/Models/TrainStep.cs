@@ -1,5 +1,6 @@
 // The tutorial's train_step: one forward pass, both gradients taken from it, then both Adam updates.
-// Reference: the TensorFlow DCGAN tutorial (tf.GradientTape over generator and discriminator).
+// Reference: the TensorFlow DCGAN tutorial (tf.GradientTape over generator and discriminator); the
+// conditional variant adds the auxiliary classifier losses of AC-GAN (Odena, Olah and Shlens 2017).
 namespace Dcgan.Gan.Models;
 
 using Dcgan.Engine;
@@ -14,24 +15,29 @@ public readonly record struct StepResult(
 /// gradient; D(fake) and two backwards from the same forward: the discriminator loss (D's weights)
 /// and the generator loss (the input gradient, fed back through G). Then G's Adam step, then D's.
 /// D's weights do not change until both gradients are taken, so this equals the tutorial's single tape.
+/// A conditional model's D emits 1 + K values: the real/fake output, then K class logits; D learns the
+/// classes of real images and G is pushed to draw images D reads as the asked class.
 /// </summary>
 public sealed class TrainStep
 {
     private readonly GanPair _gan;
+    private readonly bool _logits;
+    private readonly int _classes;
+    private readonly Conditioning? _gInput;
     private Tensor? _dRealT, _dFakeForDT, _dFakeForGT;
-
-    // Conditional runs: one buffer per conditioned input, since each must live until its backward.
-    private readonly Conditioning? _gInput, _dRealInput, _dFakeInput;
-    private Tensor? _dFakeImage;
+    private float[] _realProb = [], _fakeProb = [];
+    private int _realCount, _fakeCount;
+    // Scratch for the conditional head: column 0 and the K class logits, split out of D's output.
+    private float[] _column = [], _dColumn = [], _classLogits = [], _dClassLogits = [];
 
     public TrainStep(GanPair gan)
     {
         _gan = gan;
+        _logits = gan.Options.DiscriminatorOutput == DiscriminatorOutput.Logits;
+        _classes = gan.Options.Classes;
         if (gan.Options.Conditional)
         {
-            _gInput = new Conditioning(gan.Options.Classes);
-            _dRealInput = new Conditioning(gan.Options.Classes);
-            _dFakeInput = new Conditioning(gan.Options.Classes);
+            _gInput = new Conditioning(_classes);
         }
     }
 
@@ -41,9 +47,6 @@ public sealed class TrainStep
     /// <summary>The last step's discriminator probabilities on the generated batch.</summary>
     public ReadOnlySpan<float> LastFakeProbabilities => _fakeProb.AsSpan(0, _fakeCount);
 
-    private float[] _realProb = [], _fakeProb = [];
-    private int _realCount, _fakeCount;
-
     /// <summary>
     /// One step on a real batch (N x H x W x C in [-1, 1]) and a noise batch (M x noiseDim). A conditional
     /// model also takes the real images' labels and the labels the generator is asked to draw.
@@ -52,36 +55,29 @@ public sealed class TrainStep
     {
         var g = _gan.Generator;
         var d = _gan.Discriminator;
-        bool logits = _gan.Options.DiscriminatorOutput == DiscriminatorOutput.Logits;
         g.ZeroGradients();
         d.ZeroGradients();
 
         var fake = g.Forward(_gInput?.NoiseWithLabels(noise, fakeLabels) ?? noise, training: true);
 
-        // (1) Discriminator loss on the real batch: CE(1, D(real)), averaged over the real batch.
-        var realOut = d.Forward(_dRealInput?.ImagesWithLabels(real, realLabels) ?? real, training: true);
+        // (1) Discriminator loss on the real batch: CE(1, D(real)), averaged over the real batch
+        //     (+ the class loss on the real labels, conditional).
+        var realOut = d.Forward(real, training: true);
         var dReal = Buffer(ref _dRealT, realOut);
-        float realLoss = Loss(realOut.Span, 1f, dReal.Span, logits);
-        KeepProbabilities(realOut.Span, logits, ref _realProb, ref _realCount);
+        float realLoss = Loss(realOut, 1f, realLabels, dReal);
+        KeepProbabilities(realOut, ref _realProb, ref _realCount);
         d.Backward(dReal, GradientNeeds.Parameters);
 
-        // (2) The generated batch: CE(0, D(fake)) for D, CE(1, D(fake)) for G, from one forward.
-        var fakeOut = d.Forward(_dFakeInput?.ImagesWithLabels(fake, fakeLabels) ?? fake, training: true);
+        // (2) The generated batch: CE(0, D(fake)) for D, CE(1, D(fake)) for G (+ the class loss on the
+        //     asked labels, conditional), from one forward.
+        var fakeOut = d.Forward(fake, training: true);
         var dFakeForD = Buffer(ref _dFakeForDT, fakeOut);
         var dFakeForG = Buffer(ref _dFakeForGT, fakeOut);
-        float fakeLoss = Loss(fakeOut.Span, 0f, dFakeForD.Span, logits);
-        float genLoss = Loss(fakeOut.Span, 1f, dFakeForG.Span, logits);
-        KeepProbabilities(fakeOut.Span, logits, ref _fakeProb, ref _fakeCount);
+        float fakeLoss = Loss(fakeOut, 0f, default, dFakeForD);
+        float genLoss = Loss(fakeOut, 1f, fakeLabels, dFakeForG);
+        KeepProbabilities(fakeOut, ref _fakeProb, ref _fakeCount);
         d.Backward(dFakeForD, GradientNeeds.Parameters);
         var dFake = d.Backward(dFakeForG, GradientNeeds.Input)!;
-        if (_dFakeInput is not null)
-        {
-            // Only the image channels lead back to the generator; the label maps are constants.
-            _dFakeImage ??= Tensor.ForBatch(fake.Batch, fake.Shape.AsSpan(1));
-            _dFakeImage.SetBatch(fake.Batch);
-            Conditioning.ImageGradient(dFake, _dFakeImage);
-            dFake = _dFakeImage;
-        }
         g.Backward(dFake, GradientNeeds.Parameters);
 
         // (3) Both updates, generator first as the tutorial applies them.
@@ -93,8 +89,64 @@ public sealed class TrainStep
             Mean(LastRealProbabilities), Mean(LastFakeProbabilities));
     }
 
-    private static float Loss(ReadOnlySpan<float> output, float target, Span<float> dOutput, bool logits)
-        => logits ? BinaryCrossEntropy.FromLogits(output, target, dOutput) : BinaryCrossEntropy.FromProbabilities(output, target, dOutput);
+    /// <summary>
+    /// The loss of D's output against a real/fake target, with its gradient in <paramref name="dOutput"/>.
+    /// Conditional: column 0 takes the BCE, columns 1..K the softmax cross-entropy against
+    /// <paramref name="labels"/> (none given: no class loss, zero gradient there).
+    /// </summary>
+    private float Loss(Tensor output, float target, ReadOnlySpan<int> labels, Tensor dOutput)
+    {
+        if (_classes == 0)
+        {
+            return Bce(output.Span, target, dOutput.Span);
+        }
+        int n = output.Batch, width = 1 + _classes;
+        EnsureScratch(n);
+        var o = output.Span;
+        var d = dOutput.Span;
+        for (int i = 0; i < n; i++)
+        {
+            _column[i] = o[i * width];
+        }
+        float loss = Bce(_column.AsSpan(0, n), target, _dColumn.AsSpan(0, n));
+        for (int i = 0; i < n; i++)
+        {
+            d[i * width] = _dColumn[i];
+        }
+        var dClasses = _dClassLogits.AsSpan(0, n * _classes);
+        if (labels.IsEmpty)
+        {
+            dClasses.Clear();
+        }
+        else
+        {
+            var logits = _classLogits.AsSpan(0, n * _classes);
+            for (int i = 0; i < n; i++)
+            {
+                o.Slice(i * width + 1, _classes).CopyTo(logits.Slice(i * _classes, _classes));
+            }
+            loss += SoftmaxCrossEntropy.FromLogits(logits, _classes, labels[..n], dClasses);
+        }
+        for (int i = 0; i < n; i++)
+        {
+            dClasses.Slice(i * _classes, _classes).CopyTo(d.Slice(i * width + 1, _classes));
+        }
+        return loss;
+    }
+
+    private float Bce(ReadOnlySpan<float> output, float target, Span<float> dOutput)
+        => _logits ? BinaryCrossEntropy.FromLogits(output, target, dOutput) : BinaryCrossEntropy.FromProbabilities(output, target, dOutput);
+
+    private void EnsureScratch(int n)
+    {
+        if (_column.Length < n)
+        {
+            _column = new float[n];
+            _dColumn = new float[n];
+            _classLogits = new float[n * _classes];
+            _dClassLogits = new float[n * _classes];
+        }
+    }
 
     private static Tensor Buffer(ref Tensor? tensor, Tensor like)
     {
@@ -103,16 +155,20 @@ public sealed class TrainStep
         return tensor;
     }
 
-    private static void KeepProbabilities(ReadOnlySpan<float> output, bool logits, ref float[] storage, ref int count)
+    /// <summary>D's probability of "real" per image (column 0 of a conditional output).</summary>
+    private void KeepProbabilities(Tensor output, ref float[] storage, ref int count)
     {
-        if (storage.Length < output.Length)
+        int n = output.Batch, width = output.SampleSize;
+        if (storage.Length < n)
         {
-            storage = new float[output.Length];
+            storage = new float[n];
         }
-        count = output.Length;
-        for (int i = 0; i < output.Length; i++)
+        count = n;
+        var o = output.Span;
+        for (int i = 0; i < n; i++)
         {
-            storage[i] = logits ? Activations.Sigmoid(output[i]) : output[i];
+            float v = o[i * width];
+            storage[i] = _logits ? Activations.Sigmoid(v) : v;
         }
     }
 
