@@ -93,7 +93,7 @@ public sealed class Conv2D : Layer
         }
         int rows = n * _g.OutPixels, patch = _g.PatchSize;
         var cols = _cols.AsSpan(0, rows * patch);
-        if (needs.HasFlag(GradientNeeds.Parameters))
+        if ((needs & GradientNeeds.Parameters) != 0)
         {
             // dW[kh*kw*C, F] += cols^T * dy[N*OH*OW, F]
             Gemm.Sgemm(true, false, patch, _filters, rows, cols, patch, dOutput.Span, _filters, 1f, _kernel.Grad, _filters);
@@ -102,7 +102,7 @@ public sealed class Conv2D : Layer
                 VectorMath.AddColumnSums(dOutput.Span, _bias.Grad);
             }
         }
-        if (!needs.HasFlag(GradientNeeds.Input))
+        if ((needs & GradientNeeds.Input) == 0)
         {
             return null;
         }

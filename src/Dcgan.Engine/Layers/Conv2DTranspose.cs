@@ -90,7 +90,7 @@ public sealed class Conv2DTranspose : Layer
         var dCols = Cols(rows * patch);
         // dcols[N*H*W, kh*kw*F] = patches of dy: the adjoint of the forward's scatter.
         Im2Col.Gather(_g, n, dOutput.Span, dCols);
-        if (needs.HasFlag(GradientNeeds.Parameters))
+        if ((needs & GradientNeeds.Parameters) != 0)
         {
             // dWm[kh*kw*F, IC] += dcols^T * x
             Gemm.Sgemm(true, false, patch, ic, rows, dCols, patch, x.Span, ic, 1f, _kernel.Grad, ic);
@@ -99,7 +99,7 @@ public sealed class Conv2DTranspose : Layer
                 VectorMath.AddColumnSums(dOutput.Span, _bias.Grad);
             }
         }
-        if (!needs.HasFlag(GradientNeeds.Input))
+        if ((needs & GradientNeeds.Input) == 0)
         {
             return null;
         }
