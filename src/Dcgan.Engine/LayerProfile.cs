@@ -3,14 +3,42 @@
 namespace Dcgan.Engine;
 
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Dcgan.Engine.Layers;
+using Dcgan.Kernels;
 
 /// <summary>
 /// Accumulated forward and backward seconds and floating-point operations per layer of one model. Forward and
 /// Backward match <see cref="Sequential.Forward"/> and <see cref="Sequential.Backward"/> call for call.
 /// </summary>
-public sealed class LayerProfile
+public sealed partial class LayerProfile
 {
+    /// <summary>
+    /// True when times are the calling thread's CPU time (Linux, one worker thread): on a shared machine that is the
+    /// work a layer did, not the share of a core it happened to get. Otherwise wall time.
+    /// </summary>
+    public static bool UsesThreadCpuTime => OperatingSystem.IsLinux() && Workers.Threads == 1;
+
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clock, out TimeSpec time);
+
+    /// <summary>Now, in <see cref="Stopwatch"/> ticks: the thread's CPU clock or the wall clock (see <see cref="UsesThreadCpuTime"/>).</summary>
+    public static long Now()
+    {
+        // CLOCK_THREAD_CPUTIME_ID is 3 on Linux.
+        if (UsesThreadCpuTime && ClockGetTime(3, out var t) == 0)
+        {
+            return (long)((t.Seconds * 1_000_000_000.0 + t.Nanoseconds) * Stopwatch.Frequency / 1e9);
+        }
+        return Stopwatch.GetTimestamp();
+    }
+
     private readonly Sequential _model;
     private readonly long[] _forwardTicks, _backwardTicks;
     private readonly double[] _forwardFlops, _backwardFlops;
@@ -53,9 +81,9 @@ public sealed class LayerProfile
         for (int i = 0; i < _model.Layers.Count; i++)
         {
             var layer = _model.Layers[i];
-            long start = Stopwatch.GetTimestamp();
+            long start = Now();
             x = layer.Forward(x, training);
-            _forwardTicks[i] += Stopwatch.GetTimestamp() - start;
+            _forwardTicks[i] += Now() - start;
             _forwardFlops[i] += GemmFlops(layer, x.Batch);
         }
         return x;
@@ -73,9 +101,9 @@ public sealed class LayerProfile
                 layerNeeds |= GradientNeeds.Input;
             }
             var layer = _model.Layers[i];
-            long start = Stopwatch.GetTimestamp();
+            long start = Now();
             d = layer.Backward(d!, layerNeeds);
-            _backwardTicks[i] += Stopwatch.GetTimestamp() - start;
+            _backwardTicks[i] += Now() - start;
             double gemms = ((layerNeeds & GradientNeeds.Parameters) != 0 ? 1 : 0) + ((layerNeeds & GradientNeeds.Input) != 0 ? 1 : 0);
             _backwardFlops[i] += gemms * GemmFlops(layer, batch);
         }

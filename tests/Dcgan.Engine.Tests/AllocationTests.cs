@@ -6,6 +6,7 @@ using Dcgan.Engine;
 using Dcgan.Engine.Layers;
 using Dcgan.Kernels;
 
+[Collection(SerialCollection.Name)]
 public class AllocationTests
 {
     private static Sequential Generator() => new("generator", [100],

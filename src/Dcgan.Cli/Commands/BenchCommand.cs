@@ -45,23 +45,26 @@ public static class BenchCommand
             rng.FillNormal(noise.Span);
             step.Run(real, noise);
         }
+        var times = new List<double>(steps);
+        StepResult last = default;
+        // CPU time as well as wall time: on a shared machine it shows the work done, not the share of cores obtained.
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         int gcBefore = GC.CollectionCount(0);
         long allocBefore = GC.GetAllocatedBytesForCurrentThread();
-        var times = new List<double>();
-        StepResult last = default;
         for (int i = 0; i < steps; i++)
         {
             rng.FillNormal(noise.Span);
-            var sw = Stopwatch.StartNew();
+            long start = Stopwatch.GetTimestamp();
             last = step.Run(real, noise);
-            times.Add(sw.Elapsed.TotalSeconds);
+            times.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
         }
         long allocated = GC.GetAllocatedBytesForCurrentThread() - allocBefore;
         int gcs = GC.CollectionCount(0) - gcBefore;
+        double cpuPerStep = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / steps;
         double median = Median(times);
         double trainRate = batch / median;
         stdout.WriteLine(FormattableString.Invariant(
-            $"train: median step {median * 1000:F1} ms -> {trainRate:F1} images/s (g_loss {last.GeneratorLoss:F4}, d_loss {last.DiscriminatorLoss:F4}); {allocated / (double)steps / 1024:F1} KiB allocated per step, {gcs} gen-0 collections"));
+            $"train: median step {median * 1000:F1} ms -> {trainRate:F1} images/s, {cpuPerStep * 1000:F1} ms CPU per step (g_loss {last.GeneratorLoss:F4}, d_loss {last.DiscriminatorLoss:F4}); {allocated / (double)steps / 1024:F1} KiB allocated per step, {gcs} gen-0 collections"));
 
         var genNoise = Tensor.ForBatch(genBatch, [options.NoiseDim]);
         rng.FillNormal(genNoise.Span);
@@ -104,32 +107,32 @@ public static class BenchCommand
                 adamTicks = lossTicks = stepTicks = 0;
             }
             rng.FillNormal(noise.Span);
-            long start = Stopwatch.GetTimestamp();
+            long start = LayerProfile.Now();
             gan.Generator.ZeroGradients();
             gan.Discriminator.ZeroGradients();
             var fake = g.Forward(noise, training: true);
             var realOut = d.Forward(real, training: true);
-            long t = Stopwatch.GetTimestamp();
+            long t = LayerProfile.Now();
             BinaryCrossEntropy.FromLogits(realOut.Span, 1f, dOut.Span);
-            lossTicks += Stopwatch.GetTimestamp() - t;
+            lossTicks += LayerProfile.Now() - t;
             d.Backward(dOut, GradientNeeds.Parameters);
             var fakeOut = d.Forward(fake, training: true);
-            t = Stopwatch.GetTimestamp();
+            t = LayerProfile.Now();
             BinaryCrossEntropy.FromLogits(fakeOut.Span, 0f, dOut.Span);
             BinaryCrossEntropy.FromLogits(fakeOut.Span, 1f, dOutG.Span);
-            lossTicks += Stopwatch.GetTimestamp() - t;
+            lossTicks += LayerProfile.Now() - t;
             d.Backward(dOut, GradientNeeds.Parameters);
             var dFake = d.Backward(dOutG, GradientNeeds.Input)!;
             g.Backward(dFake, GradientNeeds.Parameters);
-            t = Stopwatch.GetTimestamp();
+            t = LayerProfile.Now();
             gan.GeneratorOptimizer.Step(gan.Generator);
             gan.DiscriminatorOptimizer.Step(gan.Discriminator);
-            adamTicks += Stopwatch.GetTimestamp() - t;
-            stepTicks += Stopwatch.GetTimestamp() - start;
+            adamTicks += LayerProfile.Now() - t;
+            stepTicks += LayerProfile.Now() - start;
         }
         double perStep = 1.0 / steps, f = 1.0 / Stopwatch.Frequency;
         double stepSeconds = stepTicks * f * perStep;
-        stdout.WriteLine(FormattableString.Invariant($"profile: {steps} steps, {stepSeconds * 1000:F1} ms per step"));
+        stdout.WriteLine(FormattableString.Invariant($"profile: {steps} steps, {stepSeconds * 1000:F1} ms per step ({(LayerProfile.UsesThreadCpuTime ? "thread CPU time" : "wall time")})"));
         stdout.WriteLine("| model | layer | class | forward ms | backward ms | forward GFLOP/s | backward GFLOP/s | share of step |");
         stdout.WriteLine("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |");
         foreach (var profile in new[] { g, d })
