@@ -120,7 +120,7 @@ public sealed class Sequential
         for (int i = _layers.Length - 1; i >= 0; i--)
         {
             var layerNeeds = needs & GradientNeeds.Parameters;
-            if (i > 0 || needs.HasFlag(GradientNeeds.Input))
+            if (i > 0 || (needs & GradientNeeds.Input) != 0)
             {
                 layerNeeds |= GradientNeeds.Input;
             }
@@ -130,7 +130,7 @@ public sealed class Sequential
                 throw new InvalidOperationException($"{_layers[i].Name} returned no input gradient");
             }
         }
-        return needs.HasFlag(GradientNeeds.Input) ? d : null;
+        return (needs & GradientNeeds.Input) != 0 ? d : null;
     }
 
     /// <summary>Every parameter with its qualified name, e.g. ("dense", "kernel").</summary>

@@ -82,6 +82,25 @@ public sealed class Tensor
         return new Tensor(_data, (int[])shape.Clone());
     }
 
+    /// <summary>
+    /// Like <see cref="View"/> for (Batch, sampleShape), but reuses <paramref name="view"/> when it already wraps this
+    /// buffer, so a layer that reshapes every step allocates only when the buffer changes.
+    /// </summary>
+    internal Tensor ReuseView(ref Tensor? view, ReadOnlySpan<int> sampleShape)
+    {
+        if (view is null || !ReferenceEquals(view._data, _data) || view.Shape.Length != sampleShape.Length + 1)
+        {
+            view = new Tensor(_data, new int[sampleShape.Length + 1]);
+        }
+        view.Shape[0] = Batch;
+        sampleShape.CopyTo(view.Shape.AsSpan(1));
+        if (view.Length != Length)
+        {
+            throw new ArgumentException($"cannot view {Format(Shape)} as {Format(view.Shape)}");
+        }
+        return view;
+    }
+
     /// <summary>Shape written like (256, 7, 7, 128).</summary>
     public static string Format(ReadOnlySpan<int> shape) => "(" + string.Join(", ", shape.ToArray()) + ")";
 

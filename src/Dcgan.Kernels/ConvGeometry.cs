@@ -17,6 +17,15 @@ public readonly record struct ConvGeometry(
     /// <summary>Rows of the im2col matrix for one image.</summary>
     public int OutPixels => OutH * OutW;
 
+    /// <summary>Target size of one chunk of the im2col matrix: about 8 MB, so it is reused from cache, not memory.</summary>
+    public const int ChunkFloats = 1 << 21;
+
+    /// <summary>
+    /// Images per im2col chunk. Layers gather, multiply and scatter this many images at a time instead of the whole
+    /// batch; it depends only on the geometry, so results never depend on the thread count.
+    /// </summary>
+    public int ImagesPerChunk => Math.Max(1, ChunkFloats / (OutPixels * PatchSize));
+
     /// <summary>Conv2D geometry for padding "same" (out = ceil(in / s)) or "valid" (out = floor((in - k) / s) + 1).</summary>
     public static ConvGeometry ForConv(int inH, int inW, int inC, int kh, int kw, int stride, bool same)
     {

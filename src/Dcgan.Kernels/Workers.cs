@@ -149,10 +149,15 @@ public static unsafe class Workers
 
     private static void EnsureThreads(int wanted)
     {
-        if (_threads.Length >= wanted)
+        if (_threads.Length < wanted)
         {
-            return;
+            // Kept out of this method: the lambda's closure would otherwise be allocated on every call, at entry.
+            GrowThreads(wanted);
         }
+    }
+
+    private static void GrowThreads(int wanted)
+    {
         var grown = new Thread[wanted];
         Array.Copy(_threads, grown, _threads.Length);
         // Read before the caller publishes its job, so a worker that starts late still sees that job as new.

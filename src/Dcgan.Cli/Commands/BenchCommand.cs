@@ -19,7 +19,8 @@ public static class BenchCommand
         .Int("warmup", 2, "Untimed steps first", 0, 1000)
         .Int("generate-batch", 1024, "Images per generator call", 1, 65536)
         .Int("threads", null, "Worker threads (default: all cores)", 1, 256)
-        .Int("seed", 1, "Random seed", 0, int.MaxValue));
+        .Int("seed", 1, "Random seed", 0, int.MaxValue)
+        .Flag("profile", "Also time every layer's forward and backward (a separate run of the same steps)"));
 
     public static int Run(OptionSet o, TextWriter stdout)
     {
@@ -46,23 +47,26 @@ public static class BenchCommand
             rng.FillNormal(noise.Span);
             step.Run(real, noise, labels.AsSpan(0, batch), labels.AsSpan(0, batch));
         }
+        var times = new List<double>(steps);
+        StepResult last = default;
+        // CPU time as well as wall time: on a shared machine it shows the work done, not the share of cores obtained.
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         int gcBefore = GC.CollectionCount(0);
         long allocBefore = GC.GetAllocatedBytesForCurrentThread();
-        var times = new List<double>();
-        StepResult last = default;
         for (int i = 0; i < steps; i++)
         {
             rng.FillNormal(noise.Span);
-            var sw = Stopwatch.StartNew();
+            long start = Stopwatch.GetTimestamp();
             last = step.Run(real, noise, labels.AsSpan(0, batch), labels.AsSpan(0, batch));
-            times.Add(sw.Elapsed.TotalSeconds);
+            times.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
         }
         long allocated = GC.GetAllocatedBytesForCurrentThread() - allocBefore;
         int gcs = GC.CollectionCount(0) - gcBefore;
+        double cpuPerStep = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / steps;
         double median = Median(times);
         double trainRate = batch / median;
         stdout.WriteLine(FormattableString.Invariant(
-            $"train: median step {median * 1000:F1} ms -> {trainRate:F1} images/s (g_loss {last.GeneratorLoss:F4}, d_loss {last.DiscriminatorLoss:F4}); {allocated / (double)steps / 1024:F1} KiB allocated per step, {gcs} gen-0 collections"));
+            $"train: median step {median * 1000:F1} ms -> {trainRate:F1} images/s, {cpuPerStep * 1000:F1} ms CPU per step (g_loss {last.GeneratorLoss:F4}, d_loss {last.DiscriminatorLoss:F4}); {allocated / (double)steps / 1024:F1} KiB allocated per step, {gcs} gen-0 collections"));
 
         var genNoise = Tensor.ForBatch(genBatch, [options.NoiseDim]);
         rng.FillNormal(genNoise.Span);
@@ -76,9 +80,75 @@ public static class BenchCommand
         }
         double genRate = genBatch / Median(genTimes);
         stdout.WriteLine(FormattableString.Invariant($"generate: batch {genBatch}, median {Median(genTimes) * 1000:F1} ms -> {genRate:F1} images/s"));
+        if (o.GetFlag("profile"))
+        {
+            Profile(gan, real, noise, rng, steps, stdout);
+        }
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{{\"train_images_per_s\": {trainRate:F2}, \"generate_images_per_s\": {genRate:F2}, \"batch_size\": {batch}, \"threads\": {Workers.Threads}}}"));
         return 0;
+    }
+
+    /// <summary>
+    /// Runs the train step's calls in <see cref="TrainStep"/>'s order through per-layer timers and prints one row per
+    /// layer: forward and backward milliseconds per step, GFLOP/s of its GEMMs, and its share of the step.
+    /// </summary>
+    private static void Profile(GanPair gan, Tensor real, Tensor noise, Rng rng, int steps, TextWriter stdout)
+    {
+        var g = new LayerProfile(gan.Generator);
+        var d = new LayerProfile(gan.Discriminator);
+        var dOut = Tensor.ForBatch(real.Batch, gan.Discriminator.OutputShape);
+        var dOutG = Tensor.ForBatch(real.Batch, gan.Discriminator.OutputShape);
+        long adamTicks = 0, lossTicks = 0, stepTicks = 0;
+        for (int i = -1; i < steps; i++)
+        {
+            if (i == 0)
+            {
+                g.Reset();
+                d.Reset();
+                adamTicks = lossTicks = stepTicks = 0;
+            }
+            rng.FillNormal(noise.Span);
+            long start = LayerProfile.Now();
+            gan.Generator.ZeroGradients();
+            gan.Discriminator.ZeroGradients();
+            var fake = g.Forward(noise, training: true);
+            var realOut = d.Forward(real, training: true);
+            long t = LayerProfile.Now();
+            BinaryCrossEntropy.FromLogits(realOut.Span, 1f, dOut.Span);
+            lossTicks += LayerProfile.Now() - t;
+            d.Backward(dOut, GradientNeeds.Parameters);
+            var fakeOut = d.Forward(fake, training: true);
+            t = LayerProfile.Now();
+            BinaryCrossEntropy.FromLogits(fakeOut.Span, 0f, dOut.Span);
+            BinaryCrossEntropy.FromLogits(fakeOut.Span, 1f, dOutG.Span);
+            lossTicks += LayerProfile.Now() - t;
+            d.Backward(dOut, GradientNeeds.Parameters);
+            var dFake = d.Backward(dOutG, GradientNeeds.Input)!;
+            g.Backward(dFake, GradientNeeds.Parameters);
+            t = LayerProfile.Now();
+            gan.GeneratorOptimizer.Step(gan.Generator);
+            gan.DiscriminatorOptimizer.Step(gan.Discriminator);
+            adamTicks += LayerProfile.Now() - t;
+            stepTicks += LayerProfile.Now() - start;
+        }
+        double perStep = 1.0 / steps, f = 1.0 / Stopwatch.Frequency;
+        double stepSeconds = stepTicks * f * perStep;
+        stdout.WriteLine(FormattableString.Invariant($"profile: {steps} steps, {stepSeconds * 1000:F1} ms per step ({(LayerProfile.UsesThreadCpuTime ? "thread CPU time" : "wall time")})"));
+        stdout.WriteLine("| model | layer | class | forward ms | backward ms | forward GFLOP/s | backward GFLOP/s | share of step |");
+        stdout.WriteLine("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var profile in new[] { g, d })
+        {
+            foreach (var row in profile.Rows())
+            {
+                double fw = row.ForwardSeconds * perStep, bw = row.BackwardSeconds * perStep;
+                string Rate(double flops, double seconds) => flops == 0 ? "" : FormattableString.Invariant($"{flops * perStep / seconds / 1e9:F1}");
+                stdout.WriteLine(FormattableString.Invariant(
+                    $"| {profile.Model.Name} | {row.Name} | {row.ClassName} | {fw * 1000:F2} | {bw * 1000:F2} | {Rate(row.ForwardFlops, fw)} | {Rate(row.BackwardFlops, bw)} | {(fw + bw) / stepSeconds * 100:F1} % |"));
+            }
+        }
+        stdout.WriteLine(FormattableString.Invariant($"| both | adam | Adam | {adamTicks * f * perStep * 1000:F2} | | | | {adamTicks * f * perStep / stepSeconds * 100:F1} % |"));
+        stdout.WriteLine(FormattableString.Invariant($"| both | loss | BCE | {lossTicks * f * perStep * 1000:F2} | | | | {lossTicks * f * perStep / stepSeconds * 100:F1} % |"));
     }
 
     private static double Median(List<double> values)

@@ -72,7 +72,7 @@ public sealed class Activation : Layer
     public override Tensor? Backward(Tensor dOutput, GradientNeeds needs)
     {
         var x = _input ?? throw new InvalidOperationException("backward before forward");
-        if (!needs.HasFlag(GradientNeeds.Input))
+        if ((needs & GradientNeeds.Input) == 0)
         {
             return null;
         }

@@ -115,7 +115,7 @@ public sealed class BatchNormalization : Layer
             // Inference mode is an affine map y = x * scale + shift (scale kept in _mean by the forward).
             var x = _inferenceInput!.Span;
             var dyAll = dOutput.Span;
-            if (needs.HasFlag(GradientNeeds.Parameters))
+            if ((needs & GradientNeeds.Parameters) != 0)
             {
                 var mm = _movingMean.Value;
                 var mv = _movingVariance.Value;
@@ -135,7 +135,7 @@ public sealed class BatchNormalization : Layer
                     db[j] += (float)sb;
                 }
             }
-            if (!needs.HasFlag(GradientNeeds.Input))
+            if ((needs & GradientNeeds.Input) == 0)
             {
                 return null;
             }
@@ -146,9 +146,9 @@ public sealed class BatchNormalization : Layer
             }
             return dxi;
         }
-        Span<float> dgamma = needs.HasFlag(GradientNeeds.Parameters) ? _gamma.Grad : new float[_c];
-        Span<float> dbeta = needs.HasFlag(GradientNeeds.Parameters) ? _beta.Grad : new float[_c];
-        Tensor? dx = needs.HasFlag(GradientNeeds.Input) ? Reuse(ref _dInput, n, InputShape) : null;
+        Span<float> dgamma = (needs & GradientNeeds.Parameters) != 0 ? _gamma.Grad : new float[_c];
+        Span<float> dbeta = (needs & GradientNeeds.Parameters) != 0 ? _beta.Grad : new float[_c];
+        Tensor? dx = (needs & GradientNeeds.Input) != 0 ? Reuse(ref _dInput, n, InputShape) : null;
         BatchNormKernels.BackwardTraining(rows, _c, _xhat!.Span, dOutput.Span, _gamma.Value, _invStd, dgamma, dbeta,
             dx is null ? Span<float>.Empty : dx.Span, _scratch, _sumDy, _sumDyXhat);
         return dx;

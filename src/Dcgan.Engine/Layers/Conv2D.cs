@@ -1,5 +1,5 @@
 // 2-D convolution in NHWC with TensorFlow padding ('same' pads the odd pixel after), as im2col + GEMM.
-// Kernel (kh, kw, in, out) flattens to the (kh*kw*in) x out matrix the GEMM needs.
+// Kernel (kh, kw, in, out) flattens to the (kh*kw*in) x out matrix the GEMM needs; batches go through in chunks of images.
 namespace Dcgan.Engine.Layers;
 
 using Dcgan.Kernels;
@@ -16,9 +16,9 @@ public sealed class Conv2D : Layer
     private Parameter? _bias;
     private ConvGeometry _g;
     private float[] _cols = [];
+    private Tensor? _input;
     private Tensor? _output;
     private Tensor? _dInput;
-    private int _batch;
 
     public Conv2D(int filters, int kernelSize, int stride = 1, string padding = "same", bool useBias = true, string? name = null) : base(name)
     {
@@ -65,18 +65,20 @@ public sealed class Conv2D : Layer
     {
         CheckInput(input);
         int n = input.Batch;
-        _batch = n;
-        int rows = n * _g.OutPixels, patch = _g.PatchSize;
-        if (_cols.Length < rows * patch)
-        {
-            _cols = new float[rows * patch];
-        }
-        var cols = _cols.AsSpan(0, rows * patch);
-        // cols[N*OH*OW, kh*kw*C] = patches of x
-        Im2Col.Gather(_g, n, input.Span, cols);
+        _input = input;
+        int patch = _g.PatchSize, inSize = InputShape[0] * InputShape[1] * InputShape[2], outSize = _g.OutPixels * _filters;
         var y = Reuse(ref _output, n, OutputShape);
-        // y[N*OH*OW, F] = cols * W[kh*kw*C, F]
-        Gemm.Sgemm(false, false, rows, _filters, patch, cols, patch, _kernel.Value, _filters, 0f, y.Span, _filters);
+        // Chunk by chunk of images, so the im2col rows are multiplied while still in cache.
+        int chunk = _g.ImagesPerChunk;
+        var cols = Scratch(ref _cols, Math.Min(chunk, n) * _g.OutPixels * patch);
+        for (int n0 = 0; n0 < n; n0 += chunk)
+        {
+            int cn = Math.Min(chunk, n - n0), rows = cn * _g.OutPixels;
+            // cols[cn*OH*OW, kh*kw*C] = patches of x
+            Im2Col.Gather(_g, cn, input.Span.Slice(n0 * inSize, cn * inSize), cols);
+            // y[cn*OH*OW, F] = cols * W[kh*kw*C, F]
+            Gemm.Sgemm(false, false, rows, _filters, patch, cols, patch, _kernel.Value, _filters, 0f, y.Span.Slice(n0 * outSize, cn * outSize), _filters);
+        }
         if (_bias is not null)
         {
             VectorMath.AddRowVector(y.Span, _bias.Value);
@@ -86,43 +88,47 @@ public sealed class Conv2D : Layer
 
     public override Tensor? Backward(Tensor dOutput, GradientNeeds needs)
     {
-        int n = _batch;
-        if (n == 0)
+        var x = _input ?? throw new InvalidOperationException("backward before forward");
+        int n = x.Batch, patch = _g.PatchSize, inSize = InputShape[0] * InputShape[1] * InputShape[2], outSize = _g.OutPixels * _filters;
+        bool parameters = (needs & GradientNeeds.Parameters) != 0, input = (needs & GradientNeeds.Input) != 0;
+        if (parameters && _bias is not null)
         {
-            throw new InvalidOperationException("backward before forward");
+            VectorMath.AddColumnSums(dOutput.Span, _bias.Grad);
         }
-        int rows = n * _g.OutPixels, patch = _g.PatchSize;
-        var cols = _cols.AsSpan(0, rows * patch);
-        if (needs.HasFlag(GradientNeeds.Parameters))
+        var dx = input ? Reuse(ref _dInput, n, InputShape) : null;
+        int chunk = _g.ImagesPerChunk;
+        int chunkFloats = Math.Min(chunk, n) * _g.OutPixels * patch;
+        var cols = parameters ? Scratch(ref _cols, chunkFloats) : default;
+        var dCols = input ? Scratch(ref _dCols, chunkFloats) : default;
+        for (int n0 = 0; n0 < n; n0 += chunk)
         {
-            // dW[kh*kw*C, F] += cols^T * dy[N*OH*OW, F]
-            Gemm.Sgemm(true, false, patch, _filters, rows, cols, patch, dOutput.Span, _filters, 1f, _kernel.Grad, _filters);
-            if (_bias is not null)
+            int cn = Math.Min(chunk, n - n0), rows = cn * _g.OutPixels;
+            var dy = dOutput.Span.Slice(n0 * outSize, cn * outSize);
+            if (parameters)
             {
-                VectorMath.AddColumnSums(dOutput.Span, _bias.Grad);
+                // dW[kh*kw*C, F] += cols^T * dy, the patches gathered again rather than kept from the forward.
+                Im2Col.Gather(_g, cn, x.Span.Slice(n0 * inSize, cn * inSize), cols);
+                Gemm.Sgemm(true, false, patch, _filters, rows, cols, patch, dy, _filters, 1f, _kernel.Grad, _filters);
+            }
+            if (input)
+            {
+                // dcols = dy * W^T, then scatter the patches back.
+                Gemm.Sgemm(false, true, rows, patch, _filters, dy, _filters, _kernel.Value, _filters, 0f, dCols, patch);
+                Im2Col.Scatter(_g, cn, dCols, dx!.Span.Slice(n0 * inSize, cn * inSize), accumulate: false);
             }
         }
-        if (!needs.HasFlag(GradientNeeds.Input))
-        {
-            return null;
-        }
-        var dx = Reuse(ref _dInput, n, InputShape);
-        // dcols = dy * W^T, then scatter the patches back. The forward's cols are no longer needed
-        // after the weight gradient, but Backward may run again, so use a separate buffer.
-        var dCols = ScratchCols(rows * patch);
-        Gemm.Sgemm(false, true, rows, patch, _filters, dOutput.Span, _filters, _kernel.Value, _filters, 0f, dCols, patch);
-        Im2Col.Scatter(_g, n, dCols, dx.Span, accumulate: false);
         return dx;
     }
 
     private float[] _dCols = [];
 
-    private Span<float> ScratchCols(int length)
+    /// <summary>A grow-only scratch buffer of at least <paramref name="length"/> floats.</summary>
+    internal static Span<float> Scratch(ref float[] buffer, int length)
     {
-        if (_dCols.Length < length)
+        if (buffer.Length < length)
         {
-            _dCols = new float[length];
+            buffer = new float[length];
         }
-        return _dCols.AsSpan(0, length);
+        return buffer.AsSpan(0, length);
     }
 }

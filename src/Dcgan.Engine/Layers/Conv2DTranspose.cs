@@ -1,5 +1,5 @@
 // Transposed 2-D convolution in NHWC with TensorFlow 'same'/'valid' output sizes, as GEMM + col2im:
-// y[n, i*s+a-P, j*s+b-P, oc] += x[n, i, j, ic] * W[a, b, oc, ic]. Kernel (kh, kw, out, in).
+// y[n, i*s+a-P, j*s+b-P, oc] += x[n, i, j, ic] * W[a, b, oc, ic]. Kernel (kh, kw, out, in); batches go in chunks of images.
 namespace Dcgan.Engine.Layers;
 
 using Dcgan.Kernels;
@@ -57,25 +57,22 @@ public sealed class Conv2DTranspose : Layer
 
     private int InChannels => InputShape[2];
 
-    private Span<float> Cols(int length)
-    {
-        if (_cols.Length < length)
-        {
-            _cols = new float[length];
-        }
-        return _cols.AsSpan(0, length);
-    }
-
     public override Tensor Forward(Tensor input, bool training)
     {
         CheckInput(input);
         _input = input;
-        int n = input.Batch, rows = n * _g.OutPixels, patch = _g.PatchSize, ic = InChannels;
-        var cols = Cols(rows * patch);
-        // cols[N*H*W, kh*kw*F] = x[N*H*W, IC] * Wm^T, with Wm = W viewed as [kh*kw*F, IC]
-        Gemm.Sgemm(false, true, rows, patch, ic, input.Span, ic, _kernel.Value, ic, 0f, cols, patch);
+        int n = input.Batch, patch = _g.PatchSize, ic = InChannels, inSize = _g.OutPixels * ic, outSize = _g.InH * _g.InW * _filters;
         var y = Reuse(ref _output, n, OutputShape);
-        Im2Col.Scatter(_g, n, cols, y.Span, accumulate: false);
+        // Chunk by chunk of images, so the columns are scattered while still in cache.
+        int chunk = _g.ImagesPerChunk;
+        var cols = Conv2D.Scratch(ref _cols, Math.Min(chunk, n) * _g.OutPixels * patch);
+        for (int n0 = 0; n0 < n; n0 += chunk)
+        {
+            int cn = Math.Min(chunk, n - n0), rows = cn * _g.OutPixels;
+            // cols[cn*H*W, kh*kw*F] = x[cn*H*W, IC] * Wm^T, with Wm = W viewed as [kh*kw*F, IC]
+            Gemm.Sgemm(false, true, rows, patch, ic, input.Span.Slice(n0 * inSize, cn * inSize), ic, _kernel.Value, ic, 0f, cols, patch);
+            Im2Col.Scatter(_g, cn, cols, y.Span.Slice(n0 * outSize, cn * outSize), accumulate: false);
+        }
         if (_bias is not null)
         {
             VectorMath.AddRowVector(y.Span, _bias.Value);
@@ -86,26 +83,36 @@ public sealed class Conv2DTranspose : Layer
     public override Tensor? Backward(Tensor dOutput, GradientNeeds needs)
     {
         var x = _input ?? throw new InvalidOperationException("backward before forward");
-        int n = x.Batch, rows = n * _g.OutPixels, patch = _g.PatchSize, ic = InChannels;
-        var dCols = Cols(rows * patch);
-        // dcols[N*H*W, kh*kw*F] = patches of dy: the adjoint of the forward's scatter.
-        Im2Col.Gather(_g, n, dOutput.Span, dCols);
-        if (needs.HasFlag(GradientNeeds.Parameters))
+        int n = x.Batch, patch = _g.PatchSize, ic = InChannels, inSize = _g.OutPixels * ic, outSize = _g.InH * _g.InW * _filters;
+        bool parameters = (needs & GradientNeeds.Parameters) != 0, input = (needs & GradientNeeds.Input) != 0;
+        if (parameters && _bias is not null)
         {
-            // dWm[kh*kw*F, IC] += dcols^T * x
-            Gemm.Sgemm(true, false, patch, ic, rows, dCols, patch, x.Span, ic, 1f, _kernel.Grad, ic);
-            if (_bias is not null)
-            {
-                VectorMath.AddColumnSums(dOutput.Span, _bias.Grad);
-            }
+            VectorMath.AddColumnSums(dOutput.Span, _bias.Grad);
         }
-        if (!needs.HasFlag(GradientNeeds.Input))
+        var dx = input ? Reuse(ref _dInput, n, InputShape) : null;
+        if (!parameters && !input)
         {
             return null;
         }
-        var dx = Reuse(ref _dInput, n, InputShape);
-        // dx[N*H*W, IC] = dcols * Wm
-        Gemm.Sgemm(false, false, rows, ic, patch, dCols, patch, _kernel.Value, ic, 0f, dx.Span, ic);
+        int chunk = _g.ImagesPerChunk;
+        var dCols = Conv2D.Scratch(ref _cols, Math.Min(chunk, n) * _g.OutPixels * patch);
+        for (int n0 = 0; n0 < n; n0 += chunk)
+        {
+            int cn = Math.Min(chunk, n - n0), rows = cn * _g.OutPixels;
+            var xc = x.Span.Slice(n0 * inSize, cn * inSize);
+            // dcols[cn*H*W, kh*kw*F] = patches of dy: the adjoint of the forward's scatter, gathered once for both GEMMs.
+            Im2Col.Gather(_g, cn, dOutput.Span.Slice(n0 * outSize, cn * outSize), dCols);
+            if (parameters)
+            {
+                // dWm[kh*kw*F, IC] += dcols^T * x
+                Gemm.Sgemm(true, false, patch, ic, rows, dCols, patch, xc, ic, 1f, _kernel.Grad, ic);
+            }
+            if (input)
+            {
+                // dx[cn*H*W, IC] = dcols * Wm
+                Gemm.Sgemm(false, false, rows, ic, patch, dCols, patch, _kernel.Value, ic, 0f, dx!.Span.Slice(n0 * inSize, cn * inSize), ic);
+            }
+        }
         return dx;
     }
 }

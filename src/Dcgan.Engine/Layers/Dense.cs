@@ -61,7 +61,7 @@ public sealed class Dense : Layer
     {
         var x = _input ?? throw new InvalidOperationException("backward before forward");
         int n = x.Batch, inDim = InputShape[0];
-        if (needs.HasFlag(GradientNeeds.Parameters))
+        if ((needs & GradientNeeds.Parameters) != 0)
         {
             // dW[in, out] += x^T[in, N] * dy[N, out]; db += column sums of dy.
             Gemm.Sgemm(true, false, inDim, _units, n, x.Span, inDim, dOutput.Span, _units, 1f, _kernel.Grad, _units);
@@ -70,7 +70,7 @@ public sealed class Dense : Layer
                 VectorMath.AddColumnSums(dOutput.Span, _bias.Grad);
             }
         }
-        if (!needs.HasFlag(GradientNeeds.Input))
+        if ((needs & GradientNeeds.Input) == 0)
         {
             return null;
         }

@@ -1,5 +1,5 @@
 // Inverted dropout (Keras Dropout): in training each element is zeroed with probability `rate` and the
-// survivors scaled by 1/(1 - rate); in inference it is the identity. Masks come from the model's seeded stream.
+// survivors scaled by 1/(1 - rate); in inference it is the identity. Masks are keyed by one draw of the model's seeded stream.
 namespace Dcgan.Engine.Layers;
 
 using Dcgan.Kernels;
@@ -44,20 +44,16 @@ public sealed class Dropout : Layer
         {
             _mask = new float[len];
         }
-        var mask = _mask.AsSpan(0, len);
-        float keepScale = 1f / (1f - _rate);
-        for (int i = 0; i < len; i++)
-        {
-            mask[i] = rng.NextFloat() >= _rate ? keepScale : 0f;
-        }
+        // One draw from the model's stream per call keys a counter-based mask, so masks fill in parallel and the
+        // stream (which checkpoints save) advances the same whatever the tensor size or thread count.
         var y = Reuse(ref _output, input.Batch, OutputShape);
-        VectorMath.Multiply(input.Span, mask, y.Span);
+        DropoutKernel.Forward(rng.NextUInt64(), _rate, input.Span, _mask.AsSpan(0, len), y.Span);
         return y;
     }
 
     public override Tensor? Backward(Tensor dOutput, GradientNeeds needs)
     {
-        if (!needs.HasFlag(GradientNeeds.Input))
+        if ((needs & GradientNeeds.Input) == 0)
         {
             return null;
         }

@@ -5,6 +5,7 @@ namespace Dcgan.Engine.Layers;
 public sealed class Reshape : Layer
 {
     private readonly int[]? _target;
+    private Tensor? _forwardView, _backwardView;
 
     /// <summary>Reshape to <paramref name="targetShape"/> (per sample).</summary>
     public Reshape(int[] targetShape, string? name = null) : base(name) => _target = (int[])targetShape.Clone();
@@ -44,9 +45,9 @@ public sealed class Reshape : Layer
     public override Tensor Forward(Tensor input, bool training)
     {
         CheckInput(input);
-        return input.View([input.Batch, .. OutputShape]);
+        return input.ReuseView(ref _forwardView, OutputShape);
     }
 
     public override Tensor? Backward(Tensor dOutput, GradientNeeds needs)
-        => needs.HasFlag(GradientNeeds.Input) ? dOutput.View([dOutput.Batch, .. InputShape]) : null;
+        => (needs & GradientNeeds.Input) != 0 ? dOutput.ReuseView(ref _backwardView, InputShape) : null;
 }

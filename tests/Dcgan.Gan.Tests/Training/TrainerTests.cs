@@ -73,8 +73,9 @@ public sealed class TrainerTests : IDisposable
         // Pinned: the first steps' losses for this seed. A change here means the numerics changed.
         Assert.True(File.Exists(run.ConfigPath));
         // Pinned: this seed's per-step losses (synthetic data, batch 8). A change means the numerics changed.
-        float[] g = [0.6713365f, 0.6892328f, 0.7025018f, 0.6825896f, 0.6725209f, 0.681564f];
-        float[] d = [1.3768978f, 1.3408422f, 1.2173823f, 1.2383043f, 1.1868329f, 1.1354111f];
+        // Re-pinned when dropout masks moved to a counter-based generator keyed by one draw per call.
+        float[] g = [0.68805194f, 0.6847565f, 0.7037456f, 0.69188046f, 0.6890395f, 0.6857162f];
+        float[] d = [1.3732569f, 1.3066792f, 1.2401793f, 1.1978561f, 1.1664234f, 1.1172723f];
         Assert.Equal(6, recorder.Steps.Count);
         for (int i = 0; i < 6; i++)
         {

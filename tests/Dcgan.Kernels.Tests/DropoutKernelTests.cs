@@ -1,0 +1,81 @@
+// Tests of the counter-based dropout kernel (DropoutKernel.cs) against its scalar reference: awkward lengths,
+// chunk boundaries, 1 vs 2 threads, and the keep rate it draws.
+namespace Dcgan.Kernels.Tests;
+
+[Collection(WorkersCollection.Name)]
+public class DropoutKernelTests
+{
+    private static void Check(int n, float rate, ulong key)
+    {
+        var rng = new Random(n);
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            x[i] = (float)(rng.NextDouble() * 2 - 1);
+        }
+        float[] mask = new float[n], y = new float[n], maskRef = new float[n], yRef = new float[n];
+        DropoutKernel.Forward(key, rate, x, mask, y);
+        DropoutKernel.ForwardReference(key, rate, x, maskRef, yRef);
+        Assert.Equal(maskRef, mask);
+        Assert.Equal(yRef, y);
+    }
+
+    [Fact]
+    public void MatchesReferenceOnAwkwardLengths()
+    {
+        for (int n = 0; n <= 67; n++)
+        {
+            Check(n, 0.3f, (ulong)n * 977);
+        }
+        // Across the task chunk size (1 << 15) and odd tails.
+        Check((1 << 15) - 1, 0.3f, 5);
+        Check((1 << 15) + 17, 0.5f, 6);
+        Check(3 * (1 << 15) + 33, 0.1f, 7);
+        Check(1000, 0f, 8);
+    }
+
+    [Fact]
+    public void OneAndTwoThreadsGiveBitIdenticalMasks()
+    {
+        int saved = Workers.Threads;
+        try
+        {
+            int n = 256 * 14 * 14 * 64 / 16 + 5;
+            float[] x = Enumerable.Range(0, n).Select(i => (float)Math.Sin(i)).ToArray();
+            float[][] masks = new float[2][];
+            for (int threads = 1; threads <= 2; threads++)
+            {
+                Workers.Threads = threads;
+                masks[threads - 1] = new float[n];
+                DropoutKernel.Forward(42, 0.3f, x, masks[threads - 1], new float[n]);
+            }
+            Assert.Equal(masks[0], masks[1]);
+        }
+        finally
+        {
+            Workers.Threads = saved;
+        }
+    }
+
+    [Fact]
+    public void KeepsAboutOneMinusRateAndScalesSurvivors()
+    {
+        int n = 1 << 20;
+        float[] x = new float[n];
+        Array.Fill(x, 1f);
+        float[] mask = new float[n], y = new float[n];
+        DropoutKernel.Forward(123, 0.3f, x, mask, y);
+        int kept = mask.Count(m => m != 0f);
+        Assert.InRange(kept / (double)n, 0.7 - 0.003, 0.7 + 0.003);
+        Assert.All(mask, m => Assert.True(m == 0f || m == 1f / 0.7f));
+        // Different keys give unrelated masks.
+        float[] other = new float[n];
+        DropoutKernel.Forward(124, 0.3f, x, other, new float[n]);
+        int same = 0;
+        for (int i = 0; i < n; i++)
+        {
+            same += (mask[i] != 0f) == (other[i] != 0f) ? 1 : 0;
+        }
+        Assert.InRange(same / (double)n, 0.58 - 0.005, 0.58 + 0.005);
+    }
+}
