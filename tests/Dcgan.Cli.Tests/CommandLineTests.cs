@@ -58,6 +58,8 @@ public sealed class CommandLineTests : IDisposable
     [InlineData(new[] { "generate", "--from", "x", "--out", "a.jpg" }, "--out must end in .png or .idx")]
     [InlineData(new[] { "data" }, "data needs a subcommand: fetch or info")]
     [InlineData(new[] { "bench", "--threads", "0" }, "--threads must be between 1 and 256, got 0")]
+    [InlineData(new[] { "train", "--class-weight", "-1" }, "--class-weight must be between 0 and 100, got -1")]
+    [InlineData(new[] { "train", "--conditional", "--d-output", "sigmoid" }, "--conditional needs --d-output logits")]
     public void BadInputGetsOneLineAndExitTwo(string[] args, string message)
     {
         var (exit, output, error) = CliRunner.Run(args);

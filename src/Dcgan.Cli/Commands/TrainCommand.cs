@@ -24,6 +24,7 @@ public static class TrainCommand
         .Float("beta1", 0.9, "Adam beta1 (momentum)", 0, 0.999999)
         .Float("beta2", 0.999, "Adam beta2", 0, 0.9999999)
         .Int("checkpoint-every", 15, "Write a checkpoint every N epochs (and at the end)", 1, 100000)
+        .Float("class-weight", 1, "Conditional: weight of the class loss in the generator's loss", 0, 100)
         .Int("eval-every", 0, "Measure quality (FID, class coverage) every N epochs and at the end (0: never)", 0, 100000)
         .Int("samples", 16, "Fixed noise vectors drawn in each epoch's grid", 1, 1024)
         .Int("seed", 42, "Random seed (weights, shuffling, noise, dropout)", 0, int.MaxValue)
@@ -204,6 +205,7 @@ public static class TrainCommand
         DiscriminatorOutput = o.GetText("d-output")!,
         BatchNormVariance = o.GetText("bn-variance")!,
         Conditional = o.GetFlag("conditional"),
+        ClassLossWeight = o.GetFloat("class-weight"),
         EvalEvery = o.GetInt("eval-every"),
         CheckpointEvery = o.GetInt("checkpoint-every"),
         Samples = o.GetInt("samples"),

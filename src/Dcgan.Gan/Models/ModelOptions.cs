@@ -42,6 +42,9 @@ public sealed record ModelOptions
 
     public bool Conditional => Classes > 0;
 
+    /// <summary>Conditional runs: the weight of the class loss in the generator's loss (AC-GAN uses 1).</summary>
+    public float ClassLossWeight { get; init; } = 1f;
+
     /// <summary>Image side (28 for MNIST and Fashion-MNIST) and channels.</summary>
     public int ImageSize { get; init; } = 28;
 

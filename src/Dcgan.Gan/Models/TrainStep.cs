@@ -74,7 +74,7 @@ public sealed class TrainStep
         var dFakeForD = Buffer(ref _dFakeForDT, fakeOut);
         var dFakeForG = Buffer(ref _dFakeForGT, fakeOut);
         float fakeLoss = Loss(fakeOut, 0f, default, dFakeForD);
-        float genLoss = Loss(fakeOut, 1f, fakeLabels, dFakeForG);
+        float genLoss = Loss(fakeOut, 1f, fakeLabels, dFakeForG, _gan.Options.ClassLossWeight);
         KeepProbabilities(fakeOut, ref _fakeProb, ref _fakeCount);
         d.Backward(dFakeForD, GradientNeeds.Parameters);
         var dFake = d.Backward(dFakeForG, GradientNeeds.Input)!;
@@ -94,7 +94,7 @@ public sealed class TrainStep
     /// Conditional: column 0 takes the BCE, columns 1..K the softmax cross-entropy against
     /// <paramref name="labels"/> (none given: no class loss, zero gradient there).
     /// </summary>
-    private float Loss(Tensor output, float target, ReadOnlySpan<int> labels, Tensor dOutput)
+    private float Loss(Tensor output, float target, ReadOnlySpan<int> labels, Tensor dOutput, float classWeight = 1f)
     {
         if (_classes == 0)
         {
@@ -125,7 +125,11 @@ public sealed class TrainStep
             {
                 o.Slice(i * width + 1, _classes).CopyTo(logits.Slice(i * _classes, _classes));
             }
-            loss += SoftmaxCrossEntropy.FromLogits(logits, _classes, labels[..n], dClasses);
+            loss += classWeight * SoftmaxCrossEntropy.FromLogits(logits, _classes, labels[..n], dClasses);
+            if (classWeight != 1f)
+            {
+                VectorMath.Scale(dClasses, classWeight, dClasses);
+            }
         }
         for (int i = 0; i < n; i++)
         {

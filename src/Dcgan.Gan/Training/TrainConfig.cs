@@ -33,6 +33,7 @@ public sealed record TrainConfig
     [JsonPropertyName("d-output")] public string DiscriminatorOutput { get; init; } = "logits";
     [JsonPropertyName("bn-variance")] public string BatchNormVariance { get; init; } = "keras2";
     [JsonPropertyName("conditional")] public bool Conditional { get; init; }
+    [JsonPropertyName("class-weight")] public double ClassLossWeight { get; init; } = 1;
     [JsonPropertyName("checkpoint-every")] public int CheckpointEvery { get; init; } = 15;
     [JsonPropertyName("eval-every")] public int EvalEvery { get; init; }
     [JsonPropertyName("samples")] public int Samples { get; init; } = 16;
@@ -52,6 +53,7 @@ public sealed record TrainConfig
         DiscriminatorOutput = DiscriminatorOutput == "sigmoid" ? Models.DiscriminatorOutput.Sigmoid : Models.DiscriminatorOutput.Logits,
         MovingVarianceRule = BatchNormVariance == "keras3" ? MovingVarianceRule.Keras3 : MovingVarianceRule.Keras2,
         Classes = Conditional ? ClassCount : 0,
+        ClassLossWeight = (float)ClassLossWeight,
     };
 
     /// <summary>Classes of every data set the tool knows (MNIST digits, Fashion-MNIST items, synthetic strokes).</summary>
