@@ -2,7 +2,6 @@
 // and write report.md and report.html; rerunning the same command resumes an interrupted experiment.
 namespace Dcgan.Cli.Commands;
 
-using System.Runtime.InteropServices;
 using Dcgan.Gan.Data;
 using Dcgan.Gan.Experiments;
 
@@ -69,45 +68,23 @@ public static class ExperimentCommand
         var runner = new ExperimentRunner(plan, outDir, DataLocations.FromEnvironment(dataDir), stdout);
         stdout.WriteLine($"Experiment {plan.File.Name}: {plan.Variants.Count} variants{(quick ? " (quick)" : "")} into {runner.Root}");
 
-        using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            if (!cts.IsCancellationRequested)
-            {
-                Console.Error.WriteLine("Stopping after this step (a checkpoint will be written)...");
-                cts.Cancel();
-            }
-        };
-        Console.CancelKeyPress += onCancel;
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
-        {
-            ctx.Cancel = true;
-            cts.Cancel();
-        });
+        using var stop = new StopSignals();
+        ExperimentOutcome outcome;
         try
         {
-            ExperimentOutcome outcome;
-            try
-            {
-                outcome = runner.Run(cts.Token);
-            }
-            catch (ExperimentFileException e)
-            {
-                throw new UserError(e.Message);
-            }
-            string reports = $"{Path.Combine(runner.Root, ExperimentReport.MarkdownName)} and {ExperimentReport.HtmlName}";
-            if (outcome == ExperimentOutcome.Interrupted)
-            {
-                stdout.WriteLine($"Interrupted; partial reports in {reports}. Run the same command again to resume.");
-                return 130;
-            }
-            stdout.WriteLine($"Done. Reports: {reports}");
-            return 0;
+            outcome = runner.Run(stop.Token);
         }
-        finally
+        catch (ExperimentFileException e)
         {
-            Console.CancelKeyPress -= onCancel;
+            throw new UserError(e.Message);
         }
+        string reports = $"{Path.Combine(runner.Root, ExperimentReport.MarkdownName)} and {ExperimentReport.HtmlName}";
+        if (outcome == ExperimentOutcome.Interrupted)
+        {
+            stdout.WriteLine($"Interrupted; partial reports in {reports}. Run the same command again to resume.");
+            return 130;
+        }
+        stdout.WriteLine($"Done. Reports: {reports}");
+        return 0;
     }
 }

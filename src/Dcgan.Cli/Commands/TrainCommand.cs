@@ -2,7 +2,6 @@
 namespace Dcgan.Cli.Commands;
 
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Dcgan.Gan.Data;
 using Dcgan.Gan.Training;
 
@@ -76,38 +75,16 @@ public static class TrainCommand
         }
         stdout.WriteLine($"Training on {data.Name} ({Math.Min(data.Count, config.Limit > 0 ? config.Limit : data.Count):N0} images) for {config.Epochs} epochs, batch {config.BatchSize}; run folder {run.Root}");
 
-        using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            if (!cts.IsCancellationRequested)
-            {
-                Console.Error.WriteLine("Stopping after this step (a checkpoint will be written)...");
-                cts.Cancel();
-            }
-        };
-        Console.CancelKeyPress += onCancel;
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
-        {
-            ctx.Cancel = true;
-            cts.Cancel();
-        });
+        using var stop = new StopSignals();
         using var dashboard = o.GetFlag("serve") ? StartDashboard(run, o.GetInt("serve-port"), stdout) : null;
-        try
+        var trainer = new Trainer(config, data, run, new ConsoleProgress(stdout));
+        var outcome = trainer.Run(stop.Token, checkpoint);
+        if (outcome == TrainOutcome.Interrupted)
         {
-            var trainer = new Trainer(config, data, run, new ConsoleProgress(stdout));
-            var outcome = trainer.Run(cts.Token, checkpoint);
-            if (outcome == TrainOutcome.Interrupted)
-            {
-                return 130;
-            }
-            stdout.WriteLine($"Done. Samples, plots and report.html are in {run.Root}");
-            return 0;
+            return 130;
         }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        stdout.WriteLine($"Done. Samples, plots and report.html are in {run.Root}");
+        return 0;
     }
 
     /// <summary>The dashboard over this one run folder; it stops when training ends.</summary>
