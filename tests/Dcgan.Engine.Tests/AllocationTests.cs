@@ -9,21 +9,6 @@ using Dcgan.Kernels;
 [Collection(SerialCollection.Name)]
 public class AllocationTests
 {
-    private static Sequential Generator() => new("generator", [100],
-    [
-        new Dense(12544, useBias: false), new BatchNormalization(), new Activation(ActivationKind.LeakyRelu), new Reshape([7, 7, 256]),
-        new Conv2DTranspose(128, 5, 1, "same", useBias: false), new BatchNormalization(), new Activation(ActivationKind.LeakyRelu),
-        new Conv2DTranspose(64, 5, 2, "same", useBias: false), new BatchNormalization(), new Activation(ActivationKind.LeakyRelu),
-        new Conv2DTranspose(1, 5, 2, "same", useBias: false), new Activation(ActivationKind.Tanh),
-    ]);
-
-    private static Sequential Discriminator() => new("discriminator", [28, 28, 1],
-    [
-        new Conv2D(64, 5, 2, "same"), new Activation(ActivationKind.LeakyRelu), new Dropout(0.3f),
-        new Conv2D(128, 5, 2, "same"), new Activation(ActivationKind.LeakyRelu), new Dropout(0.3f),
-        Reshape.Flatten(), new Dense(1),
-    ]);
-
     private sealed class Step(Sequential g, Sequential d, int batch)
     {
         private readonly Adam _adamG = new(g.TrainableCount, 1e-4);
@@ -60,8 +45,8 @@ public class AllocationTests
     [Fact]
     public void TrainStepAllocatesNothingAfterWarmUp()
     {
-        var g = Generator();
-        var d = Discriminator();
+        var g = TutorialModels.Generator();
+        var d = TutorialModels.Discriminator();
         g.Initialize(new Rng(1));
         d.Initialize(new Rng(2));
         d.Random = new Rng(4);

@@ -9,22 +9,6 @@ using Dcgan.Kernels;
 
 public class GoldenModelTests
 {
-    /// <summary>The tutorial generator, layer for layer (Dcgan.Gan's SeedModels builds the same stack).</summary>
-    private static Sequential Generator() => new("generator", [100],
-    [
-        new Dense(12544, useBias: false), new BatchNormalization(), new Activation(ActivationKind.LeakyRelu), new Reshape([7, 7, 256]),
-        new Conv2DTranspose(128, 5, 1, "same", useBias: false), new BatchNormalization(), new Activation(ActivationKind.LeakyRelu),
-        new Conv2DTranspose(64, 5, 2, "same", useBias: false), new BatchNormalization(), new Activation(ActivationKind.LeakyRelu),
-        new Conv2DTranspose(1, 5, 2, "same", useBias: false), new Activation(ActivationKind.Tanh),
-    ]);
-
-    private static Sequential Discriminator() => new("discriminator", [28, 28, 1],
-    [
-        new Conv2D(64, 5, 2, "same"), new Activation(ActivationKind.LeakyRelu), new Dropout(0.3f),
-        new Conv2D(128, 5, 2, "same"), new Activation(ActivationKind.LeakyRelu), new Dropout(0.3f),
-        Reshape.Flatten(), new Dense(1),
-    ]);
-
     private static void SetFormulaWeights(Sequential model, IReadOnlyList<(string Name, int[] Shape, GoldenParamKind Kind)> spec)
     {
         model.Initialize(new Rng(1));
@@ -72,7 +56,7 @@ public class GoldenModelTests
     [Fact]
     public void GeneratorForwardBackwardMatchesPyTorch()
     {
-        var model = Generator();
+        var model = TutorialModels.Generator();
         CheckModel("generator", model, GoldenWeights.Generator, training: true);
         // Moving statistics after one training forward, Keras 2 rule (2-D biased, 4-D unbiased).
         var g = GoldenFile.Load("generator");
@@ -86,7 +70,7 @@ public class GoldenModelTests
     }
 
     [Fact]
-    public void DiscriminatorForwardBackwardMatchesPyTorch() => CheckModel("discriminator", Discriminator(), GoldenWeights.Discriminator, training: false);
+    public void DiscriminatorForwardBackwardMatchesPyTorch() => CheckModel("discriminator", TutorialModels.Discriminator(), GoldenWeights.Discriminator, training: false);
 
     [Fact]
     public void ResultsAreBitIdenticalForOneAndTwoThreads()
@@ -97,7 +81,7 @@ public class GoldenModelTests
             Workers.Threads = threads;
             try
             {
-                var model = Generator();
+                var model = TutorialModels.Generator();
                 SetFormulaWeights(model, GoldenWeights.Generator);
                 var g = GoldenFile.Load("generator");
                 var y = model.Forward(Tensor.From(g.Get("x"), g.Shape("x")), training: true);

@@ -7,11 +7,7 @@ using Dcgan.Kernels;
 /// <summary>Keras Conv2D: glorot_uniform kernel, zero bias.</summary>
 public sealed class Conv2D : Layer
 {
-    private readonly int _filters;
-    private readonly int _kernelSize;
-    private readonly int _stride;
-    private readonly bool _same;
-    private readonly bool _useBias;
+    private readonly ConvSettings _conv;
     private Parameter _kernel = null!;
     private Parameter? _bias;
     private ConvGeometry _g;
@@ -22,26 +18,12 @@ public sealed class Conv2D : Layer
 
     public Conv2D(int filters, int kernelSize, int stride = 1, string padding = "same", bool useBias = true, string? name = null) : base(name)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(filters, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(kernelSize, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
-        _filters = filters;
-        _kernelSize = kernelSize;
-        _stride = stride;
-        _same = ParsePadding(padding);
-        _useBias = useBias;
+        _conv = ConvSettings.Create(filters, kernelSize, stride, padding, useBias);
     }
 
     public override string ClassName => "Conv2D";
 
     public override string NameStem => "conv2d";
-
-    internal static bool ParsePadding(string padding) => padding switch
-    {
-        "same" => true,
-        "valid" => false,
-        _ => throw new ArgumentException($"padding must be 'same' or 'valid', got '{padding}'"),
-    };
 
     protected override int[] OnBuild(int[] inputShape)
     {
@@ -49,10 +31,10 @@ public sealed class Conv2D : Layer
         {
             throw new ArgumentException($"Conv2D takes (H, W, C) samples, got ({string.Join(", ", inputShape)})");
         }
-        _g = ConvGeometry.ForConv(inputShape[0], inputShape[1], inputShape[2], _kernelSize, _kernelSize, _stride, _same);
-        _kernel = AddParameter("kernel", [_kernelSize, _kernelSize, inputShape[2], _filters], trainable: true);
-        _bias = _useBias ? AddParameter("bias", [_filters], trainable: true) : null;
-        return [_g.OutH, _g.OutW, _filters];
+        _g = ConvGeometry.ForConv(inputShape[0], inputShape[1], inputShape[2], _conv.KernelSize, _conv.KernelSize, _conv.Stride, _conv.Same);
+        _kernel = AddParameter("kernel", [_conv.KernelSize, _conv.KernelSize, inputShape[2], _conv.Filters], trainable: true);
+        _bias = _conv.UseBias ? AddParameter("bias", [_conv.Filters], trainable: true) : null;
+        return [_g.OutH, _g.OutW, _conv.Filters];
     }
 
     public override void Initialize(Rng rng)
@@ -66,7 +48,7 @@ public sealed class Conv2D : Layer
         CheckInput(input);
         int n = input.Batch;
         _input = input;
-        int patch = _g.PatchSize, inSize = InputShape[0] * InputShape[1] * InputShape[2], outSize = _g.OutPixels * _filters;
+        int patch = _g.PatchSize, inSize = InputShape[0] * InputShape[1] * InputShape[2], outSize = _g.OutPixels * _conv.Filters;
         var y = Reuse(ref _output, n, OutputShape);
         // Chunk by chunk of images, so the im2col rows are multiplied while still in cache.
         int chunk = _g.ImagesPerChunk;
@@ -77,7 +59,7 @@ public sealed class Conv2D : Layer
             // cols[cn*OH*OW, kh*kw*C] = patches of x
             Im2Col.Gather(_g, cn, input.Span.Slice(n0 * inSize, cn * inSize), cols);
             // y[cn*OH*OW, F] = cols * W[kh*kw*C, F]
-            Gemm.Sgemm(false, false, rows, _filters, patch, cols, patch, _kernel.Value, _filters, 0f, y.Span.Slice(n0 * outSize, cn * outSize), _filters);
+            Gemm.Sgemm(false, false, rows, _conv.Filters, patch, cols, patch, _kernel.Value, _conv.Filters, 0f, y.Span.Slice(n0 * outSize, cn * outSize), _conv.Filters);
         }
         if (_bias is not null)
         {
@@ -89,7 +71,7 @@ public sealed class Conv2D : Layer
     public override Tensor? Backward(Tensor dOutput, GradientNeeds needs)
     {
         var x = _input ?? throw new InvalidOperationException("backward before forward");
-        int n = x.Batch, patch = _g.PatchSize, inSize = InputShape[0] * InputShape[1] * InputShape[2], outSize = _g.OutPixels * _filters;
+        int n = x.Batch, patch = _g.PatchSize, inSize = InputShape[0] * InputShape[1] * InputShape[2], outSize = _g.OutPixels * _conv.Filters;
         bool parameters = (needs & GradientNeeds.Parameters) != 0, input = (needs & GradientNeeds.Input) != 0;
         if (parameters && _bias is not null)
         {
@@ -108,12 +90,12 @@ public sealed class Conv2D : Layer
             {
                 // dW[kh*kw*C, F] += cols^T * dy, the patches gathered again rather than kept from the forward.
                 Im2Col.Gather(_g, cn, x.Span.Slice(n0 * inSize, cn * inSize), cols);
-                Gemm.Sgemm(true, false, patch, _filters, rows, cols, patch, dy, _filters, 1f, _kernel.Grad, _filters);
+                Gemm.Sgemm(true, false, patch, _conv.Filters, rows, cols, patch, dy, _conv.Filters, 1f, _kernel.Grad, _conv.Filters);
             }
             if (input)
             {
                 // dcols = dy * W^T, then scatter the patches back.
-                Gemm.Sgemm(false, true, rows, patch, _filters, dy, _filters, _kernel.Value, _filters, 0f, dCols, patch);
+                Gemm.Sgemm(false, true, rows, patch, _conv.Filters, dy, _conv.Filters, _kernel.Value, _conv.Filters, 0f, dCols, patch);
                 Im2Col.Scatter(_g, cn, dCols, dx!.Span.Slice(n0 * inSize, cn * inSize), accumulate: false);
             }
         }

@@ -7,11 +7,7 @@ using Dcgan.Kernels;
 /// <summary>Keras Conv2DTranspose: glorot_uniform kernel (fans from (kh, kw, out, in)), zero bias.</summary>
 public sealed class Conv2DTranspose : Layer
 {
-    private readonly int _filters;
-    private readonly int _kernelSize;
-    private readonly int _stride;
-    private readonly bool _same;
-    private readonly bool _useBias;
+    private readonly ConvSettings _conv;
     private Parameter _kernel = null!;
     private Parameter? _bias;
     // The conv this layer is the transpose of: its input is our output and its output our input.
@@ -23,14 +19,7 @@ public sealed class Conv2DTranspose : Layer
 
     public Conv2DTranspose(int filters, int kernelSize, int stride = 1, string padding = "same", bool useBias = true, string? name = null) : base(name)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(filters, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(kernelSize, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
-        _filters = filters;
-        _kernelSize = kernelSize;
-        _stride = stride;
-        _same = Conv2D.ParsePadding(padding);
-        _useBias = useBias;
+        _conv = ConvSettings.Create(filters, kernelSize, stride, padding, useBias);
     }
 
     public override string ClassName => "Conv2DTranspose";
@@ -43,10 +32,10 @@ public sealed class Conv2DTranspose : Layer
         {
             throw new ArgumentException($"Conv2DTranspose takes (H, W, C) samples, got ({string.Join(", ", inputShape)})");
         }
-        _g = ConvGeometry.ForConvTranspose(inputShape[0], inputShape[1], _filters, _kernelSize, _kernelSize, _stride, _same);
-        _kernel = AddParameter("kernel", [_kernelSize, _kernelSize, _filters, inputShape[2]], trainable: true);
-        _bias = _useBias ? AddParameter("bias", [_filters], trainable: true) : null;
-        return [_g.InH, _g.InW, _filters];
+        _g = ConvGeometry.ForConvTranspose(inputShape[0], inputShape[1], _conv.Filters, _conv.KernelSize, _conv.KernelSize, _conv.Stride, _conv.Same);
+        _kernel = AddParameter("kernel", [_conv.KernelSize, _conv.KernelSize, _conv.Filters, inputShape[2]], trainable: true);
+        _bias = _conv.UseBias ? AddParameter("bias", [_conv.Filters], trainable: true) : null;
+        return [_g.InH, _g.InW, _conv.Filters];
     }
 
     public override void Initialize(Rng rng)
@@ -61,7 +50,7 @@ public sealed class Conv2DTranspose : Layer
     {
         CheckInput(input);
         _input = input;
-        int n = input.Batch, patch = _g.PatchSize, ic = InChannels, inSize = _g.OutPixels * ic, outSize = _g.InH * _g.InW * _filters;
+        int n = input.Batch, patch = _g.PatchSize, ic = InChannels, inSize = _g.OutPixels * ic, outSize = _g.InH * _g.InW * _conv.Filters;
         var y = Reuse(ref _output, n, OutputShape);
         // Chunk by chunk of images, so the columns are scattered while still in cache.
         int chunk = _g.ImagesPerChunk;
@@ -83,7 +72,7 @@ public sealed class Conv2DTranspose : Layer
     public override Tensor? Backward(Tensor dOutput, GradientNeeds needs)
     {
         var x = _input ?? throw new InvalidOperationException("backward before forward");
-        int n = x.Batch, patch = _g.PatchSize, ic = InChannels, inSize = _g.OutPixels * ic, outSize = _g.InH * _g.InW * _filters;
+        int n = x.Batch, patch = _g.PatchSize, ic = InChannels, inSize = _g.OutPixels * ic, outSize = _g.InH * _g.InW * _conv.Filters;
         bool parameters = (needs & GradientNeeds.Parameters) != 0, input = (needs & GradientNeeds.Input) != 0;
         if (parameters && _bias is not null)
         {
