@@ -22,8 +22,9 @@ public static class Program
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
 
-    /// <summary>Runs one command line; returns the exit code. 0 ok, 1 failure, 2 bad input.</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary>Runs one command line; returns the exit code. 0 ok, 1 failure, 2 bad input, 130 stopped.</summary>
+    /// <param name="stop">Asks train and experiment to stop as Ctrl-C does (checkpoint, exit 130).</param>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken stop = default)
     {
         try
         {
@@ -41,13 +42,13 @@ public static class Program
             var rest = args.Skip(1).ToArray();
             (OptionSet Options, Func<OptionSet, int> Run, int Positionals) command = verb switch
             {
-                "train" => (TrainCommand.Options(), o => TrainCommand.Run(o, stdout), 0),
+                "train" => (TrainCommand.Options(), o => TrainCommand.Run(o, stdout, stop), 0),
                 "generate" => (GenerateCommand.Options(), o => GenerateCommand.Run(o, stdout), 0),
                 "data" => (DataCommand.Options(), o => DataCommand.Run(o, stdout), 1),
                 "summary" => (SummaryCommand.Options(), o => SummaryCommand.Run(o, stdout), 0),
                 "bench" => (BenchCommand.Options(), o => BenchCommand.Run(o, stdout), 0),
                 "evaluate" => (EvaluateCommand.Options(), o => EvaluateCommand.Run(o, stdout), 0),
-                "experiment" => (ExperimentCommand.Options(), o => ExperimentCommand.Run(o, stdout), 1),
+                "experiment" => (ExperimentCommand.Options(), o => ExperimentCommand.Run(o, stdout, stop), 1),
                 "serve" => (ServeCommand.Options(), o => ServeCommand.Run(o, stdout), 0),
                 _ => throw new UserError($"unknown command '{verb}' (try: {string.Join(", ", Verbs.Select(v => v.Verb))})"),
             };

@@ -17,7 +17,7 @@ public static class ExperimentCommand
         .Flag("quick", "Scale epochs, data and evaluation down so the whole file runs in minutes (CI, smoke tests)")
         .Int("threads", 0, "Worker threads (0: all cores)", 0, 256);
 
-    public static int Run(OptionSet o, TextWriter stdout)
+    public static int Run(OptionSet o, TextWriter stdout, CancellationToken host = default)
     {
         if (o.Positionals.Count == 0)
         {
@@ -68,7 +68,7 @@ public static class ExperimentCommand
         var runner = new ExperimentRunner(plan, outDir, DataLocations.FromEnvironment(dataDir), stdout);
         stdout.WriteLine($"Experiment {plan.File.Name}: {plan.Variants.Count} variants{(quick ? " (quick)" : "")} into {runner.Root}");
 
-        using var stop = new StopSignals();
+        using var stop = new StopSignals(host);
         ExperimentOutcome outcome;
         try
         {

@@ -4,15 +4,17 @@ namespace Dcgan.Cli.Commands;
 
 using System.Runtime.InteropServices;
 
-/// <summary>Turns Ctrl-C and SIGTERM into a cancellation request while installed.</summary>
+/// <summary>Turns Ctrl-C and SIGTERM (and an embedding host's own token) into a cancellation request while installed.</summary>
 public sealed class StopSignals : IDisposable
 {
-    private readonly CancellationTokenSource _cts = new();
+    private readonly CancellationTokenSource _cts;
     private readonly ConsoleCancelEventHandler _onCancel;
     private readonly PosixSignalRegistration _term;
 
-    public StopSignals()
+    /// <param name="host">A stop asked for by whoever called <c>Program.Run</c> (tests, embedding hosts).</param>
+    public StopSignals(CancellationToken host = default)
     {
+        _cts = CancellationTokenSource.CreateLinkedTokenSource(host);
         _onCancel = (_, e) =>
         {
             e.Cancel = true;

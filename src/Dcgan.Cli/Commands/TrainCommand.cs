@@ -34,7 +34,7 @@ public static class TrainCommand
         .Int("serve-port", 5000, "Port for --serve (0: any free port)", 0, 65535)
         .Flag("fallback-checkpoint", "With --resume: if the latest checkpoint is damaged, use the newest good one"));
 
-    public static int Run(OptionSet o, TextWriter stdout)
+    public static int Run(OptionSet o, TextWriter stdout, CancellationToken host = default)
     {
         var given = FromFlags(o);
         bool resume = o.GetFlag("resume");
@@ -75,7 +75,7 @@ public static class TrainCommand
         }
         stdout.WriteLine($"Training on {data.Name} ({Math.Min(data.Count, config.Limit > 0 ? config.Limit : data.Count):N0} images) for {config.Epochs} epochs, batch {config.BatchSize}; run folder {run.Root}");
 
-        using var stop = new StopSignals();
+        using var stop = new StopSignals(host);
         using var dashboard = o.GetFlag("serve") ? StartDashboard(run, o.GetInt("serve-port"), stdout) : null;
         var trainer = new Trainer(config, data, run, new ConsoleProgress(stdout));
         var outcome = trainer.Run(stop.Token, checkpoint);

