@@ -81,10 +81,11 @@ public static unsafe class Gemm
                 // y = op(A) x with x = column 0 of op(B).
                 GemmSmall.Gemv(m, k, pa, lda, !transA, pb, transB ? 1 : ldb, overwrite, pc, ldc);
             }
-            else if (m == 1)
+            else if (m == 1 && !transB)
             {
-                // y^T = x^T op(B), i.e. y = op(B)^T x with x = row 0 of op(A).
-                GemmSmall.Gemv(n, k, pb, ldb, transB, pa, transA ? lda : 1, overwrite, pc, 1);
+                // y^T = x^T op(B), i.e. y = op(B)^T x with x = row 0 of op(A). (With op(B) stored by rows the dot-product
+                // form would sum in another order than the blocked kernel, so that layout takes the paths below.)
+                GemmSmall.Gemv(n, k, pb, ldb, false, pa, transA ? lda : 1, overwrite, pc, 1);
             }
             else if ((long)m * n * k < SmallWork)
             {

@@ -15,6 +15,13 @@ internal static unsafe class GemmBlocked
     /// <summary>Depth of a packed slice: a B micro-panel (KC x NR) stays in L1, an A block (MC x KC) in L2.</summary>
     private const int Kc = 256;
 
+    /// <summary>
+    /// Depth of each K slice for a product of depth k: balanced slices of at most <see cref="Kc"/>. Every element of C
+    /// is the sum, slice by slice, of one fused multiply-add chain per slice; the direct paths slice K the same way so
+    /// that a result never depends on which path M and N select (an image drawn alone equals the same image in a batch).
+    /// </summary>
+    public static int SliceDepth(int k) => CeilDiv(k, CeilDiv(k, Kc));
+
     /// <summary>Rows of C per block; a multiple of both MR values.</summary>
     private const int Mc = 240;
 
@@ -58,8 +65,7 @@ internal static unsafe class GemmBlocked
         int nr = GemmPaths.Nr(path);
 
         // Balanced slices: equal-ish parts instead of full blocks plus a thin remainder.
-        int kBlocks = CeilDiv(k, Kc);
-        int kc = CeilDiv(k, kBlocks);
+        int kc = SliceDepth(k);
         int mBlocks = CeilDiv(m, Mc);
         int mc = RoundUp(CeilDiv(m, mBlocks), mr);
         int nBlocks = CeilDiv(n, Nc);

@@ -7,12 +7,16 @@ namespace Dcgan.Kernels;
 /// <summary>Single-threaded direct kernels; each uses a fixed summation order, so results are reproducible.</summary>
 internal static unsafe class GemmSmall
 {
-    /// <summary>Plain loops for tiny problems where packing and task start-up would cost more than the arithmetic.</summary>
+    /// <summary>
+    /// Plain loops for tiny problems where packing and task start-up would cost more than the arithmetic. Each element
+    /// is computed as the blocked kernel computes it: one fused multiply-add chain per K slice, slices added in order.
+    /// </summary>
     public static void Direct(bool transA, bool transB, int m, int n, int k,
         float* a, int lda, float* b, int ldb, bool overwrite, float* c, int ldc)
     {
         long sa = transA ? 1 : lda, ska = transA ? lda : 1;
         long skb = transB ? 1 : ldb, sb = transB ? ldb : 1;
+        int slice = GemmBlocked.SliceDepth(k);
         for (int i = 0; i < m; i++)
         {
             float* ai = a + i * sa;
@@ -20,12 +24,16 @@ internal static unsafe class GemmSmall
             for (int j = 0; j < n; j++)
             {
                 float* bj = b + j * sb;
-                float sum = 0f;
-                for (int p = 0; p < k; p++)
+                for (int p0 = 0; p0 < k; p0 += slice)
                 {
-                    sum += ai[p * ska] * bj[p * skb];
+                    int end = Math.Min(k, p0 + slice);
+                    float sum = 0f;
+                    for (int p = p0; p < end; p++)
+                    {
+                        sum = MathF.FusedMultiplyAdd(ai[p * ska], bj[p * skb], sum);
+                    }
+                    ci[j] = overwrite && p0 == 0 ? sum : ci[j] + sum;
                 }
-                ci[j] = overwrite ? sum : ci[j] + sum;
             }
         }
     }
@@ -58,17 +66,23 @@ internal static unsafe class GemmSmall
             return;
         }
 
-        // Column form: accumulate x(p) * row p of the stored matrix into a scratch vector, p in increasing order.
+        // Column form: accumulate x(p) * row p of the stored matrix into a scratch vector, p in increasing order, one
+        // chain per K slice as the blocked kernel does (so M = 1 gives what the same row gives inside a larger M).
         float* acc = GemmBuffers.A(rows);
-        new Span<float>(acc, rows).Clear();
-        for (int p = 0; p < k; p++)
+        int slice = GemmBlocked.SliceDepth(k);
+        for (int p0 = 0; p0 < k; p0 += slice)
         {
-            Axpy(x[p], mat + (long)p * ld, acc, rows);
-        }
-        for (int i = 0; i < rows; i++)
-        {
-            float* yi = y + i * incy;
-            *yi = overwrite ? acc[i] : *yi + acc[i];
+            int end = Math.Min(k, p0 + slice);
+            new Span<float>(acc, rows).Clear();
+            for (int p = p0; p < end; p++)
+            {
+                Axpy(x[p], mat + (long)p * ld, acc, rows);
+            }
+            for (int i = 0; i < rows; i++)
+            {
+                float* yi = y + i * incy;
+                *yi = overwrite && p0 == 0 ? acc[i] : *yi + acc[i];
+            }
         }
     }
 
@@ -109,7 +123,7 @@ internal static unsafe class GemmSmall
         }
         for (; i < count; i++)
         {
-            y[i] += alpha * x[i];
+            y[i] = MathF.FusedMultiplyAdd(alpha, x[i], y[i]);
         }
     }
 }

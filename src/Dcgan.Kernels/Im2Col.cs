@@ -2,44 +2,51 @@
 // transpose, the scatter-add (which is also the forward pass of a transposed convolution).
 namespace Dcgan.Kernels;
 
-/// <summary>Gathers image patches into rows and scatters them back, per <see cref="ConvGeometry"/>.</summary>
+/// <summary>
+/// Gathers image patches into rows and scatters them back, per <see cref="ConvGeometry"/>. Without bands the rows are in
+/// image order and every column is written; with the geometry's <see cref="RowBands"/> the rows are in banded order and
+/// only the columns of a band's valid kernel rows are touched (the others are never read by the banded GEMMs).
+/// </summary>
 public static unsafe class Im2Col
 {
     /// <summary>
     /// Effectively computes cols[(n, oh, ow), (a, b, c)] = x[n, oh*s + a - PadTop, ow*s + b - PadLeft, c],
     /// or 0 outside the image. x is N x InH x InW x InC; cols is (N * OutH * OutW) x PatchSize.
     /// </summary>
-    public static void Gather(in ConvGeometry g, int n, ReadOnlySpan<float> x, Span<float> cols)
-    {
-        int inSize = g.InH * g.InW * g.InC;
-        int colSize = g.OutPixels * g.PatchSize;
-        if (x.Length < n * inSize || cols.Length < n * colSize)
-        {
-            throw new ArgumentException("im2col: buffer too small for the geometry");
-        }
-        fixed (float* px = x, pc = cols)
-        {
-            var job = new Job { G = g, X = px, Cols = pc };
-            Workers.For(n, &GatherImage, &job);
-        }
-    }
+    public static void Gather(in ConvGeometry g, int n, ReadOnlySpan<float> x, Span<float> cols, ReadOnlySpan<RowBand> bands = default)
+        => Run(g, n, x, cols, bands, scatter: false, accumulate: false);
 
     /// <summary>
     /// The transpose of <see cref="Gather"/>: effectively x[n, ih, iw, c] (+)= sum of every cols entry that
     /// Gather would have read from that pixel. With accumulate false, x is overwritten.
     /// </summary>
-    public static void Scatter(in ConvGeometry g, int n, ReadOnlySpan<float> cols, Span<float> x, bool accumulate)
+    public static void Scatter(in ConvGeometry g, int n, ReadOnlySpan<float> cols, Span<float> x, bool accumulate, ReadOnlySpan<RowBand> bands = default)
+        => Run(g, n, x, cols, bands, scatter: true, accumulate);
+
+    private static void Run(in ConvGeometry g, int n, ReadOnlySpan<float> x, ReadOnlySpan<float> cols, ReadOnlySpan<RowBand> bands, bool scatter, bool accumulate)
     {
         int inSize = g.InH * g.InW * g.InC;
         int colSize = g.OutPixels * g.PatchSize;
         if (x.Length < n * inSize || cols.Length < n * colSize)
         {
-            throw new ArgumentException("col2im: buffer too small for the geometry");
+            throw new ArgumentException(scatter ? "col2im: buffer too small for the geometry" : "im2col: buffer too small for the geometry");
         }
+        // No bands: one band of every row and the whole kernel, whose banded order is image order.
+        RowBand whole = new(0, g.OutH, 0, g.KH);
         fixed (float* px = x, pc = cols)
+        fixed (RowBand* pb = bands)
         {
-            var job = new Job { G = g, X = px, Cols = pc, Accumulate = accumulate };
-            Workers.For(n, &ScatterImage, &job);
+            var job = new Job
+            {
+                G = g,
+                X = px,
+                Cols = pc,
+                Images = n,
+                Bands = bands.IsEmpty ? &whole : pb,
+                BandCount = bands.IsEmpty ? 1 : bands.Length,
+                Accumulate = accumulate,
+            };
+            Workers.For(n, scatter ? &ScatterImage : &GatherImage, &job);
         }
     }
 
@@ -48,6 +55,9 @@ public static unsafe class Im2Col
         public ConvGeometry G;
         public float* X;
         public float* Cols;
+        public int Images;
+        public RowBand* Bands;
+        public int BandCount;
         public bool Accumulate;
     }
 
@@ -58,31 +68,35 @@ public static unsafe class Im2Col
         int c = g.InC;
         int rowLen = g.PatchSize;
         float* x = job.X + (long)image * g.InH * g.InW * c;
-        float* row = job.Cols + (long)image * g.OutPixels * rowLen;
-        for (int oh = 0; oh < g.OutH; oh++)
+        for (int bi = 0; bi < job.BandCount; bi++)
         {
-            for (int ow = 0; ow < g.OutW; ow++, row += rowLen)
+            RowBand band = job.Bands[bi];
+            float* row = job.Cols + ((long)band.FirstRow(g, job.Images) + (long)image * band.Rows * g.OutW) * rowLen;
+            for (int oh = band.Start; oh < band.End; oh++)
             {
-                float* dst = row;
-                for (int a = 0; a < g.KH; a++)
+                for (int ow = 0; ow < g.OutW; ow++, row += rowLen)
                 {
-                    int ih = oh * g.Stride + a - g.PadTop;
-                    if ((uint)ih >= (uint)g.InH)
+                    float* dst = row + band.KernelStart * g.KW * c;
+                    for (int a = band.KernelStart; a < band.KernelEnd; a++)
                     {
-                        new Span<float>(dst, g.KW * c).Clear();
-                        dst += g.KW * c;
-                        continue;
-                    }
-                    for (int b = 0; b < g.KW; b++, dst += c)
-                    {
-                        int iw = ow * g.Stride + b - g.PadLeft;
-                        if ((uint)iw >= (uint)g.InW)
+                        int ih = oh * g.Stride + a - g.PadTop;
+                        if ((uint)ih >= (uint)g.InH)
                         {
-                            new Span<float>(dst, c).Clear();
+                            new Span<float>(dst, g.KW * c).Clear();
+                            dst += g.KW * c;
+                            continue;
                         }
-                        else
+                        for (int b = 0; b < g.KW; b++, dst += c)
                         {
-                            new ReadOnlySpan<float>(x + ((long)ih * g.InW + iw) * c, c).CopyTo(new Span<float>(dst, c));
+                            int iw = ow * g.Stride + b - g.PadLeft;
+                            if ((uint)iw >= (uint)g.InW)
+                            {
+                                new Span<float>(dst, c).Clear();
+                            }
+                            else
+                            {
+                                new ReadOnlySpan<float>(x + ((long)ih * g.InW + iw) * c, c).CopyTo(new Span<float>(dst, c));
+                            }
                         }
                     }
                 }
@@ -97,30 +111,34 @@ public static unsafe class Im2Col
         int c = g.InC;
         int rowLen = g.PatchSize;
         float* x = job.X + (long)image * g.InH * g.InW * c;
-        float* row = job.Cols + (long)image * g.OutPixels * rowLen;
         if (!job.Accumulate)
         {
             new Span<float>(x, g.InH * g.InW * c).Clear();
         }
-        for (int oh = 0; oh < g.OutH; oh++)
+        for (int bi = 0; bi < job.BandCount; bi++)
         {
-            for (int ow = 0; ow < g.OutW; ow++, row += rowLen)
+            RowBand band = job.Bands[bi];
+            float* row = job.Cols + ((long)band.FirstRow(g, job.Images) + (long)image * band.Rows * g.OutW) * rowLen;
+            for (int oh = band.Start; oh < band.End; oh++)
             {
-                float* src = row;
-                for (int a = 0; a < g.KH; a++)
+                for (int ow = 0; ow < g.OutW; ow++, row += rowLen)
                 {
-                    int ih = oh * g.Stride + a - g.PadTop;
-                    if ((uint)ih >= (uint)g.InH)
+                    float* src = row + band.KernelStart * g.KW * c;
+                    for (int a = band.KernelStart; a < band.KernelEnd; a++)
                     {
-                        src += g.KW * c;
-                        continue;
-                    }
-                    for (int b = 0; b < g.KW; b++, src += c)
-                    {
-                        int iw = ow * g.Stride + b - g.PadLeft;
-                        if ((uint)iw < (uint)g.InW)
+                        int ih = oh * g.Stride + a - g.PadTop;
+                        if ((uint)ih >= (uint)g.InH)
                         {
-                            VectorMath.AddInPlace(new Span<float>(x + ((long)ih * g.InW + iw) * c, c), new ReadOnlySpan<float>(src, c));
+                            src += g.KW * c;
+                            continue;
+                        }
+                        for (int b = 0; b < g.KW; b++, src += c)
+                        {
+                            int iw = ow * g.Stride + b - g.PadLeft;
+                            if ((uint)iw < (uint)g.InW)
+                            {
+                                VectorMath.AddInPlace(new Span<float>(x + ((long)ih * g.InW + iw) * c, c), new ReadOnlySpan<float>(src, c));
+                            }
                         }
                     }
                 }

@@ -204,6 +204,47 @@ public class GemmTests
         }
     }
 
+    /// <summary>
+    /// The direct paths for tiny products and M = 1 compute every element as the blocked kernel does, so a row of C never
+    /// depends on M: an image generated alone equals the same image generated in a batch. (N = 1 always takes its own
+    /// dot-product path, whatever M is, so it is consistent by itself.)
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AllTranspositions))]
+    public void DirectPathsAreBitIdenticalToTheBlockedKernel(bool transA, bool transB)
+    {
+        var rng = new Random(77);
+        foreach (var (m, n, k) in new[] { (7, 15, 64), (3, 5, 7), (1, 40, 100), (1, 33, 300), (2, 9, 600), (5, 1, 20), (1, 64, 513) })
+        {
+            foreach (float beta in new[] { 0f, 1f })
+            {
+                var (a, lda) = RandomMatrix(transA ? k : m, transA ? m : k, 1, rng);
+                var (b, ldb) = RandomMatrix(transB ? n : k, transB ? k : n, 2, rng);
+                var c0 = new float[m * n];
+                for (int i = 0; i < c0.Length; i++)
+                {
+                    c0[i] = rng.NextSingle() - 0.5f;
+                }
+                var direct = (float[])c0.Clone();
+                var blocked = (float[])c0.Clone();
+                Gemm.Run(GemmPaths.Best, true, transA, transB, m, n, k, a, lda, b, ldb, beta, direct, n);
+                Gemm.Run(GemmPaths.Best, false, transA, transB, m, n, k, a, lda, b, ldb, beta, blocked, n);
+                if (n > 1)
+                {
+                    Assert.True(direct.AsSpan().SequenceEqual(blocked), $"{m}x{n}x{k} beta {beta} transA={transA} transB={transB}");
+                }
+
+                // Row 0 alone (M = 1, a direct path) equals row 0 of the whole product.
+                if (!transA)
+                {
+                    var row = c0[..n];
+                    Gemm.Sgemm(false, transB, 1, n, k, a, lda, b, ldb, beta, row, n);
+                    Assert.True(row.AsSpan().SequenceEqual(direct.AsSpan(0, n)), $"row 0 of {m}x{n}x{k} beta {beta} transB={transB}");
+                }
+            }
+        }
+    }
+
     /// <summary>Runs one product with padded strides and compares the logical part with the oracle, padding untouched.</summary>
     private static void Check(GemmPath path, bool allowDirect, bool transA, bool transB, int m, int n, int k,
         float beta, int pad, Random rng)

@@ -1,5 +1,6 @@
 // 2-D convolution in NHWC with TensorFlow padding ('same' pads the odd pixel after), as im2col + GEMM.
-// Kernel (kh, kw, in, out) flattens to the (kh*kw*in) x out matrix the GEMM needs; batches go through in chunks of images.
+// Kernel (kh, kw, in, out) flattens to the (kh*kw*in) x out matrix the GEMM needs; batches go through in chunks of images,
+// and each chunk's im2col rows are grouped in row bands (RowBands) so the GEMMs skip the kernel rows that fall on padding.
 namespace Dcgan.Engine.Layers;
 
 using Dcgan.Kernels;
@@ -11,7 +12,11 @@ public sealed class Conv2D : Layer
     private Parameter _kernel = null!;
     private Parameter? _bias;
     private ConvGeometry _g;
+    private RowBand[] _bands = [];
     private float[] _cols = [];
+    private float[] _dCols = [];
+    // Output (or output gradient) rows of a chunk in banded order; unused when the geometry has a single band.
+    private float[] _banded = [];
     private Tensor? _input;
     private Tensor? _output;
     private Tensor? _dInput;
@@ -32,6 +37,7 @@ public sealed class Conv2D : Layer
             throw new ArgumentException($"Conv2D takes (H, W, C) samples, got ({string.Join(", ", inputShape)})");
         }
         _g = ConvGeometry.ForConv(inputShape[0], inputShape[1], inputShape[2], _conv.KernelSize, _conv.KernelSize, _conv.Stride, _conv.Same);
+        _bands = RowBands.Of(_g);
         _kernel = AddParameter("kernel", [_conv.KernelSize, _conv.KernelSize, inputShape[2], _conv.Filters], trainable: true);
         _bias = _conv.UseBias ? AddParameter("bias", [_conv.Filters], trainable: true) : null;
         return [_g.OutH, _g.OutW, _conv.Filters];
@@ -53,13 +59,25 @@ public sealed class Conv2D : Layer
         // Chunk by chunk of images, so the im2col rows are multiplied while still in cache.
         int chunk = _g.ImagesPerChunk;
         var cols = Scratch(ref _cols, Math.Min(chunk, n) * _g.OutPixels * patch);
+        int f = _conv.Filters;
         for (int n0 = 0; n0 < n; n0 += chunk)
         {
             int cn = Math.Min(chunk, n - n0), rows = cn * _g.OutPixels;
-            // cols[cn*OH*OW, kh*kw*C] = patches of x
-            Im2Col.Gather(_g, cn, input.Span.Slice(n0 * inSize, cn * inSize), cols);
-            // y[cn*OH*OW, F] = cols * W[kh*kw*C, F]
-            Gemm.Sgemm(false, false, rows, _conv.Filters, patch, cols, patch, _kernel.Value, _conv.Filters, 0f, y.Span.Slice(n0 * outSize, cn * outSize), _conv.Filters);
+            var yc = y.Span.Slice(n0 * outSize, cn * outSize);
+            var yb = _bands.Length > 1 ? Scratch(ref _banded, rows * f) : yc;
+            // cols[cn*OH*OW, kh*kw*C] = patches of x, banded
+            Im2Col.Gather(_g, cn, input.Span.Slice(n0 * inSize, cn * inSize), cols, _bands);
+            foreach (RowBand band in _bands)
+            {
+                // y[band rows, F] = cols[band rows, band taps] * W[band taps, F]
+                int r0 = band.FirstRow(_g, cn), k0 = band.FirstColumn(_g);
+                Gemm.Sgemm(false, false, band.RowCount(_g, cn), f, band.Columns(_g), cols[(r0 * patch + k0)..], patch,
+                    _kernel.Value[(k0 * f)..], f, 0f, yb[(r0 * f)..], f);
+            }
+            if (_bands.Length > 1)
+            {
+                RowBands.FromBanded(_g, _bands, cn, f, yb, yc);
+            }
         }
         if (_bias is not null)
         {
@@ -82,27 +100,41 @@ public sealed class Conv2D : Layer
         int chunkFloats = Math.Min(chunk, n) * _g.OutPixels * patch;
         var cols = parameters ? Scratch(ref _cols, chunkFloats) : default;
         var dCols = input ? Scratch(ref _dCols, chunkFloats) : default;
+        int f = _conv.Filters;
         for (int n0 = 0; n0 < n; n0 += chunk)
         {
             int cn = Math.Min(chunk, n - n0), rows = cn * _g.OutPixels;
             var dy = dOutput.Span.Slice(n0 * outSize, cn * outSize);
+            var dyb = _bands.Length > 1 ? Scratch(ref _banded, rows * f) : dy;
+            if (_bands.Length > 1)
+            {
+                RowBands.ToBanded(_g, _bands, cn, f, dy, dyb);
+            }
             if (parameters)
             {
-                // dW[kh*kw*C, F] += cols^T * dy, the patches gathered again rather than kept from the forward.
-                Im2Col.Gather(_g, cn, x.Span.Slice(n0 * inSize, cn * inSize), cols);
-                Gemm.Sgemm(true, false, patch, _conv.Filters, rows, cols, patch, dy, _conv.Filters, 1f, _kernel.Grad, _conv.Filters);
+                // dW[band taps, F] += cols[band rows, band taps]^T * dy[band rows], the patches gathered again rather than kept.
+                Im2Col.Gather(_g, cn, x.Span.Slice(n0 * inSize, cn * inSize), cols, _bands);
+                foreach (RowBand band in _bands)
+                {
+                    int r0 = band.FirstRow(_g, cn), k0 = band.FirstColumn(_g);
+                    Gemm.Sgemm(true, false, band.Columns(_g), f, band.RowCount(_g, cn), cols[(r0 * patch + k0)..], patch,
+                        dyb[(r0 * f)..], f, 1f, _kernel.Grad[(k0 * f)..], f);
+                }
             }
             if (input)
             {
-                // dcols = dy * W^T, then scatter the patches back.
-                Gemm.Sgemm(false, true, rows, patch, _conv.Filters, dy, _conv.Filters, _kernel.Value, _conv.Filters, 0f, dCols, patch);
-                Im2Col.Scatter(_g, cn, dCols, dx!.Span.Slice(n0 * inSize, cn * inSize), accumulate: false);
+                // dcols[band rows, band taps] = dy[band rows] * W[band taps]^T, then scatter the patches back.
+                foreach (RowBand band in _bands)
+                {
+                    int r0 = band.FirstRow(_g, cn), k0 = band.FirstColumn(_g);
+                    Gemm.Sgemm(false, true, band.RowCount(_g, cn), band.Columns(_g), f, dyb[(r0 * f)..], f,
+                        _kernel.Value[(k0 * f)..], f, 0f, dCols[(r0 * patch + k0)..], patch);
+                }
+                Im2Col.Scatter(_g, cn, dCols, dx!.Span.Slice(n0 * inSize, cn * inSize), accumulate: false, _bands);
             }
         }
         return dx;
     }
-
-    private float[] _dCols = [];
 
     /// <summary>A grow-only scratch buffer of at least <paramref name="length"/> floats.</summary>
     internal static Span<float> Scratch(ref float[] buffer, int length)

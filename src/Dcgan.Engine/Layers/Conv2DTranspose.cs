@@ -1,5 +1,6 @@
 // Transposed 2-D convolution in NHWC with TensorFlow 'same'/'valid' output sizes, as GEMM + col2im:
-// y[n, i*s+a-P, j*s+b-P, oc] += x[n, i, j, ic] * W[a, b, oc, ic]. Kernel (kh, kw, out, in); batches go in chunks of images.
+// y[n, i*s+a-P, j*s+b-P, oc] += x[n, i, j, ic] * W[a, b, oc, ic]. Kernel (kh, kw, out, in); batches go in chunks of images,
+// whose input pixels are grouped in row bands (RowBands) so the GEMMs skip the kernel rows that land outside the output.
 namespace Dcgan.Engine.Layers;
 
 using Dcgan.Kernels;
@@ -12,7 +13,11 @@ public sealed class Conv2DTranspose : Layer
     private Parameter? _bias;
     // The conv this layer is the transpose of: its input is our output and its output our input.
     private ConvGeometry _g;
+    private RowBand[] _bands = [];
     private float[] _cols = [];
+    // A chunk of the input (and of its gradient) in banded order; unused when the geometry has a single band.
+    private float[] _banded = [];
+    private float[] _dBanded = [];
     private Tensor? _input;
     private Tensor? _output;
     private Tensor? _dInput;
@@ -33,6 +38,7 @@ public sealed class Conv2DTranspose : Layer
             throw new ArgumentException($"Conv2DTranspose takes (H, W, C) samples, got ({string.Join(", ", inputShape)})");
         }
         _g = ConvGeometry.ForConvTranspose(inputShape[0], inputShape[1], _conv.Filters, _conv.KernelSize, _conv.KernelSize, _conv.Stride, _conv.Same);
+        _bands = RowBands.Of(_g);
         _kernel = AddParameter("kernel", [_conv.KernelSize, _conv.KernelSize, _conv.Filters, inputShape[2]], trainable: true);
         _bias = _conv.UseBias ? AddParameter("bias", [_conv.Filters], trainable: true) : null;
         return [_g.InH, _g.InW, _conv.Filters];
@@ -55,12 +61,24 @@ public sealed class Conv2DTranspose : Layer
         // Chunk by chunk of images, so the columns are scattered while still in cache.
         int chunk = _g.ImagesPerChunk;
         var cols = Conv2D.Scratch(ref _cols, Math.Min(chunk, n) * _g.OutPixels * patch);
+        bool banded = _bands.Length > 1;
         for (int n0 = 0; n0 < n; n0 += chunk)
         {
             int cn = Math.Min(chunk, n - n0), rows = cn * _g.OutPixels;
-            // cols[cn*H*W, kh*kw*F] = x[cn*H*W, IC] * Wm^T, with Wm = W viewed as [kh*kw*F, IC]
-            Gemm.Sgemm(false, true, rows, patch, ic, input.Span.Slice(n0 * inSize, cn * inSize), ic, _kernel.Value, ic, 0f, cols, patch);
-            Im2Col.Scatter(_g, cn, cols, y.Span.Slice(n0 * outSize, cn * outSize), accumulate: false);
+            var xc = input.Span.Slice(n0 * inSize, cn * inSize);
+            var xb = banded ? Conv2D.Scratch(ref _banded, rows * ic) : xc;
+            if (banded)
+            {
+                RowBands.ToBanded(_g, _bands, cn, ic, xc, xb);
+            }
+            foreach (RowBand band in _bands)
+            {
+                // cols[band rows, band taps] = x[band rows, IC] * Wm[band taps]^T, with Wm = W viewed as [kh*kw*F, IC]
+                int r0 = band.FirstRow(_g, cn), k0 = band.FirstColumn(_g);
+                Gemm.Sgemm(false, true, band.RowCount(_g, cn), band.Columns(_g), ic, xb[(r0 * ic)..], ic,
+                    _kernel.Value[(k0 * ic)..], ic, 0f, cols[(r0 * patch + k0)..], patch);
+            }
+            Im2Col.Scatter(_g, cn, cols, y.Span.Slice(n0 * outSize, cn * outSize), accumulate: false, _bands);
         }
         if (_bias is not null)
         {
@@ -85,21 +103,43 @@ public sealed class Conv2DTranspose : Layer
         }
         int chunk = _g.ImagesPerChunk;
         var dCols = Conv2D.Scratch(ref _cols, Math.Min(chunk, n) * _g.OutPixels * patch);
+        bool banded = _bands.Length > 1;
         for (int n0 = 0; n0 < n; n0 += chunk)
         {
             int cn = Math.Min(chunk, n - n0), rows = cn * _g.OutPixels;
-            var xc = x.Span.Slice(n0 * inSize, cn * inSize);
-            // dcols[cn*H*W, kh*kw*F] = patches of dy: the adjoint of the forward's scatter, gathered once for both GEMMs.
-            Im2Col.Gather(_g, cn, dOutput.Span.Slice(n0 * outSize, cn * outSize), dCols);
+            // dcols[band rows, band taps] = patches of dy: the adjoint of the forward's scatter, gathered once for both GEMMs.
+            Im2Col.Gather(_g, cn, dOutput.Span.Slice(n0 * outSize, cn * outSize), dCols, _bands);
             if (parameters)
             {
-                // dWm[kh*kw*F, IC] += dcols^T * x
-                Gemm.Sgemm(true, false, patch, ic, rows, dCols, patch, xc, ic, 1f, _kernel.Grad, ic);
+                var xc = x.Span.Slice(n0 * inSize, cn * inSize);
+                var xb = banded ? Conv2D.Scratch(ref _banded, rows * ic) : xc;
+                if (banded)
+                {
+                    RowBands.ToBanded(_g, _bands, cn, ic, xc, xb);
+                }
+                foreach (RowBand band in _bands)
+                {
+                    // dWm[band taps, IC] += dcols[band rows, band taps]^T * x[band rows]
+                    int r0 = band.FirstRow(_g, cn), k0 = band.FirstColumn(_g);
+                    Gemm.Sgemm(true, false, band.Columns(_g), ic, band.RowCount(_g, cn), dCols[(r0 * patch + k0)..], patch,
+                        xb[(r0 * ic)..], ic, 1f, _kernel.Grad[(k0 * ic)..], ic);
+                }
             }
             if (input)
             {
-                // dx[cn*H*W, IC] = dcols * Wm
-                Gemm.Sgemm(false, false, rows, ic, patch, dCols, patch, _kernel.Value, ic, 0f, dx!.Span.Slice(n0 * inSize, cn * inSize), ic);
+                var dxc = dx!.Span.Slice(n0 * inSize, cn * inSize);
+                var dxb = banded ? Conv2D.Scratch(ref _dBanded, rows * ic) : dxc;
+                foreach (RowBand band in _bands)
+                {
+                    // dx[band rows, IC] = dcols[band rows, band taps] * Wm[band taps]
+                    int r0 = band.FirstRow(_g, cn), k0 = band.FirstColumn(_g);
+                    Gemm.Sgemm(false, false, band.RowCount(_g, cn), ic, band.Columns(_g), dCols[(r0 * patch + k0)..], patch,
+                        _kernel.Value[(k0 * ic)..], ic, 0f, dxb[(r0 * ic)..], ic);
+                }
+                if (banded)
+                {
+                    RowBands.FromBanded(_g, _bands, cn, ic, dxb, dxc);
+                }
             }
         }
         return dx;
