@@ -56,6 +56,29 @@ public static unsafe class RowBands
     }
 
     /// <summary>
+    /// Multiply-adds a band split must save per float it copies (the layers move one operand into banded order and back)
+    /// before it is worth it: thin layers such as a 1-channel image's 5x5 conv save 2, wide ones hundreds.
+    /// </summary>
+    public const int MinSavedPerCopiedFloat = 32;
+
+    /// <summary>
+    /// The bands a layer should use: <see cref="Of"/> when skipping the padding taps saves at least
+    /// <see cref="MinSavedPerCopiedFloat"/> multiply-adds per copied float (PatchSize times the skipped share of kernel
+    /// rows), else one band of every row and the whole kernel, which is plain image order with no copies.
+    /// </summary>
+    public static RowBand[] Plan(in ConvGeometry g)
+    {
+        RowBand[] bands = Of(g);
+        long read = 0;
+        foreach (RowBand band in bands)
+        {
+            read += (long)band.Rows * (band.KernelEnd - band.KernelStart);
+        }
+        double skipped = 1.0 - (double)read / ((long)g.OutH * g.KH);
+        return bands.Length > 1 && skipped * g.PatchSize >= MinSavedPerCopiedFloat ? bands : [new RowBand(0, g.OutH, 0, g.KH)];
+    }
+
+    /// <summary>
     /// Copies <paramref name="images"/> images of OutH x OutW pixels with <paramref name="channels"/> floats each from
     /// image order (n, oh, ow) to banded order (see <see cref="RowBand.FirstRow"/>).
     /// </summary>

@@ -32,7 +32,7 @@ public sealed class BrowserTests(RunsFixture runs)
             Timeout = 30_000,
         });
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1360, Height = 1000 } });
-        page.SetDefaultTimeout(15_000);
+        page.SetDefaultTimeout(30_000);
         var problems = new List<string>();
         page.Console += (_, m) =>
         {

@@ -83,7 +83,7 @@ public sealed class LiveUpdateTests(RunsFixture runs)
 
     private static async Task<string> NextVersion(StreamReader reader)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)
         {
             string? line = await reader.ReadLineAsync(timeout.Token);

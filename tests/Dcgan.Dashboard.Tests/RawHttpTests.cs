@@ -93,7 +93,7 @@ public sealed class RawHttpTests(RunsFixture runs) : IAsyncLifetime
             // The server may answer and close before a refused body is fully sent.
         }
         using var reader = new StreamReader(stream, Encoding.Latin1);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         string response;
         try
         {

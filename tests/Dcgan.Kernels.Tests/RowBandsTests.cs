@@ -22,6 +22,17 @@ public class RowBandsTests
     }
 
     [Fact]
+    public void LayersSplitOnlyWhereTheSkippedTapsOutweighTheCopies()
+    {
+        // The wide layers skip hundreds of multiply-adds per copied float; a 1-channel image's conv would skip 2.
+        Assert.Equal(5, RowBands.Plan(ConvGeometry.ForConvTranspose(7, 7, 128, 5, 5, 1, same: true)).Length);
+        Assert.Equal(3, RowBands.Plan(ConvGeometry.ForConv(14, 14, 64, 5, 5, 2, same: true)).Length);
+        Assert.Equal(3, RowBands.Plan(ConvGeometry.ForConvTranspose(7, 7, 64, 5, 5, 2, same: true)).Length);
+        Assert.Equal([new RowBand(0, 14, 0, 5)], RowBands.Plan(ConvGeometry.ForConv(28, 28, 1, 5, 5, 2, same: true)));
+        Assert.Equal([new RowBand(0, 14, 0, 5)], RowBands.Plan(ConvGeometry.ForConvTranspose(14, 14, 1, 5, 5, 2, same: true)));
+    }
+
+    [Fact]
     public void BandedRowsAreBandThenImageThenRow()
     {
         var g = ConvGeometry.ForConv(14, 14, 64, 5, 5, 2, same: true);

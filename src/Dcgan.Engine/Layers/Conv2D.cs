@@ -37,7 +37,7 @@ public sealed class Conv2D : Layer
             throw new ArgumentException($"Conv2D takes (H, W, C) samples, got ({string.Join(", ", inputShape)})");
         }
         _g = ConvGeometry.ForConv(inputShape[0], inputShape[1], inputShape[2], _conv.KernelSize, _conv.KernelSize, _conv.Stride, _conv.Same);
-        _bands = RowBands.Of(_g);
+        _bands = RowBands.Plan(_g);
         _kernel = AddParameter("kernel", [_conv.KernelSize, _conv.KernelSize, inputShape[2], _conv.Filters], trainable: true);
         _bias = _conv.UseBias ? AddParameter("bias", [_conv.Filters], trainable: true) : null;
         return [_g.OutH, _g.OutW, _conv.Filters];

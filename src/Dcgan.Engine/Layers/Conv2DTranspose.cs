@@ -38,7 +38,7 @@ public sealed class Conv2DTranspose : Layer
             throw new ArgumentException($"Conv2DTranspose takes (H, W, C) samples, got ({string.Join(", ", inputShape)})");
         }
         _g = ConvGeometry.ForConvTranspose(inputShape[0], inputShape[1], _conv.Filters, _conv.KernelSize, _conv.KernelSize, _conv.Stride, _conv.Same);
-        _bands = RowBands.Of(_g);
+        _bands = RowBands.Plan(_g);
         _kernel = AddParameter("kernel", [_conv.KernelSize, _conv.KernelSize, _conv.Filters, inputShape[2]], trainable: true);
         _bias = _conv.UseBias ? AddParameter("bias", [_conv.Filters], trainable: true) : null;
         return [_g.InH, _g.InW, _conv.Filters];
