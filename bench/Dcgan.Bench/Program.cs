@@ -1,11 +1,16 @@
 // Benchmark entry point: "gemm-quick [filters] [--ms N]" prints a quick GFLOP/s table, "kernel-quick" the bare
-// micro-kernel rate; anything else goes to BenchmarkDotNet.
+// micro-kernel rate, "blas-quick [--threads N]" ours next to the system's OpenBLAS; anything else goes to BenchmarkDotNet.
 using BenchmarkDotNet.Running;
 using Dcgan.Bench;
 
 if (args.Length > 0 && args[0] == "gemm-quick")
 {
     QuickGemm.Run(args[1..]);
+    return;
+}
+if (args.Length > 0 && args[0] == "blas-quick")
+{
+    QuickBlas.Run(args[1..]);
     return;
 }
 if (args.Length > 0 && args[0] == "kernel-quick")
