@@ -86,6 +86,17 @@ public static unsafe class Im2Col
                             dst += g.KW * c;
                             continue;
                         }
+                        if (c == 1)
+                        {
+                            // One channel (the images themselves): a span copy per float would cost ten times the copy.
+                            float* line = x + (long)ih * g.InW;
+                            for (int b = 0, iw = ow * g.Stride - g.PadLeft; b < g.KW; b++, iw++)
+                            {
+                                dst[b] = (uint)iw < (uint)g.InW ? line[iw] : 0f;
+                            }
+                            dst += g.KW;
+                            continue;
+                        }
                         for (int b = 0; b < g.KW; b++, dst += c)
                         {
                             int iw = ow * g.Stride + b - g.PadLeft;
@@ -130,6 +141,19 @@ public static unsafe class Im2Col
                         if ((uint)ih >= (uint)g.InH)
                         {
                             src += g.KW * c;
+                            continue;
+                        }
+                        if (c == 1)
+                        {
+                            float* line = x + (long)ih * g.InW;
+                            for (int b = 0, iw = ow * g.Stride - g.PadLeft; b < g.KW; b++, iw++)
+                            {
+                                if ((uint)iw < (uint)g.InW)
+                                {
+                                    line[iw] += src[b];
+                                }
+                            }
+                            src += g.KW;
                             continue;
                         }
                         for (int b = 0; b < g.KW; b++, src += c)

@@ -172,6 +172,8 @@ public class KernelTwinTests
     [InlineData(9, 7, 3, 5, 2, true)]
     [InlineData(7, 7, 2, 3, 2, false)]
     [InlineData(6, 5, 17, 3, 1, true)]
+    [InlineData(28, 28, 1, 5, 2, true)]
+    [InlineData(9, 8, 1, 4, 3, false)]
     public void Im2ColGatherAndScatterMatchLoopsAndAreAdjoint(int h, int w, int c, int k, int s, bool same)
     {
         var g = ConvGeometry.ForConv(h, w, c, k, k, s, same);
