@@ -58,14 +58,78 @@ public static class Activations
         }
     }
 
-    /// <summary>Effectively y[i] = tanh(x[i]).</summary>
-    public static void TanhForward(ReadOnlySpan<float> x, Span<float> y)
+    /// <summary>Elements per parallel task of <see cref="TanhForward"/>: a fixed split, so results never depend on threads.</summary>
+    private const int TanhChunk = 1 << 14;
+
+    /// <summary>
+    /// Effectively y[i] = tanh(x[i]), within 3 ulp of MathF.Tanh. With AVX-512 every element, the tail included, goes
+    /// through the same vector formula (so a value never depends on its position or the batch size), in parallel chunks.
+    /// </summary>
+    public static unsafe void TanhForward(ReadOnlySpan<float> x, Span<float> y)
     {
         int n = CheckLengths(x.Length, y.Length);
-        for (int i = 0; i < n; i++)
+        if (!Vector512.IsHardwareAccelerated)
         {
-            y[i] = MathF.Tanh(x[i]);
+            for (int i = 0; i < n; i++)
+            {
+                y[i] = MathF.Tanh(x[i]);
+            }
+            return;
         }
+        fixed (float* px = x, py = y)
+        {
+            var job = new TanhJob { X = px, Y = py, Count = n };
+            Workers.For((n + TanhChunk - 1) / TanhChunk, &TanhTask, &job);
+        }
+    }
+
+    private unsafe struct TanhJob
+    {
+        public float* X;
+        public float* Y;
+        public int Count;
+    }
+
+    private static unsafe void TanhTask(void* state, int task)
+    {
+        var job = (TanhJob*)state;
+        int start = task * TanhChunk, end = Math.Min(job->Count, start + TanhChunk);
+        int i = start;
+        for (; i <= end - 16; i += 16)
+        {
+            Tanh(Vector512.Load(job->X + i)).Store(job->Y + i);
+        }
+        if (i < end)
+        {
+            float* tail = stackalloc float[16];
+            new Span<float>(tail, 16).Clear();
+            new ReadOnlySpan<float>(job->X + i, end - i).CopyTo(new Span<float>(tail, 16));
+            Tanh(Vector512.Load(tail)).Store(tail);
+            new ReadOnlySpan<float>(tail, end - i).CopyTo(new Span<float>(job->Y + i, end - i));
+        }
+    }
+
+    /// <summary>
+    /// tanh of 16 floats: the odd Taylor series through x^15 below |x| = 0.55 (truncation under 5e-8 relative there),
+    /// else (1 - e) / (1 + e) with e = exp(-2|x|) and x's sign, which has no cancellation there. NaN stays NaN.
+    /// </summary>
+    private static Vector512<float> Tanh(Vector512<float> x)
+    {
+        var ax = Vector512.Abs(x);
+        var x2 = x * x;
+        var p = Vector512.Create(-929569f / 638512875f);
+        p = Vector512.FusedMultiplyAdd(p, x2, Vector512.Create(21844f / 6081075f));
+        p = Vector512.FusedMultiplyAdd(p, x2, Vector512.Create(-1382f / 155925f));
+        p = Vector512.FusedMultiplyAdd(p, x2, Vector512.Create(62f / 2835f));
+        p = Vector512.FusedMultiplyAdd(p, x2, Vector512.Create(-17f / 315f));
+        p = Vector512.FusedMultiplyAdd(p, x2, Vector512.Create(2f / 15f));
+        p = Vector512.FusedMultiplyAdd(p, x2, Vector512.Create(-1f / 3f));
+        var small = Vector512.FusedMultiplyAdd(p * x2, x, x);
+        // exp(-40) is already below float's epsilon next to 1, so larger |x| changes nothing.
+        var e = Vector512.Exp(Vector512.Min(ax, Vector512.Create(20f)) * -2f);
+        var large = (Vector512<float>.One - e) / (Vector512<float>.One + e);
+        large = Vector512.ConditionalSelect(Vector512.Create(-0f), x, large);
+        return Vector512.ConditionalSelect(Vector512.LessThan(ax, Vector512.Create(0.55f)), small, large);
     }
 
     /// <summary>Effectively dx[i] = dy[i] * (1 - y[i]^2), from the forward output y.</summary>

@@ -58,6 +58,44 @@ public class KernelTwinTests
     }
 
     [Theory]
+    [MemberData(nameof(Lengths))]
+    public void TanhIsWithinThreeUlpOfMathFAtEveryLengthAndPosition(int n)
+    {
+        float[] x = Random(n, (ulong)n + 7);
+        for (int i = 0; i < n; i++)
+        {
+            // Spread over the polynomial range, the exp range and saturation, with some tiny values.
+            x[i] *= i % 5 == 0 ? 1e-3f : i % 3 == 0 ? 0.5f : 9f;
+        }
+        var y = new float[n];
+        Activations.TanhForward(x, y);
+        for (int i = 0; i < n; i++)
+        {
+            float expected = MathF.Tanh(x[i]);
+            int ulps = y[i] == expected ? 0 : Math.Abs(BitConverter.SingleToInt32Bits(y[i]) - BitConverter.SingleToInt32Bits(expected));
+            Assert.True(ulps <= 3, $"tanh({x[i]:R}) = {y[i]:R}, MathF.Tanh gives {expected:R} ({ulps} ulp)");
+        }
+    }
+
+    [Fact]
+    public void TanhOfSpecialValues()
+    {
+        float[] x = [0f, 0.55f, -0.55f, 0.5499999f, 20f, -20f, 100f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, 1e-30f, -3f];
+        var y = new float[x.Length];
+        Activations.TanhForward(x, y);
+        Assert.Equal([0f, MathF.Tanh(0.55f), -MathF.Tanh(0.55f)], y[..3]);
+        Assert.Equal([1f, -1f, 1f, 1f, -1f], y[4..9]);
+        Assert.True(float.IsNaN(y[9]), "NaN must stay NaN (divergence is detected from it)");
+        Assert.Equal(1e-30f, y[10]);
+        // Large batches run in parallel chunks: the same value gives the same result wherever it sits.
+        var big = new float[100_003];
+        big.AsSpan().Fill(-3f);
+        var bigY = new float[big.Length];
+        Activations.TanhForward(big, bigY);
+        Assert.All(bigY, v => Assert.Equal(y[11], v));
+    }
+
+    [Theory]
     [InlineData(1, 1)]
     [InlineData(3, 17)]
     [InlineData(5, 67)]
