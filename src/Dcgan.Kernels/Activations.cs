@@ -9,10 +9,59 @@ using System.Runtime.Intrinsics;
 /// <summary>Forward and backward kernels for LeakyReLU, ReLU, Tanh and Sigmoid.</summary>
 public static class Activations
 {
-    /// <summary>Effectively y[i] = x[i] > 0 ? x[i] : slope * x[i]. ReLU is slope 0.</summary>
-    public static void LeakyReluForward(ReadOnlySpan<float> x, Span<float> y, float slope)
+    /// <summary>Elements per parallel task of the element-wise kernels (a fixed split: results never depend on threads).</summary>
+    private const int Chunk = 1 << 14;
+
+    /// <summary>Effectively y[i] = x[i] > 0 ? x[i] : slope * x[i]. ReLU is slope 0. Large tensors go in parallel chunks.</summary>
+    public static unsafe void LeakyReluForward(ReadOnlySpan<float> x, Span<float> y, float slope)
     {
         int n = CheckLengths(x.Length, y.Length);
+        fixed (float* px = x, py = y)
+        {
+            var job = new Job { X = px, Y = py, Count = n, Slope = slope };
+            Workers.For((n + Chunk - 1) / Chunk, &LeakyReluForwardTask, &job);
+        }
+    }
+
+    /// <summary>Effectively dx[i] = x[i] > 0 ? dy[i] : slope * dy[i] (the gradient TensorFlow uses, slope at 0).</summary>
+    public static unsafe void LeakyReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float slope)
+    {
+        int n = CheckLengths(x.Length, dx.Length);
+        CheckLengths(dy.Length, dx.Length);
+        fixed (float* px = x, pdy = dy, pdx = dx)
+        {
+            var job = new Job { X = px, Dy = pdy, Y = pdx, Count = n, Slope = slope };
+            Workers.For((n + Chunk - 1) / Chunk, &LeakyReluBackwardTask, &job);
+        }
+    }
+
+    private unsafe struct Job
+    {
+        public float* X;
+        public float* Dy;
+        public float* Y;
+        public int Count;
+        public float Slope;
+    }
+
+    private static unsafe void LeakyReluForwardTask(void* state, int task)
+    {
+        var job = (Job*)state;
+        int start = task * Chunk, length = Math.Min(job->Count - start, Chunk);
+        LeakyReluForwardSerial(new ReadOnlySpan<float>(job->X + start, length), new Span<float>(job->Y + start, length), job->Slope);
+    }
+
+    private static unsafe void LeakyReluBackwardTask(void* state, int task)
+    {
+        var job = (Job*)state;
+        int start = task * Chunk, length = Math.Min(job->Count - start, Chunk);
+        LeakyReluBackwardSerial(new ReadOnlySpan<float>(job->X + start, length), new ReadOnlySpan<float>(job->Dy + start, length),
+            new Span<float>(job->Y + start, length), job->Slope);
+    }
+
+    private static void LeakyReluForwardSerial(ReadOnlySpan<float> x, Span<float> y, float slope)
+    {
+        int n = x.Length;
         ref float px = ref MemoryMarshal.GetReference(x);
         ref float py = ref MemoryMarshal.GetReference(y);
         int i = 0;
@@ -32,11 +81,9 @@ public static class Activations
         }
     }
 
-    /// <summary>Effectively dx[i] = x[i] > 0 ? dy[i] : slope * dy[i] (the gradient TensorFlow uses, slope at 0).</summary>
-    public static void LeakyReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float slope)
+    private static void LeakyReluBackwardSerial(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float slope)
     {
-        int n = CheckLengths(x.Length, dx.Length);
-        CheckLengths(dy.Length, dx.Length);
+        int n = x.Length;
         ref float px = ref MemoryMarshal.GetReference(x);
         ref float pdy = ref MemoryMarshal.GetReference(dy);
         ref float pdx = ref MemoryMarshal.GetReference(dx);
@@ -58,9 +105,6 @@ public static class Activations
         }
     }
 
-    /// <summary>Elements per parallel task of <see cref="TanhForward"/>: a fixed split, so results never depend on threads.</summary>
-    private const int TanhChunk = 1 << 14;
-
     /// <summary>
     /// Effectively y[i] = tanh(x[i]), within 3 ulp of MathF.Tanh. With AVX-512 every element, the tail included, goes
     /// through the same vector formula (so a value never depends on its position or the batch size), in parallel chunks.
@@ -78,22 +122,15 @@ public static class Activations
         }
         fixed (float* px = x, py = y)
         {
-            var job = new TanhJob { X = px, Y = py, Count = n };
-            Workers.For((n + TanhChunk - 1) / TanhChunk, &TanhTask, &job);
+            var job = new Job { X = px, Y = py, Count = n };
+            Workers.For((n + Chunk - 1) / Chunk, &TanhTask, &job);
         }
-    }
-
-    private unsafe struct TanhJob
-    {
-        public float* X;
-        public float* Y;
-        public int Count;
     }
 
     private static unsafe void TanhTask(void* state, int task)
     {
-        var job = (TanhJob*)state;
-        int start = task * TanhChunk, end = Math.Min(job->Count, start + TanhChunk);
+        var job = (Job*)state;
+        int start = task * Chunk, end = Math.Min(job->Count, start + Chunk);
         int i = start;
         for (; i <= end - 16; i += 16)
         {

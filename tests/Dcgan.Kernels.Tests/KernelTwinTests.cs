@@ -78,6 +78,22 @@ public class KernelTwinTests
     }
 
     [Fact]
+    public void LeakyReluOverManyParallelChunksMatchesTheScalarTwin()
+    {
+        const int n = 70_001;
+        float[] x = Random(n, 3), dy = Random(n, 4);
+        var y = new float[n];
+        var dx = new float[n];
+        Activations.LeakyReluForward(x, y, 0.3f);
+        Activations.LeakyReluBackward(x, dy, dx, 0.3f);
+        for (int i = 0; i < n; i++)
+        {
+            Assert.Equal(x[i] > 0 ? x[i] : 0.3f * x[i], y[i]);
+            Assert.Equal(x[i] > 0 ? dy[i] : 0.3f * dy[i], dx[i]);
+        }
+    }
+
+    [Fact]
     public void TanhOfSpecialValues()
     {
         float[] x = [0f, 0.55f, -0.55f, 0.5499999f, 20f, -20f, 100f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, 1e-30f, -3f];
