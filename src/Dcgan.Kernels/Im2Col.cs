@@ -61,6 +61,10 @@ public static unsafe class Im2Col
         public bool Accumulate;
     }
 
+    /// <summary>The first im2col row of an image's part of a band.</summary>
+    private static float* FirstRow(ref Job job, in RowBand band, int image)
+        => job.Cols + ((long)band.FirstRow(job.G, job.Images) + (long)image * band.Rows * job.G.OutW) * job.G.PatchSize;
+
     private static void GatherImage(void* state, int image)
     {
         ref Job job = ref *(Job*)state;
@@ -71,7 +75,7 @@ public static unsafe class Im2Col
         for (int bi = 0; bi < job.BandCount; bi++)
         {
             RowBand band = job.Bands[bi];
-            float* row = job.Cols + ((long)band.FirstRow(g, job.Images) + (long)image * band.Rows * g.OutW) * rowLen;
+            float* row = FirstRow(ref job, band, image);
             for (int oh = band.Start; oh < band.End; oh++)
             {
                 for (int ow = 0; ow < g.OutW; ow++, row += rowLen)
@@ -129,7 +133,7 @@ public static unsafe class Im2Col
         for (int bi = 0; bi < job.BandCount; bi++)
         {
             RowBand band = job.Bands[bi];
-            float* row = job.Cols + ((long)band.FirstRow(g, job.Images) + (long)image * band.Rows * g.OutW) * rowLen;
+            float* row = FirstRow(ref job, band, image);
             for (int oh = band.Start; oh < band.End; oh++)
             {
                 for (int ow = 0; ow < g.OutW; ow++, row += rowLen)

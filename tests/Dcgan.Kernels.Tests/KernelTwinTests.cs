@@ -33,15 +33,7 @@ public class KernelTwinTests
             x[1] = 0f;
             x[2] = -0f;
         }
-        var y = new float[n];
-        var dx = new float[n];
-        Activations.LeakyReluForward(x, y, 0.3f);
-        Activations.LeakyReluBackward(x, dy, dx, 0.3f);
-        for (int i = 0; i < n; i++)
-        {
-            Assert.Equal(x[i] > 0 ? x[i] : 0.3f * x[i], y[i]);
-            Assert.Equal(x[i] > 0 ? dy[i] : 0.3f * dy[i], dx[i]);
-        }
+        AssertLeakyReluMatchesLoops(x, dy);
 
         var sum = (float[])x.Clone();
         VectorMath.AddInPlace(sum, b);
@@ -77,11 +69,9 @@ public class KernelTwinTests
         }
     }
 
-    [Fact]
-    public void LeakyReluOverManyParallelChunksMatchesTheScalarTwin()
+    private static void AssertLeakyReluMatchesLoops(float[] x, float[] dy)
     {
-        const int n = 70_001;
-        float[] x = Random(n, 3), dy = Random(n, 4);
+        int n = x.Length;
         var y = new float[n];
         var dx = new float[n];
         Activations.LeakyReluForward(x, y, 0.3f);
@@ -91,6 +81,14 @@ public class KernelTwinTests
             Assert.Equal(x[i] > 0 ? x[i] : 0.3f * x[i], y[i]);
             Assert.Equal(x[i] > 0 ? dy[i] : 0.3f * dy[i], dx[i]);
         }
+    }
+
+    [Fact]
+    public void LeakyReluOverManyParallelChunksMatchesTheScalarTwin()
+    {
+        const int n = 70_001;
+        float[] x = Random(n, 3), dy = Random(n, 4);
+        AssertLeakyReluMatchesLoops(x, dy);
     }
 
     [Fact]

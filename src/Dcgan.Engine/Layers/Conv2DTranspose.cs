@@ -61,16 +61,10 @@ public sealed class Conv2DTranspose : Layer
         // Chunk by chunk of images, so the columns are scattered while still in cache.
         int chunk = _g.ImagesPerChunk;
         var cols = Conv2D.Scratch(ref _cols, Math.Min(chunk, n) * _g.OutPixels * patch);
-        bool banded = _bands.Length > 1;
         for (int n0 = 0; n0 < n; n0 += chunk)
         {
-            int cn = Math.Min(chunk, n - n0), rows = cn * _g.OutPixels;
-            var xc = input.Span.Slice(n0 * inSize, cn * inSize);
-            var xb = banded ? Conv2D.Scratch(ref _banded, rows * ic) : xc;
-            if (banded)
-            {
-                RowBands.ToBanded(_g, _bands, cn, ic, xc, xb);
-            }
+            int cn = Math.Min(chunk, n - n0);
+            var xb = InputInBandedOrder(input.Span.Slice(n0 * inSize, cn * inSize), cn);
             foreach (RowBand band in _bands)
             {
                 // cols[band rows, band taps] = x[band rows, IC] * Wm[band taps]^T, with Wm = W viewed as [kh*kw*F, IC]
@@ -111,12 +105,7 @@ public sealed class Conv2DTranspose : Layer
             Im2Col.Gather(_g, cn, dOutput.Span.Slice(n0 * outSize, cn * outSize), dCols, _bands);
             if (parameters)
             {
-                var xc = x.Span.Slice(n0 * inSize, cn * inSize);
-                var xb = banded ? Conv2D.Scratch(ref _banded, rows * ic) : xc;
-                if (banded)
-                {
-                    RowBands.ToBanded(_g, _bands, cn, ic, xc, xb);
-                }
+                var xb = InputInBandedOrder(x.Span.Slice(n0 * inSize, cn * inSize), cn);
                 foreach (RowBand band in _bands)
                 {
                     // dWm[band taps, IC] += dcols[band rows, band taps]^T * x[band rows]
@@ -143,5 +132,17 @@ public sealed class Conv2DTranspose : Layer
             }
         }
         return dx;
+    }
+
+    /// <summary>A chunk of input images with its pixel rows in banded order: a copy, or the chunk itself with one band.</summary>
+    private ReadOnlySpan<float> InputInBandedOrder(ReadOnlySpan<float> chunk, int images)
+    {
+        if (_bands.Length == 1)
+        {
+            return chunk;
+        }
+        var banded = Conv2D.Scratch(ref _banded, chunk.Length);
+        RowBands.ToBanded(_g, _bands, images, InChannels, chunk, banded);
+        return banded;
     }
 }
