@@ -102,6 +102,15 @@ public sealed class CommandLineTests : IDisposable
         Assert.True(train.Exit == 0, train.Err);
         Assert.Contains("Time for epoch 1 is ", train.Out);
         Assert.True(File.Exists(Path.Combine(run, "samples", "image_at_epoch_0001.png")));
+        // config.json holds the settings by their flag names, and nothing else but the version.
+        string trainHelp = Dcgan.Cli.Commands.TrainCommand.Options().HelpText();
+        using (var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json"))))
+        {
+            foreach (var setting in config.RootElement.EnumerateObject().Where(p => p.Name != "version"))
+            {
+                Assert.Contains($"--{setting.Name} ", trainHelp);
+            }
+        }
 
         // The same folder again without --resume must not touch it.
         var again = CliRunner.Run(["train", "--epochs", "1", .. common]);

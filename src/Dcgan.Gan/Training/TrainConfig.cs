@@ -44,7 +44,7 @@ public sealed record TrainConfig
     /// <summary>Settings that may differ when a run is resumed; every other one must match.</summary>
     public static readonly IReadOnlySet<string> ResumableChanges = new HashSet<string> { "epochs", "threads", "checkpoint-every", "version", "data-dir", "eval-every" };
 
-    public NoiseKind NoiseKind => Noise == "uniform" ? NoiseKind.Uniform : NoiseKind.Normal;
+    [JsonIgnore] public NoiseKind NoiseKind => Noise == "uniform" ? NoiseKind.Uniform : NoiseKind.Normal;
 
     public ModelOptions ModelOptions() => new()
     {
