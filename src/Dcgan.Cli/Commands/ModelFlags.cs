@@ -14,7 +14,7 @@ public static class ModelFlags
         .Choice("bn-variance", "keras2", "Moving-variance update: keras2 (unbiased for conv layers) or keras3 (biased)", "keras2", "keras3")
         .Flag("conditional", "Class-conditional DCGAN: the label enters G with the noise; D judges it per --cond-scheme")
         .Choice("cond-scheme", Gan.Training.TrainConfig.DefaultCondScheme,
-            "Conditional: how D uses the class: projection (Miyato and Koyama 2018), acgan (a class head, Odena et al. 2017) or both; -cbn adds class-conditional BatchNorm to G",
+            "Conditional: how D uses the class: acgan (a class head, Odena et al. 2017), projection (Miyato and Koyama 2018) or both; -cbn: class-conditional BatchNorm in G",
             [.. Gan.Training.TrainConfig.CondSchemes]);
 
     public static ModelOptions Read(OptionSet o) => new()

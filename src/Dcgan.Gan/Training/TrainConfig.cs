@@ -18,7 +18,7 @@ public enum NoiseKind
 public sealed record TrainConfig : IJsonOnDeserializing
 {
     /// <summary>The conditional scheme of new runs (<c>--cond-scheme</c>'s default).</summary>
-    public const string DefaultCondScheme = "projection";
+    public const string DefaultCondScheme = "acgan";
 
     /// <summary>The conditional scheme names, as <c>--cond-scheme</c> takes them.</summary>
     public static readonly IReadOnlyList<string> CondSchemes = ["acgan", "projection", "projection-ac", "projection-cbn", "projection-ac-cbn"];
