@@ -28,7 +28,8 @@ public sealed class ConditionalTests : IDisposable
         var sampler = Sampler.Open(run);
         Assert.Equal(10, sampler.Classes);
         Assert.Equal(110, sampler.Gan.Generator.InputShape[0]); // 100 noise + 10 one-hot
-        Assert.Equal(11, sampler.Gan.Discriminator.OutputShape[0]); // real/fake + 10 class logits (AC-GAN)
+        Assert.Equal(TrainConfig.DefaultCondScheme, TrainConfig.FromJson(File.ReadAllText(Path.Combine(run, "config.json"))).CondScheme);
+        Assert.Equal(sampler.Gan.Options.DiscriminatorWidth, sampler.Gan.Discriminator.OutputShape[0]);
         // The label changes the picture; the same label and seed repeat it.
         float[] three = sampler.Draw(2, seed: 1, label: 3);
         float[] seven = sampler.Draw(2, seed: 1, label: 7);
@@ -44,6 +45,31 @@ public sealed class ConditionalTests : IDisposable
         Assert.True(resumed.Exit == 0, resumed.Err);
         var notConditional = CliRunner.Run(["train", "--resume", "--epochs", "3", .. common.Where(a => a != "--conditional")]);
         Assert.Equal(0, notConditional.Exit); // flags not given keep the run's own settings
+    }
+
+    [Fact]
+    public void TheSchemeIsSavedAndAResumeKeepsIt()
+    {
+        string run = Path.Combine(_root, "scheme");
+        string[] common = ["--dataset", "synthetic", "--conditional", "--limit", "16", "--batch-size", "8", "--seed", "3", "--out", run];
+        var train = CliRunner.Run(["train", "--epochs", "1", "--cond-scheme", "projection-ac-cbn", .. common]);
+        Assert.True(train.Exit == 0, train.Err);
+        Assert.Contains("\"cond-scheme\": \"projection-ac-cbn\"", File.ReadAllText(Path.Combine(run, "config.json")));
+        var sampler = Sampler.Open(run);
+        Assert.Equal(21, sampler.Gan.Discriminator.OutputShape[0]); // psi + 10 projections + 10 class logits
+        Assert.Equal(3, sampler.Gan.Generator.Layers.Count(l => l is Dcgan.Engine.Layers.ClassAffine));
+        Assert.Equal(0, CliRunner.Run("generate", "--from", run, "--label", "4", "--count", "3", "--out", Path.Combine(_root, "fours.png")).Exit);
+
+        var changed = CliRunner.Run(["train", "--resume", "--epochs", "2", "--cond-scheme", "acgan", .. common]);
+        Assert.Equal(2, changed.Exit);
+        Assert.Contains("--cond-scheme", changed.Err);
+        var resumed = CliRunner.Run(["train", "--resume", "--epochs", "2", .. common]);
+        Assert.True(resumed.Exit == 0, resumed.Err);
+        Assert.Contains("\"cond-scheme\": \"projection-ac-cbn\"", File.ReadAllText(Path.Combine(run, "config.json")));
+
+        var unknown = CliRunner.Run("train", "--conditional", "--cond-scheme", "bogus");
+        Assert.Equal(2, unknown.Exit);
+        Assert.Contains("--cond-scheme", unknown.Err);
     }
 
     [Fact]

@@ -4,7 +4,7 @@ namespace Dcgan.Cli.Commands;
 using Dcgan.Engine.Layers;
 using Dcgan.Gan.Models;
 
-/// <summary>Declares and reads --noise-dim, --g-activation, --d-output, --bn-variance.</summary>
+/// <summary>Declares and reads --noise-dim, --g-activation, --d-output, --bn-variance, --conditional, --cond-scheme.</summary>
 public static class ModelFlags
 {
     public static OptionSet Add(OptionSet options) => options
@@ -12,7 +12,10 @@ public static class ModelFlags
         .Choice("g-activation", "leaky-relu", "Generator hidden activation", "leaky-relu", "relu")
         .Choice("d-output", "logits", "Discriminator output: a logit (BCE from logits) or a sigmoid probability", "logits", "sigmoid")
         .Choice("bn-variance", "keras2", "Moving-variance update: keras2 (unbiased for conv layers) or keras3 (biased)", "keras2", "keras3")
-        .Flag("conditional", "Class-conditional DCGAN: the label enters G with the noise and D as one-hot maps");
+        .Flag("conditional", "Class-conditional DCGAN: the label enters G with the noise; D judges it per --cond-scheme")
+        .Choice("cond-scheme", Gan.Training.TrainConfig.DefaultCondScheme,
+            "Conditional: how D uses the class: acgan (a class head, Odena et al. 2017), projection (Miyato and Koyama 2018) or both; -cbn: class-conditional BatchNorm in G",
+            [.. Gan.Training.TrainConfig.CondSchemes]);
 
     public static ModelOptions Read(OptionSet o) => new()
     {
@@ -21,5 +24,7 @@ public static class ModelFlags
         DiscriminatorOutput = o.GetText("d-output") == "sigmoid" ? DiscriminatorOutput.Sigmoid : DiscriminatorOutput.Logits,
         MovingVarianceRule = o.GetText("bn-variance") == "keras3" ? MovingVarianceRule.Keras3 : MovingVarianceRule.Keras2,
         Classes = o.GetFlag("conditional") ? Gan.Training.TrainConfig.ClassCount : 0,
+        Scheme = Gan.Training.TrainConfig.SchemeOf(o.GetText("cond-scheme")!).Scheme,
+        ClassNormInGenerator = o.GetFlag("conditional") && Gan.Training.TrainConfig.SchemeOf(o.GetText("cond-scheme")!).ClassNorm,
     };
 }

@@ -183,6 +183,7 @@ public static class TrainCommand
         BatchNormVariance = o.GetText("bn-variance")!,
         Conditional = o.GetFlag("conditional"),
         ClassLossWeight = o.GetFloat("class-weight"),
+        CondScheme = o.GetText("cond-scheme")!,
         EvalEvery = o.GetInt("eval-every"),
         CheckpointEvery = o.GetInt("checkpoint-every"),
         Samples = o.GetInt("samples"),

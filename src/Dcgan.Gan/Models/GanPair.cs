@@ -11,13 +11,17 @@ public sealed class GanPair
     {
         Options = options;
         var namer = new LayerNamer();
-        Generator = SeedModels.Generator(options, namer);
+        GeneratorLabels = options.ClassNormInGenerator ? new ClassLabels(options.Classes) : null;
+        Generator = SeedModels.Generator(options, namer, GeneratorLabels);
         Discriminator = SeedModels.Discriminator(options, namer);
         GeneratorOptimizer = new Adam(Generator.TrainableCount, lrG, beta1, beta2);
         DiscriminatorOptimizer = new Adam(Discriminator.TrainableCount, lrD, beta1, beta2);
     }
 
     public ModelOptions Options { get; }
+
+    /// <summary>The labels the generator's class-conditional layers read (set before each forward); null without them.</summary>
+    public ClassLabels? GeneratorLabels { get; }
 
     public Sequential Generator { get; }
 
@@ -38,7 +42,9 @@ public sealed class GanPair
         if (Options.Conditional)
         {
             _inference ??= new Conditioning(Options.Classes);
-            return Generator.Forward(_inference.NoiseWithLabels(noise, labels), training: false);
+            var input = _inference.NoiseWithLabels(noise, labels);
+            GeneratorLabels?.Set(labels[..noise.Batch]);
+            return Generator.Forward(input, training: false);
         }
         return Generator.Forward(noise, training: false);
     }

@@ -21,6 +21,22 @@ public enum DiscriminatorOutput
     Sigmoid,
 }
 
+/// <summary>How a conditional discriminator uses the class (see docs/conditional.md).</summary>
+public enum ConditionalScheme
+{
+    /// <summary>AC-GAN (Odena et al. 2017): D emits [real/fake logit, K class logits]; a class loss.</summary>
+    AcGan,
+
+    /// <summary>
+    /// Projection discriminator (Miyato and Koyama 2018): D emits [psi, K projections]; the adversarial
+    /// logit is psi + projection[y] for the image's (real) or asked (fake) class y.
+    /// </summary>
+    Projection,
+
+    /// <summary>Both: D emits [psi, K projections, K class logits]; projection logit plus AC-GAN's class loss.</summary>
+    ProjectionAc,
+}
+
 /// <summary>Architecture options for the seed generator and discriminator.</summary>
 public sealed record ModelOptions
 {
@@ -41,6 +57,18 @@ public sealed record ModelOptions
     public int Classes { get; init; }
 
     public bool Conditional => Classes > 0;
+
+    /// <summary>Conditional runs: how the discriminator uses the class.</summary>
+    public ConditionalScheme Scheme { get; init; } = ConditionalScheme.AcGan;
+
+    /// <summary>
+    /// Conditional runs: every BatchNormalization of the generator is followed by a class-specific scale and
+    /// shift (conditional BatchNorm, de Vries et al. 2017 / Dumoulin et al. 2017, as Miyato and Koyama 2018).
+    /// </summary>
+    public bool ClassNormInGenerator { get; init; }
+
+    /// <summary>The discriminator's outputs per image: 1, or 1 + K (AC-GAN, projection), or 1 + 2K (both).</summary>
+    public int DiscriminatorWidth => 1 + Classes * (Scheme == ConditionalScheme.ProjectionAc ? 2 : 1);
 
     /// <summary>Conditional runs: the weight of the class loss in the generator's loss (AC-GAN uses 1).</summary>
     public float ClassLossWeight { get; init; } = 1f;

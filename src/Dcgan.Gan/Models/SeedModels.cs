@@ -12,29 +12,43 @@ public static class SeedModels
     /// Dense(7*7*256, no bias) -> BN -> act -> Reshape(7,7,256) -> ConvT(128,5,s1) -> BN -> act
     /// -> ConvT(64,5,s2) -> BN -> act -> ConvT(1,5,s2, tanh); 2,330,944 parameters at noise 100.
     /// </summary>
-    public static Sequential Generator(ModelOptions options, LayerNamer? namer = null)
+    /// With <see cref="ModelOptions.ClassNormInGenerator"/>, each BN is followed by a ClassAffine that reads
+    /// the batch's labels from <paramref name="labels"/> (conditional BatchNorm).
+    public static Sequential Generator(ModelOptions options, LayerNamer? namer = null, ClassLabels? labels = null)
     {
         Validate(options);
+        if (options.ClassNormInGenerator && (labels is null || !options.Conditional))
+        {
+            throw new ArgumentException("a generator with class-conditional BatchNorm needs a conditional model and its label holder");
+        }
         int s = options.ImageSize / 4;
-        return new Sequential("sequential", [options.NoiseDim + options.Classes],
-        [
-            new Dense(s * s * 256, useBias: false),
-            new BatchNormalization(rule: options.MovingVarianceRule),
-            Act(options),
-            new Reshape([s, s, 256]),
-            new Conv2DTranspose(128, 5, 1, "same", useBias: false),
-            new BatchNormalization(rule: options.MovingVarianceRule),
-            Act(options),
-            new Conv2DTranspose(64, 5, 2, "same", useBias: false),
-            new BatchNormalization(rule: options.MovingVarianceRule),
-            Act(options),
-            new Conv2DTranspose(options.Channels, 5, 2, "same", useBias: false),
-            new Activation(ActivationKind.Tanh),
-        ], namer);
+        var layers = new List<Layer> { new Dense(s * s * 256, useBias: false) };
+        Norm();
+        layers.Add(Act(options));
+        layers.Add(new Reshape([s, s, 256]));
+        layers.Add(new Conv2DTranspose(128, 5, 1, "same", useBias: false));
+        Norm();
+        layers.Add(Act(options));
+        layers.Add(new Conv2DTranspose(64, 5, 2, "same", useBias: false));
+        Norm();
+        layers.Add(Act(options));
+        layers.Add(new Conv2DTranspose(options.Channels, 5, 2, "same", useBias: false));
+        layers.Add(new Activation(ActivationKind.Tanh));
+        return new Sequential("sequential", [options.NoiseDim + options.Classes], layers, namer);
+
+        void Norm()
+        {
+            layers.Add(new BatchNormalization(rule: options.MovingVarianceRule));
+            if (options.ClassNormInGenerator)
+            {
+                layers.Add(new ClassAffine(labels!));
+            }
+        }
     }
 
     /// <summary>
-    /// A conditional discriminator also predicts the class: Dense(1 + K) (AC-GAN, Odena et al. 2017).
+    /// A conditional discriminator's last layer is wider: Dense(1 + K) for AC-GAN (Odena et al. 2017) or a
+    /// projection discriminator (Miyato and Koyama 2018), Dense(1 + 2K) for both (see ModelOptions.Scheme).
     /// Conv2D(64,5,s2) -> LeakyReLU -> Dropout(0.3) -> Conv2D(128,5,s2) -> LeakyReLU -> Dropout(0.3)
     /// -> Flatten -> Dense(1) [-> sigmoid]; 212,865 parameters.
     /// </summary>
@@ -50,8 +64,9 @@ public static class SeedModels
             new Activation(ActivationKind.LeakyRelu, options.LeakySlope),
             new Dropout(options.DropoutRate),
             Reshape.Flatten(),
-            // A conditional D adds K class logits after its real/fake output (AC-GAN's auxiliary classifier).
-            new Dense(1 + options.Classes),
+            // A conditional D adds K class logits (AC-GAN's auxiliary classifier) or K class projections
+            // (Miyato and Koyama 2018), or both, after its real/fake output.
+            new Dense(options.DiscriminatorWidth),
         };
         if (options.DiscriminatorOutput == DiscriminatorOutput.Sigmoid)
         {

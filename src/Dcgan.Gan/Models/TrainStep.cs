@@ -1,6 +1,6 @@
 // The tutorial's train_step: one forward pass, both gradients taken from it, then both Adam updates.
 // Reference: the TensorFlow DCGAN tutorial (tf.GradientTape over generator and discriminator); the
-// conditional variant adds the auxiliary classifier losses of AC-GAN (Odena, Olah and Shlens 2017).
+// conditional variant's losses are ConditionalLoss's (AC-GAN, projection discriminator, or both).
 namespace Dcgan.Gan.Models;
 
 using Dcgan.Engine;
@@ -22,22 +22,20 @@ public sealed class TrainStep
 {
     private readonly GanPair _gan;
     private readonly bool _logits;
-    private readonly int _classes;
+    private readonly ConditionalLoss? _conditionalLoss;
     private readonly Conditioning? _gInput;
     private Tensor? _dRealT, _dFakeForDT, _dFakeForGT;
     private float[] _realProb = [], _fakeProb = [];
     private int _realCount, _fakeCount;
-    // Scratch for the conditional head: column 0 and the K class logits, split out of D's output.
-    private float[] _column = [], _dColumn = [], _classLogits = [], _dClassLogits = [];
 
     public TrainStep(GanPair gan)
     {
         _gan = gan;
         _logits = gan.Options.DiscriminatorOutput == DiscriminatorOutput.Logits;
-        _classes = gan.Options.Classes;
         if (gan.Options.Conditional)
         {
-            _gInput = new Conditioning(_classes);
+            _gInput = new Conditioning(gan.Options.Classes);
+            _conditionalLoss = new ConditionalLoss(gan.Options);
         }
     }
 
@@ -58,13 +56,15 @@ public sealed class TrainStep
         g.ZeroGradients();
         d.ZeroGradients();
 
-        var fake = g.Forward(_gInput?.NoiseWithLabels(noise, fakeLabels) ?? noise, training: true);
+        var gInput = _gInput?.NoiseWithLabels(noise, fakeLabels) ?? noise;
+        _gan.GeneratorLabels?.Set(fakeLabels[..noise.Batch]); // read by a class-conditional BatchNorm
+        var fake = g.Forward(gInput, training: true);
 
         // (1) Discriminator loss on the real batch: CE(1, D(real)), averaged over the real batch
         //     (+ the class loss on the real labels, conditional).
         var realOut = d.Forward(real, training: true);
         var dReal = Buffer(ref _dRealT, realOut);
-        float realLoss = Loss(realOut, 1f, realLabels, dReal);
+        float realLoss = Loss(realOut, 1f, realLabels, classLoss: true, dReal);
         KeepProbabilities(realOut, ref _realProb, ref _realCount);
         d.Backward(dReal, GradientNeeds.Parameters);
 
@@ -73,8 +73,8 @@ public sealed class TrainStep
         var fakeOut = d.Forward(fake, training: true);
         var dFakeForD = Buffer(ref _dFakeForDT, fakeOut);
         var dFakeForG = Buffer(ref _dFakeForGT, fakeOut);
-        float fakeLoss = Loss(fakeOut, 0f, default, dFakeForD);
-        float genLoss = Loss(fakeOut, 1f, fakeLabels, dFakeForG, _gan.Options.ClassLossWeight);
+        float fakeLoss = Loss(fakeOut, 0f, fakeLabels, classLoss: false, dFakeForD);
+        float genLoss = Loss(fakeOut, 1f, fakeLabels, classLoss: true, dFakeForG, _gan.Options.ClassLossWeight);
         KeepProbabilities(fakeOut, ref _fakeProb, ref _fakeCount);
         d.Backward(dFakeForD, GradientNeeds.Parameters);
         var dFake = d.Backward(dFakeForG, GradientNeeds.Input)!;
@@ -91,66 +91,20 @@ public sealed class TrainStep
 
     /// <summary>
     /// The loss of D's output against a real/fake target, with its gradient in <paramref name="dOutput"/>.
-    /// Conditional: column 0 takes the BCE, columns 1..K the softmax cross-entropy against
-    /// <paramref name="labels"/> (none given: no class loss, zero gradient there).
+    /// Conditional: <see cref="ConditionalLoss"/> with the images' classes <paramref name="labels"/> (real
+    /// labels, or the asked ones for generated images), and a class loss when <paramref name="classLoss"/>.
     /// </summary>
-    private float Loss(Tensor output, float target, ReadOnlySpan<int> labels, Tensor dOutput, float classWeight = 1f)
+    private float Loss(Tensor output, float target, ReadOnlySpan<int> labels, bool classLoss, Tensor dOutput, float classWeight = 1f)
     {
-        if (_classes == 0)
+        if (_conditionalLoss is null)
         {
             return Bce(output.Span, target, dOutput.Span);
         }
-        int n = output.Batch, width = 1 + _classes;
-        EnsureScratch(n);
-        var o = output.Span;
-        var d = dOutput.Span;
-        for (int i = 0; i < n; i++)
-        {
-            _column[i] = o[i * width];
-        }
-        float loss = Bce(_column.AsSpan(0, n), target, _dColumn.AsSpan(0, n));
-        for (int i = 0; i < n; i++)
-        {
-            d[i * width] = _dColumn[i];
-        }
-        var dClasses = _dClassLogits.AsSpan(0, n * _classes);
-        if (labels.IsEmpty)
-        {
-            dClasses.Clear();
-        }
-        else
-        {
-            var logits = _classLogits.AsSpan(0, n * _classes);
-            for (int i = 0; i < n; i++)
-            {
-                o.Slice(i * width + 1, _classes).CopyTo(logits.Slice(i * _classes, _classes));
-            }
-            loss += classWeight * SoftmaxCrossEntropy.FromLogits(logits, _classes, labels[..n], dClasses);
-            if (classWeight != 1f)
-            {
-                VectorMath.Scale(dClasses, classWeight, dClasses);
-            }
-        }
-        for (int i = 0; i < n; i++)
-        {
-            dClasses.Slice(i * _classes, _classes).CopyTo(d.Slice(i * width + 1, _classes));
-        }
-        return loss;
+        return _conditionalLoss.Compute(output.Span, output.Batch, target, labels, classLoss, dOutput.Span, classWeight);
     }
 
     private float Bce(ReadOnlySpan<float> output, float target, Span<float> dOutput)
         => _logits ? BinaryCrossEntropy.FromLogits(output, target, dOutput) : BinaryCrossEntropy.FromProbabilities(output, target, dOutput);
-
-    private void EnsureScratch(int n)
-    {
-        if (_column.Length < n)
-        {
-            _column = new float[n];
-            _dColumn = new float[n];
-            _classLogits = new float[n * _classes];
-            _dClassLogits = new float[n * _classes];
-        }
-    }
 
     private static Tensor Buffer(ref Tensor? tensor, Tensor like)
     {

@@ -15,8 +15,16 @@ public enum NoiseKind
 }
 
 /// <summary>The settings of one run; JSON names are the CLI's flag names.</summary>
-public sealed record TrainConfig
+public sealed record TrainConfig : IJsonOnDeserializing
 {
+    /// <summary>The conditional scheme of new runs (<c>--cond-scheme</c>'s default).</summary>
+    public const string DefaultCondScheme = "acgan";
+
+    /// <summary>The conditional scheme names, as <c>--cond-scheme</c> takes them.</summary>
+    public static readonly IReadOnlyList<string> CondSchemes = ["acgan", "projection", "projection-ac", "projection-cbn", "projection-ac-cbn"];
+
+    private string _condScheme = DefaultCondScheme;
+
     [JsonPropertyName("dataset")] public string Dataset { get; init; } = "mnist";
     [JsonPropertyName("data-dir")] public string? DataDir { get; init; }
     [JsonPropertyName("epochs")] public int Epochs { get; init; } = 50;
@@ -33,6 +41,11 @@ public sealed record TrainConfig
     [JsonPropertyName("d-output")] public string DiscriminatorOutput { get; init; } = "logits";
     [JsonPropertyName("bn-variance")] public string BatchNormVariance { get; init; } = "keras2";
     [JsonPropertyName("conditional")] public bool Conditional { get; init; }
+    /// <summary>
+    /// How a conditional discriminator uses the class; configs and checkpoints written before the key
+    /// existed load as "acgan", the only scheme there was.
+    /// </summary>
+    [JsonPropertyName("cond-scheme")] public string CondScheme { get => _condScheme; init => _condScheme = value; }
     [JsonPropertyName("class-weight")] public double ClassLossWeight { get; init; } = 1;
     [JsonPropertyName("checkpoint-every")] public int CheckpointEvery { get; init; } = 15;
     [JsonPropertyName("eval-every")] public int EvalEvery { get; init; }
@@ -54,7 +67,26 @@ public sealed record TrainConfig
         MovingVarianceRule = BatchNormVariance == "keras3" ? MovingVarianceRule.Keras3 : MovingVarianceRule.Keras2,
         Classes = Conditional ? ClassCount : 0,
         ClassLossWeight = (float)ClassLossWeight,
+        Scheme = SchemeOf(CondScheme).Scheme,
+        ClassNormInGenerator = Conditional && SchemeOf(CondScheme).ClassNorm,
     };
+
+    /// <summary>
+    /// A --cond-scheme name as the discriminator's scheme and whether the generator has class-conditional
+    /// BatchNorm (the "-cbn" names).
+    /// </summary>
+    public static (ConditionalScheme Scheme, bool ClassNorm) SchemeOf(string name) => name switch
+    {
+        "acgan" => (ConditionalScheme.AcGan, false),
+        "projection" => (ConditionalScheme.Projection, false),
+        "projection-ac" => (ConditionalScheme.ProjectionAc, false),
+        "projection-cbn" => (ConditionalScheme.Projection, true),
+        "projection-ac-cbn" => (ConditionalScheme.ProjectionAc, true),
+        _ => throw new InvalidDataException($"unknown conditional scheme '{name}' (expected {string.Join(", ", CondSchemes)})"),
+    };
+
+    /// <summary>Before a saved config's keys are read: a config without "cond-scheme" predates it and was AC-GAN.</summary>
+    void IJsonOnDeserializing.OnDeserializing() => _condScheme = "acgan";
 
     /// <summary>Classes of every data set the tool knows (MNIST digits, Fashion-MNIST items, synthetic strokes).</summary>
     public const int ClassCount = 10;

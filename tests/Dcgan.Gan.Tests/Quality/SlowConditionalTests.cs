@@ -1,0 +1,48 @@
+// Issue #7's long check: 3 epochs of the conditional default recipe on real MNIST (seed 1), read by the
+// cached MNIST classifier. About 12 minutes on one core, so opt-in (DCGAN_SLOW_TESTS=1). The issue's bar
+// (every digit read as asked in at least 90 % of its samples) is not met yet; this guards the figure
+// docs/conditional.md records for the default scheme (worst digit 35.5 %) against regressions.
+using Dcgan.Gan.Data;
+using Dcgan.Gan.Training;
+using Xunit.Abstractions;
+
+namespace Dcgan.Gan.Tests.Quality;
+
+[Trait("Category", "Slow")]
+public sealed class SlowConditionalTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("dcgan-slow-cond-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [SlowFact]
+    public void ThreeEpochsDrawTheAskedDigits()
+    {
+        var config = new TrainConfig { Conditional = true, Epochs = 3, EvalEvery = 1, Seed = 1, Version = "test" };
+        var data = new DatasetResolver(DataLocations.FromEnvironment()).Load("mnist", DataSplit.Train, TextWriter.Null);
+        var run = new RunFolder(Path.Combine(_root, "run"));
+        Assert.Equal(TrainOutcome.Completed, new Trainer(config, data, run, new NullObserver()).Run(CancellationToken.None));
+        var last = EpochMetrics.FromJsonLine(File.ReadAllLines(run.MetricsPath)[^1]);
+        foreach (string line in File.ReadAllLines(Path.Combine(run.Root, "quality.jsonl")))
+        {
+            output.WriteLine(line);
+        }
+        Assert.NotNull(last.MinLabelAccuracy);
+        Assert.True(last.MinLabelAccuracy >= 0.30, $"worst digit read as asked: {last.MinLabelAccuracy:P1}");
+    }
+
+    private sealed class NullObserver : ITrainingObserver
+    {
+        public void OnStep(int epoch, int step, int stepsPerEpoch, in Dcgan.Gan.Models.StepResult result)
+        {
+        }
+
+        public void OnEpoch(EpochMetrics metrics)
+        {
+        }
+
+        public void Message(string line)
+        {
+        }
+    }
+}
