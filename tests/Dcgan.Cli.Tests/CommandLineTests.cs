@@ -60,6 +60,10 @@ public sealed class CommandLineTests : IDisposable
     [InlineData(new[] { "bench", "--threads", "0" }, "--threads must be between 1 and 256, got 0")]
     [InlineData(new[] { "train", "--class-weight", "-1" }, "--class-weight must be between 0 and 100, got -1")]
     [InlineData(new[] { "train", "--conditional", "--d-output", "sigmoid" }, "--conditional needs --d-output logits")]
+    [InlineData(new[] { "train", "--class-weight", "2" }, "--class-weight only applies with --conditional")]
+    [InlineData(new[] { "train", "--cond-scheme", "projection" }, "--cond-scheme only applies with --conditional")]
+    [InlineData(new[] { "train", "--conditional", "--cond-scheme", "projection-cbn", "--class-weight", "2" }, "--class-weight has no effect with --cond-scheme projection-cbn")]
+    [InlineData(new[] { "summary", "--cond-scheme", "projection-ac" }, "--cond-scheme only applies with --conditional")]
     public void BadInputGetsOneLineAndExitTwo(string[] args, string message)
     {
         var (exit, output, error) = CliRunner.Run(args);

@@ -17,14 +17,21 @@ public static class ModelFlags
             "Conditional: how D uses the class: acgan (a class head, Odena et al. 2017), projection (Miyato and Koyama 2018) or both; -cbn: class-conditional BatchNorm in G",
             [.. Gan.Training.TrainConfig.CondSchemes]);
 
-    public static ModelOptions Read(OptionSet o) => new()
+    public static ModelOptions Read(OptionSet o)
     {
-        NoiseDim = o.GetInt("noise-dim"),
-        GeneratorActivation = o.GetText("g-activation") == "relu" ? GeneratorActivation.Relu : GeneratorActivation.LeakyRelu,
-        DiscriminatorOutput = o.GetText("d-output") == "sigmoid" ? DiscriminatorOutput.Sigmoid : DiscriminatorOutput.Logits,
-        MovingVarianceRule = o.GetText("bn-variance") == "keras3" ? MovingVarianceRule.Keras3 : MovingVarianceRule.Keras2,
-        Classes = o.GetFlag("conditional") ? Gan.Training.TrainConfig.ClassCount : 0,
-        Scheme = Gan.Training.TrainConfig.SchemeOf(o.GetText("cond-scheme")!).Scheme,
-        ClassNormInGenerator = o.GetFlag("conditional") && Gan.Training.TrainConfig.SchemeOf(o.GetText("cond-scheme")!).ClassNorm,
-    };
+        if (o.Has("cond-scheme") && !o.GetFlag("conditional"))
+        {
+            throw new UserError("--cond-scheme only applies with --conditional");
+        }
+        return new()
+        {
+            NoiseDim = o.GetInt("noise-dim"),
+            GeneratorActivation = o.GetText("g-activation") == "relu" ? GeneratorActivation.Relu : GeneratorActivation.LeakyRelu,
+            DiscriminatorOutput = o.GetText("d-output") == "sigmoid" ? DiscriminatorOutput.Sigmoid : DiscriminatorOutput.Logits,
+            MovingVarianceRule = o.GetText("bn-variance") == "keras3" ? MovingVarianceRule.Keras3 : MovingVarianceRule.Keras2,
+            Classes = o.GetFlag("conditional") ? Gan.Training.TrainConfig.ClassCount : 0,
+            Scheme = Gan.Training.TrainConfig.SchemeOf(o.GetText("cond-scheme")!).Scheme,
+            ClassNormInGenerator = o.GetFlag("conditional") && Gan.Training.TrainConfig.SchemeOf(o.GetText("cond-scheme")!).ClassNorm,
+        };
+    }
 }

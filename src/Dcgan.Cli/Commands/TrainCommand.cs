@@ -51,6 +51,10 @@ public static class TrainCommand
         {
             throw new UserError("--fallback-checkpoint only applies with --resume");
         }
+        if (!resume)
+        {
+            CheckConditionalFlags(o, given);
+        }
         outDir ??= Path.Combine("runs", $"{given.Dataset}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
         var run = new RunFolder(outDir);
         if (File.Exists(run.Root))
@@ -62,6 +66,7 @@ public static class TrainCommand
         if (resume)
         {
             (config, checkpoint) = PrepareResume(run, given, o, o.GetFlag("fallback-checkpoint"), stdout);
+            CheckConditionalFlags(o, config);
         }
         else if (Directory.Exists(run.Root) && Directory.EnumerateFileSystemEntries(run.Root).Any())
         {
@@ -85,6 +90,25 @@ public static class TrainCommand
         }
         stdout.WriteLine($"Done. Samples, plots and report.html are in {run.Root}");
         return 0;
+    }
+
+    /// <summary>The conditional settings given for a run that cannot use them are mistakes, not silent no-ops.</summary>
+    private static void CheckConditionalFlags(OptionSet o, TrainConfig config)
+    {
+        if (!config.Conditional)
+        {
+            foreach (string flag in new[] { "cond-scheme", "class-weight" })
+            {
+                if (o.Has(flag))
+                {
+                    throw new UserError($"--{flag} only applies with --conditional");
+                }
+            }
+        }
+        else if (o.Has("class-weight") && TrainConfig.SchemeOf(config.CondScheme).Scheme == Gan.Models.ConditionalScheme.Projection)
+        {
+            throw new UserError($"--class-weight has no effect with --cond-scheme {config.CondScheme}, which has no class loss (acgan and projection-ac have one)");
+        }
     }
 
     /// <summary>The dashboard over this one run folder; it stops when training ends.</summary>
