@@ -406,7 +406,7 @@ internal static unsafe class GemmMicroKernel
                 float* row = acc + r * Nr;
                 for (int j = 0; j < Nr; j++)
                 {
-                    row[j] += av * b[j];
+                    row[j] = MathF.FusedMultiplyAdd(av, b[j], row[j]);
                 }
             }
             a += csA;
