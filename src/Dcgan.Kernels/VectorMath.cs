@@ -66,6 +66,33 @@ public static class VectorMath
         }
     }
 
+    /// <summary>Effectively average[i] = decay * average[i] + (1 - decay) * values[i] (an exponential moving average).</summary>
+    public static void MovingAverage(Span<float> average, ReadOnlySpan<float> values, float decay)
+    {
+        int n = average.Length;
+        if (values.Length != n)
+        {
+            throw new ArgumentException("moving average: lengths differ");
+        }
+        ref float a = ref MemoryMarshal.GetReference(average);
+        ref float v = ref MemoryMarshal.GetReference(values);
+        float rest = 1f - decay;
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var vd = Vector512.Create(decay);
+            var vr = Vector512.Create(rest);
+            for (; i <= n - 16; i += 16)
+            {
+                (vd * Vector512.LoadUnsafe(ref a, (nuint)i) + vr * Vector512.LoadUnsafe(ref v, (nuint)i)).StoreUnsafe(ref a, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref a, i) = decay * Unsafe.Add(ref a, i) + rest * Unsafe.Add(ref v, i);
+        }
+    }
+
     /// <summary>Effectively destination[i] = source[i] * scale.</summary>
     public static void Scale(ReadOnlySpan<float> source, float scale, Span<float> destination)
     {

@@ -106,6 +106,8 @@ public sealed class CommandLineTests : IDisposable
         Assert.True(train.Exit == 0, train.Err);
         Assert.Contains("Time for epoch 1 is ", train.Out);
         Assert.True(File.Exists(Path.Combine(run, "samples", "image_at_epoch_0001.png")));
+        // A plain run draws from the generator as trained, as the tutorial does.
+        Assert.Equal(0, TrainConfig.FromJson(File.ReadAllText(Path.Combine(run, "config.json"))).GeneratorEma);
         // config.json holds the settings by their flag names, and nothing else but the version.
         string trainHelp = Dcgan.Cli.Commands.TrainCommand.Options().HelpText();
         using (var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json"))))

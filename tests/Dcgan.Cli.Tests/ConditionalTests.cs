@@ -28,7 +28,11 @@ public sealed class ConditionalTests : IDisposable
         var sampler = Sampler.Open(run);
         Assert.Equal(10, sampler.Classes);
         Assert.Equal(110, sampler.Gan.Generator.InputShape[0]); // 100 noise + 10 one-hot
-        Assert.Equal(TrainConfig.DefaultCondScheme, TrainConfig.FromJson(File.ReadAllText(Path.Combine(run, "config.json"))).CondScheme);
+        var saved = TrainConfig.FromJson(File.ReadAllText(Path.Combine(run, "config.json")));
+        Assert.Equal(TrainConfig.DefaultCondScheme, saved.CondScheme);
+        // A conditional run samples from the generator's moving average unless told otherwise; checkpoints keep it.
+        Assert.Equal(TrainConfig.ConditionalGeneratorEma, saved.GeneratorEma);
+        Assert.NotNull(Sampler.Open(run).Gan.GeneratorAverage);
         Assert.Equal(sampler.Gan.Options.DiscriminatorWidth, sampler.Gan.Discriminator.OutputShape[0]);
         // The label changes the picture; the same label and seed repeat it.
         float[] three = sampler.Draw(2, seed: 1, label: 3);

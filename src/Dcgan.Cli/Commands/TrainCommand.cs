@@ -22,6 +22,7 @@ public static class TrainCommand
         .Float("lr-d", 1e-4, "Discriminator Adam learning rate", 1e-12, 10)
         .Float("beta1", 0.9, "Adam beta1 (momentum)", 0, 0.999999)
         .Float("beta2", 0.999, "Adam beta2", 0, 0.9999999)
+        .Float("g-ema", 0, $"Draw grids and samples from a moving average of G's weights with this decay (0: off, as the tutorial; {TrainConfig.ConditionalGeneratorEma} with --conditional)", 0, 0.99999)
         .Int("checkpoint-every", 15, "Write a checkpoint every N epochs (and at the end)", 1, 100000)
         .Float("class-weight", 1, "Conditional: weight of the class loss in the generator's loss", 0, 100)
         .Int("eval-every", 0, "Measure quality (FID, class coverage) every N epochs and at the end (0: never)", 0, 100000)
@@ -208,6 +209,7 @@ public static class TrainCommand
         Conditional = o.GetFlag("conditional"),
         ClassLossWeight = o.GetFloat("class-weight"),
         CondScheme = o.GetText("cond-scheme")!,
+        GeneratorEma = o.Has("g-ema") ? o.GetFloat("g-ema") : o.GetFlag("conditional") ? TrainConfig.ConditionalGeneratorEma : 0,
         EvalEvery = o.GetInt("eval-every"),
         CheckpointEvery = o.GetInt("checkpoint-every"),
         Samples = o.GetInt("samples"),

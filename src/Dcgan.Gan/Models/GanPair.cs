@@ -16,6 +16,7 @@ public sealed class GanPair
         Discriminator = SeedModels.Discriminator(options, namer);
         GeneratorOptimizer = new Adam(Generator.TrainableCount, lrG, beta1, beta2);
         DiscriminatorOptimizer = new Adam(Discriminator.TrainableCount, lrD, beta1, beta2);
+        GeneratorAverage = options.AverageGenerator ? (float[])Generator.Values.Clone() : null;
     }
 
     public ModelOptions Options { get; }
@@ -31,13 +32,60 @@ public sealed class GanPair
 
     public Adam DiscriminatorOptimizer { get; }
 
+    /// <summary>
+    /// The moving average of all the generator's values (weights and BatchNorm statistics) that samples are drawn from,
+    /// or null when the run draws from the generator as trained (the tutorial).
+    /// </summary>
+    public float[]? GeneratorAverage { get; }
+
     private Conditioning? _inference;
+    private float[] _trained = [];
+
+    /// <summary>
+    /// Moves the average toward the generator's current values after training step <paramref name="step"/> (1-based)
+    /// with decay min(<paramref name="decay"/>, (1 + step) / (10 + step)), the warm-up of TensorFlow's
+    /// ExponentialMovingAverage with num_updates: the window grows as about step / 9 until it reaches 1 / (1 - decay)
+    /// steps, so the average follows the fast early changes and never keeps the random initial weights.
+    /// </summary>
+    public void UpdateGeneratorAverage(double decay, long step)
+    {
+        if (GeneratorAverage is null)
+        {
+            throw new InvalidOperationException("this generator keeps no average");
+        }
+        VectorMath.MovingAverage(GeneratorAverage, Generator.Values, (float)Math.Min(decay, (1.0 + step) / (10.0 + step)));
+    }
 
     /// <summary>
     /// The generator in inference mode (moving BatchNorm statistics) on [N, noiseDim] noise; a conditional
     /// model also takes one label per row. The result is valid until the generator runs again.
     /// </summary>
     public Tensor Generate(Tensor noise, ReadOnlySpan<int> labels = default)
+    {
+        if (GeneratorAverage is null)
+        {
+            return GenerateWithCurrentValues(noise, labels);
+        }
+        // Draw from the average: swap it in for this forward pass only (the output does not depend on the weights
+        // after the pass), then restore what training left.
+        var values = Generator.Values;
+        if (_trained.Length != values.Length)
+        {
+            _trained = new float[values.Length];
+        }
+        values.CopyTo(_trained, 0);
+        GeneratorAverage.CopyTo(values, 0);
+        try
+        {
+            return GenerateWithCurrentValues(noise, labels);
+        }
+        finally
+        {
+            _trained.CopyTo(values, 0);
+        }
+    }
+
+    private Tensor GenerateWithCurrentValues(Tensor noise, ReadOnlySpan<int> labels)
     {
         if (Options.Conditional)
         {
@@ -54,5 +102,9 @@ public sealed class GanPair
     {
         Generator.Initialize(rng);
         Discriminator.Initialize(rng);
+        if (GeneratorAverage is not null)
+        {
+            Generator.Values.CopyTo(GeneratorAverage, 0);
+        }
     }
 }

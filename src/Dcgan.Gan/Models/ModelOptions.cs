@@ -73,6 +73,12 @@ public sealed record ModelOptions
     /// <summary>Conditional runs: the weight of the class loss in the generator's loss (AC-GAN uses 1).</summary>
     public float ClassLossWeight { get; init; } = 1f;
 
+    /// <summary>
+    /// Keep an exponential moving average of the generator's weights and draw samples from it (Yazici et al., "The
+    /// Unusual Effectiveness of Averaging in GAN Training", ICLR 2019). Training itself never reads the average.
+    /// </summary>
+    public bool AverageGenerator { get; init; }
+
     /// <summary>Image side (28 for MNIST and Fashion-MNIST) and channels.</summary>
     public int ImageSize { get; init; } = 28;
 

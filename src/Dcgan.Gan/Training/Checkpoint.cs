@@ -94,7 +94,7 @@ public static class Checkpoint
         {
             throw new CheckpointException(path, "holds a different set of arrays than this model");
         }
-        string[] what = ["generator", "discriminator", "generator Adam m", "generator Adam v", "discriminator Adam m", "discriminator Adam v"];
+        string[] what = ["generator", "discriminator", "generator Adam m", "generator Adam v", "discriminator Adam m", "discriminator Adam v", "generator average"];
         for (int i = 0; i < targets.Length; i++)
         {
             if (header.Lengths[i] != targets[i].Length)
@@ -114,7 +114,12 @@ public static class Checkpoint
         return (header.Config, header.State);
     }
 
-    private static float[][] Arrays(GanPair gan) =>
+    /// <summary>The arrays a checkpoint holds, in order; the generator's moving average last, for runs that keep one.</summary>
+    private static float[][] Arrays(GanPair gan) => gan.GeneratorAverage is { } average
+        ? [.. Arrays6(gan), average]
+        : Arrays6(gan);
+
+    private static float[][] Arrays6(GanPair gan) =>
     [
         gan.Generator.Values, gan.Discriminator.Values,
         gan.GeneratorOptimizer.M, gan.GeneratorOptimizer.V,

@@ -163,6 +163,10 @@ public sealed class Trainer
                 }
                 state.StepInEpoch++;
                 state.GlobalStep++;
+                if (_config.GeneratorEma > 0)
+                {
+                    gan.UpdateGeneratorAverage(_config.GeneratorEma, state.GlobalStep);
+                }
                 state.Accumulator.Add(result, step.LastRealProbabilities, step.LastFakeProbabilities);
                 state.Accumulator.Seconds = secondsBefore + clock.Elapsed.TotalSeconds;
                 state.StepGeneratorLoss.Add(result.GeneratorLoss);
