@@ -32,6 +32,7 @@ public sealed class ConditionalTests : IDisposable
         Assert.Equal(TrainConfig.DefaultCondScheme, saved.CondScheme);
         // A conditional run samples from the generator's moving average unless told otherwise; checkpoints keep it.
         Assert.Equal(TrainConfig.ConditionalGeneratorEma, saved.GeneratorEma);
+        Assert.Equal(2, saved.ClassLossWeight);
         Assert.NotNull(Sampler.Open(run).Gan.GeneratorAverage);
         Assert.Equal(sampler.Gan.Options.DiscriminatorWidth, sampler.Gan.Discriminator.OutputShape[0]);
         // The label changes the picture; the same label and seed repeat it.

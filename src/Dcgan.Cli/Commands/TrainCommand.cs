@@ -24,7 +24,7 @@ public static class TrainCommand
         .Float("beta2", 0.999, "Adam beta2", 0, 0.9999999)
         .Float("g-ema", 0, $"Draw grids and samples from a moving average of G's weights with this decay (0: off, as the tutorial; {TrainConfig.ConditionalGeneratorEma} with --conditional)", 0, 0.99999)
         .Int("checkpoint-every", 15, "Write a checkpoint every N epochs (and at the end)", 1, 100000)
-        .Float("class-weight", 1, "Conditional: weight of the class loss in the generator's loss", 0, 100)
+        .Float("class-weight", TrainConfig.ConditionalClassWeight, "Conditional: weight of the class loss in the generator's loss (AC-GAN's paper uses 1)", 0, 100)
         .Int("eval-every", 0, "Measure quality (FID, class coverage) every N epochs and at the end (0: never)", 0, 100000)
         .Int("samples", 16, "Fixed noise vectors drawn in each epoch's grid", 1, 1024)
         .Int("seed", 42, "Random seed (weights, shuffling, noise, dropout)", 0, int.MaxValue)

@@ -1,7 +1,6 @@
-// Issue #7's long check: 3 epochs of the conditional default recipe on real MNIST (seed 1), read by the
-// cached MNIST classifier. About 12 minutes on one core, so opt-in (DCGAN_SLOW_TESTS=1). The issue's bar
-// (every digit read as asked in at least 90 % of its samples) is not met yet; this guards the figure
-// docs/conditional.md records for the default scheme (worst digit 35.5 %) against regressions.
+// Issue #7's long check: 3 epochs of `train --conditional` with its defaults on real MNIST (seed 1), read by the
+// cached MNIST classifier. About 7 minutes on two cores, so opt-in (DCGAN_SLOW_TESTS=1). The issue's bar: every
+// digit read as asked in at least 90 % of its samples (docs/conditional.md: 100 % for seeds 1 and 2).
 using Dcgan.Gan.Data;
 using Dcgan.Gan.Training;
 using Xunit.Abstractions;
@@ -18,7 +17,11 @@ public sealed class SlowConditionalTests(ITestOutputHelper output) : IDisposable
     [SlowFact]
     public void ThreeEpochsDrawTheAskedDigits()
     {
-        var config = new TrainConfig { Conditional = true, Epochs = 3, EvalEvery = 1, Seed = 1, Version = "test" };
+        var config = new TrainConfig
+        {
+            Conditional = true, Epochs = 3, EvalEvery = 1, Seed = 1, Version = "test",
+            GeneratorEma = TrainConfig.ConditionalGeneratorEma, ClassLossWeight = TrainConfig.ConditionalClassWeight,
+        };
         var data = new DatasetResolver(DataLocations.FromEnvironment()).Load("mnist", DataSplit.Train, TextWriter.Null);
         var run = new RunFolder(Path.Combine(_root, "run"));
         Assert.Equal(TrainOutcome.Completed, new Trainer(config, data, run, new NullObserver()).Run(CancellationToken.None));
@@ -28,7 +31,7 @@ public sealed class SlowConditionalTests(ITestOutputHelper output) : IDisposable
             output.WriteLine(line);
         }
         Assert.NotNull(last.MinLabelAccuracy);
-        Assert.True(last.MinLabelAccuracy >= 0.30, $"worst digit read as asked: {last.MinLabelAccuracy:P1}");
+        Assert.True(last.MinLabelAccuracy >= 0.90, $"worst digit read as asked: {last.MinLabelAccuracy:P1}");
     }
 
     private sealed class NullObserver : ITrainingObserver
