@@ -1,5 +1,5 @@
 // A [Theory] kept out of the default run while an intermittent failure is investigated: it runs only when
-// DCGAN_FLAKY_TESTS=1. Used for ConditionalRunTests.ResumeIsBitIdentical, which failed in about 1 of 4 full runs
+// DCGAN_FLAKY_TESTS=1. Used for ConditionalRunTests.ResumeIsBitIdentical, which failed in 2 of about 12 full runs
 // of this assembly (never when its class ran alone; disabling parallel test classes did not stop it).
 namespace Dcgan.Gan.Tests.Training;
 
