@@ -72,7 +72,7 @@ public sealed class ExperimentRunnerTests : IDisposable
         new ExperimentRunner(plan, root, Locations(), TextWriter.Null).Run(CancellationToken.None);
 
         var config = plan.Variants[0].Config;
-        var plain = new Trainer(config, SyntheticDataset.Create(128, (ulong)config.Seed), new RunFolder(_t.Dir("plain")), new Quiet());
+        var plain = new Trainer(config, SyntheticDataset.Create(128, (ulong)config.Seed), new RunFolder(_t.Dir("plain")), new Training.QuietObserver());
         plain.Run(CancellationToken.None);
         var gan = new GanPair(config.ModelOptions());
         Checkpoint.Load(new RunFolder(Path.Combine(root, "base")).Checkpoints()[^1].Path, gan);
@@ -104,21 +104,6 @@ public sealed class ExperimentRunnerTests : IDisposable
         var changed = ExperimentPlan.Create(ExperimentFile.Parse(File.Replace("\"epochs\": 2, \"limit\": 128", "\"epochs\": 2, \"limit\": 192"), "tiny.json"), quick: false);
         var e = Assert.Throws<ExperimentFileException>(() => new ExperimentRunner(changed, root, Locations(), TextWriter.Null).Run(CancellationToken.None));
         Assert.Contains("--limit", e.Message);
-    }
-
-    private sealed class Quiet : ITrainingObserver
-    {
-        public void OnStep(int epoch, int step, int stepsPerEpoch, in StepResult result)
-        {
-        }
-
-        public void OnEpoch(EpochMetrics metrics)
-        {
-        }
-
-        public void Message(string line)
-        {
-        }
     }
 
     private sealed class CancelOn(string marker, CancellationTokenSource cts) : StringWriter

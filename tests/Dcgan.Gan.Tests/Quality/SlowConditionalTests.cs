@@ -24,7 +24,7 @@ public sealed class SlowConditionalTests(ITestOutputHelper output) : IDisposable
         };
         var data = new DatasetResolver(DataLocations.FromEnvironment()).Load("mnist", DataSplit.Train, TextWriter.Null);
         var run = new RunFolder(Path.Combine(_root, "run"));
-        Assert.Equal(TrainOutcome.Completed, new Trainer(config, data, run, new NullObserver()).Run(CancellationToken.None));
+        Assert.Equal(TrainOutcome.Completed, new Trainer(config, data, run, new Training.QuietObserver()).Run(CancellationToken.None));
         var last = EpochMetrics.FromJsonLine(File.ReadAllLines(run.MetricsPath)[^1]);
         foreach (string line in File.ReadAllLines(Path.Combine(run.Root, "quality.jsonl")))
         {
@@ -32,20 +32,5 @@ public sealed class SlowConditionalTests(ITestOutputHelper output) : IDisposable
         }
         Assert.NotNull(last.MinLabelAccuracy);
         Assert.True(last.MinLabelAccuracy >= 0.90, $"worst digit read as asked: {last.MinLabelAccuracy:P1}");
-    }
-
-    private sealed class NullObserver : ITrainingObserver
-    {
-        public void OnStep(int epoch, int step, int stepsPerEpoch, in Dcgan.Gan.Models.StepResult result)
-        {
-        }
-
-        public void OnEpoch(EpochMetrics metrics)
-        {
-        }
-
-        public void Message(string line)
-        {
-        }
     }
 }

@@ -75,7 +75,7 @@ public sealed class GeneratorAverageTests : IDisposable
         };
         GanPair Train(TrainConfig config, string dir, string? resume = null)
         {
-            var trainer = new Trainer(config, SyntheticDataset.Create(config.Limit, (ulong)config.Seed), new RunFolder(dir), new NullObserver());
+            var trainer = new Trainer(config, SyntheticDataset.Create(config.Limit, (ulong)config.Seed), new RunFolder(dir), new QuietObserver());
             trainer.Run(CancellationToken.None, resume);
             return trainer.Gan!;
         }
@@ -99,20 +99,5 @@ public sealed class GeneratorAverageTests : IDisposable
         var plain = new GanPair(new ModelOptions());
         full.GeneratorAverage.CopyTo(plain.Generator.Values, 0);
         Assert.Equal(plain.Generate(noise).Span.ToArray(), sampler.Gan.Generate(noise).Span.ToArray());
-    }
-
-    private sealed class NullObserver : ITrainingObserver
-    {
-        public void OnStep(int epoch, int step, int stepsPerEpoch, in StepResult result)
-        {
-        }
-
-        public void OnEpoch(EpochMetrics metrics)
-        {
-        }
-
-        public void Message(string line)
-        {
-        }
     }
 }
