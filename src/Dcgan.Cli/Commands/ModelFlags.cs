@@ -17,12 +17,21 @@ public static class ModelFlags
             "Conditional: how D uses the class: acgan (a class head, Odena et al. 2017), projection (Miyato and Koyama 2018) or both; -cbn: class-conditional BatchNorm in G",
             [.. Gan.Training.TrainConfig.CondSchemes]);
 
+    /// <summary>A one-line error when one of <paramref name="flags"/> was given for a model that is not conditional.</summary>
+    public static void RejectUnlessConditional(OptionSet o, bool conditional, params string[] flags)
+    {
+        foreach (string flag in flags)
+        {
+            if (!conditional && o.Has(flag))
+            {
+                throw new UserError($"--{flag} only applies with --conditional");
+            }
+        }
+    }
+
     public static ModelOptions Read(OptionSet o)
     {
-        if (o.Has("cond-scheme") && !o.GetFlag("conditional"))
-        {
-            throw new UserError("--cond-scheme only applies with --conditional");
-        }
+        RejectUnlessConditional(o, o.GetFlag("conditional"), "cond-scheme");
         return new()
         {
             NoiseDim = o.GetInt("noise-dim"),

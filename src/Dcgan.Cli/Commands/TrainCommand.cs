@@ -96,17 +96,8 @@ public static class TrainCommand
     /// <summary>The conditional settings given for a run that cannot use them are mistakes, not silent no-ops.</summary>
     private static void CheckConditionalFlags(OptionSet o, TrainConfig config)
     {
-        if (!config.Conditional)
-        {
-            foreach (string flag in new[] { "cond-scheme", "class-weight" })
-            {
-                if (o.Has(flag))
-                {
-                    throw new UserError($"--{flag} only applies with --conditional");
-                }
-            }
-        }
-        else if (o.Has("class-weight") && TrainConfig.SchemeOf(config.CondScheme).Scheme == Gan.Models.ConditionalScheme.Projection)
+        ModelFlags.RejectUnlessConditional(o, config.Conditional, "cond-scheme", "class-weight");
+        if (config.Conditional && o.Has("class-weight") && TrainConfig.SchemeOf(config.CondScheme).Scheme == Gan.Models.ConditionalScheme.Projection)
         {
             throw new UserError($"--class-weight has no effect with --cond-scheme {config.CondScheme}, which has no class loss (acgan and projection-ac have one)");
         }
