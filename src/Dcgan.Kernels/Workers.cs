@@ -96,6 +96,11 @@ public static unsafe class Workers
             RunTasks(generation);
             // Whoever finishes the last task sets Done, so this also orders that Set before the next job's Reset.
             Done.Wait();
+            // Close this generation's ticket before the next caller can write its job. Without it a helper that read
+            // the exhausted ticket (generation, count) and then the next job's larger _count could still claim index
+            // `count` with a compare-exchange on the old ticket, run the next job's body for it and count it off
+            // twice: the next caller would return while a task still ran on its stack frame.
+            Interlocked.Exchange(ref _ticket, ((long)generation << 32) | int.MaxValue);
             _body = null;
             _state = null;
             if (_error is not null)

@@ -78,7 +78,7 @@ public sealed class ConditionalRunTests : IDisposable
         Assert.Contains("unknown conditional scheme 'bogus'", Assert.Throws<InvalidDataException>(() => unknown.ModelOptions()).Message);
     }
 
-    [UnderInvestigationTheory]
+    [Theory]
     [InlineData("projection")]
     [InlineData("projection-ac")]
     [InlineData("projection-cbn")]
