@@ -8,11 +8,14 @@ using Dcgan.Kernels;
 
 public class ConvChunkTests
 {
-    public static TheoryData<string> Layers() => ["conv", "convT"];
+    public static TheoryData<string> Layers() => ["conv", "convT", "convT-winograd"];
 
-    private static (Sequential Model, int[] Shape) Build(string kind) => kind == "conv"
-        ? (new Sequential("m", [14, 14, 64], [new Conv2D(128, 5, 2, "same")]), [14, 14, 64])
-        : (new Sequential("m", [7, 7, 256], [new Conv2DTranspose(128, 5, 1, "same", useBias: true)]), [7, 7, 256]);
+    private static (Sequential Model, int[] Shape) Build(string kind) => kind switch
+    {
+        "conv" => (new Sequential("m", [14, 14, 64], [new Conv2D(128, 5, 2, "same")]), [14, 14, 64]),
+        "convT" => (new Sequential("m", [7, 7, 256], [new Conv2DTranspose(128, 5, 1, "same", useBias: true)]), [7, 7, 256]),
+        _ => (new Sequential("m", [7, 7, 256], [new Conv2DTranspose(128, 5, 1, "same", useBias: true, algorithm: ConvAlgorithm.Winograd)]), [7, 7, 256]),
+    };
 
     [Theory]
     [MemberData(nameof(Layers))]
@@ -21,9 +24,12 @@ public class ConvChunkTests
         var (model, shape) = Build(kind);
         model.Initialize(new Rng(5));
         int perImage = shape[0] * shape[1] * shape[2];
-        int chunk = kind == "conv"
-            ? ConvGeometry.ForConv(14, 14, 64, 5, 5, 2, true).ImagesPerChunk
-            : ConvGeometry.ForConvTranspose(7, 7, 128, 5, 5, 1, true).ImagesPerChunk;
+        int chunk = kind switch
+        {
+            "conv" => ConvGeometry.ForConv(14, 14, 64, 5, 5, 2, true).ImagesPerChunk,
+            "convT" => ConvGeometry.ForConvTranspose(7, 7, 128, 5, 5, 1, true).ImagesPerChunk,
+            _ => new WinogradShape(7, 7, 256, 128).ImagesPerChunk,
+        };
         int batch = 2 * chunk + 3;
         Assert.True(chunk >= 2, "the geometry should put several images in a chunk");
 
@@ -58,6 +64,50 @@ public class ConvChunkTests
         for (int j = 0; j < sum.Length; j++)
         {
             Assert.True(Math.Abs(gradAll[j] - sum[j]) <= 1e-4 * scale, $"gradient {j}: {gradAll[j]} vs {sum[j]}");
+        }
+    }
+}
+
+/// <summary>Winograd against the direct path on the generator's first transposed convolution at a realistic batch.</summary>
+public class WinogradLayerTests
+{
+    [Fact]
+    public void WinogradMatchesTheDirectPathWithinItsRounding()
+    {
+        var direct = new Sequential("d", [7, 7, 256], [new Conv2DTranspose(128, 5, 1, "same", useBias: true)]);
+        var winograd = new Sequential("w", [7, 7, 256], [new Conv2DTranspose(128, 5, 1, "same", useBias: true, algorithm: ConvAlgorithm.Winograd)]);
+        direct.Initialize(new Rng(3));
+        direct.Values.CopyTo(winograd.Values, 0);
+        // A non-zero bias, so the bias path is compared too.
+        new Rng(4).FillUniform(winograd.Values.AsSpan(winograd.Values.Length - 128), -0.5f, 0.5f);
+        winograd.Values.AsSpan(winograd.Values.Length - 128).CopyTo(direct.Values.AsSpan(direct.Values.Length - 128));
+        var rng = new Rng(5);
+        var x = Tensor.ForBatch(40, [7, 7, 256]);
+        rng.FillNormal(x.Span);
+        var dy = Tensor.ForBatch(40, [7, 7, 128]);
+        rng.FillNormal(dy.Span);
+
+        (float[] Y, float[] Dx, float[] Grads) Run(Sequential model)
+        {
+            var y = model.Forward(x, training: true).Span.ToArray();
+            model.ZeroGradients();
+            var dx = model.Backward(dy, GradientNeeds.All)!.Span.ToArray();
+            return (y, dx, (float[])model.Gradients.Clone());
+        }
+        var a = Run(direct);
+        var b = Run(winograd);
+        Close(a.Y, b.Y, "y");
+        Close(a.Dx, b.Dx, "dx");
+        Close(a.Grads.AsSpan(0, 25 * 128 * 256).ToArray(), b.Grads.AsSpan(0, 25 * 128 * 256).ToArray(), "dkernel");
+        Assert.Equal(a.Grads.AsSpan(25 * 128 * 256).ToArray(), b.Grads.AsSpan(25 * 128 * 256).ToArray());   // dbias: same sums
+
+        static void Close(float[] expected, float[] actual, string what)
+        {
+            double scale = expected.Max(v => Math.Abs((double)v));
+            double worst = expected.Select((e, i) => Math.Abs((double)e - actual[i])).Max();
+            // Measured: about 1e-5 of the scale; a wrong tap or tile would be of the order of the scale itself.
+            Assert.True(worst <= 1e-4 * scale, $"{what}: worst deviation {worst:G3} against scale {scale:G3}");
+            Assert.True(worst > 0, $"{what}: identical, so the Winograd path was not taken");
         }
     }
 }

@@ -9,9 +9,16 @@ using Dcgan.Kernels;
 
 public class GoldenLayerTests
 {
-    /// <summary>Runs one layer on the golden x with golden weights; checks y, dx and parameter gradients.</summary>
-    private static Sequential CheckLayer(string caseName, Layer layer, bool training = true)
+    /// <summary>
+    /// Runs one layer on the golden x with golden weights; checks y, dx and parameter gradients. scaledAbsTol, when given,
+    /// widens the absolute tolerance to that fraction of each array's largest value (for arithmetic, like Winograd's, whose
+    /// rounding scales with the whole sum rather than with each element).
+    /// </summary>
+    private static Sequential CheckLayer(string caseName, Layer layer, bool training = true, double scaledAbsTol = 0)
     {
+        void Close(float[] expected, ReadOnlySpan<float> actual, string what)
+            => GoldenAssert.Close(expected, actual, absTol: Math.Max(1e-5, scaledAbsTol * expected.Max(Math.Abs)), what: what);
+
         var g = GoldenFile.Load(caseName);
         int[] xShape = g.Shape("x");
         var model = new Sequential(caseName, xShape[1..], [layer]);
@@ -25,14 +32,14 @@ public class GoldenLayerTests
         }
         var x = Tensor.From(g.Get("x"), xShape);
         var y = model.Forward(x, training);
-        GoldenAssert.Close(g.Get("y"), y.Span, what: $"{caseName} y");
+        Close(g.Get("y"), y.Span, $"{caseName} y");
         Assert.Equal(g.Shape("y"), y.Shape);
         model.ZeroGradients();
         var dx = model.Backward(Tensor.From(g.Get("dy"), g.Shape("y")), GradientNeeds.All)!;
-        GoldenAssert.Close(g.Get("dx"), dx.Span, what: $"{caseName} dx");
+        Close(g.Get("dx"), dx.Span, $"{caseName} dx");
         foreach (var p in layer.Parameters.Where(p => p.Trainable))
         {
-            GoldenAssert.Close(g.Get("d" + p.Name), p.Grad, what: $"{caseName} d{p.Name}");
+            Close(g.Get("d" + p.Name), p.Grad, $"{caseName} d{p.Name}");
         }
         return model;
     }
@@ -65,6 +72,16 @@ public class GoldenLayerTests
     {
         int[] k = GoldenFile.Load(caseName).Shape("kernel");
         CheckLayer(caseName, new Conv2DTranspose(k[2], k[0], stride, padding));
+    }
+
+    [Fact]
+    public void Conv2DTransposeWinograd()
+    {
+        // The stride-1 5x5 case is the one Winograd takes: within 1e-4 relative, or 1e-5 of the array's largest value where
+        // a gradient is a small difference of large terms (one of its 150 kernel gradients is, at 1e-3 relative).
+        var layer = new Conv2DTranspose(GoldenFile.Load("conv2dT_same_k5s1").Shape("kernel")[2], 5, 1, "same", algorithm: ConvAlgorithm.Winograd);
+        CheckLayer("conv2dT_same_k5s1", layer, scaledAbsTol: 1e-5);
+        Assert.Equal(ConvAlgorithm.Winograd, layer.Algorithm);
     }
 
     [Theory]

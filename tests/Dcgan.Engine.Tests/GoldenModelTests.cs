@@ -53,10 +53,13 @@ public class GoldenModelTests
         }
     }
 
-    [Fact]
-    public void GeneratorForwardBackwardMatchesPyTorch()
+    [Theory]
+    [InlineData(ConvAlgorithm.Direct)]
+    [InlineData(ConvAlgorithm.Winograd)]
+    public void GeneratorForwardBackwardMatchesPyTorch(ConvAlgorithm algorithm)
     {
-        var model = TutorialModels.Generator();
+        var model = TutorialModels.Generator(algorithm);
+        Assert.Equal(algorithm, model.Layers.OfType<Conv2DTranspose>().First().Algorithm);
         CheckModel("generator", model, GoldenWeights.Generator, training: true);
         // Moving statistics after one training forward, Keras 2 rule (2-D biased, 4-D unbiased).
         var g = GoldenFile.Load("generator");
@@ -72,8 +75,10 @@ public class GoldenModelTests
     [Fact]
     public void DiscriminatorForwardBackwardMatchesPyTorch() => CheckModel("discriminator", TutorialModels.Discriminator(), GoldenWeights.Discriminator, training: false);
 
-    [Fact]
-    public void ResultsAreBitIdenticalForOneAndTwoThreads()
+    [Theory]
+    [InlineData(ConvAlgorithm.Direct)]
+    [InlineData(ConvAlgorithm.Winograd)]
+    public void ResultsAreBitIdenticalForOneAndTwoThreads(ConvAlgorithm algorithm)
     {
         float[] Run(int threads)
         {
@@ -81,7 +86,7 @@ public class GoldenModelTests
             Workers.Threads = threads;
             try
             {
-                var model = TutorialModels.Generator();
+                var model = TutorialModels.Generator(algorithm);
                 SetFormulaWeights(model, GoldenWeights.Generator);
                 var g = GoldenFile.Load("generator");
                 var y = model.Forward(Tensor.From(g.Get("x"), g.Shape("x")), training: true);

@@ -13,6 +13,13 @@ public class LayerGradientTests
         return rng.NextFloat() < 0.5f ? -v : v;
     }
 
+    [Theory]
+    [InlineData(7, 7, 3, 2)]
+    [InlineData(5, 6, 17, 3)]   // partial tiles, a partial block of 16 channels
+    [InlineData(9, 4, 2, 18)]
+    public void Conv2DTransposeWinograd(int h, int w, int c, int filters)
+        => GradientCheck.Check(new Conv2DTranspose(filters, 5, 1, "same", algorithm: ConvAlgorithm.Winograd), [h, w, c]);
+
     [Fact]
     public void DenseWithBias() => GradientCheck.Check(new Dense(4), [5], batch: 3);
 

@@ -7,10 +7,10 @@ using Dcgan.Engine.Layers;
 
 public static class TutorialModels
 {
-    public static Sequential Generator() => new("generator", [100],
+    public static Sequential Generator(ConvAlgorithm algorithm = ConvAlgorithm.Direct) => new("generator", [100],
     [
         new Dense(12544, useBias: false), new BatchNormalization(), new Activation(ActivationKind.LeakyRelu), new Reshape([7, 7, 256]),
-        new Conv2DTranspose(128, 5, 1, "same", useBias: false), new BatchNormalization(), new Activation(ActivationKind.LeakyRelu),
+        new Conv2DTranspose(128, 5, 1, "same", useBias: false, algorithm: algorithm), new BatchNormalization(), new Activation(ActivationKind.LeakyRelu),
         new Conv2DTranspose(64, 5, 2, "same", useBias: false), new BatchNormalization(), new Activation(ActivationKind.LeakyRelu),
         new Conv2DTranspose(1, 5, 2, "same", useBias: false), new Activation(ActivationKind.Tanh),
     ]);

@@ -4,7 +4,7 @@ namespace Dcgan.Cli.Commands;
 using Dcgan.Engine.Layers;
 using Dcgan.Gan.Models;
 
-/// <summary>Declares and reads --noise-dim, --g-activation, --d-output, --bn-variance, --conditional, --cond-scheme.</summary>
+/// <summary>Declares and reads --noise-dim, --g-activation, --d-output, --bn-variance, --conditional, --cond-scheme, --conv-algorithm.</summary>
 public static class ModelFlags
 {
     public static OptionSet Add(OptionSet options) => options
@@ -15,7 +15,10 @@ public static class ModelFlags
         .Flag("conditional", "Class-conditional DCGAN: the label enters G with the noise; D judges it per --cond-scheme")
         .Choice("cond-scheme", Gan.Training.TrainConfig.DefaultCondScheme,
             "Conditional: how D uses the class: acgan (a class head, Odena et al. 2017), projection (Miyato and Koyama 2018) or both; -cbn: class-conditional BatchNorm in G",
-            [.. Gan.Training.TrainConfig.CondSchemes]);
+            [.. Gan.Training.TrainConfig.CondSchemes])
+        .Choice("conv-algorithm", Gan.Training.TrainConfig.DefaultConvAlgorithm,
+            "Convolution arithmetic: winograd (G's stride-1 5x5 layer with 4x fewer multiplies) or direct (im2col + GEMM everywhere)",
+            [.. Gan.Training.TrainConfig.ConvAlgorithms]);
 
     /// <summary>A one-line error when one of <paramref name="flags"/> was given for a model that is not conditional.</summary>
     public static void RejectUnlessConditional(OptionSet o, bool conditional, params string[] flags)
@@ -41,6 +44,7 @@ public static class ModelFlags
             Classes = o.GetFlag("conditional") ? Gan.Training.TrainConfig.ClassCount : 0,
             Scheme = Gan.Training.TrainConfig.SchemeOf(o.GetText("cond-scheme")!).Scheme,
             ClassNormInGenerator = o.GetFlag("conditional") && Gan.Training.TrainConfig.SchemeOf(o.GetText("cond-scheme")!).ClassNorm,
+            ConvAlgorithm = Gan.Training.TrainConfig.ConvAlgorithmOf(o.GetText("conv-algorithm")!),
         };
     }
 }

@@ -200,6 +200,7 @@ public static class TrainCommand
         Conditional = o.GetFlag("conditional"),
         ClassLossWeight = o.GetFloat("class-weight"),
         CondScheme = o.GetText("cond-scheme")!,
+        ConvAlgorithm = o.GetText("conv-algorithm")!,
         GeneratorEma = o.Has("g-ema") ? o.GetFloat("g-ema") : o.GetFlag("conditional") ? TrainConfig.ConditionalGeneratorEma : 0,
         EvalEvery = o.GetInt("eval-every"),
         CheckpointEvery = o.GetInt("checkpoint-every"),

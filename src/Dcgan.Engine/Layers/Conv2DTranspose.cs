@@ -1,6 +1,7 @@
 // Transposed 2-D convolution in NHWC with TensorFlow 'same'/'valid' output sizes, as GEMM + col2im:
 // y[n, i*s+a-P, j*s+b-P, oc] += x[n, i, j, ic] * W[a, b, oc, ic]. Kernel (kh, kw, out, in); batches go in chunks of images,
 // whose input pixels are grouped in row bands (RowBands) so the GEMMs skip the kernel rows that land outside the output.
+// With ConvAlgorithm.Winograd a stride-1 'same' 5x5 layer runs Winograd F(4x4, 5x5) instead (kernels/Winograd.cs).
 namespace Dcgan.Engine.Layers;
 
 using Dcgan.Kernels;
@@ -21,11 +22,23 @@ public sealed class Conv2DTranspose : Layer
     private Tensor? _input;
     private Tensor? _output;
     private Tensor? _dInput;
+    private readonly ConvAlgorithm _requested;
+    // Winograd state: the shape (null on the direct path), the transformed kernel and its gradient, chunk buffers.
+    private WinogradShape? _winograd;
+    private float[] _u = [];
+    private float[] _du = [];
+    private float[] _v = [];
+    private float[] _m = [];
 
-    public Conv2DTranspose(int filters, int kernelSize, int stride = 1, string padding = "same", bool useBias = true, string? name = null) : base(name)
+    public Conv2DTranspose(int filters, int kernelSize, int stride = 1, string padding = "same", bool useBias = true, string? name = null,
+        ConvAlgorithm algorithm = ConvAlgorithm.Direct) : base(name)
     {
         _conv = ConvSettings.Create(filters, kernelSize, stride, padding, useBias);
+        _requested = algorithm;
     }
+
+    /// <summary>The algorithm this layer runs once built: Winograd only where asked for and the geometry allows it.</summary>
+    public ConvAlgorithm Algorithm => _winograd is null ? ConvAlgorithm.Direct : ConvAlgorithm.Winograd;
 
     public override string ClassName => "Conv2DTranspose";
 
@@ -39,6 +52,8 @@ public sealed class Conv2DTranspose : Layer
         }
         _g = ConvGeometry.ForConvTranspose(inputShape[0], inputShape[1], _conv.Filters, _conv.KernelSize, _conv.KernelSize, _conv.Stride, _conv.Same);
         _bands = RowBands.Plan(_g);
+        bool winograd = _requested == ConvAlgorithm.Winograd && _conv.Stride == 1 && _conv.Same && _conv.KernelSize == Winograd.KernelSize;
+        _winograd = winograd ? new WinogradShape(inputShape[0], inputShape[1], inputShape[2], _conv.Filters) : null;
         _kernel = AddParameter("kernel", [_conv.KernelSize, _conv.KernelSize, _conv.Filters, inputShape[2]], trainable: true);
         _bias = _conv.UseBias ? AddParameter("bias", [_conv.Filters], trainable: true) : null;
         return [_g.InH, _g.InW, _conv.Filters];
@@ -56,8 +71,25 @@ public sealed class Conv2DTranspose : Layer
     {
         CheckInput(input);
         _input = input;
+        var y = Reuse(ref _output, input.Batch, OutputShape);
+        if (_winograd is { } ws)
+        {
+            WinogradForward(ws, input, y);
+        }
+        else
+        {
+            DirectForward(input, y);
+        }
+        if (_bias is not null)
+        {
+            VectorMath.AddRowVector(y.Span, _bias.Value);
+        }
+        return y;
+    }
+
+    private void DirectForward(Tensor input, Tensor y)
+    {
         int n = input.Batch, patch = _g.PatchSize, ic = InChannels, inSize = _g.OutPixels * ic, outSize = _g.InH * _g.InW * _conv.Filters;
-        var y = Reuse(ref _output, n, OutputShape);
         // Chunk by chunk of images, so the columns are scattered while still in cache.
         int chunk = _g.ImagesPerChunk;
         var cols = Conv2D.Scratch(ref _cols, Math.Min(chunk, n) * _g.OutPixels * patch);
@@ -74,11 +106,50 @@ public sealed class Conv2DTranspose : Layer
             }
             Im2Col.Scatter(_g, cn, cols, y.Span.Slice(n0 * outSize, cn * outSize), accumulate: false, _bands);
         }
-        if (_bias is not null)
+    }
+
+    private void WinogradForward(in WinogradShape s, Tensor input, Tensor y)
+    {
+        int n = input.Batch, inSize = s.Height * s.Width * s.InC, outSize = s.Height * s.Width * s.OutC, chunk = s.ImagesPerChunk;
+        // A stride-1 transposed convolution is the correlation with the spatially flipped kernel.
+        var u = Conv2D.Scratch(ref _u, s.KernelFloats);
+        Winograd.TransformKernel(s, _kernel.Value, flip: true, u);
+        var v = Conv2D.Scratch(ref _v, s.InputFloats(Math.Min(chunk, n)));
+        var m = Conv2D.Scratch(ref _m, s.ProductFloats(Math.Min(chunk, n)));
+        for (int n0 = 0; n0 < n; n0 += chunk)
         {
-            VectorMath.AddRowVector(y.Span, _bias.Value);
+            int cn = Math.Min(chunk, n - n0);
+            Winograd.TransformInput(s, cn, input.Span.Slice(n0 * inSize, cn * inSize), v);
+            Winograd.Multiply(s, cn, v, u, m);
+            Winograd.TransformOutput(s, cn, m, y.Span.Slice(n0 * outSize, cn * outSize));
         }
-        return y;
+    }
+
+    private void WinogradBackward(in WinogradShape s, Tensor x, Tensor dOutput, Tensor? dx, bool parameters)
+    {
+        int n = x.Batch, inSize = s.Height * s.Width * s.InC, outSize = s.Height * s.Width * s.OutC, chunk = s.ImagesPerChunk;
+        var v = Conv2D.Scratch(ref _v, s.InputFloats(Math.Min(chunk, n)));
+        var m = Conv2D.Scratch(ref _m, s.ProductFloats(Math.Min(chunk, n)));
+        var du = parameters ? Conv2D.Scratch(ref _du, s.KernelFloats) : default;
+        for (int n0 = 0; n0 < n; n0 += chunk)
+        {
+            int cn = Math.Min(chunk, n - n0);
+            Winograd.OutputGradient(s, cn, dOutput.Span.Slice(n0 * outSize, cn * outSize), m);
+            if (parameters)
+            {
+                Winograd.TransformInput(s, cn, x.Span.Slice(n0 * inSize, cn * inSize), v);
+            }
+            // du (+)= dm^T v per point, then v = dm u: the transformed input gradient, mapped back to pixels below.
+            Winograd.MultiplyBackward(s, cn, m, _u, v, du, parameters, accumulate: n0 > 0, input: dx is not null);
+            if (dx is not null)
+            {
+                Winograd.InputGradient(s, cn, v, dx.Span.Slice(n0 * inSize, cn * inSize));
+            }
+        }
+        if (parameters)
+        {
+            Winograd.AccumulateKernelGradient(s, du, flip: true, _kernel.Grad);
+        }
     }
 
     public override Tensor? Backward(Tensor dOutput, GradientNeeds needs)
@@ -94,6 +165,11 @@ public sealed class Conv2DTranspose : Layer
         if (!parameters && !input)
         {
             return null;
+        }
+        if (_winograd is { } ws)
+        {
+            WinogradBackward(ws, x, dOutput, dx, parameters);
+            return dx;
         }
         int chunk = _g.ImagesPerChunk;
         var dCols = Conv2D.Scratch(ref _cols, Math.Min(chunk, n) * _g.OutPixels * patch);

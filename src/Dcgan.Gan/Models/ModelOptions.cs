@@ -83,4 +83,10 @@ public sealed record ModelOptions
     public int ImageSize { get; init; } = 28;
 
     public int Channels { get; init; } = 1;
+
+    /// <summary>
+    /// The convolutions' arithmetic: Winograd (the default) runs the generator's stride-1 5x5 transposed convolution with
+    /// 4x fewer multiplies; Direct keeps every convolution as plain im2col + GEMM (docs/benchmarks.md, "Winograd").
+    /// </summary>
+    public ConvAlgorithm ConvAlgorithm { get; init; } = ConvAlgorithm.Winograd;
 }

@@ -26,7 +26,7 @@ public static class SeedModels
         Norm();
         layers.Add(Act(options));
         layers.Add(new Reshape([s, s, 256]));
-        layers.Add(new Conv2DTranspose(128, 5, 1, "same", useBias: false));
+        layers.Add(new Conv2DTranspose(128, 5, 1, "same", useBias: false, algorithm: options.ConvAlgorithm));
         Norm();
         layers.Add(Act(options));
         layers.Add(new Conv2DTranspose(64, 5, 2, "same", useBias: false));

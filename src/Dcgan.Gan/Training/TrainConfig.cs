@@ -24,6 +24,13 @@ public sealed record TrainConfig : IJsonOnDeserializing
     public static readonly IReadOnlyList<string> CondSchemes = ["acgan", "projection", "projection-ac", "projection-cbn", "projection-ac-cbn"];
 
     private string _condScheme = DefaultCondScheme;
+    private string _convAlgorithm = DefaultConvAlgorithm;
+
+    /// <summary>The convolution arithmetic of new runs (<c>--conv-algorithm</c>'s default).</summary>
+    public const string DefaultConvAlgorithm = "winograd";
+
+    /// <summary>The <c>--conv-algorithm</c> names.</summary>
+    public static readonly IReadOnlyList<string> ConvAlgorithms = ["winograd", "direct"];
 
     [JsonPropertyName("dataset")] public string Dataset { get; init; } = "mnist";
     [JsonPropertyName("data-dir")] public string? DataDir { get; init; }
@@ -48,6 +55,11 @@ public sealed record TrainConfig : IJsonOnDeserializing
     [JsonPropertyName("cond-scheme")] public string CondScheme { get => _condScheme; init => _condScheme = value; }
     [JsonPropertyName("class-weight")] public double ClassLossWeight { get; init; } = ConditionalClassWeight;
     [JsonPropertyName("g-ema")] public double GeneratorEma { get; init; }
+    /// <summary>
+    /// The convolutions' arithmetic (see <see cref="ModelOptions.ConvAlgorithm"/>); configs and checkpoints written before
+    /// the key existed load as "direct", the only arithmetic there was, so they resume bit for bit.
+    /// </summary>
+    [JsonPropertyName("conv-algorithm")] public string ConvAlgorithm { get => _convAlgorithm; init => _convAlgorithm = value; }
     [JsonPropertyName("checkpoint-every")] public int CheckpointEvery { get; init; } = 15;
     [JsonPropertyName("eval-every")] public int EvalEvery { get; init; }
     [JsonPropertyName("samples")] public int Samples { get; init; } = 16;
@@ -71,6 +83,15 @@ public sealed record TrainConfig : IJsonOnDeserializing
         Scheme = SchemeOf(CondScheme).Scheme,
         ClassNormInGenerator = Conditional && SchemeOf(CondScheme).ClassNorm,
         AverageGenerator = GeneratorEma > 0,
+        ConvAlgorithm = ConvAlgorithmOf(ConvAlgorithm),
+    };
+
+    /// <summary>A --conv-algorithm name as the engine's algorithm.</summary>
+    public static ConvAlgorithm ConvAlgorithmOf(string name) => name switch
+    {
+        "winograd" => Engine.Layers.ConvAlgorithm.Winograd,
+        "direct" => Engine.Layers.ConvAlgorithm.Direct,
+        _ => throw new InvalidDataException($"unknown convolution algorithm '{name}' (expected {string.Join(", ", ConvAlgorithms)})"),
     };
 
     /// <summary>
@@ -87,8 +108,13 @@ public sealed record TrainConfig : IJsonOnDeserializing
         _ => throw new InvalidDataException($"unknown conditional scheme '{name}' (expected {string.Join(", ", CondSchemes)})"),
     };
 
-    /// <summary>Before a saved config's keys are read: a config without "cond-scheme" predates it and was AC-GAN.</summary>
-    void IJsonOnDeserializing.OnDeserializing() => _condScheme = "acgan";
+    /// <summary>Before a saved config's keys are read: a config without "cond-scheme" predates it and was AC-GAN,
+    /// and a config without "conv-algorithm" predates Winograd and ran every convolution directly.</summary>
+    void IJsonOnDeserializing.OnDeserializing()
+    {
+        _condScheme = "acgan";
+        _convAlgorithm = "direct";
+    }
 
     /// <summary>
     /// The --g-ema a conditional run gets unless told otherwise: its class accuracy swings from epoch to epoch with the

@@ -17,18 +17,29 @@ public sealed class TrainStepGoldenTests(ITestOutputHelper output)
     // float32 re-runs of the reference deviate at most ~5.5e-4 of the largest delta (gamma near 1 has an
     // ulp of 1.2e-7 against deltas of 3e-4); the gradient moments m and v stay within ~6e-6.
     private const double DeltaTol = 1e-3;
+
+    // With Winograd in the generator's first transposed convolution its larger rounding (about 1e-5 of the layer's output
+    // scale instead of 3e-7) reaches the gradients. Losses and probabilities keep their tolerances everywhere, and so do
+    // the parameters in the logits cases. The sigmoid case amplifies it: after the first step its gradients still agree
+    // with the direct path's within 1e-5, but over three steps the Adam moments and deltas of near-cancelling gradients
+    // drift by up to 4 % of their largest value (m 2.6e-2, v 4.0e-2, deltas 2.9e-2; the direct path: below 6e-4).
+    // That case's parameter tolerances are widened by this factor.
+    private const double SigmoidWinogradScale = 500;
     private const double MomentTol = 1e-4;
     private const double SumTol = 1e-4;
 
     [Theory]
-    [InlineData("train_steps", DiscriminatorOutput.Logits)]
-    [InlineData("train_steps_short", DiscriminatorOutput.Logits)]
-    [InlineData("train_steps_sigmoid", DiscriminatorOutput.Sigmoid)]
-    public void ThreeJointStepsMatchPyTorch(string caseName, DiscriminatorOutput discriminatorOutput)
+    [InlineData("train_steps", DiscriminatorOutput.Logits, ConvAlgorithm.Direct, 1)]
+    [InlineData("train_steps_short", DiscriminatorOutput.Logits, ConvAlgorithm.Direct, 1)]
+    [InlineData("train_steps_sigmoid", DiscriminatorOutput.Sigmoid, ConvAlgorithm.Direct, 1)]
+    [InlineData("train_steps", DiscriminatorOutput.Logits, ConvAlgorithm.Winograd, 1)]
+    [InlineData("train_steps_short", DiscriminatorOutput.Logits, ConvAlgorithm.Winograd, 1)]
+    [InlineData("train_steps_sigmoid", DiscriminatorOutput.Sigmoid, ConvAlgorithm.Winograd, SigmoidWinogradScale)]
+    public void ThreeJointStepsMatchPyTorch(string caseName, DiscriminatorOutput discriminatorOutput, ConvAlgorithm algorithm, double scale)
     {
         var golden = GoldenFile.Load(caseName);
         // Dropout rate 0 keeps the step deterministic; everything else is the tutorial's setup.
-        var gan = new GanPair(new ModelOptions { DropoutRate = 0, DiscriminatorOutput = discriminatorOutput });
+        var gan = new GanPair(new ModelOptions { DropoutRate = 0, DiscriminatorOutput = discriminatorOutput, ConvAlgorithm = algorithm });
         gan.Initialize(new Rng(1));
         float[][] gInitial = SetFormulaWeights(gan.Generator, GoldenWeights.Generator);
         float[][] dInitial = SetFormulaWeights(gan.Discriminator, GoldenWeights.Discriminator);
@@ -49,8 +60,8 @@ public sealed class TrainStepGoldenTests(ITestOutputHelper output)
 
         Assert.Equal(Steps, gan.GeneratorOptimizer.Iterations);
         Assert.Equal(Steps, gan.DiscriminatorOptimizer.Iterations);
-        CheckParameters(golden, gan.Generator, gan.GeneratorOptimizer, GoldenWeights.Generator, gInitial, worst);
-        CheckParameters(golden, gan.Discriminator, gan.DiscriminatorOptimizer, GoldenWeights.Discriminator, dInitial, worst);
+        CheckParameters(golden, gan.Generator, gan.GeneratorOptimizer, GoldenWeights.Generator, gInitial, worst, scale);
+        CheckParameters(golden, gan.Discriminator, gan.DiscriminatorOptimizer, GoldenWeights.Discriminator, dInitial, worst, scale);
 
         var bns = gan.Generator.Layers.OfType<BatchNormalization>().ToList();
         Assert.Equal(3, bns.Count);
@@ -66,7 +77,7 @@ public sealed class TrainStepGoldenTests(ITestOutputHelper output)
 
         foreach ((string kind, double value) in worst.OrderBy(w => w.Key, StringComparer.Ordinal))
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{caseName} {kind}: worst deviation {value:E2}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{caseName} {algorithm} {kind}: worst deviation {value:E2}"));
         }
     }
 
@@ -94,7 +105,7 @@ public sealed class TrainStepGoldenTests(ITestOutputHelper output)
     /// normalization hides from the deltas.
     /// </summary>
     private void CheckParameters(GoldenFile golden, Sequential model, Adam optimizer,
-        IReadOnlyList<(string Name, int[] Shape, GoldenParamKind Kind)> spec, float[][] initial, Dictionary<string, double> worst)
+        IReadOnlyList<(string Name, int[] Shape, GoldenParamKind Kind)> spec, float[][] initial, Dictionary<string, double> worst, double scale)
     {
         var trainable = Trainable(model);
         for (int t = 0; t < spec.Count; t++)
@@ -109,26 +120,26 @@ public sealed class TrainStepGoldenTests(ITestOutputHelper output)
                 delta[i] = value[i] - initial[t][i];
             }
             float[] expectedDelta = golden.Get(name + ".delta.sample");
-            Check(worst, "delta", expectedDelta, GoldenWeights.Sample(delta), 0, DeltaTol * MaxAbs(expectedDelta), name + " delta");
-            CheckSums(worst, golden, name + ".delta", delta);
+            Check(worst, "delta", expectedDelta, GoldenWeights.Sample(delta), 0, scale * DeltaTol * MaxAbs(expectedDelta), name + " delta");
+            CheckSums(worst, golden, name + ".delta", delta, scale);
 
             float[] m = optimizer.M.AsSpan(p.Offset, p.Length).ToArray();
             float[] expectedM = golden.Get(name + ".m.sample");
-            Check(worst, "m", expectedM, GoldenWeights.Sample(m), 1e-3, MomentTol * MaxAbs(expectedM), name + " Adam m");
-            CheckSums(worst, golden, name + ".m", m);
+            Check(worst, "m", expectedM, GoldenWeights.Sample(m), scale * 1e-3, scale * MomentTol * MaxAbs(expectedM), name + " Adam m");
+            CheckSums(worst, golden, name + ".m", m, scale);
 
             float[] v = optimizer.V.AsSpan(p.Offset, p.Length).ToArray();
             float[] expectedV = golden.Get(name + ".v.sample");
-            Check(worst, "v", expectedV, GoldenWeights.Sample(v), 1e-3, MomentTol * MaxAbs(expectedV), name + " Adam v");
+            Check(worst, "v", expectedV, GoldenWeights.Sample(v), scale * 1e-3, scale * MomentTol * MaxAbs(expectedV), name + " Adam v");
             double vSum = v.Sum(x => (double)x);
             double expectedVSum = golden.Scalar(name + ".v.sum");
             Record(worst, "v.sum", Math.Abs(vSum - expectedVSum) / expectedVSum);
-            Assert.True(Math.Abs(vSum - expectedVSum) <= SumTol * expectedVSum, $"{name} Adam v sum {vSum:G9} vs {expectedVSum:G9}");
+            Assert.True(Math.Abs(vSum - expectedVSum) <= scale * SumTol * expectedVSum, $"{name} Adam v sum {vSum:G9} vs {expectedVSum:G9}");
         }
     }
 
     /// <summary>The sum (heavily cancelling, so judged against the sum of magnitudes) and the sum of magnitudes.</summary>
-    private static void CheckSums(Dictionary<string, double> worst, GoldenFile golden, string prefix, ReadOnlySpan<float> values)
+    private static void CheckSums(Dictionary<string, double> worst, GoldenFile golden, string prefix, ReadOnlySpan<float> values, double scale)
     {
         double sum = 0, abs = 0;
         foreach (float x in values)
@@ -141,8 +152,8 @@ public sealed class TrainStepGoldenTests(ITestOutputHelper output)
         string kind = prefix[(prefix.LastIndexOf('.') + 1)..];
         Record(worst, kind + ".sum", Math.Abs(sum - expectedSum) / expectedAbs);
         Record(worst, kind + ".abs_sum", Math.Abs(abs - expectedAbs) / expectedAbs);
-        Assert.True(Math.Abs(abs - expectedAbs) <= SumTol * expectedAbs, $"{prefix}: sum of |.| {abs:G9} vs {expectedAbs:G9}");
-        Assert.True(Math.Abs(sum - expectedSum) <= SumTol * expectedAbs, $"{prefix}: sum {sum:G9} vs {expectedSum:G9} (sum of |.| {expectedAbs:G9})");
+        Assert.True(Math.Abs(abs - expectedAbs) <= scale * SumTol * expectedAbs, $"{prefix}: sum of |.| {abs:G9} vs {expectedAbs:G9}");
+        Assert.True(Math.Abs(sum - expectedSum) <= scale * SumTol * expectedAbs, $"{prefix}: sum {sum:G9} vs {expectedSum:G9} (sum of |.| {expectedAbs:G9})");
     }
 
     /// <summary>GoldenAssert.Close, also recording the worst deviation relative to the tensor's largest value.</summary>

@@ -1,0 +1,607 @@
+// Winograd minimal filtering F(4x4, 5x5) (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016) for
+// stride-1 'same' 5x5 convolutions in NHWC: each 4x4 block of output pixels is Y = A^T [(G k G^T) . (B^T d B)] A over the
+// 8x8 input tile d, so a (pair of channels, tile) costs 64 multiplies instead of 400. The 64 element-wise products, summed
+// over input channels, are 64 independent GEMMs. Backward passes are the exact adjoints of the forward transforms.
+// Matrices: Toom-Cook at the points 0, 1, -1, 2, -2, 1/2, -1/2 and infinity (derivation: tools/winograd_matrices.py).
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using V = System.Runtime.Intrinsics.Vector512<float>;
+
+namespace Dcgan.Kernels;
+
+/// <summary>
+/// The shape of a stride-1 'same' 5x5 convolution over Height x Width images from InC to OutC channels, and its tiling:
+/// output tile (ty, tx) covers output rows 4ty..4ty+3 and columns 4tx..4tx+3 and reads input rows 4ty-2..4ty+5 and
+/// columns 4tx-2..4tx+5 (zero outside the image). Tiles are numbered image by image, row by row.
+/// </summary>
+public readonly record struct WinogradShape(int Height, int Width, int InC, int OutC)
+{
+    public int TilesH => (Height + 3) / 4;
+
+    public int TilesW => (Width + 3) / 4;
+
+    public int TilesPerImage => TilesH * TilesW;
+
+    /// <summary>
+    /// Padding between the 64 planes of a transformed array, in floats. Without it the planes' strides are multiples of
+    /// 4 KB, so the 64 values of one tile, written or read together, would all fall in the same L1 cache set.
+    /// </summary>
+    private const int PlanePad = 16;
+
+    /// <summary>Floats from one point's plane of a transformed input to the next: [tiles][InC] plus padding.</summary>
+    public int InputPlane(int images) => images * TilesPerImage * InC + PlanePad;
+
+    /// <summary>Floats from one point's plane of the products to the next: [tiles][OutC] plus padding.</summary>
+    public int ProductPlane(int images) => images * TilesPerImage * OutC + PlanePad;
+
+    /// <summary>Floats from one point's plane of the transformed kernel to the next: [OutC][InC] plus padding.</summary>
+    public int KernelPlane => OutC * InC + PlanePad;
+
+    /// <summary>Floats of the transformed input of images images: 64 planes of [tiles][InC].</summary>
+    public int InputFloats(int images) => Winograd.Points * InputPlane(images);
+
+    /// <summary>Floats of the products of images images: 64 planes of [tiles][OutC].</summary>
+    public int ProductFloats(int images) => Winograd.Points * ProductPlane(images);
+
+    /// <summary>Floats of the transformed kernel: 64 planes of [OutC][InC].</summary>
+    public int KernelFloats => Winograd.Points * KernelPlane;
+
+    /// <summary>
+    /// Images per chunk: layers transform, multiply and transform back this many images at a time, so the transformed
+    /// inputs and products (together about <see cref="ConvGeometry.ChunkFloats"/>) are reused from cache. It depends
+    /// only on the shape, so results never depend on the thread count.
+    /// </summary>
+    public int ImagesPerChunk => Math.Max(1, ConvGeometry.ChunkFloats / (Winograd.Points * TilesPerImage * (InC + OutC)));
+}
+
+/// <summary>
+/// F(4x4, 5x5) for the correlation y[n, p, q, o] = sum over (a, b, c) of x[n, p + a - 2, q + b - 2, c] * k(a, b, o, c),
+/// with k(a, b, o, c) = w[a, b, o, c] or, flipped, w[4 - a, 4 - b, o, c]; w is stored (5, 5, OutC, InC), which is a Keras
+/// Conv2DTranspose kernel as it is, and its flipped form is what a stride-1 'same' transposed convolution computes. Every
+/// kernel here is parallel over a split that depends only on the shape, so results never depend on the thread count.
+/// </summary>
+[SkipLocalsInit]
+public static unsafe class Winograd
+{
+    /// <summary>Points of the transform domain: an 8 x 8 tile.</summary>
+    public const int Points = 64;
+
+    /// <summary>Side of the kernel this transform is for.</summary>
+    public const int KernelSize = 5;
+
+    private const int Lanes = 16;
+
+    /// <summary>u[xi, o, c] = (G k G^T)[xi] for every pair of channels. w is (5, 5, OutC, InC).</summary>
+    public static void TransformKernel(in WinogradShape s, ReadOnlySpan<float> w, bool flip, Span<float> u)
+    {
+        Require(w.Length >= 25 * s.OutC * s.InC && u.Length >= s.KernelFloats, "kernel transform: buffer too small");
+        fixed (float* pw = w, pu = u)
+        {
+            var job = new Job { S = s, A = pw, B = pu, Flip = flip, KernelPlane = s.KernelPlane };
+            Workers.For(s.OutC, &KernelTask, &job);
+        }
+    }
+
+    /// <summary>dw[a, b, o, c] += (G^T du G)[a, b] (at (4 - a, 4 - b) when flipped): the adjoint of <see cref="TransformKernel"/>.</summary>
+    public static void AccumulateKernelGradient(in WinogradShape s, ReadOnlySpan<float> du, bool flip, Span<float> dw)
+    {
+        Require(dw.Length >= 25 * s.OutC * s.InC && du.Length >= s.KernelFloats, "kernel gradient: buffer too small");
+        fixed (float* pdu = du, pdw = dw)
+        {
+            var job = new Job { S = s, A = pdu, B = pdw, Flip = flip, KernelPlane = s.KernelPlane };
+            Workers.For(s.OutC, &KernelGradientTask, &job);
+        }
+    }
+
+    /// <summary>v[xi, t, c] = (B^T d B)[xi] for every input tile t of images images (x is images x Height x Width x InC).</summary>
+    public static void TransformInput(in WinogradShape s, int images, ReadOnlySpan<float> x, Span<float> v)
+    {
+        Require(x.Length >= images * s.Height * s.Width * s.InC && v.Length >= s.InputFloats(images), "input transform: buffer too small");
+        fixed (float* px = x, pv = v)
+        {
+            var job = new Job { S = s, A = px, B = pv, Tiles = images * s.TilesPerImage, InPlane = s.InputPlane(images) };
+            Workers.For(job.Tiles, &InputTask, &job);
+        }
+    }
+
+    /// <summary>dx = the sum over tiles of B dv B^T inside the image: the adjoint of <see cref="TransformInput"/> (dx is overwritten).</summary>
+    public static void InputGradient(in WinogradShape s, int images, ReadOnlySpan<float> dv, Span<float> dx)
+    {
+        Require(dx.Length >= images * s.Height * s.Width * s.InC && dv.Length >= s.InputFloats(images), "input gradient: buffer too small");
+        fixed (float* pdv = dv, pdx = dx)
+        {
+            // One task per image: its tiles overlap, so they are added in a fixed order by one thread.
+            var job = new Job { S = s, A = pdv, B = pdx, Tiles = images * s.TilesPerImage, InPlane = s.InputPlane(images) };
+            Workers.For(images, &InputGradientTask, &job);
+        }
+    }
+
+    /// <summary>y = A^T m A for every tile, cropped to the image (y is images x Height x Width x OutC, overwritten).</summary>
+    public static void TransformOutput(in WinogradShape s, int images, ReadOnlySpan<float> m, Span<float> y)
+    {
+        Require(y.Length >= images * s.Height * s.Width * s.OutC && m.Length >= s.ProductFloats(images), "output transform: buffer too small");
+        fixed (float* pm = m, py = y)
+        {
+            var job = new Job { S = s, A = pm, B = py, Tiles = images * s.TilesPerImage, OutPlane = s.ProductPlane(images) };
+            Workers.For(job.Tiles, &OutputTask, &job);
+        }
+    }
+
+    /// <summary>dm = A dy A^T for every tile, dy read as zero outside the image: the adjoint of <see cref="TransformOutput"/>.</summary>
+    public static void OutputGradient(in WinogradShape s, int images, ReadOnlySpan<float> dy, Span<float> dm)
+    {
+        Require(dy.Length >= images * s.Height * s.Width * s.OutC && dm.Length >= s.ProductFloats(images), "output gradient: buffer too small");
+        fixed (float* pdy = dy, pdm = dm)
+        {
+            var job = new Job { S = s, A = pdy, B = pdm, Tiles = images * s.TilesPerImage, OutPlane = s.ProductPlane(images) };
+            Workers.For(job.Tiles, &OutputGradientTask, &job);
+        }
+    }
+
+    /// <summary>m[xi] = v[xi] u[xi]^T for each of the 64 points: [tiles x InC] times [InC x OutC], one GEMM per point.</summary>
+    public static void Multiply(in WinogradShape s, int images, ReadOnlySpan<float> v, ReadOnlySpan<float> u, Span<float> m)
+    {
+        Require(v.Length >= s.InputFloats(images) && u.Length >= s.KernelFloats && m.Length >= s.ProductFloats(images), "winograd product: buffer too small");
+        fixed (float* pv = v, pu = u, pm = m)
+        {
+            var job = new Job
+            {
+                S = s, A = pv, B = pu, C = pm, Tiles = images * s.TilesPerImage,
+                InPlane = s.InputPlane(images), OutPlane = s.ProductPlane(images), KernelPlane = s.KernelPlane,
+            };
+            Workers.For(Points, &MultiplyTask, &job);
+        }
+    }
+
+    /// <summary>
+    /// The products' backward, point by point: du[xi] (+)= dm[xi]^T v[xi] when weights (accumulated when accumulate), then
+    /// v[xi] = dm[xi] u[xi] when input (the input's transformed gradient replaces the transformed input).
+    /// </summary>
+    public static void MultiplyBackward(in WinogradShape s, int images, ReadOnlySpan<float> dm, ReadOnlySpan<float> u, Span<float> v,
+        Span<float> du, bool weights, bool accumulate, bool input)
+    {
+        Require(v.Length >= s.InputFloats(images) && u.Length >= s.KernelFloats && dm.Length >= s.ProductFloats(images)
+            && (!weights || du.Length >= s.KernelFloats), "winograd product backward: buffer too small");
+        fixed (float* pv = v, pu = u, pdm = dm, pdu = du)
+        {
+            var job = new Job
+            {
+                S = s, A = pv, B = pu, C = pdm, D = pdu, Tiles = images * s.TilesPerImage,
+                InPlane = s.InputPlane(images), OutPlane = s.ProductPlane(images), KernelPlane = s.KernelPlane,
+                Weights = weights, Accumulate = accumulate, Input = input,
+            };
+            Workers.For(Points, &MultiplyBackwardTask, &job);
+        }
+    }
+
+    private struct Job
+    {
+        public WinogradShape S;
+        public float* A;
+        public float* B;
+        public float* C;
+        public float* D;
+        public int Tiles;
+        // Plane strides of the input-side, output-side and kernel arrays a task reads or writes.
+        public int InPlane;
+        public int OutPlane;
+        public int KernelPlane;
+        public bool Flip;
+        public bool Weights;
+        public bool Accumulate;
+        public bool Input;
+    }
+
+    private static void Require(bool ok, string message)
+    {
+        if (!ok)
+        {
+            throw new ArgumentException(message);
+        }
+    }
+
+    // ---- tasks ----
+
+    private static void MultiplyTask(void* state, int xi)
+    {
+        ref Job job = ref *(Job*)state;
+        int t = job.Tiles, ic = job.S.InC, oc = job.S.OutC;
+        // Inside a task the GEMM runs on this thread alone; the 64 points keep both threads busy.
+        Gemm.Sgemm(false, true, t, oc, ic, Span(job.A + (long)xi * job.InPlane, t * ic), ic, Span(job.B + (long)xi * job.KernelPlane, oc * ic), ic,
+            0f, new Span<float>(job.C + (long)xi * job.OutPlane, t * oc), oc);
+    }
+
+    private static void MultiplyBackwardTask(void* state, int xi)
+    {
+        ref Job job = ref *(Job*)state;
+        int t = job.Tiles, ic = job.S.InC, oc = job.S.OutC;
+        var v = new Span<float>(job.A + (long)xi * job.InPlane, t * ic);
+        var u = Span(job.B + (long)xi * job.KernelPlane, oc * ic);
+        var dm = Span(job.C + (long)xi * job.OutPlane, t * oc);
+        if (job.Weights)
+        {
+            Gemm.Sgemm(true, false, oc, ic, t, dm, oc, v, ic, job.Accumulate ? 1f : 0f, new Span<float>(job.D + (long)xi * job.KernelPlane, oc * ic), ic);
+        }
+        if (job.Input)
+        {
+            Gemm.Sgemm(false, false, t, ic, oc, dm, oc, u, ic, 0f, v, ic);
+        }
+    }
+
+    private static ReadOnlySpan<float> Span(float* p, int length) => new(p, length);
+
+    private static void KernelTask(void* state, int o)
+    {
+        ref Job job = ref *(Job*)state;
+        int ic = job.S.InC, oc = job.S.OutC;
+        V* g = stackalloc V[25];
+        V* t = stackalloc V[40];
+        V* u = stackalloc V[Points];
+        for (int c0 = 0; c0 < ic; c0 += Lanes)
+        {
+            int lanes = Math.Min(Lanes, ic - c0);
+            for (int a = 0; a < 5; a++)
+            {
+                for (int b = 0; b < 5; b++)
+                {
+                    int tap = job.Flip ? (4 - a) * 5 + (4 - b) : a * 5 + b;
+                    g[a * 5 + b] = Load(job.A + ((long)tap * oc + o) * ic + c0, lanes);
+                }
+            }
+            for (int b = 0; b < 5; b++)
+            {
+                Kernel1D(g + b, 5, t + b, 5);
+            }
+            for (int i = 0; i < 8; i++)
+            {
+                Kernel1D(t + i * 5, 1, u + i * 8, 1);
+            }
+            for (int xi = 0; xi < Points; xi++)
+            {
+                Store(job.B + (long)xi * job.KernelPlane + (long)o * ic + c0, lanes, u[xi]);
+            }
+        }
+    }
+
+    private static void KernelGradientTask(void* state, int o)
+    {
+        ref Job job = ref *(Job*)state;
+        int ic = job.S.InC, oc = job.S.OutC;
+        V* du = stackalloc V[Points];
+        V* t = stackalloc V[40];
+        V* g = stackalloc V[25];
+        for (int c0 = 0; c0 < ic; c0 += Lanes)
+        {
+            int lanes = Math.Min(Lanes, ic - c0);
+            for (int xi = 0; xi < Points; xi++)
+            {
+                du[xi] = Load(job.A + (long)xi * job.KernelPlane + (long)o * ic + c0, lanes);
+            }
+            for (int j = 0; j < 8; j++)
+            {
+                KernelAdjoint1D(du + j, 8, t + j, 8);
+            }
+            for (int a = 0; a < 5; a++)
+            {
+                KernelAdjoint1D(t + a * 8, 1, g + a * 5, 1);
+            }
+            for (int a = 0; a < 5; a++)
+            {
+                for (int b = 0; b < 5; b++)
+                {
+                    int tap = job.Flip ? (4 - a) * 5 + (4 - b) : a * 5 + b;
+                    float* p = job.B + ((long)tap * oc + o) * ic + c0;
+                    Store(p, lanes, Load(p, lanes) + g[a * 5 + b]);
+                }
+            }
+        }
+    }
+
+    private static void InputTask(void* state, int tile)
+    {
+        ref Job job = ref *(Job*)state;
+        WinogradShape s = job.S;
+        int ic = s.InC, tpi = s.TilesPerImage;
+        int image = tile / tpi, ty = tile % tpi / s.TilesW, tx = tile % s.TilesW;
+        float* x = job.A + (long)image * s.Height * s.Width * ic;
+        V* d = stackalloc V[Points];
+        V* t = stackalloc V[Points];
+        V* v = stackalloc V[Points];
+        long pointStride = job.InPlane;
+        for (int c0 = 0; c0 < ic; c0 += Lanes)
+        {
+            int lanes = Math.Min(Lanes, ic - c0);
+            for (int r = 0; r < 8; r++)
+            {
+                int h = 4 * ty - 2 + r;
+                for (int q = 0; q < 8; q++)
+                {
+                    int w = 4 * tx - 2 + q;
+                    d[r * 8 + q] = (uint)h < (uint)s.Height && (uint)w < (uint)s.Width
+                        ? Load(x + ((long)h * s.Width + w) * ic + c0, lanes)
+                        : V.Zero;
+                }
+            }
+            for (int q = 0; q < 8; q++)
+            {
+                Input1D(d + q, 8, t + q, 8);
+            }
+            for (int i = 0; i < 8; i++)
+            {
+                Input1D(t + i * 8, 1, v + i * 8, 1);
+            }
+            float* dst = job.B + (long)tile * ic + c0;
+            for (int xi = 0; xi < Points; xi++)
+            {
+                Store(dst + xi * pointStride, lanes, v[xi]);
+            }
+        }
+    }
+
+    private static void InputGradientTask(void* state, int image)
+    {
+        ref Job job = ref *(Job*)state;
+        WinogradShape s = job.S;
+        int ic = s.InC, tpi = s.TilesPerImage;
+        float* dx = job.B + (long)image * s.Height * s.Width * ic;
+        new Span<float>(dx, s.Height * s.Width * ic).Clear();
+        V* dv = stackalloc V[Points];
+        V* t = stackalloc V[Points];
+        V* dd = stackalloc V[Points];
+        long pointStride = job.InPlane;
+        for (int k = 0; k < tpi; k++)
+        {
+            int tile = image * tpi + k, ty = k / s.TilesW, tx = k % s.TilesW;
+            float* src = job.A + (long)tile * ic;
+            for (int c0 = 0; c0 < ic; c0 += Lanes)
+            {
+                int lanes = Math.Min(Lanes, ic - c0);
+                for (int xi = 0; xi < Points; xi++)
+                {
+                    dv[xi] = Load(src + xi * pointStride + c0, lanes);
+                }
+                for (int q = 0; q < 8; q++)
+                {
+                    InputAdjoint1D(dv + q, 8, t + q, 8);
+                }
+                for (int i = 0; i < 8; i++)
+                {
+                    InputAdjoint1D(t + i * 8, 1, dd + i * 8, 1);
+                }
+                for (int r = 0; r < 8; r++)
+                {
+                    int h = 4 * ty - 2 + r;
+                    if ((uint)h >= (uint)s.Height)
+                    {
+                        continue;
+                    }
+                    for (int q = 0; q < 8; q++)
+                    {
+                        int w = 4 * tx - 2 + q;
+                        if ((uint)w < (uint)s.Width)
+                        {
+                            float* p = dx + ((long)h * s.Width + w) * ic + c0;
+                            Store(p, lanes, Load(p, lanes) + dd[r * 8 + q]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void OutputTask(void* state, int tile)
+    {
+        ref Job job = ref *(Job*)state;
+        WinogradShape s = job.S;
+        int oc = s.OutC, tpi = s.TilesPerImage;
+        int image = tile / tpi, ty = tile % tpi / s.TilesW, tx = tile % s.TilesW;
+        float* y = job.B + (long)image * s.Height * s.Width * oc;
+        V* m = stackalloc V[Points];
+        V* t = stackalloc V[32];
+        V* o = stackalloc V[16];
+        long pointStride = job.OutPlane;
+        float* src = job.A + (long)tile * oc;
+        int rows = Math.Min(4, s.Height - 4 * ty), cols = Math.Min(4, s.Width - 4 * tx);
+        for (int c0 = 0; c0 < oc; c0 += Lanes)
+        {
+            int lanes = Math.Min(Lanes, oc - c0);
+            for (int xi = 0; xi < Points; xi++)
+            {
+                m[xi] = Load(src + xi * pointStride + c0, lanes);
+            }
+            for (int j = 0; j < 8; j++)
+            {
+                Output1D(m + j, 8, t + j, 8);
+            }
+            for (int i = 0; i < 4; i++)
+            {
+                Output1D(t + i * 8, 1, o + i * 4, 1);
+            }
+            for (int i = 0; i < rows; i++)
+            {
+                for (int j = 0; j < cols; j++)
+                {
+                    Store(y + ((long)(4 * ty + i) * s.Width + 4 * tx + j) * oc + c0, lanes, o[i * 4 + j]);
+                }
+            }
+        }
+    }
+
+    private static void OutputGradientTask(void* state, int tile)
+    {
+        ref Job job = ref *(Job*)state;
+        WinogradShape s = job.S;
+        int oc = s.OutC, tpi = s.TilesPerImage;
+        int image = tile / tpi, ty = tile % tpi / s.TilesW, tx = tile % s.TilesW;
+        float* dy = job.A + (long)image * s.Height * s.Width * oc;
+        V* o = stackalloc V[16];
+        V* t = stackalloc V[32];
+        V* m = stackalloc V[Points];
+        long pointStride = job.OutPlane;
+        float* dst = job.B + (long)tile * oc;
+        int rows = Math.Min(4, s.Height - 4 * ty), cols = Math.Min(4, s.Width - 4 * tx);
+        for (int c0 = 0; c0 < oc; c0 += Lanes)
+        {
+            int lanes = Math.Min(Lanes, oc - c0);
+            for (int i = 0; i < 4; i++)
+            {
+                for (int j = 0; j < 4; j++)
+                {
+                    o[i * 4 + j] = i < rows && j < cols ? Load(dy + ((long)(4 * ty + i) * s.Width + 4 * tx + j) * oc + c0, lanes) : V.Zero;
+                }
+            }
+            for (int j = 0; j < 4; j++)
+            {
+                OutputAdjoint1D(o + j, 4, t + j, 4);
+            }
+            for (int r = 0; r < 8; r++)
+            {
+                OutputAdjoint1D(t + r * 4, 1, m + r * 8, 1);
+            }
+            for (int xi = 0; xi < Points; xi++)
+            {
+                Store(dst + xi * pointStride + c0, lanes, m[xi]);
+            }
+        }
+    }
+
+    // ---- one-dimensional transforms on 16 channels at a time; s/d are strided (in vectors) ----
+
+    /// <summary>d = B^T s (8 from 8).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Input1D(V* s, int ss, V* d, int ds)
+    {
+        V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss];
+        d[0] = 4f * (s0 - s6) + 21f * (s4 - s2);
+        V p = 17f * s4 - 4f * (s2 + s6), q = 17f * s3 - 4f * (s1 + s5);
+        d[ds] = p + q;
+        d[2 * ds] = p - q;
+        p = s2 - 5f * s4 + 4f * s6;
+        q = 2f * s1 - 10f * s3 + 8f * s5;
+        d[3 * ds] = p + q;
+        d[4 * ds] = p - q;
+        p = 8f * s2 - 10f * s4 + 2f * s6;
+        q = 4f * s1 - 5f * s3 + s5;
+        d[5 * ds] = p + q;
+        d[6 * ds] = p - q;
+        d[7 * ds] = 4f * (s7 - s1) + 21f * (s3 - s5);
+    }
+
+    /// <summary>d = B s (8 from 8): the adjoint of <see cref="Input1D"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void InputAdjoint1D(V* s, int ss, V* d, int ds)
+    {
+        V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss];
+        // Sums and differences of the paired rows (1, 2), (3, 4), (5, 6).
+        V a12 = s1 + s2, d12 = s1 - s2, a34 = s3 + s4, d34 = s3 - s4, a56 = s5 + s6, d56 = s5 - s6;
+        d[0] = 4f * s0;
+        d[ds] = -4f * d12 + 2f * d34 + 4f * d56 - 4f * s7;
+        d[2 * ds] = -21f * s0 - 4f * a12 + a34 + 8f * a56;
+        d[3 * ds] = 17f * d12 - 10f * d34 - 5f * d56 + 21f * s7;
+        d[4 * ds] = 21f * s0 + 17f * a12 - 5f * a34 - 10f * a56;
+        d[5 * ds] = -4f * d12 + 8f * d34 + d56 - 21f * s7;
+        d[6 * ds] = -4f * s0 - 4f * a12 + 4f * a34 + 2f * a56;
+        d[7 * ds] = 4f * s7;
+    }
+
+    /// <summary>d = A^T s (4 from 8).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Output1D(V* s, int ss, V* d, int ds)
+    {
+        V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss];
+        V a12 = s1 + s2, d12 = s1 - s2, a34 = s3 + s4, d34 = s3 - s4, a56 = s5 + s6, d56 = s5 - s6;
+        d[0] = s0 + a12 + a34 + a56;
+        d[ds] = d12 + 2f * d34 + 0.5f * d56;
+        d[2 * ds] = a12 + 4f * a34 + 0.25f * a56;
+        d[3 * ds] = d12 + 8f * d34 + 0.125f * d56 + s7;
+    }
+
+    /// <summary>d = A s (8 from 4): the adjoint of <see cref="Output1D"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OutputAdjoint1D(V* s, int ss, V* d, int ds)
+    {
+        V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss];
+        V e1 = s0 + s2, o1 = s1 + s3;
+        V e2 = s0 + 4f * s2, o2 = 2f * s1 + 8f * s3;
+        V e3 = s0 + 0.25f * s2, o3 = 0.5f * s1 + 0.125f * s3;
+        d[0] = s0;
+        d[ds] = e1 + o1;
+        d[2 * ds] = e1 - o1;
+        d[3 * ds] = e2 + o2;
+        d[4 * ds] = e2 - o2;
+        d[5 * ds] = e3 + o3;
+        d[6 * ds] = e3 - o3;
+        d[7 * ds] = s3;
+    }
+
+    /// <summary>d = G s (8 from 5).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Kernel1D(V* s, int ss, V* d, int ds)
+    {
+        V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss];
+        V e = s0 + s2 + s4, o = s1 + s3;
+        d[0] = 0.25f * s0;
+        d[ds] = (e + o) * (1f / 18f);
+        d[2 * ds] = (e - o) * (1f / 18f);
+        e = s0 + 4f * s2 + 16f * s4;
+        o = 2f * s1 + 8f * s3;
+        d[3 * ds] = (e + o) * (1f / 360f);
+        d[4 * ds] = (e - o) * (1f / 360f);
+        e = 16f * s0 + 4f * s2 + s4;
+        o = 8f * s1 + 2f * s3;
+        d[5 * ds] = (e + o) * (1f / 45f);
+        d[6 * ds] = (e - o) * (1f / 45f);
+        d[7 * ds] = 0.25f * s4;
+    }
+
+    /// <summary>d = G^T s (5 from 8): the adjoint of <see cref="Kernel1D"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void KernelAdjoint1D(V* s, int ss, V* d, int ds)
+    {
+        V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss];
+        V a12 = (s1 + s2) * (1f / 18f), d12 = (s1 - s2) * (1f / 18f);
+        V a34 = (s3 + s4) * (1f / 360f), d34 = (s3 - s4) * (1f / 360f);
+        V a56 = (s5 + s6) * (1f / 45f), d56 = (s5 - s6) * (1f / 45f);
+        d[0] = 0.25f * s0 + a12 + a34 + 16f * a56;
+        d[ds] = d12 + 2f * d34 + 8f * d56;
+        d[2 * ds] = a12 + 4f * a34 + 4f * a56;
+        d[3 * ds] = d12 + 8f * d34 + 2f * d56;
+        d[4 * ds] = a12 + 16f * a34 + a56 + 0.25f * s7;
+    }
+
+    // ---- 16-channel loads and stores, with a partial block at the end of a channel row ----
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static V Load(float* p, int lanes) => lanes == Lanes ? Vector512.Load(p) : LoadPartial(p, lanes);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* p, int lanes, V value)
+    {
+        if (lanes == Lanes)
+        {
+            value.Store(p);
+        }
+        else
+        {
+            StorePartial(p, lanes, value);
+        }
+    }
+
+    private static V LoadPartial(float* p, int lanes)
+    {
+        float* buffer = stackalloc float[Lanes];
+        for (int i = 0; i < Lanes; i++)
+        {
+            buffer[i] = i < lanes ? p[i] : 0f;
+        }
+        return Vector512.Load(buffer);
+    }
+
+    private static void StorePartial(float* p, int lanes, V value)
+    {
+        for (int i = 0; i < lanes; i++)
+        {
+            p[i] = value.GetElement(i);
+        }
+    }
+}

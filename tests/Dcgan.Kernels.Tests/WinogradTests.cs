@@ -1,0 +1,206 @@
+// Winograd F(4x4, 5x5): the whole forward against a double-precision correlation on the seed layer's shape and on
+// awkward ones (partial tiles, channel counts that are not a multiple of 16), each backward transform as the exact
+// adjoint of its forward, and results that do not depend on the thread count.
+namespace Dcgan.Kernels.Tests;
+
+using Dcgan.Kernels;
+
+public class WinogradTests
+{
+    private static float[] Random(int length, ulong seed, float scale = 1f)
+    {
+        var values = new float[length];
+        new Rng(seed).FillUniform(values, -scale, scale);
+        return values;
+    }
+
+    /// <summary>Random values in the 64 planes of a transformed array, zero in the padding between planes.</summary>
+    private static float[] RandomPlanes(int plane, int used, ulong seed)
+    {
+        float[] values = Random(Winograd.Points * plane, seed);
+        for (int xi = 0; xi < Winograd.Points; xi++)
+        {
+            values.AsSpan(xi * plane + used, plane - used).Clear();
+        }
+        return values;
+    }
+
+    /// <summary>y[n, p, q, o] = sum x[n, p + a - 2, q + b - 2, c] * w[a', b', o, c], (a', b') flipped or not, in double.</summary>
+    private static double[] Reference(WinogradShape s, int images, float[] x, float[] w, bool flip)
+    {
+        var y = new double[images * s.Height * s.Width * s.OutC];
+        for (int n = 0; n < images; n++)
+        for (int p = 0; p < s.Height; p++)
+        for (int q = 0; q < s.Width; q++)
+        for (int o = 0; o < s.OutC; o++)
+        {
+            double sum = 0;
+            for (int a = 0; a < 5; a++)
+            for (int b = 0; b < 5; b++)
+            {
+                int h = p + a - 2, v = q + b - 2;
+                if ((uint)h >= (uint)s.Height || (uint)v >= (uint)s.Width)
+                {
+                    continue;
+                }
+                int tap = flip ? (4 - a) * 5 + (4 - b) : a * 5 + b;
+                for (int c = 0; c < s.InC; c++)
+                {
+                    sum += (double)x[((n * s.Height + h) * s.Width + v) * s.InC + c] * w[(tap * s.OutC + o) * s.InC + c];
+                }
+            }
+            y[((n * s.Height + p) * s.Width + q) * s.OutC + o] = sum;
+        }
+        return y;
+    }
+
+    private static float[] Forward(WinogradShape s, int images, float[] x, float[] w, bool flip)
+    {
+        var u = new float[s.KernelFloats];
+        var v = new float[s.InputFloats(images)];
+        var m = new float[s.ProductFloats(images)];
+        var y = new float[images * s.Height * s.Width * s.OutC];
+        Winograd.TransformKernel(s, w, flip, u);
+        Winograd.TransformInput(s, images, x, v);
+        Winograd.Multiply(s, images, v, u, m);
+        Winograd.TransformOutput(s, images, m, y);
+        return y;
+    }
+
+    public static TheoryData<int, int, int, int, int, bool> Shapes() => new()
+    {
+        { 7, 7, 256, 128, 3, true },   // the generator's first transposed convolution
+        { 7, 7, 256, 128, 2, false },
+        { 5, 6, 19, 7, 2, true },      // partial tiles on both axes, partial channel blocks
+        { 1, 1, 3, 2, 1, false },      // a single pixel: only the kernel's centre tap is inside
+        { 9, 4, 16, 33, 2, true },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void ForwardMatchesTheCorrelation(int h, int w, int ic, int oc, int images, bool flip)
+    {
+        var s = new WinogradShape(h, w, ic, oc);
+        float[] x = Random(images * h * w * ic, 1);
+        float[] k = Random(25 * oc * ic, 2, 0.05f);
+        double[] expected = Reference(s, images, x, k, flip);
+        float[] actual = Forward(s, images, x, k, flip);
+        double scale = expected.Max(Math.Abs);
+        double worst = expected.Select((e, i) => Math.Abs(e - actual[i])).Max();
+        // Winograd rounds more than the direct sum (about 1e-5 of the output's scale here), but never by this much.
+        Assert.True(worst <= 1e-4 * scale, $"worst error {worst:G3} against output scale {scale:G3}");
+        // And it is not trivially close: a wrong kernel orientation gives errors of the output's own size.
+        float[] wrong = Forward(s, images, x, k, !flip);
+        if (h > 1)
+        {
+            Assert.True(expected.Select((e, i) => Math.Abs(e - wrong[i])).Max() > 0.1 * scale);
+        }
+    }
+
+    private static double Dot(float[] a, float[] b)
+    {
+        double sum = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            sum += (double)a[i] * b[i];
+        }
+        return sum;
+    }
+
+    private static void AssertAdjoint(double forward, double adjoint, string what)
+        => Assert.True(Math.Abs(forward - adjoint) <= 1e-5 * Math.Max(1, Math.Abs(forward)), $"{what}: <T x, y> = {forward}, <x, T* y> = {adjoint}");
+
+    [Theory]
+    [InlineData(7, 7, 32, 16)]
+    [InlineData(5, 6, 19, 7)]
+    public void BackwardTransformsAreTheAdjoints(int h, int w, int ic, int oc)
+    {
+        var s = new WinogradShape(h, w, ic, oc);
+        const int images = 2;
+
+        // Kernel: <G k G^T, du> = <k, G^T du G>, flipped or not.
+        foreach (bool flip in new[] { false, true })
+        {
+            float[] k = Random(25 * oc * ic, 3), du = RandomPlanes(s.KernelPlane, oc * ic, 4);
+            var u = new float[s.KernelFloats];
+            Winograd.TransformKernel(s, k, flip, u);
+            var dk = new float[k.Length];
+            Winograd.AccumulateKernelGradient(s, du, flip, dk);
+            AssertAdjoint(Dot(u, du), Dot(k, dk), $"kernel (flip {flip})");
+            // It accumulates: a second call doubles the gradient.
+            Winograd.AccumulateKernelGradient(s, du, flip, dk);
+            AssertAdjoint(2 * Dot(u, du), Dot(k, dk), "kernel, accumulated twice");
+        }
+
+        // Input: <B^T d B, dv> = <x, sum of B dv B^T inside the image>.
+        float[] x = Random(images * h * w * ic, 5), dv = RandomPlanes(s.InputPlane(images), images * s.TilesPerImage * ic, 6);
+        var v = new float[dv.Length];
+        Winograd.TransformInput(s, images, x, v);
+        var dx = Random(x.Length, 7);   // garbage: the gradient overwrites it
+        Winograd.InputGradient(s, images, dv, dx);
+        AssertAdjoint(Dot(v, dv), Dot(x, dx), "input");
+
+        // Output: <A^T m A cropped, dy> = <m, A dy A^T>.
+        float[] m = RandomPlanes(s.ProductPlane(images), images * s.TilesPerImage * oc, 8), dy = Random(images * h * w * oc, 9);
+        var y = new float[dy.Length];
+        Winograd.TransformOutput(s, images, m, y);
+        var dm = new float[m.Length];
+        Winograd.OutputGradient(s, images, dy, dm);
+        AssertAdjoint(Dot(y, dy), Dot(m, dm), "output");
+
+        // Products: <v u^T, dm> = <u, dm^T v> = <v, dm u>, per point.
+        float[] uu = RandomPlanes(s.KernelPlane, oc * ic, 10), vv = RandomPlanes(s.InputPlane(images), images * s.TilesPerImage * ic, 11);
+        var mm = new float[s.ProductFloats(images)];
+        Winograd.Multiply(s, images, vv, uu, mm);
+        var dU = RandomPlanes(s.KernelPlane, oc * ic, 12);   // overwritten (accumulate: false) except the padding
+        var dV = (float[])vv.Clone();
+        Winograd.MultiplyBackward(s, images, dm, uu, dV, dU, weights: true, accumulate: false, input: true);
+        AssertAdjoint(Dot(mm, dm), Dot(uu, dU), "products, weights");
+        AssertAdjoint(Dot(mm, dm), Dot(vv, dV), "products, input");
+    }
+
+    [Fact]
+    public void ResultsDoNotDependOnTheThreadCount()
+    {
+        var s = new WinogradShape(7, 7, 64, 32);
+        float[] x = Random(5 * 49 * 64, 13), k = Random(25 * 32 * 64, 14, 0.05f);
+        int saved = Workers.Threads;
+        try
+        {
+            Workers.Threads = 1;
+            float[] one = Forward(s, 5, x, k, true);
+            Workers.Threads = 2;
+            float[] two = Forward(s, 5, x, k, true);
+            Workers.Threads = 3;
+            float[] three = Forward(s, 5, x, k, true);
+            Assert.Equal(one, two);
+            Assert.Equal(one, three);
+        }
+        finally
+        {
+            Workers.Threads = saved;
+        }
+    }
+
+    [Fact]
+    public void AnImageAloneEqualsTheSameImageInABatch()
+    {
+        var s = new WinogradShape(7, 7, 256, 128);
+        float[] x = Random(6 * 49 * 256, 15), k = Random(25 * 128 * 256, 16, 0.02f);
+        float[] batch = Forward(s, 6, x, k, true);
+        int size = 49 * 128;
+        for (int i = 0; i < 6; i++)
+        {
+            float[] alone = Forward(s, 1, x.AsSpan(i * 49 * 256, 49 * 256).ToArray(), k, true);
+            Assert.Equal(batch.AsSpan(i * size, size).ToArray(), alone);
+        }
+    }
+
+    [Fact]
+    public void ShortBuffersAreRejected()
+    {
+        var s = new WinogradShape(7, 7, 16, 16);
+        var ex = Assert.Throws<ArgumentException>(() => Winograd.TransformInput(s, 2, new float[49 * 16], new float[s.InputFloats(2)]));
+        Assert.Contains("input transform", ex.Message);
+    }
+}
