@@ -24,6 +24,7 @@ public sealed record TrainConfig : IJsonOnDeserializing
     public static readonly IReadOnlyList<string> CondSchemes = ["acgan", "projection", "projection-ac", "projection-cbn", "projection-ac-cbn"];
 
     private string _condScheme = DefaultCondScheme;
+    private double _classLossWeight = ConditionalClassWeight;
 
     [JsonPropertyName("dataset")] public string Dataset { get; init; } = "mnist";
     [JsonPropertyName("data-dir")] public string? DataDir { get; init; }
@@ -46,7 +47,11 @@ public sealed record TrainConfig : IJsonOnDeserializing
     /// existed load as "acgan", the only scheme there was.
     /// </summary>
     [JsonPropertyName("cond-scheme")] public string CondScheme { get => _condScheme; init => _condScheme = value; }
-    [JsonPropertyName("class-weight")] public double ClassLossWeight { get; init; } = ConditionalClassWeight;
+    /// <summary>
+    /// The weight of the class loss in a conditional generator's loss; configs and checkpoints written before the key
+    /// existed load as 1, the weight they were trained with.
+    /// </summary>
+    [JsonPropertyName("class-weight")] public double ClassLossWeight { get => _classLossWeight; init => _classLossWeight = value; }
     [JsonPropertyName("g-ema")] public double GeneratorEma { get; init; }
     [JsonPropertyName("checkpoint-every")] public int CheckpointEvery { get; init; } = 15;
     [JsonPropertyName("eval-every")] public int EvalEvery { get; init; }
@@ -87,8 +92,15 @@ public sealed record TrainConfig : IJsonOnDeserializing
         _ => throw new InvalidDataException($"unknown conditional scheme '{name}' (expected {string.Join(", ", CondSchemes)})"),
     };
 
-    /// <summary>Before a saved config's keys are read: a config without "cond-scheme" predates it and was AC-GAN.</summary>
-    void IJsonOnDeserializing.OnDeserializing() => _condScheme = "acgan";
+    /// <summary>
+    /// Before a saved config's keys are read: a config without "cond-scheme" predates it and was AC-GAN; one without
+    /// "class-weight" predates it and weighed the class loss 1.
+    /// </summary>
+    void IJsonOnDeserializing.OnDeserializing()
+    {
+        _condScheme = "acgan";
+        _classLossWeight = 1;
+    }
 
     /// <summary>
     /// The --g-ema a conditional run gets unless told otherwise: its class accuracy swings from epoch to epoch with the
