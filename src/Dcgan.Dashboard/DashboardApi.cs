@@ -97,6 +97,8 @@ internal sealed partial class DashboardApi
         {
             Run = summary,
             Config = config,
+            // Settings config.json lacks (it predates them), with the values the run loads with.
+            ConfigDefaults = config is null ? null : RunReader.LoadedDefaults(config),
             Conditional = IsConditional(config),
             SampleEpochs = SampleEpochs(folder, _catalog.RealRoot),
             HasHistogram = File.Exists(folder.HistogramPath),

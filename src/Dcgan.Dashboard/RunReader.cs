@@ -33,6 +33,33 @@ internal static class RunReader
     }
 
     /// <summary>
+    /// The settings <paramref name="config"/> leaves out, each with the value the run loads with: a config written
+    /// before a setting existed (e.g. "cond-scheme", "class-weight", "g-ema") shows what resuming or sampling it uses.
+    /// Empty when the config is not one the trainer can read.
+    /// </summary>
+    public static JsonObject LoadedDefaults(JsonObject config)
+    {
+        var defaults = new JsonObject();
+        JsonObject loaded;
+        try
+        {
+            loaded = JsonNode.Parse(TrainConfig.FromJson(config.ToJsonString()).ToJson())!.AsObject();
+        }
+        catch (Exception e) when (e is JsonException or InvalidDataException)
+        {
+            return defaults;
+        }
+        foreach (var (key, value) in loaded)
+        {
+            if (value is not null && !config.ContainsKey(key))
+            {
+                defaults[key] = value.DeepClone();
+            }
+        }
+        return defaults;
+    }
+
+    /// <summary>
     /// The lines of metrics.jsonl as JSON objects. A last line without its newline is still being written and is
     /// left out; other unreadable lines are skipped and counted.
     /// </summary>

@@ -1,8 +1,11 @@
-// The Play panel for a conditional run: drawing a chosen class and walking the latent space within a class.
+// The Play panel for a conditional run: drawing a chosen class and walking the latent space within a class; its
+// conditional settings in the run's config, and those an older run's config.json predates shown as it loads them.
 namespace Dcgan.Dashboard.Tests;
 
 using System.Net;
+using System.Text.Json.Nodes;
 using Dcgan.Cli;
+using Dcgan.Gan.Training;
 
 public sealed class ConditionalApiTests : IAsyncLifetime, IDisposable
 {
@@ -43,5 +46,34 @@ public sealed class ConditionalApiTests : IAsyncLifetime, IDisposable
         Assert.NotEmpty(await Png("/api/runs/cond/generate?count=10")); // no label: an even mix
         await _dash.Error("/api/runs/cond/generate?label=10", HttpStatusCode.BadRequest, "label");
         await _dash.Error("/api/runs/cond/generate?label=-1", HttpStatusCode.BadRequest, "label");
+    }
+
+    [Fact]
+    public async Task ConfigShowsTheConditionalSettingsAndWhatAnOlderRunLoadsWith()
+    {
+        // A run trained now: its config.json has every conditional setting, so nothing is filled in.
+        var current = await _dash.Json("/api/runs/cond");
+        var config = current.GetProperty("config");
+        Assert.True(config.GetProperty("conditional").GetBoolean());
+        Assert.Equal("acgan", config.GetProperty("cond-scheme").GetString());
+        Assert.Equal(TrainConfig.ConditionalClassWeight, config.GetProperty("class-weight").GetDouble());
+        Assert.Equal(TrainConfig.ConditionalGeneratorEma, config.GetProperty("g-ema").GetDouble());
+        Assert.Empty(current.GetProperty("config_defaults").EnumerateObject());
+
+        // The same run as written before those settings existed: config.json as it is, plus what the run loads with.
+        var old = JsonNode.Parse(File.ReadAllText(Path.Combine(_root, "cond", "config.json")))!.AsObject();
+        Assert.True(old.Remove("cond-scheme") && old.Remove("class-weight") && old.Remove("g-ema"));
+        string oldRun = Path.Combine(_root, "old-cond");
+        Directory.CreateDirectory(oldRun);
+        File.WriteAllText(Path.Combine(oldRun, "config.json"), old.ToJsonString());
+
+        var legacy = await _dash.Json("/api/runs/old-cond");
+        Assert.True(legacy.GetProperty("conditional").GetBoolean());
+        Assert.False(legacy.GetProperty("config").TryGetProperty("cond-scheme", out _));
+        var defaults = legacy.GetProperty("config_defaults");
+        Assert.Equal(["class-weight", "cond-scheme", "g-ema"], defaults.EnumerateObject().Select(p => p.Name).Order().ToArray());
+        Assert.Equal("acgan", defaults.GetProperty("cond-scheme").GetString());
+        Assert.Equal(1, defaults.GetProperty("class-weight").GetDouble());
+        Assert.Equal(0, defaults.GetProperty("g-ema").GetDouble());
     }
 }

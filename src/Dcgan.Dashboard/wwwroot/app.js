@@ -271,9 +271,14 @@ async function showRun(name) {
     if (detail.has_histogram) histImg.src = `${base}/histogram.svg?v=${r.version}`;
     else histImg.removeAttribute("src");
 
-    const config = detail.config || {};
+    // config.json as written, then (muted) the settings it predates with the values the run loads with.
+    const setting = (k, v, cls, title) => h("div", { class: cls, title }, h("span", {}, k), h("span", {}, typeof v === "object" ? JSON.stringify(v) : String(v)));
+    const defaults = Object.entries(detail.config_defaults || {});
+    const predates = "not in config.json (written before this setting existed): the value this run loads with";
     view.config.replaceChildren(h("h2", {}, "Config"), h("div", { class: "config" },
-      Object.entries(config).map(([k, v]) => h("div", { class: "kv" }, h("span", {}, k), h("span", {}, typeof v === "object" ? JSON.stringify(v) : String(v))))));
+      Object.entries(detail.config || {}).map(([k, v]) => setting(k, v, "kv")),
+      defaults.map(([k, v]) => setting(k, v, "kv default", predates))),
+      defaults.length ? h("p", { class: "note", id: "config-defaults" }, `In italics: ${predates}.`) : null);
 
     await play.update(detail);
   };

@@ -25,6 +25,7 @@ public sealed record TrainConfig : IJsonOnDeserializing
 
     private string _condScheme = DefaultCondScheme;
     private string _convAlgorithm = DefaultConvAlgorithm;
+    private double _classLossWeight = ConditionalClassWeight;
 
     /// <summary>The convolution arithmetic of new runs (<c>--conv-algorithm</c>'s default).</summary>
     public const string DefaultConvAlgorithm = "winograd";
@@ -53,7 +54,11 @@ public sealed record TrainConfig : IJsonOnDeserializing
     /// existed load as "acgan", the only scheme there was.
     /// </summary>
     [JsonPropertyName("cond-scheme")] public string CondScheme { get => _condScheme; init => _condScheme = value; }
-    [JsonPropertyName("class-weight")] public double ClassLossWeight { get; init; } = ConditionalClassWeight;
+    /// <summary>
+    /// The weight of the class loss in a conditional generator's loss; configs and checkpoints written before the key
+    /// existed load as 1, the weight they were trained with.
+    /// </summary>
+    [JsonPropertyName("class-weight")] public double ClassLossWeight { get => _classLossWeight; init => _classLossWeight = value; }
     [JsonPropertyName("g-ema")] public double GeneratorEma { get; init; }
     /// <summary>
     /// The convolutions' arithmetic (see <see cref="ModelOptions.ConvAlgorithm"/>); configs and checkpoints written before
@@ -108,11 +113,15 @@ public sealed record TrainConfig : IJsonOnDeserializing
         _ => throw new InvalidDataException($"unknown conditional scheme '{name}' (expected {string.Join(", ", CondSchemes)})"),
     };
 
-    /// <summary>Before a saved config's keys are read: a config without "cond-scheme" predates it and was AC-GAN,
-    /// and a config without "conv-algorithm" predates Winograd and ran every convolution directly.</summary>
+    /// <summary>
+    /// Before a saved config's keys are read: a config without "cond-scheme" predates it and was AC-GAN; one without
+    /// "class-weight" predates it and weighed the class loss 1; one without "conv-algorithm" predates Winograd and ran
+    /// every convolution directly.
+    /// </summary>
     void IJsonOnDeserializing.OnDeserializing()
     {
         _condScheme = "acgan";
+        _classLossWeight = 1;
         _convAlgorithm = "direct";
     }
 

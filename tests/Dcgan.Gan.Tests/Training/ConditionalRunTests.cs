@@ -1,5 +1,6 @@
 // Conditional runs with a chosen --cond-scheme: the key's round trip through config.json and checkpoints,
-// old configs without it loading as AC-GAN, and exact resume (epoch boundary and mid-epoch interrupt).
+// old configs without it loading as AC-GAN (and without "class-weight" as weight 1), and exact resume (epoch
+// boundary and mid-epoch interrupt).
 namespace Dcgan.Gan.Tests.Training;
 
 using Dcgan.Gan.Data;
@@ -76,6 +77,24 @@ public sealed class ConditionalRunTests : IDisposable
 
         var unknown = new TrainConfig { Conditional = true, CondScheme = "bogus" };
         Assert.Contains("unknown conditional scheme 'bogus'", Assert.Throws<InvalidDataException>(() => unknown.ModelOptions()).Message);
+    }
+
+    [Fact]
+    public void OldConfigsWithoutClassWeightLoadWithTheWeightTheyTrainedWith()
+    {
+        // New runs weigh the class loss 2; a saved weight, 2 or other, round-trips.
+        Assert.Equal(TrainConfig.ConditionalClassWeight, new TrainConfig().ClassLossWeight);
+        var current = new TrainConfig { Conditional = true, ClassLossWeight = 2 };
+        Assert.Equal(2, TrainConfig.FromJson(current.ToJson()).ClassLossWeight);
+        Assert.Equal(0.5, TrainConfig.FromJson((current with { ClassLossWeight = 0.5 }).ToJson()).ClassLossWeight);
+
+        // A config (or checkpoint header) written before "class-weight" existed trained with weight 1, and resumes so.
+        string old = System.Text.RegularExpressions.Regex.Replace(current.ToJson(), "\\s*\"class-weight\": [0-9.]+,", "");
+        Assert.DoesNotContain("class-weight", old);
+        var legacy = TrainConfig.FromJson(old);
+        Assert.Equal(1, legacy.ClassLossWeight);
+        Assert.Equal(1f, legacy.ModelOptions().ClassLossWeight);
+        Assert.Equal(new[] { "class-weight" }, legacy.Differences(current));
     }
 
     [Theory]
