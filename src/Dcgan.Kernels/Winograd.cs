@@ -1,8 +1,9 @@
-// Winograd minimal filtering F(4x4, 5x5) (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016) for
-// stride-1 'same' 5x5 convolutions in NHWC: each 4x4 block of output pixels is Y = A^T [(G k G^T) . (B^T d B)] A over the
-// 8x8 input tile d, so a (pair of channels, tile) costs 64 multiplies instead of 400. The 64 element-wise products, summed
-// over input channels, are 64 independent GEMMs. Backward passes are the exact adjoints of the forward transforms.
-// Matrices: Toom-Cook at the points 0, 1, -1, 2, -2, 1/2, -1/2 and infinity (derivation: tools/winograd_matrices.py).
+// Winograd minimal filtering (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016) for stride-1
+// 'same' convolutions in NHWC: F(4x4, 5x5) and F(4x4, 3x3). Each 4x4 block of output pixels is Y = A^T [(G k G^T) .
+// (B^T d B)] A over the n x n input tile d (n = 8 or 6), so a (pair of channels, tile) costs 64 multiplies instead of 400,
+// or 36 instead of 144. The n*n element-wise products, summed over input channels, are independent GEMMs. Backward passes
+// are the exact adjoints of the forward transforms. Matrices: Toom-Cook at the points 0, 1, -1, 2, -2, (1/2, -1/2) and
+// infinity (F(4, 5)'s derivation: tools/winograd_matrices.py; F(4, 3)'s are Lavin & Gray's).
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using V = System.Runtime.Intrinsics.Vector512<float>;
@@ -10,12 +11,25 @@ using V = System.Runtime.Intrinsics.Vector512<float>;
 namespace Dcgan.Kernels;
 
 /// <summary>
-/// The shape of a stride-1 'same' 5x5 convolution over Height x Width images from InC to OutC channels, and its tiling:
-/// output tile (ty, tx) covers output rows 4ty..4ty+3 and columns 4tx..4tx+3 and reads input rows 4ty-2..4ty+5 and
-/// columns 4tx-2..4tx+5 (zero outside the image). Tiles are numbered image by image, row by row.
+/// The shape of a stride-1 'same' KernelSize x KernelSize convolution (5 or 3) over Height x Width images from InC to OutC
+/// channels, and its tiling: output tile (ty, tx) covers output rows 4ty..4ty+3 and columns 4tx..4tx+3 and reads the
+/// Tile x Tile input pixels from row 4ty - Pad and column 4tx - Pad on (zero outside the image). Tiles are numbered image
+/// by image, row by row.
 /// </summary>
-public readonly record struct WinogradShape(int Height, int Width, int InC, int OutC)
+public readonly record struct WinogradShape(int Height, int Width, int InC, int OutC, int KernelSize = 5)
 {
+    /// <summary>Side of an input tile: 8 for F(4x4, 5x5), 6 for F(4x4, 3x3).</summary>
+    public int Tile => KernelSize + 3;
+
+    /// <summary>Points of the transform domain: Tile * Tile.</summary>
+    public int Points => Tile * Tile;
+
+    /// <summary>'same' padding: the kernel's offset of its centre.</summary>
+    public int Pad => KernelSize / 2;
+
+    /// <summary>Floats of a KernelSize x KernelSize kernel (KernelSize, KernelSize, OutC, InC).</summary>
+    public int KernelTaps => KernelSize * KernelSize * OutC * InC;
+
     public int TilesH => (Height + 3) / 4;
 
     public int TilesW => (Width + 3) / 4;
@@ -38,43 +52,44 @@ public readonly record struct WinogradShape(int Height, int Width, int InC, int 
     public int KernelPlane => OutC * InC + PlanePad;
 
     /// <summary>Floats of the transformed input of images images: 64 planes of [tiles][InC].</summary>
-    public int InputFloats(int images) => Winograd.Points * InputPlane(images);
+    public int InputFloats(int images) => Points * InputPlane(images);
 
     /// <summary>Floats of the products of images images: 64 planes of [tiles][OutC].</summary>
-    public int ProductFloats(int images) => Winograd.Points * ProductPlane(images);
+    public int ProductFloats(int images) => Points * ProductPlane(images);
 
     /// <summary>Floats of the transformed kernel: 64 planes of [OutC][InC].</summary>
-    public int KernelFloats => Winograd.Points * KernelPlane;
+    public int KernelFloats => Points * KernelPlane;
 
     /// <summary>
     /// Images per chunk: layers transform, multiply and transform back this many images at a time, so the transformed
     /// inputs and products (together about <see cref="ConvGeometry.ChunkFloats"/>) are reused from cache. It depends
     /// only on the shape, so results never depend on the thread count.
     /// </summary>
-    public int ImagesPerChunk => Math.Max(1, ConvGeometry.ChunkFloats / (Winograd.Points * TilesPerImage * (InC + OutC)));
+    public int ImagesPerChunk => Math.Max(1, ConvGeometry.ChunkFloats / (Points * TilesPerImage * (InC + OutC)));
 }
 
 /// <summary>
-/// F(4x4, 5x5) for the correlation y[n, p, q, o] = sum over (a, b, c) of x[n, p + a - 2, q + b - 2, c] * k(a, b, o, c),
-/// with k(a, b, o, c) = w[a, b, o, c] or, flipped, w[4 - a, 4 - b, o, c]; w is stored (5, 5, OutC, InC), which is a Keras
-/// Conv2DTranspose kernel as it is, and its flipped form is what a stride-1 'same' transposed convolution computes. Every
-/// kernel here is parallel over a split that depends only on the shape, so results never depend on the thread count.
+/// F(4x4, r x r) for the correlation y[n, p, q, o] = sum over (a, b, c) of x[n, p + a - P, q + b - P, c] * k(a, b, o, c)
+/// (r = 5 or 3, P = r / 2), with k(a, b, o, c) = w[a, b, o, c] or, flipped, w[r-1-a, r-1-b, o, c]; w is stored
+/// (r, r, OutC, InC), which is a Keras Conv2DTranspose kernel as it is, and its flipped form is what a stride-1 'same'
+/// transposed convolution computes. Every kernel here is parallel over a split that depends only on the shape, so results
+/// never depend on the thread count.
 /// </summary>
 [SkipLocalsInit]
 public static unsafe class Winograd
 {
-    /// <summary>Points of the transform domain: an 8 x 8 tile.</summary>
-    public const int Points = 64;
-
-    /// <summary>Side of the kernel this transform is for.</summary>
-    public const int KernelSize = 5;
+    /// <summary>The most points of a transform domain (F(4x4, 5x5)'s 8 x 8), the size of the per-task scratch.</summary>
+    private const int MaxPoints = 64;
 
     private const int Lanes = 16;
 
-    /// <summary>u[xi, o, c] = (G k G^T)[xi] for every pair of channels. w is (5, 5, OutC, InC).</summary>
+    /// <summary>Whether a kernel size has a transform here (5 and 3).</summary>
+    public static bool Supports(int kernelSize) => kernelSize is 5 or 3;
+
+    /// <summary>u[xi, o, c] = (G k G^T)[xi] for every pair of channels. w is (r, r, OutC, InC).</summary>
     public static void TransformKernel(in WinogradShape s, ReadOnlySpan<float> w, bool flip, Span<float> u)
     {
-        Require(w.Length >= 25 * s.OutC * s.InC && u.Length >= s.KernelFloats, "kernel transform: buffer too small");
+        Require(Supports(s.KernelSize) && w.Length >= s.KernelTaps && u.Length >= s.KernelFloats, "kernel transform: buffer too small");
         fixed (float* pw = w, pu = u)
         {
             var job = new Job { S = s, A = pw, B = pu, Flip = flip, KernelPlane = s.KernelPlane };
@@ -82,10 +97,10 @@ public static unsafe class Winograd
         }
     }
 
-    /// <summary>dw[a, b, o, c] += (G^T du G)[a, b] (at (4 - a, 4 - b) when flipped): the adjoint of <see cref="TransformKernel"/>.</summary>
+    /// <summary>dw[a, b, o, c] += (G^T du G)[a, b] (at (r-1-a, r-1-b) when flipped): the adjoint of <see cref="TransformKernel"/>.</summary>
     public static void AccumulateKernelGradient(in WinogradShape s, ReadOnlySpan<float> du, bool flip, Span<float> dw)
     {
-        Require(dw.Length >= 25 * s.OutC * s.InC && du.Length >= s.KernelFloats, "kernel gradient: buffer too small");
+        Require(Supports(s.KernelSize) && dw.Length >= s.KernelTaps && du.Length >= s.KernelFloats, "kernel gradient: buffer too small");
         fixed (float* pdu = du, pdw = dw)
         {
             var job = new Job { S = s, A = pdu, B = pdw, Flip = flip, KernelPlane = s.KernelPlane };
@@ -149,7 +164,7 @@ public static unsafe class Winograd
                 S = s, A = pv, B = pu, C = pm, Tiles = images * s.TilesPerImage,
                 InPlane = s.InputPlane(images), OutPlane = s.ProductPlane(images), KernelPlane = s.KernelPlane,
             };
-            Workers.For(Points, &MultiplyTask, &job);
+            Workers.For(s.Points, &MultiplyTask, &job);
         }
     }
 
@@ -170,7 +185,7 @@ public static unsafe class Winograd
                 InPlane = s.InputPlane(images), OutPlane = s.ProductPlane(images), KernelPlane = s.KernelPlane,
                 Weights = weights, Accumulate = accumulate, Input = input,
             };
-            Workers.For(Points, &MultiplyBackwardTask, &job);
+            Workers.For(s.Points, &MultiplyBackwardTask, &job);
         }
     }
 
@@ -233,30 +248,31 @@ public static unsafe class Winograd
     private static void KernelTask(void* state, int o)
     {
         ref Job job = ref *(Job*)state;
-        int ic = job.S.InC, oc = job.S.OutC;
+        WinogradShape s = job.S;
+        int ic = s.InC, oc = s.OutC, r = s.KernelSize, n = s.Tile;
         V* g = stackalloc V[25];
         V* t = stackalloc V[40];
-        V* u = stackalloc V[Points];
+        V* u = stackalloc V[MaxPoints];
         for (int c0 = 0; c0 < ic; c0 += Lanes)
         {
             int lanes = Math.Min(Lanes, ic - c0);
-            for (int a = 0; a < 5; a++)
+            for (int a = 0; a < r; a++)
             {
-                for (int b = 0; b < 5; b++)
+                for (int b = 0; b < r; b++)
                 {
-                    int tap = job.Flip ? (4 - a) * 5 + (4 - b) : a * 5 + b;
-                    g[a * 5 + b] = Load(job.A + ((long)tap * oc + o) * ic + c0, lanes);
+                    int tap = job.Flip ? (r - 1 - a) * r + (r - 1 - b) : a * r + b;
+                    g[a * r + b] = Load(job.A + ((long)tap * oc + o) * ic + c0, lanes);
                 }
             }
-            for (int b = 0; b < 5; b++)
+            for (int b = 0; b < r; b++)
             {
-                Kernel1D(g + b, 5, t + b, 5);
+                Kernel1D(r, g + b, r, t + b, r);
             }
-            for (int i = 0; i < 8; i++)
+            for (int i = 0; i < n; i++)
             {
-                Kernel1D(t + i * 5, 1, u + i * 8, 1);
+                Kernel1D(r, t + i * r, 1, u + i * n, 1);
             }
-            for (int xi = 0; xi < Points; xi++)
+            for (int xi = 0; xi < s.Points; xi++)
             {
                 Store(job.B + (long)xi * job.KernelPlane + (long)o * ic + c0, lanes, u[xi]);
             }
@@ -266,32 +282,33 @@ public static unsafe class Winograd
     private static void KernelGradientTask(void* state, int o)
     {
         ref Job job = ref *(Job*)state;
-        int ic = job.S.InC, oc = job.S.OutC;
-        V* du = stackalloc V[Points];
+        WinogradShape s = job.S;
+        int ic = s.InC, oc = s.OutC, r = s.KernelSize, n = s.Tile;
+        V* du = stackalloc V[MaxPoints];
         V* t = stackalloc V[40];
         V* g = stackalloc V[25];
         for (int c0 = 0; c0 < ic; c0 += Lanes)
         {
             int lanes = Math.Min(Lanes, ic - c0);
-            for (int xi = 0; xi < Points; xi++)
+            for (int xi = 0; xi < s.Points; xi++)
             {
                 du[xi] = Load(job.A + (long)xi * job.KernelPlane + (long)o * ic + c0, lanes);
             }
-            for (int j = 0; j < 8; j++)
+            for (int j = 0; j < n; j++)
             {
-                KernelAdjoint1D(du + j, 8, t + j, 8);
+                KernelAdjoint1D(r, du + j, n, t + j, n);
             }
-            for (int a = 0; a < 5; a++)
+            for (int a = 0; a < r; a++)
             {
-                KernelAdjoint1D(t + a * 8, 1, g + a * 5, 1);
+                KernelAdjoint1D(r, t + a * n, 1, g + a * r, 1);
             }
-            for (int a = 0; a < 5; a++)
+            for (int a = 0; a < r; a++)
             {
-                for (int b = 0; b < 5; b++)
+                for (int b = 0; b < r; b++)
                 {
-                    int tap = job.Flip ? (4 - a) * 5 + (4 - b) : a * 5 + b;
+                    int tap = job.Flip ? (r - 1 - a) * r + (r - 1 - b) : a * r + b;
                     float* p = job.B + ((long)tap * oc + o) * ic + c0;
-                    Store(p, lanes, Load(p, lanes) + g[a * 5 + b]);
+                    Store(p, lanes, Load(p, lanes) + g[a * r + b]);
                 }
             }
         }
@@ -301,37 +318,37 @@ public static unsafe class Winograd
     {
         ref Job job = ref *(Job*)state;
         WinogradShape s = job.S;
-        int ic = s.InC, tpi = s.TilesPerImage;
+        int ic = s.InC, tpi = s.TilesPerImage, r = s.KernelSize, n = s.Tile;
         int image = tile / tpi, ty = tile % tpi / s.TilesW, tx = tile % s.TilesW;
         float* x = job.A + (long)image * s.Height * s.Width * ic;
-        V* d = stackalloc V[Points];
-        V* t = stackalloc V[Points];
-        V* v = stackalloc V[Points];
+        V* d = stackalloc V[MaxPoints];
+        V* t = stackalloc V[MaxPoints];
+        V* v = stackalloc V[MaxPoints];
         long pointStride = job.InPlane;
         for (int c0 = 0; c0 < ic; c0 += Lanes)
         {
             int lanes = Math.Min(Lanes, ic - c0);
-            for (int r = 0; r < 8; r++)
+            for (int i = 0; i < n; i++)
             {
-                int h = 4 * ty - 2 + r;
-                for (int q = 0; q < 8; q++)
+                int h = 4 * ty - s.Pad + i;
+                for (int j = 0; j < n; j++)
                 {
-                    int w = 4 * tx - 2 + q;
-                    d[r * 8 + q] = (uint)h < (uint)s.Height && (uint)w < (uint)s.Width
+                    int w = 4 * tx - s.Pad + j;
+                    d[i * n + j] = (uint)h < (uint)s.Height && (uint)w < (uint)s.Width
                         ? Load(x + ((long)h * s.Width + w) * ic + c0, lanes)
                         : V.Zero;
                 }
             }
-            for (int q = 0; q < 8; q++)
+            for (int j = 0; j < n; j++)
             {
-                Input1D(d + q, 8, t + q, 8);
+                Input1D(r, d + j, n, t + j, n);
             }
-            for (int i = 0; i < 8; i++)
+            for (int i = 0; i < n; i++)
             {
-                Input1D(t + i * 8, 1, v + i * 8, 1);
+                Input1D(r, t + i * n, 1, v + i * n, 1);
             }
             float* dst = job.B + (long)tile * ic + c0;
-            for (int xi = 0; xi < Points; xi++)
+            for (int xi = 0; xi < s.Points; xi++)
             {
                 Store(dst + xi * pointStride, lanes, v[xi]);
             }
@@ -342,12 +359,12 @@ public static unsafe class Winograd
     {
         ref Job job = ref *(Job*)state;
         WinogradShape s = job.S;
-        int ic = s.InC, tpi = s.TilesPerImage;
+        int ic = s.InC, tpi = s.TilesPerImage, r = s.KernelSize, n = s.Tile;
         float* dx = job.B + (long)image * s.Height * s.Width * ic;
         new Span<float>(dx, s.Height * s.Width * ic).Clear();
-        V* dv = stackalloc V[Points];
-        V* t = stackalloc V[Points];
-        V* dd = stackalloc V[Points];
+        V* dv = stackalloc V[MaxPoints];
+        V* t = stackalloc V[MaxPoints];
+        V* dd = stackalloc V[MaxPoints];
         long pointStride = job.InPlane;
         for (int k = 0; k < tpi; k++)
         {
@@ -356,32 +373,32 @@ public static unsafe class Winograd
             for (int c0 = 0; c0 < ic; c0 += Lanes)
             {
                 int lanes = Math.Min(Lanes, ic - c0);
-                for (int xi = 0; xi < Points; xi++)
+                for (int xi = 0; xi < s.Points; xi++)
                 {
                     dv[xi] = Load(src + xi * pointStride + c0, lanes);
                 }
-                for (int q = 0; q < 8; q++)
+                for (int j = 0; j < n; j++)
                 {
-                    InputAdjoint1D(dv + q, 8, t + q, 8);
+                    InputAdjoint1D(r, dv + j, n, t + j, n);
                 }
-                for (int i = 0; i < 8; i++)
+                for (int i = 0; i < n; i++)
                 {
-                    InputAdjoint1D(t + i * 8, 1, dd + i * 8, 1);
+                    InputAdjoint1D(r, t + i * n, 1, dd + i * n, 1);
                 }
-                for (int r = 0; r < 8; r++)
+                for (int i = 0; i < n; i++)
                 {
-                    int h = 4 * ty - 2 + r;
+                    int h = 4 * ty - s.Pad + i;
                     if ((uint)h >= (uint)s.Height)
                     {
                         continue;
                     }
-                    for (int q = 0; q < 8; q++)
+                    for (int j = 0; j < n; j++)
                     {
-                        int w = 4 * tx - 2 + q;
+                        int w = 4 * tx - s.Pad + j;
                         if ((uint)w < (uint)s.Width)
                         {
                             float* p = dx + ((long)h * s.Width + w) * ic + c0;
-                            Store(p, lanes, Load(p, lanes) + dd[r * 8 + q]);
+                            Store(p, lanes, Load(p, lanes) + dd[i * n + j]);
                         }
                     }
                 }
@@ -393,10 +410,10 @@ public static unsafe class Winograd
     {
         ref Job job = ref *(Job*)state;
         WinogradShape s = job.S;
-        int oc = s.OutC, tpi = s.TilesPerImage;
+        int oc = s.OutC, tpi = s.TilesPerImage, r = s.KernelSize, n = s.Tile;
         int image = tile / tpi, ty = tile % tpi / s.TilesW, tx = tile % s.TilesW;
         float* y = job.B + (long)image * s.Height * s.Width * oc;
-        V* m = stackalloc V[Points];
+        V* m = stackalloc V[MaxPoints];
         V* t = stackalloc V[32];
         V* o = stackalloc V[16];
         long pointStride = job.OutPlane;
@@ -405,17 +422,17 @@ public static unsafe class Winograd
         for (int c0 = 0; c0 < oc; c0 += Lanes)
         {
             int lanes = Math.Min(Lanes, oc - c0);
-            for (int xi = 0; xi < Points; xi++)
+            for (int xi = 0; xi < s.Points; xi++)
             {
                 m[xi] = Load(src + xi * pointStride + c0, lanes);
             }
-            for (int j = 0; j < 8; j++)
+            for (int j = 0; j < n; j++)
             {
-                Output1D(m + j, 8, t + j, 8);
+                Output1D(r, m + j, n, t + j, n);
             }
             for (int i = 0; i < 4; i++)
             {
-                Output1D(t + i * 8, 1, o + i * 4, 1);
+                Output1D(r, t + i * n, 1, o + i * 4, 1);
             }
             for (int i = 0; i < rows; i++)
             {
@@ -431,12 +448,12 @@ public static unsafe class Winograd
     {
         ref Job job = ref *(Job*)state;
         WinogradShape s = job.S;
-        int oc = s.OutC, tpi = s.TilesPerImage;
+        int oc = s.OutC, tpi = s.TilesPerImage, r = s.KernelSize, n = s.Tile;
         int image = tile / tpi, ty = tile % tpi / s.TilesW, tx = tile % s.TilesW;
         float* dy = job.A + (long)image * s.Height * s.Width * oc;
         V* o = stackalloc V[16];
         V* t = stackalloc V[32];
-        V* m = stackalloc V[Points];
+        V* m = stackalloc V[MaxPoints];
         long pointStride = job.OutPlane;
         float* dst = job.B + (long)tile * oc;
         int rows = Math.Min(4, s.Height - 4 * ty), cols = Math.Min(4, s.Width - 4 * tx);
@@ -452,24 +469,191 @@ public static unsafe class Winograd
             }
             for (int j = 0; j < 4; j++)
             {
-                OutputAdjoint1D(o + j, 4, t + j, 4);
+                OutputAdjoint1D(r, o + j, 4, t + j, 4);
             }
-            for (int r = 0; r < 8; r++)
+            for (int i = 0; i < n; i++)
             {
-                OutputAdjoint1D(t + r * 4, 1, m + r * 8, 1);
+                OutputAdjoint1D(r, t + i * 4, 1, m + i * n, 1);
             }
-            for (int xi = 0; xi < Points; xi++)
+            for (int xi = 0; xi < s.Points; xi++)
             {
                 Store(dst + xi * pointStride + c0, lanes, m[xi]);
             }
         }
     }
 
-    // ---- one-dimensional transforms on 16 channels at a time; s/d are strided (in vectors) ----
+    // ---- one-dimensional transforms on 16 channels at a time; s/d are strided (in vectors); r picks F(4, r) ----
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Input1D(int r, V* s, int ss, V* d, int ds)
+    {
+        if (r == 5)
+        {
+            Input1D5(s, ss, d, ds);
+        }
+        else
+        {
+            Input1D3(s, ss, d, ds);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void InputAdjoint1D(int r, V* s, int ss, V* d, int ds)
+    {
+        if (r == 5)
+        {
+            InputAdjoint1D5(s, ss, d, ds);
+        }
+        else
+        {
+            InputAdjoint1D3(s, ss, d, ds);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Output1D(int r, V* s, int ss, V* d, int ds)
+    {
+        if (r == 5)
+        {
+            Output1D5(s, ss, d, ds);
+        }
+        else
+        {
+            Output1D3(s, ss, d, ds);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OutputAdjoint1D(int r, V* s, int ss, V* d, int ds)
+    {
+        if (r == 5)
+        {
+            OutputAdjoint1D5(s, ss, d, ds);
+        }
+        else
+        {
+            OutputAdjoint1D3(s, ss, d, ds);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Kernel1D(int r, V* s, int ss, V* d, int ds)
+    {
+        if (r == 5)
+        {
+            Kernel1D5(s, ss, d, ds);
+        }
+        else
+        {
+            Kernel1D3(s, ss, d, ds);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void KernelAdjoint1D(int r, V* s, int ss, V* d, int ds)
+    {
+        if (r == 5)
+        {
+            KernelAdjoint1D5(s, ss, d, ds);
+        }
+        else
+        {
+            KernelAdjoint1D3(s, ss, d, ds);
+        }
+    }
+
+    // F(4, 3): B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1],
+    // G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1],
+    // A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1].
+
+    /// <summary>F(4, 3): d = B^T s (6 from 6).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Input1D3(V* s, int ss, V* d, int ds)
+    {
+        V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss];
+        d[0] = 4f * s0 - 5f * s2 + s4;
+        V p = s4 - 4f * s2, q = s3 - 4f * s1;
+        d[ds] = p + q;
+        d[2 * ds] = p - q;
+        p = s4 - s2;
+        q = 2f * (s3 - s1);
+        d[3 * ds] = p + q;
+        d[4 * ds] = p - q;
+        d[5 * ds] = 4f * s1 - 5f * s3 + s5;
+    }
+
+    /// <summary>F(4, 3): d = B s (6 from 6), the adjoint of <see cref="Input1D3"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void InputAdjoint1D3(V* s, int ss, V* d, int ds)
+    {
+        V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss];
+        V a12 = s1 + s2, d12 = s1 - s2, a34 = s3 + s4, d34 = s3 - s4;
+        d[0] = 4f * s0;
+        d[ds] = -4f * d12 - 2f * d34 + 4f * s5;
+        d[2 * ds] = -5f * s0 - 4f * a12 - a34;
+        d[3 * ds] = d12 + 2f * d34 - 5f * s5;
+        d[4 * ds] = s0 + a12 + a34;
+        d[5 * ds] = s5;
+    }
+
+    /// <summary>F(4, 3): d = A^T s (4 from 6).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Output1D3(V* s, int ss, V* d, int ds)
+    {
+        V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss];
+        V a12 = s1 + s2, d12 = s1 - s2, a34 = s3 + s4, d34 = s3 - s4;
+        d[0] = s0 + a12 + a34;
+        d[ds] = d12 + 2f * d34;
+        d[2 * ds] = a12 + 4f * a34;
+        d[3 * ds] = d12 + 8f * d34 + s5;
+    }
+
+    /// <summary>F(4, 3): d = A s (6 from 4), the adjoint of <see cref="Output1D3"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OutputAdjoint1D3(V* s, int ss, V* d, int ds)
+    {
+        V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss];
+        V e1 = s0 + s2, o1 = s1 + s3, e2 = s0 + 4f * s2, o2 = 2f * s1 + 8f * s3;
+        d[0] = s0;
+        d[ds] = e1 + o1;
+        d[2 * ds] = e1 - o1;
+        d[3 * ds] = e2 + o2;
+        d[4 * ds] = e2 - o2;
+        d[5 * ds] = s3;
+    }
+
+    /// <summary>F(4, 3): d = G s (6 from 3).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Kernel1D3(V* s, int ss, V* d, int ds)
+    {
+        V s0 = s[0], s1 = s[ss], s2 = s[2 * ss];
+        V e = s0 + s2;
+        d[0] = 0.25f * s0;
+        d[ds] = (e + s1) * (-1f / 6f);
+        d[2 * ds] = (e - s1) * (-1f / 6f);
+        e = s0 + 4f * s2;
+        d[3 * ds] = (e + 2f * s1) * (1f / 24f);
+        d[4 * ds] = (e - 2f * s1) * (1f / 24f);
+        d[5 * ds] = s2;
+    }
+
+    /// <summary>F(4, 3): d = G^T s (3 from 6), the adjoint of <see cref="Kernel1D3"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void KernelAdjoint1D3(V* s, int ss, V* d, int ds)
+    {
+        V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss];
+        V a12 = (s1 + s2) * (-1f / 6f), d12 = (s1 - s2) * (-1f / 6f);
+        V a34 = (s3 + s4) * (1f / 24f), d34 = (s3 - s4) * (1f / 24f);
+        d[0] = 0.25f * s0 + a12 + a34;
+        d[ds] = d12 + 2f * d34;
+        d[2 * ds] = a12 + 4f * a34 + s5;
+    }
+
+    // ---- F(4, 5) ----
 
     /// <summary>d = B^T s (8 from 8).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Input1D(V* s, int ss, V* d, int ds)
+    private static void Input1D5(V* s, int ss, V* d, int ds)
     {
         V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss];
         d[0] = 4f * (s0 - s6) + 21f * (s4 - s2);
@@ -487,9 +671,9 @@ public static unsafe class Winograd
         d[7 * ds] = 4f * (s7 - s1) + 21f * (s3 - s5);
     }
 
-    /// <summary>d = B s (8 from 8): the adjoint of <see cref="Input1D"/>.</summary>
+    /// <summary>d = B s (8 from 8): the adjoint of <see cref="Input1D5"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void InputAdjoint1D(V* s, int ss, V* d, int ds)
+    private static void InputAdjoint1D5(V* s, int ss, V* d, int ds)
     {
         V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss];
         // Sums and differences of the paired rows (1, 2), (3, 4), (5, 6).
@@ -506,7 +690,7 @@ public static unsafe class Winograd
 
     /// <summary>d = A^T s (4 from 8).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Output1D(V* s, int ss, V* d, int ds)
+    private static void Output1D5(V* s, int ss, V* d, int ds)
     {
         V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss];
         V a12 = s1 + s2, d12 = s1 - s2, a34 = s3 + s4, d34 = s3 - s4, a56 = s5 + s6, d56 = s5 - s6;
@@ -516,9 +700,9 @@ public static unsafe class Winograd
         d[3 * ds] = d12 + 8f * d34 + 0.125f * d56 + s7;
     }
 
-    /// <summary>d = A s (8 from 4): the adjoint of <see cref="Output1D"/>.</summary>
+    /// <summary>d = A s (8 from 4): the adjoint of <see cref="Output1D5"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void OutputAdjoint1D(V* s, int ss, V* d, int ds)
+    private static void OutputAdjoint1D5(V* s, int ss, V* d, int ds)
     {
         V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss];
         V e1 = s0 + s2, o1 = s1 + s3;
@@ -536,7 +720,7 @@ public static unsafe class Winograd
 
     /// <summary>d = G s (8 from 5).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel1D(V* s, int ss, V* d, int ds)
+    private static void Kernel1D5(V* s, int ss, V* d, int ds)
     {
         V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss];
         V e = s0 + s2 + s4, o = s1 + s3;
@@ -554,9 +738,9 @@ public static unsafe class Winograd
         d[7 * ds] = 0.25f * s4;
     }
 
-    /// <summary>d = G^T s (5 from 8): the adjoint of <see cref="Kernel1D"/>.</summary>
+    /// <summary>d = G^T s (5 from 8): the adjoint of <see cref="Kernel1D5"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void KernelAdjoint1D(V* s, int ss, V* d, int ds)
+    private static void KernelAdjoint1D5(V* s, int ss, V* d, int ds)
     {
         V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss];
         V a12 = (s1 + s2) * (1f / 18f), d12 = (s1 - s2) * (1f / 18f);

@@ -74,14 +74,36 @@ public class GoldenLayerTests
         CheckLayer(caseName, new Conv2DTranspose(k[2], k[0], stride, padding));
     }
 
-    [Fact]
-    public void Conv2DTransposeWinograd()
+    // The 'same' 5x5 cases Winograd takes (stride 1 transposed; stride 2 both ways, over pixel phases): within 1e-4
+    // relative, or 1e-5 of the array's largest value where a gradient is a small difference of large terms (one of the
+    // stride-1 case's 150 kernel gradients is, at 1e-3 relative).
+    [Theory]
+    [InlineData("conv2dT_same_k5s1", 1)]
+    [InlineData("conv2dT_same_k5s2", 2)]
+    [InlineData("conv2dT_same_k5s2_7to14", 2)]
+    public void Conv2DTransposeWinograd(string caseName, int stride)
     {
-        // The stride-1 5x5 case is the one Winograd takes: within 1e-4 relative, or 1e-5 of the array's largest value where
-        // a gradient is a small difference of large terms (one of its 150 kernel gradients is, at 1e-3 relative).
-        var layer = new Conv2DTranspose(GoldenFile.Load("conv2dT_same_k5s1").Shape("kernel")[2], 5, 1, "same", algorithm: ConvAlgorithm.Winograd);
-        CheckLayer("conv2dT_same_k5s1", layer, scaledAbsTol: 1e-5);
+        var layer = new Conv2DTranspose(GoldenFile.Load(caseName).Shape("kernel")[2], 5, stride, "same", algorithm: ConvAlgorithm.Winograd);
+        CheckLayer(caseName, layer, scaledAbsTol: 1e-5);
         Assert.Equal(ConvAlgorithm.Winograd, layer.Algorithm);
+    }
+
+    [Fact]
+    public void Conv2DWinograd()
+    {
+        var layer = new Conv2D(GoldenFile.Load("conv2d_same_k5s2_8").Shape("kernel")[3], 5, 2, "same", algorithm: ConvAlgorithm.Winograd);
+        CheckLayer("conv2d_same_k5s2_8", layer, scaledAbsTol: 1e-5);
+        Assert.Equal(ConvAlgorithm.Winograd, layer.Algorithm);
+        // Odd sizes have no pixel phases of equal size, and 1-channel layers are not worth it: both stay direct.
+        Assert.Equal(ConvAlgorithm.Direct, Built(new Conv2D(3, 5, 2, "same", algorithm: ConvAlgorithm.Winograd), [9, 9, 2]).Algorithm);
+        Assert.Equal(ConvAlgorithm.Direct, Built(new Conv2D(4, 5, 2, "same", algorithm: ConvAlgorithm.Winograd), [28, 28, 1]).Algorithm);
+        Assert.Equal(ConvAlgorithm.Direct, Built(new Conv2D(4, 3, 1, "same", algorithm: ConvAlgorithm.Winograd), [6, 6, 3]).Algorithm);
+    }
+
+    private static T Built<T>(T layer, int[] shape) where T : Layer
+    {
+        _ = new Sequential("m", shape, [layer]);
+        return layer;
     }
 
     [Theory]

@@ -20,6 +20,18 @@ public class LayerGradientTests
     public void Conv2DTransposeWinograd(int h, int w, int c, int filters)
         => GradientCheck.Check(new Conv2DTranspose(filters, 5, 1, "same", algorithm: ConvAlgorithm.Winograd), [h, w, c]);
 
+    [Theory]
+    [InlineData(4, 4, 3, 2)]
+    [InlineData(3, 5, 2, 17)]   // partial tiles, a partial block of 16 phase channels
+    public void Conv2DTransposeStride2Winograd(int h, int w, int c, int filters)
+        => GradientCheck.Check(new Conv2DTranspose(filters, 5, 2, "same", algorithm: ConvAlgorithm.Winograd), [h, w, c]);
+
+    [Theory]
+    [InlineData(8, 8, 2, 3)]
+    [InlineData(6, 10, 5, 17)]
+    public void Conv2DStride2Winograd(int h, int w, int c, int filters)
+        => GradientCheck.Check(new Conv2D(filters, 5, 2, "same", algorithm: ConvAlgorithm.Winograd), [h, w, c]);
+
     [Fact]
     public void DenseWithBias() => GradientCheck.Check(new Dense(4), [5], batch: 3);
 

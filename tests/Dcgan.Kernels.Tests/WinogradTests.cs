@@ -1,6 +1,6 @@
-// Winograd F(4x4, 5x5): the whole forward against a double-precision correlation on the seed layer's shape and on
-// awkward ones (partial tiles, channel counts that are not a multiple of 16), each backward transform as the exact
-// adjoint of its forward, and results that do not depend on the thread count.
+// Winograd F(4x4, 5x5) and F(4x4, 3x3): the whole forward against a double-precision correlation on the seed layers'
+// shapes and on awkward ones (partial tiles, channel counts that are not a multiple of 16), each backward transform as the
+// exact adjoint of its forward, and results that do not depend on the thread count. Polyphase: its maps and adjoints.
 namespace Dcgan.Kernels.Tests;
 
 using Dcgan.Kernels;
@@ -15,17 +15,17 @@ public class WinogradTests
     }
 
     /// <summary>Random values in the 64 planes of a transformed array, zero in the padding between planes.</summary>
-    private static float[] RandomPlanes(int plane, int used, ulong seed)
+    private static float[] RandomPlanes(int points, int plane, int used, ulong seed)
     {
-        float[] values = Random(Winograd.Points * plane, seed);
-        for (int xi = 0; xi < Winograd.Points; xi++)
+        float[] values = Random(points * plane, seed);
+        for (int xi = 0; xi < points; xi++)
         {
             values.AsSpan(xi * plane + used, plane - used).Clear();
         }
         return values;
     }
 
-    /// <summary>y[n, p, q, o] = sum x[n, p + a - 2, q + b - 2, c] * w[a', b', o, c], (a', b') flipped or not, in double.</summary>
+    /// <summary>y[n, p, q, o] = sum x[n, p + a - P, q + b - P, c] * w[a', b', o, c], (a', b') flipped or not, in double.</summary>
     private static double[] Reference(WinogradShape s, int images, float[] x, float[] w, bool flip)
     {
         var y = new double[images * s.Height * s.Width * s.OutC];
@@ -35,15 +35,16 @@ public class WinogradTests
         for (int o = 0; o < s.OutC; o++)
         {
             double sum = 0;
-            for (int a = 0; a < 5; a++)
-            for (int b = 0; b < 5; b++)
+            int r = s.KernelSize;
+            for (int a = 0; a < r; a++)
+            for (int b = 0; b < r; b++)
             {
-                int h = p + a - 2, v = q + b - 2;
+                int h = p + a - s.Pad, v = q + b - s.Pad;
                 if ((uint)h >= (uint)s.Height || (uint)v >= (uint)s.Width)
                 {
                     continue;
                 }
-                int tap = flip ? (4 - a) * 5 + (4 - b) : a * 5 + b;
+                int tap = flip ? (r - 1 - a) * r + (r - 1 - b) : a * r + b;
                 for (int c = 0; c < s.InC; c++)
                 {
                     sum += (double)x[((n * s.Height + h) * s.Width + v) * s.InC + c] * w[(tap * s.OutC + o) * s.InC + c];
@@ -67,22 +68,26 @@ public class WinogradTests
         return y;
     }
 
-    public static TheoryData<int, int, int, int, int, bool> Shapes() => new()
+    public static TheoryData<int, int, int, int, int, bool, int> Shapes() => new()
     {
-        { 7, 7, 256, 128, 3, true },   // the generator's first transposed convolution
-        { 7, 7, 256, 128, 2, false },
-        { 5, 6, 19, 7, 2, true },      // partial tiles on both axes, partial channel blocks
-        { 1, 1, 3, 2, 1, false },      // a single pixel: only the kernel's centre tap is inside
-        { 9, 4, 16, 33, 2, true },
+        { 7, 7, 256, 128, 3, true, 5 },   // the generator's first transposed convolution
+        { 7, 7, 256, 128, 2, false, 5 },
+        { 5, 6, 19, 7, 2, true, 5 },      // partial tiles on both axes, partial channel blocks
+        { 1, 1, 3, 2, 1, false, 5 },      // a single pixel: only the kernel's centre tap is inside
+        { 9, 4, 16, 33, 2, true, 5 },
+        { 7, 7, 256, 128, 2, false, 3 },  // the discriminator's second convolution over its input's phases
+        { 7, 7, 128, 256, 2, false, 3 },  // the generator's second transposed convolution, writing its output's phases
+        { 5, 6, 19, 7, 2, true, 3 },
+        { 1, 2, 3, 2, 1, false, 3 },
     };
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void ForwardMatchesTheCorrelation(int h, int w, int ic, int oc, int images, bool flip)
+    public void ForwardMatchesTheCorrelation(int h, int w, int ic, int oc, int images, bool flip, int r)
     {
-        var s = new WinogradShape(h, w, ic, oc);
+        var s = new WinogradShape(h, w, ic, oc, r);
         float[] x = Random(images * h * w * ic, 1);
-        float[] k = Random(25 * oc * ic, 2, 0.05f);
+        float[] k = Random(s.KernelTaps, 2, 0.05f);
         double[] expected = Reference(s, images, x, k, flip);
         float[] actual = Forward(s, images, x, k, flip);
         double scale = expected.Max(Math.Abs);
@@ -111,17 +116,20 @@ public class WinogradTests
         => Assert.True(Math.Abs(forward - adjoint) <= 1e-5 * Math.Max(1, Math.Abs(forward)), $"{what}: <T x, y> = {forward}, <x, T* y> = {adjoint}");
 
     [Theory]
-    [InlineData(7, 7, 32, 16)]
-    [InlineData(5, 6, 19, 7)]
-    public void BackwardTransformsAreTheAdjoints(int h, int w, int ic, int oc)
+    [InlineData(7, 7, 32, 16, 5)]
+    [InlineData(5, 6, 19, 7, 5)]
+    [InlineData(7, 7, 32, 16, 3)]
+    [InlineData(5, 6, 19, 7, 3)]
+    public void BackwardTransformsAreTheAdjoints(int h, int w, int ic, int oc, int r)
     {
-        var s = new WinogradShape(h, w, ic, oc);
+        var s = new WinogradShape(h, w, ic, oc, r);
+        int points = s.Points;
         const int images = 2;
 
         // Kernel: <G k G^T, du> = <k, G^T du G>, flipped or not.
         foreach (bool flip in new[] { false, true })
         {
-            float[] k = Random(25 * oc * ic, 3), du = RandomPlanes(s.KernelPlane, oc * ic, 4);
+            float[] k = Random(s.KernelTaps, 3), du = RandomPlanes(points, s.KernelPlane, oc * ic, 4);
             var u = new float[s.KernelFloats];
             Winograd.TransformKernel(s, k, flip, u);
             var dk = new float[k.Length];
@@ -133,7 +141,7 @@ public class WinogradTests
         }
 
         // Input: <B^T d B, dv> = <x, sum of B dv B^T inside the image>.
-        float[] x = Random(images * h * w * ic, 5), dv = RandomPlanes(s.InputPlane(images), images * s.TilesPerImage * ic, 6);
+        float[] x = Random(images * h * w * ic, 5), dv = RandomPlanes(points, s.InputPlane(images), images * s.TilesPerImage * ic, 6);
         var v = new float[dv.Length];
         Winograd.TransformInput(s, images, x, v);
         var dx = Random(x.Length, 7);   // garbage: the gradient overwrites it
@@ -141,7 +149,7 @@ public class WinogradTests
         AssertAdjoint(Dot(v, dv), Dot(x, dx), "input");
 
         // Output: <A^T m A cropped, dy> = <m, A dy A^T>.
-        float[] m = RandomPlanes(s.ProductPlane(images), images * s.TilesPerImage * oc, 8), dy = Random(images * h * w * oc, 9);
+        float[] m = RandomPlanes(points, s.ProductPlane(images), images * s.TilesPerImage * oc, 8), dy = Random(images * h * w * oc, 9);
         var y = new float[dy.Length];
         Winograd.TransformOutput(s, images, m, y);
         var dm = new float[m.Length];
@@ -149,21 +157,23 @@ public class WinogradTests
         AssertAdjoint(Dot(y, dy), Dot(m, dm), "output");
 
         // Products: <v u^T, dm> = <u, dm^T v> = <v, dm u>, per point.
-        float[] uu = RandomPlanes(s.KernelPlane, oc * ic, 10), vv = RandomPlanes(s.InputPlane(images), images * s.TilesPerImage * ic, 11);
+        float[] uu = RandomPlanes(points, s.KernelPlane, oc * ic, 10), vv = RandomPlanes(points, s.InputPlane(images), images * s.TilesPerImage * ic, 11);
         var mm = new float[s.ProductFloats(images)];
         Winograd.Multiply(s, images, vv, uu, mm);
-        var dU = RandomPlanes(s.KernelPlane, oc * ic, 12);   // overwritten (accumulate: false) except the padding
+        var dU = RandomPlanes(points, s.KernelPlane, oc * ic, 12);   // overwritten (accumulate: false) except the padding
         var dV = (float[])vv.Clone();
         Winograd.MultiplyBackward(s, images, dm, uu, dV, dU, weights: true, accumulate: false, input: true);
         AssertAdjoint(Dot(mm, dm), Dot(uu, dU), "products, weights");
         AssertAdjoint(Dot(mm, dm), Dot(vv, dV), "products, input");
     }
 
-    [Fact]
-    public void ResultsDoNotDependOnTheThreadCount()
+    [Theory]
+    [InlineData(5)]
+    [InlineData(3)]
+    public void ResultsDoNotDependOnTheThreadCount(int r)
     {
-        var s = new WinogradShape(7, 7, 64, 32);
-        float[] x = Random(5 * 49 * 64, 13), k = Random(25 * 32 * 64, 14, 0.05f);
+        var s = new WinogradShape(7, 7, 64, 32, r);
+        float[] x = Random(5 * 49 * 64, 13), k = Random(s.KernelTaps, 14, 0.05f);
         int saved = Workers.Threads;
         try
         {
@@ -193,6 +203,46 @@ public class WinogradTests
         {
             float[] alone = Forward(s, 1, x.AsSpan(i * 49 * 256, 49 * 256).ToArray(), k, true);
             Assert.Equal(batch.AsSpan(i * size, size).ToArray(), alone);
+        }
+    }
+
+    [Fact]
+    public void SpaceToDepthIsAPermutationAndDepthToSpaceItsInverse()
+    {
+        const int images = 2, h = 3, w = 2, c = 5;
+        float[] x = Random(images * 4 * h * w * c, 17);
+        var depth = new float[x.Length];
+        Polyphase.SpaceToDepth(images, h, w, c, x, depth);
+        // Pixel (row 3, column 2) of image 1 is phase (1, 0) of depth pixel (1, 1).
+        Assert.Equal(x.AsSpan(((1 * 6 + 3) * 4 + 2) * c, c).ToArray(), depth.AsSpan(((1 * 3 + 1) * 2 + 1) * 4 * c + 2 * c, c).ToArray());
+        var back = new float[x.Length];
+        Polyphase.DepthToSpace(images, h, w, c, depth, back);
+        Assert.Equal(x, back);
+    }
+
+    [Fact]
+    public void PolyphaseKernelsPlaceEveryTapOnceAndTheirGradientsAreTheAdjoints()
+    {
+        const int c = 3, o = 4;
+        float[] w = Random(25 * c * o, 18), dk = Random(36 * c * o, 19);
+        foreach (bool transposed in new[] { false, true })
+        {
+            var k = new float[36 * c * o];
+            var dw = new float[w.Length];
+            if (transposed)
+            {
+                Polyphase.TransposeKernel(c, o, w, k);
+                Polyphase.TransposeKernelGradient(c, o, dk, dw);
+            }
+            else
+            {
+                Polyphase.ConvKernel(c, o, w, k);
+                Polyphase.ConvKernelGradient(c, o, dk, dw);
+            }
+            // 25 of the 36 phase taps are the kernel's, each once; 11 are zero.
+            Assert.Equal(w.Select(v => (double)v).Order(), k.Where(v => v != 0).Select(v => (double)v).Order());
+            Assert.Equal(11 * c * o, k.Count(v => v == 0));
+            AssertAdjoint(Dot(k, dk), Dot(w, dw), transposed ? "transposed kernel" : "kernel");
         }
     }
 

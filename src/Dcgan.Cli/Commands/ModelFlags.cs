@@ -17,7 +17,7 @@ public static class ModelFlags
             "Conditional: how D uses the class: acgan (a class head, Odena et al. 2017), projection (Miyato and Koyama 2018) or both; -cbn: class-conditional BatchNorm in G",
             [.. Gan.Training.TrainConfig.CondSchemes])
         .Choice("conv-algorithm", Gan.Training.TrainConfig.DefaultConvAlgorithm,
-            "Convolution arithmetic: winograd (G's stride-1 5x5 layer with 4x fewer multiplies) or direct (im2col + GEMM everywhere)",
+            "Convolution arithmetic: winograd (the wide 5x5 layers with 2-4x fewer multiplies) or direct (im2col + GEMM, as TensorFlow)",
             [.. Gan.Training.TrainConfig.ConvAlgorithms]);
 
     /// <summary>A one-line error when one of <paramref name="flags"/> was given for a model that is not conditional.</summary>

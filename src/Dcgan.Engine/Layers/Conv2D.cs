@@ -20,11 +20,19 @@ public sealed class Conv2D : Layer
     private Tensor? _input;
     private Tensor? _output;
     private Tensor? _dInput;
+    private readonly ConvAlgorithm _requested;
+    // The Winograd path (null on the direct path).
+    private WinogradConvolution? _winograd;
 
-    public Conv2D(int filters, int kernelSize, int stride = 1, string padding = "same", bool useBias = true, string? name = null) : base(name)
+    public Conv2D(int filters, int kernelSize, int stride = 1, string padding = "same", bool useBias = true, string? name = null,
+        ConvAlgorithm algorithm = ConvAlgorithm.Direct) : base(name)
     {
         _conv = ConvSettings.Create(filters, kernelSize, stride, padding, useBias);
+        _requested = algorithm;
     }
+
+    /// <summary>The algorithm this layer runs once built: Winograd only where asked for and the geometry has it.</summary>
+    public ConvAlgorithm Algorithm => _winograd is null ? ConvAlgorithm.Direct : ConvAlgorithm.Winograd;
 
     public override string ClassName => "Conv2D";
 
@@ -38,6 +46,7 @@ public sealed class Conv2D : Layer
         }
         _g = ConvGeometry.ForConv(inputShape[0], inputShape[1], inputShape[2], _conv.KernelSize, _conv.KernelSize, _conv.Stride, _conv.Same);
         _bands = RowBands.Plan(_g);
+        _winograd = _requested == ConvAlgorithm.Winograd ? WinogradConvolution.For(transposed: false, _conv, inputShape[0], inputShape[1], inputShape[2]) : null;
         _kernel = AddParameter("kernel", [_conv.KernelSize, _conv.KernelSize, inputShape[2], _conv.Filters], trainable: true);
         _bias = _conv.UseBias ? AddParameter("bias", [_conv.Filters], trainable: true) : null;
         return [_g.OutH, _g.OutW, _conv.Filters];
@@ -56,6 +65,12 @@ public sealed class Conv2D : Layer
         _input = input;
         int patch = _g.PatchSize, inSize = InputShape[0] * InputShape[1] * InputShape[2], outSize = _g.OutPixels * _conv.Filters;
         var y = Reuse(ref _output, n, OutputShape);
+        if (_winograd is not null)
+        {
+            _winograd.Forward(n, input.Span, _kernel.Value, y.Span);
+            AddBias(y);
+            return y;
+        }
         // Chunk by chunk of images, so the im2col rows are multiplied while still in cache.
         int chunk = _g.ImagesPerChunk;
         var cols = Scratch(ref _cols, Math.Min(chunk, n) * _g.OutPixels * patch);
@@ -79,11 +94,16 @@ public sealed class Conv2D : Layer
                 RowBands.FromBanded(_g, _bands, cn, f, yb, yc);
             }
         }
+        AddBias(y);
+        return y;
+    }
+
+    private void AddBias(Tensor y)
+    {
         if (_bias is not null)
         {
             VectorMath.AddRowVector(y.Span, _bias.Value);
         }
-        return y;
     }
 
     public override Tensor? Backward(Tensor dOutput, GradientNeeds needs)
@@ -96,6 +116,14 @@ public sealed class Conv2D : Layer
             VectorMath.AddColumnSums(dOutput.Span, _bias.Grad);
         }
         var dx = input ? Reuse(ref _dInput, n, InputShape) : null;
+        if (_winograd is not null)
+        {
+            if (parameters || input)
+            {
+                _winograd.Backward(n, x.Span, dOutput.Span, dx is null ? default : dx.Span, parameters ? _kernel.Grad : default);
+            }
+            return dx;
+        }
         int chunk = _g.ImagesPerChunk;
         int chunkFloats = Math.Min(chunk, n) * _g.OutPixels * patch;
         var cols = parameters ? Scratch(ref _cols, chunkFloats) : default;

@@ -1,7 +1,7 @@
 // Transposed 2-D convolution in NHWC with TensorFlow 'same'/'valid' output sizes, as GEMM + col2im:
 // y[n, i*s+a-P, j*s+b-P, oc] += x[n, i, j, ic] * W[a, b, oc, ic]. Kernel (kh, kw, out, in); batches go in chunks of images,
 // whose input pixels are grouped in row bands (RowBands) so the GEMMs skip the kernel rows that land outside the output.
-// With ConvAlgorithm.Winograd a stride-1 'same' 5x5 layer runs Winograd F(4x4, 5x5) instead (kernels/Winograd.cs).
+// With ConvAlgorithm.Winograd the 'same' 5x5 layers of stride 1 and 2 run Winograd instead (WinogradConvolution).
 namespace Dcgan.Engine.Layers;
 
 using Dcgan.Kernels;
@@ -23,12 +23,8 @@ public sealed class Conv2DTranspose : Layer
     private Tensor? _output;
     private Tensor? _dInput;
     private readonly ConvAlgorithm _requested;
-    // Winograd state: the shape (null on the direct path), the transformed kernel and its gradient, chunk buffers.
-    private WinogradShape? _winograd;
-    private float[] _u = [];
-    private float[] _du = [];
-    private float[] _v = [];
-    private float[] _m = [];
+    // The Winograd path (null on the direct path).
+    private WinogradConvolution? _winograd;
 
     public Conv2DTranspose(int filters, int kernelSize, int stride = 1, string padding = "same", bool useBias = true, string? name = null,
         ConvAlgorithm algorithm = ConvAlgorithm.Direct) : base(name)
@@ -37,7 +33,7 @@ public sealed class Conv2DTranspose : Layer
         _requested = algorithm;
     }
 
-    /// <summary>The algorithm this layer runs once built: Winograd only where asked for and the geometry allows it.</summary>
+    /// <summary>The algorithm this layer runs once built: Winograd only where asked for and the geometry has it.</summary>
     public ConvAlgorithm Algorithm => _winograd is null ? ConvAlgorithm.Direct : ConvAlgorithm.Winograd;
 
     public override string ClassName => "Conv2DTranspose";
@@ -52,8 +48,7 @@ public sealed class Conv2DTranspose : Layer
         }
         _g = ConvGeometry.ForConvTranspose(inputShape[0], inputShape[1], _conv.Filters, _conv.KernelSize, _conv.KernelSize, _conv.Stride, _conv.Same);
         _bands = RowBands.Plan(_g);
-        bool winograd = _requested == ConvAlgorithm.Winograd && _conv.Stride == 1 && _conv.Same && _conv.KernelSize == Winograd.KernelSize;
-        _winograd = winograd ? new WinogradShape(inputShape[0], inputShape[1], inputShape[2], _conv.Filters) : null;
+        _winograd = _requested == ConvAlgorithm.Winograd ? WinogradConvolution.For(transposed: true, _conv, inputShape[0], inputShape[1], inputShape[2]) : null;
         _kernel = AddParameter("kernel", [_conv.KernelSize, _conv.KernelSize, _conv.Filters, inputShape[2]], trainable: true);
         _bias = _conv.UseBias ? AddParameter("bias", [_conv.Filters], trainable: true) : null;
         return [_g.InH, _g.InW, _conv.Filters];
@@ -72,9 +67,9 @@ public sealed class Conv2DTranspose : Layer
         CheckInput(input);
         _input = input;
         var y = Reuse(ref _output, input.Batch, OutputShape);
-        if (_winograd is { } ws)
+        if (_winograd is not null)
         {
-            WinogradForward(ws, input, y);
+            _winograd.Forward(input.Batch, input.Span, _kernel.Value, y.Span);
         }
         else
         {
@@ -108,50 +103,6 @@ public sealed class Conv2DTranspose : Layer
         }
     }
 
-    private void WinogradForward(in WinogradShape s, Tensor input, Tensor y)
-    {
-        int n = input.Batch, inSize = s.Height * s.Width * s.InC, outSize = s.Height * s.Width * s.OutC, chunk = s.ImagesPerChunk;
-        // A stride-1 transposed convolution is the correlation with the spatially flipped kernel.
-        var u = Conv2D.Scratch(ref _u, s.KernelFloats);
-        Winograd.TransformKernel(s, _kernel.Value, flip: true, u);
-        var v = Conv2D.Scratch(ref _v, s.InputFloats(Math.Min(chunk, n)));
-        var m = Conv2D.Scratch(ref _m, s.ProductFloats(Math.Min(chunk, n)));
-        for (int n0 = 0; n0 < n; n0 += chunk)
-        {
-            int cn = Math.Min(chunk, n - n0);
-            Winograd.TransformInput(s, cn, input.Span.Slice(n0 * inSize, cn * inSize), v);
-            Winograd.Multiply(s, cn, v, u, m);
-            Winograd.TransformOutput(s, cn, m, y.Span.Slice(n0 * outSize, cn * outSize));
-        }
-    }
-
-    private void WinogradBackward(in WinogradShape s, Tensor x, Tensor dOutput, Tensor? dx, bool parameters)
-    {
-        int n = x.Batch, inSize = s.Height * s.Width * s.InC, outSize = s.Height * s.Width * s.OutC, chunk = s.ImagesPerChunk;
-        var v = Conv2D.Scratch(ref _v, s.InputFloats(Math.Min(chunk, n)));
-        var m = Conv2D.Scratch(ref _m, s.ProductFloats(Math.Min(chunk, n)));
-        var du = parameters ? Conv2D.Scratch(ref _du, s.KernelFloats) : default;
-        for (int n0 = 0; n0 < n; n0 += chunk)
-        {
-            int cn = Math.Min(chunk, n - n0);
-            Winograd.OutputGradient(s, cn, dOutput.Span.Slice(n0 * outSize, cn * outSize), m);
-            if (parameters)
-            {
-                Winograd.TransformInput(s, cn, x.Span.Slice(n0 * inSize, cn * inSize), v);
-            }
-            // du (+)= dm^T v per point, then v = dm u: the transformed input gradient, mapped back to pixels below.
-            Winograd.MultiplyBackward(s, cn, m, _u, v, du, parameters, accumulate: n0 > 0, input: dx is not null);
-            if (dx is not null)
-            {
-                Winograd.InputGradient(s, cn, v, dx.Span.Slice(n0 * inSize, cn * inSize));
-            }
-        }
-        if (parameters)
-        {
-            Winograd.AccumulateKernelGradient(s, du, flip: true, _kernel.Grad);
-        }
-    }
-
     public override Tensor? Backward(Tensor dOutput, GradientNeeds needs)
     {
         var x = _input ?? throw new InvalidOperationException("backward before forward");
@@ -166,9 +117,9 @@ public sealed class Conv2DTranspose : Layer
         {
             return null;
         }
-        if (_winograd is { } ws)
+        if (_winograd is not null)
         {
-            WinogradBackward(ws, x, dOutput, dx, parameters);
+            _winograd.Backward(n, x.Span, dOutput.Span, dx is null ? default : dx.Span, parameters ? _kernel.Grad : default);
             return dx;
         }
         int chunk = _g.ImagesPerChunk;

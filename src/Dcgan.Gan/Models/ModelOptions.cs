@@ -85,8 +85,8 @@ public sealed record ModelOptions
     public int Channels { get; init; } = 1;
 
     /// <summary>
-    /// The convolutions' arithmetic: Winograd (the default) runs the generator's stride-1 5x5 transposed convolution with
-    /// 4x fewer multiplies; Direct keeps every convolution as plain im2col + GEMM (docs/benchmarks.md, "Winograd").
+    /// The convolutions' arithmetic: Winograd (the default) runs G's two wide transposed convolutions and D's second
+    /// convolution with 2-4x fewer multiplies; Direct keeps every convolution as plain im2col + GEMM (docs/benchmarks.md).
     /// </summary>
     public ConvAlgorithm ConvAlgorithm { get; init; } = ConvAlgorithm.Winograd;
 }

@@ -29,7 +29,7 @@ public static class SeedModels
         layers.Add(new Conv2DTranspose(128, 5, 1, "same", useBias: false, algorithm: options.ConvAlgorithm));
         Norm();
         layers.Add(Act(options));
-        layers.Add(new Conv2DTranspose(64, 5, 2, "same", useBias: false));
+        layers.Add(new Conv2DTranspose(64, 5, 2, "same", useBias: false, algorithm: options.ConvAlgorithm));
         Norm();
         layers.Add(Act(options));
         layers.Add(new Conv2DTranspose(options.Channels, 5, 2, "same", useBias: false));
@@ -60,7 +60,7 @@ public static class SeedModels
             new Conv2D(64, 5, 2, "same"),
             new Activation(ActivationKind.LeakyRelu, options.LeakySlope),
             new Dropout(options.DropoutRate),
-            new Conv2D(128, 5, 2, "same"),
+            new Conv2D(128, 5, 2, "same", algorithm: options.ConvAlgorithm),
             new Activation(ActivationKind.LeakyRelu, options.LeakySlope),
             new Dropout(options.DropoutRate),
             Reshape.Flatten(),

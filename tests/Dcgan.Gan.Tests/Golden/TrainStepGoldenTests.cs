@@ -18,13 +18,13 @@ public sealed class TrainStepGoldenTests(ITestOutputHelper output)
     // ulp of 1.2e-7 against deltas of 3e-4); the gradient moments m and v stay within ~6e-6.
     private const double DeltaTol = 1e-3;
 
-    // With Winograd in the generator's first transposed convolution its larger rounding (about 1e-5 of the layer's output
-    // scale instead of 3e-7) reaches the gradients. Losses and probabilities keep their tolerances everywhere, and so do
-    // the parameters in the logits cases. The sigmoid case amplifies it: after the first step its gradients still agree
-    // with the direct path's within 1e-5, but over three steps the Adam moments and deltas of near-cancelling gradients
-    // drift by up to 4 % of their largest value (m 2.6e-2, v 4.0e-2, deltas 2.9e-2; the direct path: below 6e-4).
-    // That case's parameter tolerances are widened by this factor.
-    private const double SigmoidWinogradScale = 500;
+    // With Winograd (ConvAlgorithm.Winograd: G's two wide transposed convolutions and D's second convolution) the larger
+    // rounding of those layers (about 1e-5 of their output scale instead of 3e-7) reaches the gradients. Losses and
+    // probabilities keep their tolerances everywhere, and so do the parameters in the logits cases (worst: deltas 5.5e-4,
+    // m 4.1e-5, v 3.9e-5 of their largest values). The sigmoid case is chaotic: Adam turns near-cancelling gradients into
+    // full-size steps, and its worst deviations moved by orders of magnitude with small rounding changes (m and v up to 4e-2
+    // with Winograd in the first transposed convolution only, 1e-4 with all three). Its parameter tolerances are widened.
+    private const double SigmoidWinogradScale = 30;
     private const double MomentTol = 1e-4;
     private const double SumTol = 1e-4;
 
