@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every figure in docs/benchmarks.md, in one go (about 10 minutes on the idle 2-core machine): side by side with
-# PyTorch, per-layer profiles at 1 and 2 threads, the batch sweep, peak RSS of training alone, and our SGEMM next to
+# Every figure in docs/benchmarks.md, in one go (about 13 minutes on the idle 2-core machine): side by side with
+# PyTorch, Winograd against the direct arithmetic, per-layer profiles at 1 and 2 threads, the batch sweep, peak RSS of training alone, and our SGEMM next to
 # the system's OpenBLAS. Writes one log per part into the folder given (default: bench-results/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,14 @@ torch_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
 ./dcgan --help > /dev/null   # build first, untimed
 
 echo "== side by side" && /usr/bin/python3 bench/compare.py --batch-size 256 --threads 1 2 --rounds 3 --steps 6 | tee "$out/side-by-side.txt"
+echo "== arithmetic: winograd (default) and direct, alternated (2 threads)"
+for round in 1 2 3; do
+    for algorithm in winograd direct; do
+        printf '%s round %s: ' "$algorithm" "$round"
+        ./dcgan bench --threads 2 --steps 6 --conv-algorithm "$algorithm" | grep -E "^train:|^generate:" | tr '\n' ' '
+        echo
+    done
+done | tee "$out/arithmetic.txt"
 echo "== profile, 1 thread" && ./dcgan bench --threads 1 --steps 6 --profile | tee "$out/profile-1t.txt"
 echo "== profile, 2 threads" && ./dcgan bench --threads 2 --steps 6 --profile | tee "$out/profile-2t.txt"
 echo "== batch sweep"

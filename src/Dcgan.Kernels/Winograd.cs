@@ -27,6 +27,19 @@ public readonly record struct WinogradShape(int Height, int Width, int InC, int 
     /// <summary>'same' padding: the kernel's offset of its centre.</summary>
     public int Pad => KernelSize / 2;
 
+    /// <summary>
+    /// The input is stored as its four pixel phases, not phase-stacked: channel (2 ry + rx) * InC/4 + k of pixel (h, w)
+    /// lives at pixel (2h + ry, 2w + rx), channel k, of a (2 Height) x (2 Width) x InC/4 image (Polyphase.SpaceToDepth,
+    /// read in place). Needs InC/4 to be a multiple of 16, so no block of 16 channels straddles two phases.
+    /// </summary>
+    public bool InputPhases { get; init; }
+
+    /// <summary>The same for the output: channel (2 ry + rx) * OutC/4 + k of pixel (h, w) at pixel (2h + ry, 2w + rx).</summary>
+    public bool OutputPhases { get; init; }
+
+    /// <summary>Whether phases can be read in place for this many phase-stacked channels.</summary>
+    public static bool PhasesInPlace(int channels) => channels % 64 == 0;
+
     /// <summary>Floats of a KernelSize x KernelSize kernel (KernelSize, KernelSize, OutC, InC).</summary>
     public int KernelTaps => KernelSize * KernelSize * OutC * InC;
 
@@ -245,6 +258,21 @@ public static unsafe class Winograd
 
     private static ReadOnlySpan<float> Span(float* p, int length) => new(p, length);
 
+    /// <summary>
+    /// Address of channel c0 of pixel (h, w) in an image of width w with the given channels: plain NHWC, or with phases
+    /// the pixel's phase (channel block c0 / (channels / 4)) in the image of twice the size.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float* Pixel(float* image, int width, int channels, bool phases, int h, int w, int c0)
+    {
+        if (!phases)
+        {
+            return image + ((long)h * width + w) * channels + c0;
+        }
+        int c = channels >> 2, phase = c0 / c;
+        return image + ((long)(2 * h + (phase >> 1)) * 2 * width + 2 * w + (phase & 1)) * c + (c0 - phase * c);
+    }
+
     private static void KernelTask(void* state, int o)
     {
         ref Job job = ref *(Job*)state;
@@ -335,7 +363,7 @@ public static unsafe class Winograd
                 {
                     int w = 4 * tx - s.Pad + j;
                     d[i * n + j] = (uint)h < (uint)s.Height && (uint)w < (uint)s.Width
-                        ? Load(x + ((long)h * s.Width + w) * ic + c0, lanes)
+                        ? Load(Pixel(x, s.Width, ic, s.InputPhases, h, w, c0), lanes)
                         : V.Zero;
                 }
             }
@@ -397,7 +425,7 @@ public static unsafe class Winograd
                         int w = 4 * tx - s.Pad + j;
                         if ((uint)w < (uint)s.Width)
                         {
-                            float* p = dx + ((long)h * s.Width + w) * ic + c0;
+                            float* p = Pixel(dx, s.Width, ic, s.InputPhases, h, w, c0);
                             Store(p, lanes, Load(p, lanes) + dd[i * n + j]);
                         }
                     }
@@ -438,7 +466,7 @@ public static unsafe class Winograd
             {
                 for (int j = 0; j < cols; j++)
                 {
-                    Store(y + ((long)(4 * ty + i) * s.Width + 4 * tx + j) * oc + c0, lanes, o[i * 4 + j]);
+                    Store(Pixel(y, s.Width, oc, s.OutputPhases, 4 * ty + i, 4 * tx + j, c0), lanes, o[i * 4 + j]);
                 }
             }
         }
@@ -464,7 +492,7 @@ public static unsafe class Winograd
             {
                 for (int j = 0; j < 4; j++)
                 {
-                    o[i * 4 + j] = i < rows && j < cols ? Load(dy + ((long)(4 * ty + i) * s.Width + 4 * tx + j) * oc + c0, lanes) : V.Zero;
+                    o[i * 4 + j] = i < rows && j < cols ? Load(Pixel(dy, s.Width, oc, s.OutputPhases, 4 * ty + i, 4 * tx + j, c0), lanes) : V.Zero;
                 }
             }
             for (int j = 0; j < 4; j++)

@@ -247,6 +247,41 @@ public class WinogradTests
     }
 
     [Fact]
+    public void PhasesReadInPlaceEqualThePhaseStackedCopy()
+    {
+        // 64 phase-stacked channels (16 per phase): the transforms read and write the pixel phases where they are.
+        var plain = new WinogradShape(3, 5, 64, 128, 3);
+        var phased = plain with { InputPhases = true, OutputPhases = true };
+        Assert.True(WinogradShape.PhasesInPlace(64));
+        Assert.False(WinogradShape.PhasesInPlace(4 * 3));
+        const int images = 2;
+        float[] space = Random(images * 15 * 64, 20), stacked = new float[space.Length];
+        Polyphase.SpaceToDepth(images, 3, 5, 16, space, stacked);
+        float[] v1 = new float[plain.InputFloats(images)], v2 = new float[plain.InputFloats(images)];
+        Winograd.TransformInput(plain, images, stacked, v1);
+        Winograd.TransformInput(phased, images, space, v2);
+        Assert.Equal(v1, v2);
+
+        float[] dx1 = new float[space.Length], dx2 = new float[space.Length], dxSpace = new float[space.Length];
+        Winograd.InputGradient(plain, images, v1, dx1);
+        Winograd.InputGradient(phased, images, v1, dx2);
+        Polyphase.DepthToSpace(images, 3, 5, 16, dx1, dxSpace);
+        Assert.Equal(dxSpace, dx2);
+
+        float[] m = RandomPlanes(plain.Points, plain.ProductPlane(images), images * plain.TilesPerImage * 128, 21);
+        float[] y1 = new float[images * 15 * 128], y2 = new float[y1.Length], ySpace = new float[y1.Length];
+        Winograd.TransformOutput(plain, images, m, y1);
+        Winograd.TransformOutput(phased, images, m, y2);
+        Polyphase.DepthToSpace(images, 3, 5, 32, y1, ySpace);
+        Assert.Equal(ySpace, y2);
+
+        float[] dm1 = new float[m.Length], dm2 = new float[m.Length];
+        Winograd.OutputGradient(plain, images, y1, dm1);
+        Winograd.OutputGradient(phased, images, ySpace, dm2);
+        Assert.Equal(dm1, dm2);
+    }
+
+    [Fact]
     public void ShortBuffersAreRejected()
     {
         var s = new WinogradShape(7, 7, 16, 16);

@@ -55,8 +55,10 @@ internal sealed class WinogradConvolution
         return (transposed, conv.Stride) switch
         {
             (true, 1) => new(Kind.Transposed1, new WinogradShape(h, w, inC, conv.Filters, 5), inC, conv.Filters),
-            (false, 2) when h % 2 == 0 && w % 2 == 0 => new(Kind.Conv2, new WinogradShape(h / 2, w / 2, 4 * inC, conv.Filters, 3), inC, conv.Filters),
-            (true, 2) => new(Kind.Transposed2, new WinogradShape(h, w, inC, 4 * conv.Filters, 3), inC, conv.Filters),
+            (false, 2) when h % 2 == 0 && w % 2 == 0 => new(Kind.Conv2,
+                new WinogradShape(h / 2, w / 2, 4 * inC, conv.Filters, 3) { InputPhases = WinogradShape.PhasesInPlace(4 * inC) }, inC, conv.Filters),
+            (true, 2) => new(Kind.Transposed2,
+                new WinogradShape(h, w, inC, 4 * conv.Filters, 3) { OutputPhases = WinogradShape.PhasesInPlace(4 * conv.Filters) }, inC, conv.Filters),
             _ => null,
         };
     }
@@ -92,7 +94,7 @@ internal sealed class WinogradConvolution
             Winograd.TransformInput(_s, cn, PhaseInput(cn, x.Slice(n0 * InSize, cn * InSize)), v);
             Winograd.Multiply(_s, cn, v, u, m);
             var yc = y.Slice(n0 * OutSize, cn * OutSize);
-            if (_kind == Kind.Transposed2)
+            if (_kind == Kind.Transposed2 && !_s.OutputPhases)
             {
                 var phases = Conv2D.Scratch(ref _phases, cn * _s.Height * _s.Width * _s.OutC);
                 Winograd.TransformOutput(_s, cn, m, phases);
@@ -120,7 +122,7 @@ internal sealed class WinogradConvolution
         {
             int cn = Math.Min(chunk, n - n0);
             var dyc = dy.Slice(n0 * OutSize, cn * OutSize);
-            if (_kind == Kind.Transposed2)
+            if (_kind == Kind.Transposed2 && !_s.OutputPhases)
             {
                 var phases = Conv2D.Scratch(ref _phases, cn * _s.Height * _s.Width * _s.OutC);
                 Polyphase.SpaceToDepth(cn, _s.Height, _s.Width, _outC, dyc, phases);
@@ -139,7 +141,7 @@ internal sealed class WinogradConvolution
             if (input)
             {
                 var dxc = dx.Slice(n0 * InSize, cn * InSize);
-                if (_kind == Kind.Conv2)
+                if (_kind == Kind.Conv2 && !_s.InputPhases)
                 {
                     var phases = Conv2D.Scratch(ref _phases, cn * _s.Height * _s.Width * _s.InC);
                     Winograd.InputGradient(_s, cn, v, phases);
@@ -173,10 +175,13 @@ internal sealed class WinogradConvolution
         }
     }
 
-    /// <summary>The chunk's input as the stride-1 problem reads it: its phases stacked as channels for Conv2, else itself.</summary>
+    /// <summary>
+    /// The chunk's input as the stride-1 problem reads it: for Conv2 its phases stacked as channels (a copy, unless the
+    /// transforms read the phases in place), else itself.
+    /// </summary>
     private ReadOnlySpan<float> PhaseInput(int images, ReadOnlySpan<float> x)
     {
-        if (_kind != Kind.Conv2)
+        if (_kind != Kind.Conv2 || _s.InputPhases)
         {
             return x;
         }
