@@ -64,6 +64,8 @@ public sealed class CommandLineTests : IDisposable
     [InlineData(new[] { "train", "--cond-scheme", "projection" }, "--cond-scheme only applies with --conditional")]
     [InlineData(new[] { "train", "--conditional", "--cond-scheme", "projection-cbn", "--class-weight", "2" }, "--class-weight has no effect with --cond-scheme projection-cbn")]
     [InlineData(new[] { "summary", "--cond-scheme", "projection-ac" }, "--cond-scheme only applies with --conditional")]
+    [InlineData(new[] { "train", "--conv-algorithm", "fft" }, "--conv-algorithm must be one of winograd, direct, got 'fft'")]
+    [InlineData(new[] { "bench", "--conv-algorithm", "Winograd" }, "--conv-algorithm must be one of winograd, direct, got 'Winograd'")]
     public void BadInputGetsOneLineAndExitTwo(string[] args, string message)
     {
         var (exit, output, error) = CliRunner.Run(args);

@@ -3,6 +3,7 @@
 // boundary and mid-epoch interrupt).
 namespace Dcgan.Gan.Tests.Training;
 
+using Dcgan.Engine.Layers;
 using Dcgan.Gan.Data;
 using Dcgan.Gan.Models;
 using Dcgan.Gan.Training;
@@ -95,6 +96,35 @@ public sealed class ConditionalRunTests : IDisposable
         Assert.Equal(1, legacy.ClassLossWeight);
         Assert.Equal(1f, legacy.ModelOptions().ClassLossWeight);
         Assert.Equal(new[] { "class-weight" }, legacy.Differences(current));
+    }
+
+    [Fact]
+    public void NewRunsUseWinogradAndOldConfigsLoadAsDirect()
+    {
+        var current = new TrainConfig();
+        Assert.Equal("winograd", current.ConvAlgorithm);
+        Assert.Equal(ConvAlgorithm.Winograd, current.ModelOptions().ConvAlgorithm);
+        Assert.Contains("\"conv-algorithm\": \"winograd\"", current.ToJson());
+        Assert.Equal("direct", TrainConfig.FromJson((current with { ConvAlgorithm = "direct" }).ToJson()).ConvAlgorithm);
+
+        // A config (or checkpoint header) written before the key existed ran every convolution directly, and resumes so.
+        string old = System.Text.RegularExpressions.Regex.Replace(current.ToJson(), "\\s*\"conv-algorithm\": \"[a-z]+\",", "");
+        Assert.DoesNotContain("conv-algorithm", old);
+        var legacy = TrainConfig.FromJson(old);
+        Assert.Equal("direct", legacy.ConvAlgorithm);
+        Assert.Equal(ConvAlgorithm.Direct, legacy.ModelOptions().ConvAlgorithm);
+        Assert.Equal(new[] { "conv-algorithm" }, legacy.Differences(current));
+        var gan = new GanPair(legacy.ModelOptions());
+        Assert.All(gan.Generator.Layers.OfType<Conv2DTranspose>(), l => Assert.Equal(ConvAlgorithm.Direct, l.Algorithm));
+
+        // New runs: the wide layers take Winograd, the 1-channel image layers stay direct.
+        var fresh = new GanPair(current.ModelOptions());
+        Assert.Equal([ConvAlgorithm.Winograd, ConvAlgorithm.Winograd, ConvAlgorithm.Direct],
+            fresh.Generator.Layers.OfType<Conv2DTranspose>().Select(l => l.Algorithm));
+        Assert.Equal([ConvAlgorithm.Direct, ConvAlgorithm.Winograd], fresh.Discriminator.Layers.OfType<Conv2D>().Select(l => l.Algorithm));
+
+        var unknown = new TrainConfig { ConvAlgorithm = "fft" };
+        Assert.Contains("unknown convolution algorithm 'fft'", Assert.Throws<InvalidDataException>(() => unknown.ModelOptions()).Message);
     }
 
     [Theory]
