@@ -73,8 +73,11 @@ internal static unsafe class GemmBlocked
 
         // Split further until there are enough tasks to balance two threads. N is split first: every column block
         // re-reads A, every row block re-reads B, and a row split is only taken while both halves keep at least two
-        // strips, so thin operands (M or N of a few strips) are not re-streamed from memory for little gain.
-        while (CeilDiv(m, mc) * CeilDiv(n, nc) < MinTasks && (long)mc * nc * k / 2 >= MinTaskFlops)
+        // strips, so thin operands (M or N of a few strips) are not re-streamed from memory for little gain. A product
+        // that will run on this thread alone (one thread, or inside another kernel's task, like Winograd's point GEMMs)
+        // is not split: its blocks would only pack the operands again. The split never changes a result, since every
+        // element of C sees the same K slices in the same order whichever block holds it.
+        while (Workers.RunsInParallel && CeilDiv(m, mc) * CeilDiv(n, nc) < MinTasks && (long)mc * nc * k / 2 >= MinTaskFlops)
         {
             if (nc >= 2 * nr && (nc >= mc || mc < 4 * mr))
             {

@@ -55,6 +55,9 @@ public static unsafe class Workers
         }
     }
 
+    /// <summary>Whether a <see cref="For"/> called from this thread now would use more than one thread.</summary>
+    public static bool RunsInParallel => _threadCount > 1 && !_inTask;
+
     /// <summary>Runs body(state, i) for every i in [0, count) and returns when all have finished.</summary>
     public static void For(int count, delegate*<void*, int, void> body, void* state)
     {

@@ -12,6 +12,33 @@ public class WorkersCollection
 [Collection(WorkersCollection.Name)]
 public unsafe class WorkersTests
 {
+    [Fact]
+    public void RunsInParallelOnlyOutsideTasksWithMoreThanOneThread()
+    {
+        int saved = Workers.Threads;
+        try
+        {
+            Workers.Threads = 1;
+            Assert.False(Workers.RunsInParallel);
+            Workers.Threads = 2;
+            Assert.True(Workers.RunsInParallel);
+            // Inside a task a nested For runs inline, so the GEMM does not split its blocks there.
+            var seen = new int[8];
+            fixed (int* p = seen)
+            {
+                Workers.For(8, &RecordParallel, p);
+            }
+            Assert.All(seen, v => Assert.Equal(2, v));
+            Assert.True(Workers.RunsInParallel);
+        }
+        finally
+        {
+            Workers.Threads = saved;
+        }
+    }
+
+    private static void RecordParallel(void* state, int i) => ((int*)state)[i] = Workers.RunsInParallel ? 1 : 2;
+
     [Theory]
     [InlineData(1, 1)]
     [InlineData(1, 1000)]
