@@ -76,6 +76,19 @@ public sealed class CommandLineTests : IDisposable
         Assert.Single(error.TrimEnd('\n').Split('\n'));
     }
 
+    [Theory]
+    [InlineData("winograd")]
+    [InlineData("direct")]
+    public void BenchSaysWhichArithmeticItTimes(string algorithm)
+    {
+        var (exit, output, error) = CliRunner.Run("bench", "--batch-size", "4", "--steps", "1", "--warmup", "0", "--generate-batch", "2",
+            "--threads", "1", "--conv-algorithm", algorithm);
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        Assert.Contains($"Vector512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, {algorithm} convolutions", output);
+        Assert.Contains("\"train_images_per_s\":", output.TrimEnd().Split('\n')[^1]);
+    }
+
     [Fact]
     public void PathsThatAreWrongGetOneLineErrors()
     {

@@ -41,7 +41,7 @@ public static class BenchCommand
         // Conditional runs need labels; an even mix costs the same as any other.
         int[] labels = Enumerable.Range(0, Math.Max(batch, genBatch)).Select(i => options.Conditional ? i % options.Classes : 0).ToArray();
         stdout.WriteLine($"threads {Workers.Threads}, batch {batch}, {warmup} warm-up + {steps} timed steps, " +
-            $"Vector512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}");
+            $"Vector512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, {o.GetText("conv-algorithm")} convolutions");
         for (int i = 0; i < warmup; i++)
         {
             rng.FillNormal(noise.Span);
