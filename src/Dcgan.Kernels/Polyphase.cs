@@ -74,85 +74,107 @@ public static unsafe class Polyphase
     /// A Conv2D kernel w (5, 5, c, o) as the 3x3 kernel k (3, 3, o, 4c) of the correlation over x's phases:
     /// k[t, u, o, (2 ry + rx) * c + k'] = w[2t + ry - 1, 2u + rx - 1, k', o], zero where a tap index is -1.
     /// </summary>
-    public static void ConvKernel(int c, int o, ReadOnlySpan<float> w, Span<float> k) => MapConv(c, o, w, k, gradient: false);
+    public static void ConvKernel(int c, int o, ReadOnlySpan<float> w, Span<float> k)
+    {
+        CheckKernels(c, o, w.Length, k.Length);
+        fixed (float* pw = w, pk = k)
+        {
+            MapConv(c, o, pw, pk, gradient: false);
+        }
+    }
 
     /// <summary>dw += the taps of dk that <see cref="ConvKernel"/> filled: its adjoint.</summary>
-    public static void ConvKernelGradient(int c, int o, ReadOnlySpan<float> dk, Span<float> dw) => MapConv(c, o, dw, dk, gradient: true);
+    public static void ConvKernelGradient(int c, int o, ReadOnlySpan<float> dk, Span<float> dw)
+    {
+        CheckKernels(c, o, dw.Length, dk.Length);
+        fixed (float* pw = dw, pk = dk)
+        {
+            MapConv(c, o, pw, pk, gradient: true);
+        }
+    }
 
     /// <summary>
     /// A Conv2DTranspose kernel w (5, 5, o, c) as the 3x3 kernel k (3, 3, 4o, c) that writes the output's phases:
     /// k[t, u, (2 ry + rx) * o + o', c'] = w[ry + 3 - 2t, rx + 3 - 2u, o', c'], zero where a tap index is -1.
     /// </summary>
-    public static void TransposeKernel(int c, int o, ReadOnlySpan<float> w, Span<float> k) => MapTranspose(c, o, w, k, gradient: false);
-
-    /// <summary>dw += the taps of dk that <see cref="TransposeKernel"/> filled: its adjoint.</summary>
-    public static void TransposeKernelGradient(int c, int o, ReadOnlySpan<float> dk, Span<float> dw) => MapTranspose(c, o, dw, dk, gradient: true);
-
-    private static void MapConv(int c, int o, ReadOnlySpan<float> w, ReadOnlySpan<float> k, bool gradient)
+    public static void TransposeKernel(int c, int o, ReadOnlySpan<float> w, Span<float> k)
     {
         CheckKernels(c, o, w.Length, k.Length);
         fixed (float* pw = w, pk = k)
         {
-            for (int t = 0; t < 3; t++)
-            for (int u = 0; u < 3; u++)
-            for (int phase = 0; phase < 4; phase++)
+            MapTranspose(c, o, pw, pk, gradient: false);
+        }
+    }
+
+    /// <summary>dw += the taps of dk that <see cref="TransposeKernel"/> filled: its adjoint.</summary>
+    public static void TransposeKernelGradient(int c, int o, ReadOnlySpan<float> dk, Span<float> dw)
+    {
+        CheckKernels(c, o, dw.Length, dk.Length);
+        fixed (float* pw = dw, pk = dk)
+        {
+            MapTranspose(c, o, pw, pk, gradient: true);
+        }
+    }
+
+    /// <summary>k from w, or (gradient) w += the mapped taps of k; w is 25 c o floats, k 36 c o.</summary>
+    private static void MapConv(int c, int o, float* pw, float* pk, bool gradient)
+    {
+        for (int t = 0; t < 3; t++)
+        for (int u = 0; u < 3; u++)
+        for (int phase = 0; phase < 4; phase++)
+        {
+            int a = 2 * t + (phase >> 1) - 1, b = 2 * u + (phase & 1) - 1;
+            bool inside = a >= 0 && b >= 0;
+            for (int oo = 0; oo < o; oo++)
             {
-                int a = 2 * t + (phase >> 1) - 1, b = 2 * u + (phase & 1) - 1;
-                bool inside = a >= 0 && b >= 0;
-                for (int oo = 0; oo < o; oo++)
+                float* kr = pk + ((long)(t * 3 + u) * o + oo) * 4 * c + phase * c;
+                float* wr = pw + ((long)(a * 5 + b) * c) * o + oo;
+                for (int cc = 0; cc < c; cc++)
                 {
-                    float* kr = pk + ((long)(t * 3 + u) * o + oo) * 4 * c + phase * c;
-                    float* wr = pw + ((long)(a * 5 + b) * c) * o + oo;
-                    for (int cc = 0; cc < c; cc++)
+                    if (gradient)
                     {
-                        if (gradient)
+                        if (inside)
                         {
-                            if (inside)
-                            {
-                                wr[(long)cc * o] += kr[cc];
-                            }
+                            wr[(long)cc * o] += kr[cc];
                         }
-                        else
-                        {
-                            kr[cc] = inside ? wr[(long)cc * o] : 0f;
-                        }
+                    }
+                    else
+                    {
+                        kr[cc] = inside ? wr[(long)cc * o] : 0f;
                     }
                 }
             }
         }
     }
 
-    private static void MapTranspose(int c, int o, ReadOnlySpan<float> w, ReadOnlySpan<float> k, bool gradient)
+    /// <summary>k from w, or (gradient) w += the mapped taps of k; w is 25 c o floats, k 36 c o.</summary>
+    private static void MapTranspose(int c, int o, float* pw, float* pk, bool gradient)
     {
-        CheckKernels(c, o, w.Length, k.Length);
-        fixed (float* pw = w, pk = k)
+        for (int t = 0; t < 3; t++)
+        for (int u = 0; u < 3; u++)
+        for (int phase = 0; phase < 4; phase++)
         {
-            for (int t = 0; t < 3; t++)
-            for (int u = 0; u < 3; u++)
-            for (int phase = 0; phase < 4; phase++)
+            int a = (phase >> 1) + 3 - 2 * t, b = (phase & 1) + 3 - 2 * u;
+            bool inside = a >= 0 && b >= 0;
+            for (int oo = 0; oo < o; oo++)
             {
-                int a = (phase >> 1) + 3 - 2 * t, b = (phase & 1) + 3 - 2 * u;
-                bool inside = a >= 0 && b >= 0;
-                for (int oo = 0; oo < o; oo++)
+                var kr = new Span<float>(pk + ((long)(t * 3 + u) * 4 * o + phase * o + oo) * c, c);
+                if (!inside)
                 {
-                    var kr = new Span<float>(pk + ((long)(t * 3 + u) * 4 * o + phase * o + oo) * c, c);
-                    if (!inside)
+                    if (!gradient)
                     {
-                        if (!gradient)
-                        {
-                            kr.Clear();
-                        }
-                        continue;
+                        kr.Clear();
                     }
-                    var wr = new Span<float>(pw + ((long)(a * 5 + b) * o + oo) * c, c);
-                    if (gradient)
-                    {
-                        VectorMath.AddInPlace(wr, kr);
-                    }
-                    else
-                    {
-                        wr.CopyTo(kr);
-                    }
+                    continue;
+                }
+                var wr = new Span<float>(pw + ((long)(a * 5 + b) * o + oo) * c, c);
+                if (gradient)
+                {
+                    VectorMath.AddInPlace(wr, kr);
+                }
+                else
+                {
+                    wr.CopyTo(kr);
                 }
             }
         }
