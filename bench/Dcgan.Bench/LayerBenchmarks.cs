@@ -1,5 +1,6 @@
-// BenchmarkDotNet suite for the seed model's layers at batch 256: each convolution's forward and backward
-// (im2col chunks + GEMM + col2im), BatchNorm training forward and backward, and Dropout, at one and two threads.
+// BenchmarkDotNet suite for the seed model's layers at batch 256: each convolution's forward and backward with either
+// arithmetic (im2col chunks + GEMM + col2im, or Winograd where the layer has it), BatchNorm training forward and
+// backward, and Dropout, at one and two threads.
 using BenchmarkDotNet.Attributes;
 using Dcgan.Engine;
 using Dcgan.Engine.Layers;
@@ -21,18 +22,22 @@ public class LayerBenchmarks
     [Params(1, 2)]
     public int Threads { get; set; }
 
+    /// <summary>The convolutions' arithmetic (layers without a Winograd path run direct either way).</summary>
+    [Params(ConvAlgorithm.Winograd, ConvAlgorithm.Direct)]
+    public ConvAlgorithm Algorithm { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         Workers.Threads = Threads;
         (int[] Shape, Layer Layer) pick = Layer switch
         {
-            "G.ct1" => ((int[])[7, 7, 256], (Layer)new Conv2DTranspose(128, 5, 1, "same", useBias: false)),
-            "G.ct2" => ([7, 7, 128], new Conv2DTranspose(64, 5, 2, "same", useBias: false)),
+            "G.ct1" => ((int[])[7, 7, 256], (Layer)new Conv2DTranspose(128, 5, 1, "same", useBias: false, algorithm: Algorithm)),
+            "G.ct2" => ([7, 7, 128], new Conv2DTranspose(64, 5, 2, "same", useBias: false, algorithm: Algorithm)),
             "G.ct3" => ([14, 14, 64], new Conv2DTranspose(1, 5, 2, "same", useBias: false)),
             "G.bn2" => ([14, 14, 64], new BatchNormalization()),
             "D.conv1" => ([28, 28, 1], new Conv2D(64, 5, 2, "same")),
-            "D.conv2" => ([14, 14, 64], new Conv2D(128, 5, 2, "same")),
+            "D.conv2" => ([14, 14, 64], new Conv2D(128, 5, 2, "same", algorithm: Algorithm)),
             _ => ([7, 7, 128], (Layer)new Dropout(0.3f)),
         };
         var (shape, layer) = pick;
