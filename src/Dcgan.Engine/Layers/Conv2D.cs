@@ -1,6 +1,7 @@
 // 2-D convolution in NHWC with TensorFlow padding ('same' pads the odd pixel after), as im2col + GEMM.
 // Kernel (kh, kw, in, out) flattens to the (kh*kw*in) x out matrix the GEMM needs; batches go through in chunks of images,
 // and each chunk's im2col rows are grouped in row bands (RowBands) so the GEMMs skip the kernel rows that fall on padding.
+// With ConvAlgorithm.Winograd a stride-2 'same' 5x5 layer on an even size runs Winograd instead (WinogradConvolution).
 namespace Dcgan.Engine.Layers;
 
 using Dcgan.Kernels;
