@@ -105,7 +105,7 @@ public static unsafe class Winograd
         Require(Supports(s.KernelSize) && w.Length >= s.KernelTaps && u.Length >= s.KernelFloats, "kernel transform: buffer too small");
         fixed (float* pw = w, pu = u)
         {
-            var job = new Job { S = s, A = pw, B = pu, Flip = flip, KernelPlane = s.KernelPlane };
+            var job = new Job { S = s, A = pw, B = pu, Flip = flip };
             Workers.For(s.OutC, &KernelTask, &job);
         }
     }
@@ -116,7 +116,7 @@ public static unsafe class Winograd
         Require(Supports(s.KernelSize) && dw.Length >= s.KernelTaps && du.Length >= s.KernelFloats, "kernel gradient: buffer too small");
         fixed (float* pdu = du, pdw = dw)
         {
-            var job = new Job { S = s, A = pdu, B = pdw, Flip = flip, KernelPlane = s.KernelPlane };
+            var job = new Job { S = s, A = pdu, B = pdw, Flip = flip };
             Workers.For(s.OutC, &KernelGradientTask, &job);
         }
     }
@@ -127,7 +127,7 @@ public static unsafe class Winograd
         Require(x.Length >= images * s.Height * s.Width * s.InC && v.Length >= s.InputFloats(images), "input transform: buffer too small");
         fixed (float* px = x, pv = v)
         {
-            var job = new Job { S = s, A = px, B = pv, Tiles = images * s.TilesPerImage, InPlane = s.InputPlane(images) };
+            var job = new Job { S = s, A = px, B = pv, Images = images };
             Workers.For(job.Tiles, &InputTask, &job);
         }
     }
@@ -139,7 +139,7 @@ public static unsafe class Winograd
         fixed (float* pdv = dv, pdx = dx)
         {
             // One task per image: its tiles overlap, so they are added in a fixed order by one thread.
-            var job = new Job { S = s, A = pdv, B = pdx, Tiles = images * s.TilesPerImage, InPlane = s.InputPlane(images) };
+            var job = new Job { S = s, A = pdv, B = pdx, Images = images };
             Workers.For(images, &InputGradientTask, &job);
         }
     }
@@ -150,7 +150,7 @@ public static unsafe class Winograd
         Require(y.Length >= images * s.Height * s.Width * s.OutC && m.Length >= s.ProductFloats(images), "output transform: buffer too small");
         fixed (float* pm = m, py = y)
         {
-            var job = new Job { S = s, A = pm, B = py, Tiles = images * s.TilesPerImage, OutPlane = s.ProductPlane(images) };
+            var job = new Job { S = s, A = pm, B = py, Images = images };
             Workers.For(job.Tiles, &OutputTask, &job);
         }
     }
@@ -161,7 +161,7 @@ public static unsafe class Winograd
         Require(dy.Length >= images * s.Height * s.Width * s.OutC && dm.Length >= s.ProductFloats(images), "output gradient: buffer too small");
         fixed (float* pdy = dy, pdm = dm)
         {
-            var job = new Job { S = s, A = pdy, B = pdm, Tiles = images * s.TilesPerImage, OutPlane = s.ProductPlane(images) };
+            var job = new Job { S = s, A = pdy, B = pdm, Images = images };
             Workers.For(job.Tiles, &OutputGradientTask, &job);
         }
     }
@@ -172,11 +172,7 @@ public static unsafe class Winograd
         Require(v.Length >= s.InputFloats(images) && u.Length >= s.KernelFloats && m.Length >= s.ProductFloats(images), "winograd product: buffer too small");
         fixed (float* pv = v, pu = u, pm = m)
         {
-            var job = new Job
-            {
-                S = s, A = pv, B = pu, C = pm, Tiles = images * s.TilesPerImage,
-                InPlane = s.InputPlane(images), OutPlane = s.ProductPlane(images), KernelPlane = s.KernelPlane,
-            };
+            var job = new Job { S = s, A = pv, B = pu, C = pm, Images = images };
             Workers.For(s.Points, &MultiplyTask, &job);
         }
     }
@@ -194,8 +190,7 @@ public static unsafe class Winograd
         {
             var job = new Job
             {
-                S = s, A = pv, B = pu, C = pdm, D = pdu, Tiles = images * s.TilesPerImage,
-                InPlane = s.InputPlane(images), OutPlane = s.ProductPlane(images), KernelPlane = s.KernelPlane,
+                S = s, A = pv, B = pu, C = pdm, D = pdu, Images = images,
                 Weights = weights, Accumulate = accumulate, Input = input,
             };
             Workers.For(s.Points, &MultiplyBackwardTask, &job);
@@ -209,15 +204,20 @@ public static unsafe class Winograd
         public float* B;
         public float* C;
         public float* D;
-        public int Tiles;
-        // Plane strides of the input-side, output-side and kernel arrays a task reads or writes.
-        public int InPlane;
-        public int OutPlane;
-        public int KernelPlane;
+        public int Images;
         public bool Flip;
         public bool Weights;
         public bool Accumulate;
         public bool Input;
+
+        public readonly int Tiles => Images * S.TilesPerImage;
+
+        // Plane strides of the input-side, output-side and kernel arrays a task reads or writes.
+        public readonly int InPlane => S.InputPlane(Images);
+
+        public readonly int OutPlane => S.ProductPlane(Images);
+
+        public readonly int KernelPlane => S.KernelPlane;
     }
 
     private static void Require(bool ok, string message)
