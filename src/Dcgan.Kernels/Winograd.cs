@@ -74,11 +74,18 @@ public readonly record struct WinogradShape(int Height, int Width, int InC, int 
     public int KernelFloats => Points * KernelPlane;
 
     /// <summary>
-    /// Images per chunk: layers transform, multiply and transform back this many images at a time, so the transformed
-    /// inputs and products (together about <see cref="ConvGeometry.ChunkFloats"/>) are reused from cache. It depends
-    /// only on the shape, so results never depend on the thread count.
+    /// Contiguous parts of a batch that the layers hand to threads, one task each (the engine's WinogradConvolution).
+    /// Fixed, not the thread count: each part sums its own kernel gradient and the parts' sums are added in order, so the
+    /// gradient never depends on how many threads run.
     /// </summary>
-    public int ImagesPerChunk => Math.Max(1, ConvGeometry.ChunkFloats / (Points * TilesPerImage * (InC + OutC)));
+    public const int BatchParts = 2;
+
+    /// <summary>
+    /// Images per group: a part of the batch goes this many images at a time through transform, products and inverse
+    /// transform on one thread (transformed inputs and products together about half of <see cref="ConvGeometry.ChunkFloats"/>,
+    /// so the two parts' buffers together stay near it). It depends only on the shape.
+    /// </summary>
+    public int ImagesPerGroup => Math.Max(1, ConvGeometry.ChunkFloats / 2 / (Points * TilesPerImage * (InC + OutC)));
 }
 
 /// <summary>
@@ -234,7 +241,8 @@ public static unsafe class Winograd
     {
         ref Job job = ref *(Job*)state;
         int t = job.Tiles, ic = job.S.InC, oc = job.S.OutC;
-        // Inside a task the GEMM runs on this thread alone; the 64 points keep both threads busy.
+        // Inside a task the GEMM runs on this thread alone: called directly, the points are split among the threads; called
+        // from a task of its own (the layers run each part of a batch as one), everything runs on that thread.
         Gemm.Sgemm(false, true, t, oc, ic, Span(job.A + (long)xi * job.InPlane, t * ic), ic, Span(job.B + (long)xi * job.KernelPlane, oc * ic), ic,
             0f, new Span<float>(job.C + (long)xi * job.OutPlane, t * oc), oc);
     }

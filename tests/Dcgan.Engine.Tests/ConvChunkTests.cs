@@ -1,5 +1,6 @@
-// The convolution layers process a batch in chunks of images (ConvGeometry.ImagesPerChunk); a batch that spans
-// several chunks, with a short last one, must give what the images give one at a time.
+// The convolution layers process a batch in chunks of images (ConvGeometry.ImagesPerChunk), or on the Winograd path in
+// parts (WinogradShape.BatchParts) taken a group at a time (WinogradShape.ImagesPerGroup); a batch that spans several
+// chunks or groups, with a short last one, must give what the images give one at a time.
 namespace Dcgan.Engine.Tests;
 
 using Dcgan.Engine;
@@ -8,13 +9,15 @@ using Dcgan.Kernels;
 
 public class ConvChunkTests
 {
-    public static TheoryData<string> Layers() => ["conv", "convT", "convT-winograd"];
+    public static TheoryData<string> Layers() => ["conv", "convT", "convT-winograd", "conv-s2-winograd", "convT-s2-winograd"];
 
     private static (Sequential Model, int[] Shape) Build(string kind) => kind switch
     {
         "conv" => (new Sequential("m", [14, 14, 64], [new Conv2D(128, 5, 2, "same")]), [14, 14, 64]),
         "convT" => (new Sequential("m", [7, 7, 256], [new Conv2DTranspose(128, 5, 1, "same", useBias: true)]), [7, 7, 256]),
-        _ => (new Sequential("m", [7, 7, 256], [new Conv2DTranspose(128, 5, 1, "same", useBias: true, algorithm: ConvAlgorithm.Winograd)]), [7, 7, 256]),
+        "convT-winograd" => (new Sequential("m", [7, 7, 256], [new Conv2DTranspose(128, 5, 1, "same", useBias: true, algorithm: ConvAlgorithm.Winograd)]), [7, 7, 256]),
+        "conv-s2-winograd" => (new Sequential("m", [14, 14, 64], [new Conv2D(128, 5, 2, "same", algorithm: ConvAlgorithm.Winograd)]), [14, 14, 64]),
+        _ => (new Sequential("m", [7, 7, 128], [new Conv2DTranspose(64, 5, 2, "same", algorithm: ConvAlgorithm.Winograd)]), [7, 7, 128]),
     };
 
     [Theory]
@@ -28,9 +31,13 @@ public class ConvChunkTests
         {
             "conv" => ConvGeometry.ForConv(14, 14, 64, 5, 5, 2, true).ImagesPerChunk,
             "convT" => ConvGeometry.ForConvTranspose(7, 7, 128, 5, 5, 1, true).ImagesPerChunk,
-            _ => new WinogradShape(7, 7, 256, 128).ImagesPerChunk,
+            "convT-winograd" => new WinogradShape(7, 7, 256, 128).ImagesPerGroup,
+            // The stride-2 layers' Winograd problems: 3x3 over the phases, 256 phase-stacked channels in or out.
+            "conv-s2-winograd" => new WinogradShape(7, 7, 256, 128, 3).ImagesPerGroup,
+            _ => new WinogradShape(7, 7, 128, 256, 3).ImagesPerGroup,
         };
-        int batch = 2 * chunk + 3;
+        // Winograd: every part of the batch spans two full groups and a short one.
+        int batch = kind.EndsWith("winograd") ? WinogradShape.BatchParts * (2 * chunk + 1) + 1 : 2 * chunk + 3;
         Assert.True(chunk >= 2, "the geometry should put several images in a chunk");
 
         var rng = new Rng(9);
@@ -44,6 +51,10 @@ public class ConvChunkTests
         float[] yAll = y.Span.ToArray();
         float[] dxAll = model.Backward(dy, GradientNeeds.All)!.Span.ToArray();
         float[] gradAll = (float[])model.Gradients.Clone();
+        // Once more: buffers kept from the first backward must not leak into the second.
+        model.ZeroGradients();
+        model.Backward(dy, GradientNeeds.All);
+        Assert.Equal(gradAll, model.Gradients);
 
         var sum = new double[gradAll.Length];
         for (int i = 0; i < batch; i++)
@@ -65,6 +76,38 @@ public class ConvChunkTests
         {
             Assert.True(Math.Abs(gradAll[j] - sum[j]) <= 1e-4 * scale, $"gradient {j}: {gradAll[j]} vs {sum[j]}");
         }
+    }
+
+    [Theory]
+    [InlineData("convT-winograd")]
+    [InlineData("conv-s2-winograd")]
+    [InlineData("convT-s2-winograd")]
+    public void WinogradPartsGiveTheSameBitsOnOneAndTwoThreads(string kind)
+    {
+        float[] Run(int threads)
+        {
+            int saved = Workers.Threads;
+            Workers.Threads = threads;
+            try
+            {
+                var (model, shape) = Build(kind);
+                model.Initialize(new Rng(5));
+                var rng = new Rng(9);
+                var x = Tensor.ForBatch(61, shape);
+                rng.FillUniform(x.Span, -1f, 1f);
+                var y = model.Forward(x, training: true);
+                var dy = Tensor.ForBatch(61, model.OutputShape);
+                rng.FillUniform(dy.Span, -1f, 1f);
+                model.ZeroGradients();
+                var dx = model.Backward(dy, GradientNeeds.All)!;
+                return [.. y.Span.ToArray(), .. dx.Span.ToArray(), .. model.Gradients];
+            }
+            finally
+            {
+                Workers.Threads = saved;
+            }
+        }
+        Assert.True(Run(1).AsSpan().SequenceEqual(Run(2)), "one and two threads differ");
     }
 }
 

@@ -645,6 +645,8 @@ def main():
     case_train_steps("train_steps", (4, 4, 4), sigmoid=False)
     case_train_steps("train_steps_short", (4, 3, 4), sigmoid=False)     # the short last batch in step 2
     case_train_steps("train_steps_sigmoid", (4, 4, 4), sigmoid=True)
+    # One step: the Winograd path's parameters are checked here, before a second step can amplify its rounding.
+    case_train_steps("train_step_one", (4,), sigmoid=False)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-// The Winograd path of the convolution layers (ConvAlgorithm.Winograd): which geometries take it, and the chunked loop of
+// The Winograd path of the convolution layers (ConvAlgorithm.Winograd): which geometries take it, and the loop of
 // transforms and point-wise GEMMs (kernels/Winograd.cs) for the layer's forward and backward. A stride-1 'same' 5x5
 // transposed convolution is F(4x4, 5x5) with the flipped kernel; a stride-2 'same' 5x5 convolution or transposed
 // convolution is F(4x4, 3x3) over its four pixel phases (kernels/Polyphase.cs).
@@ -6,8 +6,15 @@ namespace Dcgan.Engine.Layers;
 
 using Dcgan.Kernels;
 
-/// <summary>Runs one convolution layer's products by Winograd; holds the transformed kernel and the chunk buffers.</summary>
-internal sealed class WinogradConvolution
+/// <summary>
+/// Runs one convolution layer's products by Winograd; holds the transformed kernel and the per-part buffers. The batch is
+/// cut into <see cref="WinogradShape.BatchParts"/> contiguous parts, one <see cref="Workers"/> task each. A part takes its
+/// images a group at a time through the input transform, the point GEMMs and the output transform on one thread, so the
+/// transformed arrays are written and read by the same core: split across cores by tile for the transforms and by point
+/// for the GEMMs, as a first version did, half of every array crossed between the cores' caches and the transforms gained
+/// nothing from a second thread.
+/// </summary>
+internal sealed unsafe class WinogradConvolution
 {
     private enum Kind
     {
@@ -24,11 +31,14 @@ internal sealed class WinogradConvolution
     /// <summary>The 1-channel image layers stay direct: their transforms would cost about what they save.</summary>
     private const int MinChannels = 2;
 
+    private const int Parts = WinogradShape.BatchParts;
+
     private readonly Kind _kind;
     private readonly WinogradShape _s;
     // The layer's channels: in and out of the layer (not of the phase-stacked problem).
     private readonly int _inC;
     private readonly int _outC;
+    private readonly int _group;
     private float[] _k = [];
     private float[] _dk = [];
     private float[] _u = [];
@@ -43,6 +53,7 @@ internal sealed class WinogradConvolution
         _s = s;
         _inC = inC;
         _outC = outC;
+        _group = s.ImagesPerGroup;
     }
 
     /// <summary>The Winograd plan for a layer over (h, w, inC) images, or null where its geometry has none.</summary>
@@ -63,14 +74,9 @@ internal sealed class WinogradConvolution
         };
     }
 
-    private int InSize => _kind == Kind.Conv2 ? _s.Height * _s.Width * _s.InC : _s.Height * _s.Width * _inC;
-
-    private int OutSize => _kind == Kind.Transposed2 ? _s.Height * _s.Width * _s.OutC : _s.Height * _s.Width * _outC;
-
     /// <summary>y = the layer's convolution of x with kernel w (the layer's own layout), without bias; n images.</summary>
     public void Forward(int n, ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> y)
     {
-        int chunk = _s.ImagesPerChunk, cn0 = Math.Min(chunk, n);
         var u = Conv2D.Scratch(ref _u, _s.KernelFloats);
         switch (_kind)
         {
@@ -86,25 +92,7 @@ internal sealed class WinogradConvolution
                 Winograd.TransformKernel(_s, _k, flip: false, u);
                 break;
         }
-        var v = Conv2D.Scratch(ref _v, _s.InputFloats(cn0));
-        var m = Conv2D.Scratch(ref _m, _s.ProductFloats(cn0));
-        for (int n0 = 0; n0 < n; n0 += chunk)
-        {
-            int cn = Math.Min(chunk, n - n0);
-            Winograd.TransformInput(_s, cn, PhaseInput(cn, x.Slice(n0 * InSize, cn * InSize)), v);
-            Winograd.Multiply(_s, cn, v, u, m);
-            var yc = y.Slice(n0 * OutSize, cn * OutSize);
-            if (_kind == Kind.Transposed2 && !_s.OutputPhases)
-            {
-                var phases = Conv2D.Scratch(ref _phases, cn * _s.Height * _s.Width * _s.OutC);
-                Winograd.TransformOutput(_s, cn, m, phases);
-                Polyphase.DepthToSpace(cn, _s.Height, _s.Width, _outC, phases, yc);
-            }
-            else
-            {
-                Winograd.TransformOutput(_s, cn, m, yc);
-            }
-        }
+        Run(n, x, default, y, default, forward: true, parameters: false);
     }
 
     /// <summary>
@@ -113,50 +101,19 @@ internal sealed class WinogradConvolution
     /// </summary>
     public void Backward(int n, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, Span<float> dw)
     {
-        bool parameters = !dw.IsEmpty, input = !dx.IsEmpty;
-        int chunk = _s.ImagesPerChunk, cn0 = Math.Min(chunk, n);
-        var v = Conv2D.Scratch(ref _v, _s.InputFloats(cn0));
-        var m = Conv2D.Scratch(ref _m, _s.ProductFloats(cn0));
-        var du = parameters ? Conv2D.Scratch(ref _du, _s.KernelFloats) : default;
-        for (int n0 = 0; n0 < n; n0 += chunk)
-        {
-            int cn = Math.Min(chunk, n - n0);
-            var dyc = dy.Slice(n0 * OutSize, cn * OutSize);
-            if (_kind == Kind.Transposed2 && !_s.OutputPhases)
-            {
-                var phases = Conv2D.Scratch(ref _phases, cn * _s.Height * _s.Width * _s.OutC);
-                Polyphase.SpaceToDepth(cn, _s.Height, _s.Width, _outC, dyc, phases);
-                Winograd.OutputGradient(_s, cn, phases, m);
-            }
-            else
-            {
-                Winograd.OutputGradient(_s, cn, dyc, m);
-            }
-            if (parameters)
-            {
-                Winograd.TransformInput(_s, cn, PhaseInput(cn, x.Slice(n0 * InSize, cn * InSize)), v);
-            }
-            // du (+)= dm^T v per point, then v = dm u: the transformed input gradient, mapped back to pixels below.
-            Winograd.MultiplyBackward(_s, cn, m, _u, v, du, parameters, accumulate: n0 > 0, input);
-            if (input)
-            {
-                var dxc = dx.Slice(n0 * InSize, cn * InSize);
-                if (_kind == Kind.Conv2 && !_s.InputPhases)
-                {
-                    var phases = Conv2D.Scratch(ref _phases, cn * _s.Height * _s.Width * _s.InC);
-                    Winograd.InputGradient(_s, cn, v, phases);
-                    Polyphase.DepthToSpace(cn, _s.Height, _s.Width, _inC, phases, dxc);
-                }
-                else
-                {
-                    Winograd.InputGradient(_s, cn, v, dxc);
-                }
-            }
-        }
+        bool parameters = !dw.IsEmpty;
+        Run(n, x, dy, dx, parameters ? Conv2D.Scratch(ref _du, Parts * _s.KernelFloats) : default, forward: false, parameters);
         if (!parameters)
         {
             return;
         }
+        int parts = Math.Min(Parts, n);
+        fixed (float* pdu = _du)
+        {
+            var sum = new SumJob { Du = pdu, Parts = parts, Plane = _s.KernelPlane, PartFloats = _s.KernelFloats };
+            Workers.For(_s.Points, &SumParts, &sum);
+        }
+        var du = _du.AsSpan(0, _s.KernelFloats);
         if (_kind == Kind.Transposed1)
         {
             Winograd.AccumulateKernelGradient(_s, du, flip: true, dw);
@@ -176,17 +133,159 @@ internal sealed class WinogradConvolution
     }
 
     /// <summary>
-    /// The chunk's input as the stride-1 problem reads it: for Conv2 its phases stacked as channels (a copy, unless the
+    /// Forward: a = x, b = y. Backward: a = x, dy = dy, b = dx (empty when not wanted), du = the parts' kernel gradients
+    /// (empty when not wanted).
+    /// </summary>
+    private void Run(int n, ReadOnlySpan<float> a, ReadOnlySpan<float> dy, Span<float> b, Span<float> du, bool forward, bool parameters)
+    {
+        int group = Math.Min(_group, n);
+        int partV = _s.InputFloats(group), partM = _s.ProductFloats(group);
+        int partPhases = group * _s.Height * _s.Width * Math.Max(_s.InC, _s.OutC);
+        Conv2D.Scratch(ref _v, Parts * partV);
+        Conv2D.Scratch(ref _m, Parts * partM);
+        bool phased = (_kind == Kind.Conv2 && !_s.InputPhases) || (_kind == Kind.Transposed2 && !_s.OutputPhases);
+        if (phased)
+        {
+            Conv2D.Scratch(ref _phases, Parts * partPhases);
+        }
+        fixed (float* pa = a, pdy = dy, pb = b, pdu = du, pu = _u, pv = _v, pm = _m, pp = _phases)
+        {
+            var job = new PartJob
+            {
+                Kind = _kind, S = _s, InC = _inC, OutC = _outC, Images = n, Group = group,
+                A = pa, Dy = pdy, B = pb, U = pu, Du = pdu, V = pv, M = pm, Phases = pp,
+                PartV = partV, PartM = partM, PartPhases = partPhases,
+                Forward = forward, Parameters = parameters, Input = !b.IsEmpty,
+            };
+            Workers.For(Math.Min(Parts, n), &PartTask, &job);
+        }
+    }
+
+    private struct PartJob
+    {
+        public Kind Kind;
+        public WinogradShape S;
+        public int InC;
+        public int OutC;
+        public int Images;
+        public int Group;
+        public float* A;
+        public float* Dy;
+        public float* B;
+        public float* U;
+        public float* Du;
+        public float* V;
+        public float* M;
+        public float* Phases;
+        public int PartV;
+        public int PartM;
+        public int PartPhases;
+        public bool Forward;
+        public bool Parameters;
+        public bool Input;
+
+        public readonly int InSize => Kind == Kind.Conv2 ? S.Height * S.Width * S.InC : S.Height * S.Width * InC;
+
+        public readonly int OutSize => Kind == Kind.Transposed2 ? S.Height * S.Width * S.OutC : S.Height * S.Width * OutC;
+    }
+
+    /// <summary>One part: its images [part n / P, (part + 1) n / P), a group at a time, on this thread.</summary>
+    private static void PartTask(void* state, int part)
+    {
+        ref PartJob job = ref *(PartJob*)state;
+        int parts = Math.Min(Parts, job.Images);
+        int first = (int)((long)part * job.Images / parts), end = (int)((long)(part + 1) * job.Images / parts);
+        var s = job.S;
+        int inSize = job.InSize, outSize = job.OutSize;
+        var v = new Span<float>(job.V + (long)part * job.PartV, job.PartV);
+        var m = new Span<float>(job.M + (long)part * job.PartM, job.PartM);
+        var phases = new Span<float>(job.Phases + (long)part * job.PartPhases, job.Phases == null ? 0 : job.PartPhases);
+        var u = new ReadOnlySpan<float>(job.U, s.KernelFloats);
+        for (int n0 = first; n0 < end; n0 += job.Group)
+        {
+            int cn = Math.Min(job.Group, end - n0);
+            var x = new ReadOnlySpan<float>(job.A + (long)n0 * inSize, cn * inSize);
+            if (job.Forward)
+            {
+                var y = new Span<float>(job.B + (long)n0 * outSize, cn * outSize);
+                Winograd.TransformInput(s, cn, PhaseInput(ref job, cn, x, phases), v);
+                Winograd.Multiply(s, cn, v, u, m);
+                if (job.Kind == Kind.Transposed2 && !s.OutputPhases)
+                {
+                    Winograd.TransformOutput(s, cn, m, phases);
+                    Polyphase.DepthToSpace(cn, s.Height, s.Width, job.OutC, phases, y);
+                }
+                else
+                {
+                    Winograd.TransformOutput(s, cn, m, y);
+                }
+                continue;
+            }
+            var dy = new ReadOnlySpan<float>(job.Dy + (long)n0 * outSize, cn * outSize);
+            if (job.Kind == Kind.Transposed2 && !s.OutputPhases)
+            {
+                Polyphase.SpaceToDepth(cn, s.Height, s.Width, job.OutC, dy, phases);
+                Winograd.OutputGradient(s, cn, phases, m);
+            }
+            else
+            {
+                Winograd.OutputGradient(s, cn, dy, m);
+            }
+            if (job.Parameters)
+            {
+                Winograd.TransformInput(s, cn, PhaseInput(ref job, cn, x, phases), v);
+            }
+            // du (+)= dm^T v per point, then v = dm u: the transformed input gradient, mapped back to pixels below.
+            var du = job.Parameters ? new Span<float>(job.Du + (long)part * s.KernelFloats, s.KernelFloats) : default;
+            Winograd.MultiplyBackward(s, cn, m, u, v, du, job.Parameters, accumulate: n0 > first, job.Input);
+            if (job.Input)
+            {
+                var dx = new Span<float>(job.B + (long)n0 * inSize, cn * inSize);
+                if (job.Kind == Kind.Conv2 && !s.InputPhases)
+                {
+                    Winograd.InputGradient(s, cn, v, phases);
+                    Polyphase.DepthToSpace(cn, s.Height, s.Width, job.InC, phases, dx);
+                }
+                else
+                {
+                    Winograd.InputGradient(s, cn, v, dx);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The group's input as the stride-1 problem reads it: for Conv2 its phases stacked as channels (a copy, unless the
     /// transforms read the phases in place), else itself.
     /// </summary>
-    private ReadOnlySpan<float> PhaseInput(int images, ReadOnlySpan<float> x)
+    private static ReadOnlySpan<float> PhaseInput(ref PartJob job, int images, ReadOnlySpan<float> x, Span<float> phases)
     {
-        if (_kind != Kind.Conv2 || _s.InputPhases)
+        if (job.Kind != Kind.Conv2 || job.S.InputPhases)
         {
             return x;
         }
-        var phases = Conv2D.Scratch(ref _phases, images * _s.Height * _s.Width * _s.InC);
-        Polyphase.SpaceToDepth(images, _s.Height, _s.Width, _inC, x, phases);
-        return phases;
+        var s = job.S;
+        var stacked = phases[..(images * s.Height * s.Width * s.InC)];
+        Polyphase.SpaceToDepth(images, s.Height, s.Width, job.InC, x, stacked);
+        return stacked;
+    }
+
+    private struct SumJob
+    {
+        public float* Du;
+        public int Parts;
+        public int Plane;
+        public int PartFloats;
+    }
+
+    /// <summary>Part 0's plane xi += the other parts' planes xi, in part order.</summary>
+    private static void SumParts(void* state, int xi)
+    {
+        ref SumJob job = ref *(SumJob*)state;
+        var total = new Span<float>(job.Du + (long)xi * job.Plane, job.Plane);
+        for (int part = 1; part < job.Parts; part++)
+        {
+            VectorMath.AddInPlace(total, new ReadOnlySpan<float>(job.Du + (long)part * job.PartFloats + (long)xi * job.Plane, job.Plane));
+        }
     }
 }

@@ -279,7 +279,7 @@ public class GoldenFileTests
         discriminator.AddRange(GoldenWeights.Discriminator.SelectMany(p => Summaries(p.Name)));
         cases["discriminator"] = [.. discriminator];
 
-        foreach ((string name, int[] realSizes) in new[] { ("train_steps", new[] { 4, 4, 4 }), ("train_steps_short", [4, 3, 4]), ("train_steps_sigmoid", [4, 4, 4]) })
+        foreach ((string name, int[] realSizes) in new[] { ("train_steps", new[] { 4, 4, 4 }), ("train_steps_short", [4, 3, 4]), ("train_steps_sigmoid", [4, 4, 4]), ("train_step_one", [4]) })
         {
             var steps = new List<(string, int[])>();
             for (int k = 1; k <= realSizes.Length; k++)

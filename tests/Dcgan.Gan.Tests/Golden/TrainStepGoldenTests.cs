@@ -12,56 +12,40 @@ using Xunit.Abstractions;
 
 public sealed class TrainStepGoldenTests(ITestOutputHelper output)
 {
-    private const int Steps = 3;
-
     // float32 re-runs of the reference deviate at most ~5.5e-4 of the largest delta (gamma near 1 has an
     // ulp of 1.2e-7 against deltas of 3e-4); the gradient moments m and v stay within ~6e-6.
     private const double DeltaTol = 1e-3;
 
-    // With Winograd (ConvAlgorithm.Winograd: G's two wide transposed convolutions and D's second convolution) the larger
-    // rounding of those layers (about 1e-5 of their output scale instead of 3e-7) reaches the gradients. Losses and
-    // probabilities keep their tolerances everywhere, and so do the parameters in the logits cases (worst: deltas 5.5e-4,
-    // m 4.1e-5, v 3.9e-5 of their largest values). The sigmoid case is chaotic: Adam turns near-cancelling gradients into
-    // full-size steps, and its worst deviations moved by orders of magnitude with small rounding changes (m and v up to 4e-2
-    // with Winograd in the first transposed convolution only, 1e-4 with all three). Its parameter tolerances are widened.
-    private const double SigmoidWinogradScale = 30;
+    // With Winograd (ConvAlgorithm.Winograd: G's two wide transposed convolutions and D's second convolution) the layers
+    // round to about 1e-5 of their output scale instead of 3e-7 (the layer and model goldens pin that). One step keeps every
+    // tolerance of the direct path (train_step_one). Over three steps the rounding can cross a kink: on train_steps the
+    // first step's parameters differ from the direct path's by at most 4e-6, yet the second step's generator gradients
+    // differ by 2 % of their largest value, and copying any one of three tensors (G's dense kernel, its first BatchNorm
+    // gamma, its second transposed convolution's kernel) from the direct run removes the difference: some unit sits on a
+    // LeakyReLU or BatchNorm edge, and which side it lands on decides. Which runs land there changes with any change of
+    // rounding (cutting the kernel-gradient sums into 1, 2, 3 or 4 parts: two of the four did). So the Winograd runs of
+    // the three-step cases check the losses and probabilities of every step, to this relative tolerance.
+    private const double WinogradChainTol = 1e-3;
     private const double MomentTol = 1e-4;
     private const double SumTol = 1e-4;
 
     [Theory]
-    [InlineData("train_steps", DiscriminatorOutput.Logits, ConvAlgorithm.Direct, 1)]
-    [InlineData("train_steps_short", DiscriminatorOutput.Logits, ConvAlgorithm.Direct, 1)]
-    [InlineData("train_steps_sigmoid", DiscriminatorOutput.Sigmoid, ConvAlgorithm.Direct, 1)]
-    [InlineData("train_steps", DiscriminatorOutput.Logits, ConvAlgorithm.Winograd, 1)]
-    [InlineData("train_steps_short", DiscriminatorOutput.Logits, ConvAlgorithm.Winograd, 1)]
-    [InlineData("train_steps_sigmoid", DiscriminatorOutput.Sigmoid, ConvAlgorithm.Winograd, SigmoidWinogradScale)]
-    public void ThreeJointStepsMatchPyTorch(string caseName, DiscriminatorOutput discriminatorOutput, ConvAlgorithm algorithm, double scale)
+    [InlineData("train_steps", DiscriminatorOutput.Logits, ConvAlgorithm.Direct)]
+    [InlineData("train_steps_short", DiscriminatorOutput.Logits, ConvAlgorithm.Direct)]
+    [InlineData("train_steps_sigmoid", DiscriminatorOutput.Sigmoid, ConvAlgorithm.Direct)]
+    [InlineData("train_step_one", DiscriminatorOutput.Logits, ConvAlgorithm.Direct)]
+    [InlineData("train_step_one", DiscriminatorOutput.Logits, ConvAlgorithm.Winograd)]
+    public void JointStepsMatchPyTorch(string caseName, DiscriminatorOutput discriminatorOutput, ConvAlgorithm algorithm)
     {
         var golden = GoldenFile.Load(caseName);
-        // Dropout rate 0 keeps the step deterministic; everything else is the tutorial's setup.
-        var gan = new GanPair(new ModelOptions { DropoutRate = 0, DiscriminatorOutput = discriminatorOutput, ConvAlgorithm = algorithm });
-        gan.Initialize(new Rng(1));
-        float[][] gInitial = SetFormulaWeights(gan.Generator, GoldenWeights.Generator);
-        float[][] dInitial = SetFormulaWeights(gan.Discriminator, GoldenWeights.Discriminator);
-        var trainStep = new TrainStep(gan);
+        var (gan, gInitial, dInitial) = Build(discriminatorOutput, algorithm);
         var worst = new Dictionary<string, double>(StringComparer.Ordinal);
+        int steps = RunSteps(golden, gan, worst, 1e-5, 1e-6);
 
-        for (int k = 1; k <= Steps; k++)
-        {
-            var noise = Tensor.From(golden.Get($"noise{k}"), golden.Shape($"noise{k}"));
-            var real = Tensor.From(golden.Get($"real{k}"), golden.Shape($"real{k}"));
-            StepResult result = trainStep.Run(real, noise);
-            // The losses and probabilities before each update pin every earlier step's weights too.
-            Check(worst, "loss", [golden.Scalar($"gen_loss{k}")], [result.GeneratorLoss], 1e-5, 1e-6, $"step {k} gen_loss");
-            Check(worst, "loss", [golden.Scalar($"disc_loss{k}")], [result.DiscriminatorLoss], 1e-5, 1e-6, $"step {k} disc_loss");
-            Check(worst, "prob", golden.Get($"real_prob{k}"), trainStep.LastRealProbabilities.ToArray(), 1e-5, 1e-6, $"step {k} real_prob");
-            Check(worst, "prob", golden.Get($"fake_prob{k}"), trainStep.LastFakeProbabilities.ToArray(), 1e-5, 1e-6, $"step {k} fake_prob");
-        }
-
-        Assert.Equal(Steps, gan.GeneratorOptimizer.Iterations);
-        Assert.Equal(Steps, gan.DiscriminatorOptimizer.Iterations);
-        CheckParameters(golden, gan.Generator, gan.GeneratorOptimizer, GoldenWeights.Generator, gInitial, worst, scale);
-        CheckParameters(golden, gan.Discriminator, gan.DiscriminatorOptimizer, GoldenWeights.Discriminator, dInitial, worst, scale);
+        Assert.Equal(steps, gan.GeneratorOptimizer.Iterations);
+        Assert.Equal(steps, gan.DiscriminatorOptimizer.Iterations);
+        CheckParameters(golden, gan.Generator, gan.GeneratorOptimizer, GoldenWeights.Generator, gInitial, worst);
+        CheckParameters(golden, gan.Discriminator, gan.DiscriminatorOptimizer, GoldenWeights.Discriminator, dInitial, worst);
 
         var bns = gan.Generator.Layers.OfType<BatchNormalization>().ToList();
         Assert.Equal(3, bns.Count);
@@ -74,7 +58,53 @@ public sealed class TrainStepGoldenTests(ITestOutputHelper output)
                 Check(worst, stat, expected, actual, 1e-3, MomentTol * MaxAbs(expected), $"g.bn{i} {stat}");
             }
         }
+        Report(caseName, algorithm, worst);
+    }
 
+    [Theory]
+    [InlineData("train_steps", DiscriminatorOutput.Logits)]
+    [InlineData("train_steps_short", DiscriminatorOutput.Logits)]
+    [InlineData("train_steps_sigmoid", DiscriminatorOutput.Sigmoid)]
+    public void WinogradStepsKeepPyTorchsLossesAndProbabilities(string caseName, DiscriminatorOutput discriminatorOutput)
+    {
+        var golden = GoldenFile.Load(caseName);
+        var (gan, _, _) = Build(discriminatorOutput, ConvAlgorithm.Winograd);
+        var worst = new Dictionary<string, double>(StringComparer.Ordinal);
+        Assert.Equal(3, RunSteps(golden, gan, worst, WinogradChainTol, 1e-5));
+        Report(caseName, ConvAlgorithm.Winograd, worst);
+    }
+
+    private static (GanPair Gan, float[][] GInitial, float[][] DInitial) Build(DiscriminatorOutput discriminatorOutput, ConvAlgorithm algorithm)
+    {
+        // Dropout rate 0 keeps the step deterministic; everything else is the tutorial's setup.
+        var gan = new GanPair(new ModelOptions { DropoutRate = 0, DiscriminatorOutput = discriminatorOutput, ConvAlgorithm = algorithm });
+        gan.Initialize(new Rng(1));
+        float[][] gInitial = SetFormulaWeights(gan.Generator, GoldenWeights.Generator);
+        float[][] dInitial = SetFormulaWeights(gan.Discriminator, GoldenWeights.Discriminator);
+        return (gan, gInitial, dInitial);
+    }
+
+    /// <summary>Runs every step of the case, checking its losses and probabilities; returns the number of steps.</summary>
+    private static int RunSteps(GoldenFile golden, GanPair gan, Dictionary<string, double> worst, double relTol, double absTol)
+    {
+        var trainStep = new TrainStep(gan);
+        int steps = golden.Names.Count(n => n.StartsWith("gen_loss", StringComparison.Ordinal));
+        for (int k = 1; k <= steps; k++)
+        {
+            var noise = Tensor.From(golden.Get($"noise{k}"), golden.Shape($"noise{k}"));
+            var real = Tensor.From(golden.Get($"real{k}"), golden.Shape($"real{k}"));
+            StepResult result = trainStep.Run(real, noise);
+            // The losses and probabilities before each update pin every earlier step's weights too.
+            Check(worst, "loss", [golden.Scalar($"gen_loss{k}")], [result.GeneratorLoss], relTol, absTol, $"step {k} gen_loss");
+            Check(worst, "loss", [golden.Scalar($"disc_loss{k}")], [result.DiscriminatorLoss], relTol, absTol, $"step {k} disc_loss");
+            Check(worst, "prob", golden.Get($"real_prob{k}"), trainStep.LastRealProbabilities.ToArray(), relTol, absTol, $"step {k} real_prob");
+            Check(worst, "prob", golden.Get($"fake_prob{k}"), trainStep.LastFakeProbabilities.ToArray(), relTol, absTol, $"step {k} fake_prob");
+        }
+        return steps;
+    }
+
+    private void Report(string caseName, ConvAlgorithm algorithm, Dictionary<string, double> worst)
+    {
         foreach ((string kind, double value) in worst.OrderBy(w => w.Key, StringComparer.Ordinal))
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{caseName} {algorithm} {kind}: worst deviation {value:E2}"));
@@ -105,7 +135,7 @@ public sealed class TrainStepGoldenTests(ITestOutputHelper output)
     /// normalization hides from the deltas.
     /// </summary>
     private void CheckParameters(GoldenFile golden, Sequential model, Adam optimizer,
-        IReadOnlyList<(string Name, int[] Shape, GoldenParamKind Kind)> spec, float[][] initial, Dictionary<string, double> worst, double scale)
+        IReadOnlyList<(string Name, int[] Shape, GoldenParamKind Kind)> spec, float[][] initial, Dictionary<string, double> worst)
     {
         var trainable = Trainable(model);
         for (int t = 0; t < spec.Count; t++)
@@ -120,26 +150,26 @@ public sealed class TrainStepGoldenTests(ITestOutputHelper output)
                 delta[i] = value[i] - initial[t][i];
             }
             float[] expectedDelta = golden.Get(name + ".delta.sample");
-            Check(worst, "delta", expectedDelta, GoldenWeights.Sample(delta), 0, scale * DeltaTol * MaxAbs(expectedDelta), name + " delta");
-            CheckSums(worst, golden, name + ".delta", delta, scale);
+            Check(worst, "delta", expectedDelta, GoldenWeights.Sample(delta), 0, DeltaTol * MaxAbs(expectedDelta), name + " delta");
+            CheckSums(worst, golden, name + ".delta", delta);
 
             float[] m = optimizer.M.AsSpan(p.Offset, p.Length).ToArray();
             float[] expectedM = golden.Get(name + ".m.sample");
-            Check(worst, "m", expectedM, GoldenWeights.Sample(m), scale * 1e-3, scale * MomentTol * MaxAbs(expectedM), name + " Adam m");
-            CheckSums(worst, golden, name + ".m", m, scale);
+            Check(worst, "m", expectedM, GoldenWeights.Sample(m), 1e-3, MomentTol * MaxAbs(expectedM), name + " Adam m");
+            CheckSums(worst, golden, name + ".m", m);
 
             float[] v = optimizer.V.AsSpan(p.Offset, p.Length).ToArray();
             float[] expectedV = golden.Get(name + ".v.sample");
-            Check(worst, "v", expectedV, GoldenWeights.Sample(v), scale * 1e-3, scale * MomentTol * MaxAbs(expectedV), name + " Adam v");
+            Check(worst, "v", expectedV, GoldenWeights.Sample(v), 1e-3, MomentTol * MaxAbs(expectedV), name + " Adam v");
             double vSum = v.Sum(x => (double)x);
             double expectedVSum = golden.Scalar(name + ".v.sum");
             Record(worst, "v.sum", Math.Abs(vSum - expectedVSum) / expectedVSum);
-            Assert.True(Math.Abs(vSum - expectedVSum) <= scale * SumTol * expectedVSum, $"{name} Adam v sum {vSum:G9} vs {expectedVSum:G9}");
+            Assert.True(Math.Abs(vSum - expectedVSum) <= SumTol * expectedVSum, $"{name} Adam v sum {vSum:G9} vs {expectedVSum:G9}");
         }
     }
 
     /// <summary>The sum (heavily cancelling, so judged against the sum of magnitudes) and the sum of magnitudes.</summary>
-    private static void CheckSums(Dictionary<string, double> worst, GoldenFile golden, string prefix, ReadOnlySpan<float> values, double scale)
+    private static void CheckSums(Dictionary<string, double> worst, GoldenFile golden, string prefix, ReadOnlySpan<float> values)
     {
         double sum = 0, abs = 0;
         foreach (float x in values)
@@ -152,8 +182,8 @@ public sealed class TrainStepGoldenTests(ITestOutputHelper output)
         string kind = prefix[(prefix.LastIndexOf('.') + 1)..];
         Record(worst, kind + ".sum", Math.Abs(sum - expectedSum) / expectedAbs);
         Record(worst, kind + ".abs_sum", Math.Abs(abs - expectedAbs) / expectedAbs);
-        Assert.True(Math.Abs(abs - expectedAbs) <= scale * SumTol * expectedAbs, $"{prefix}: sum of |.| {abs:G9} vs {expectedAbs:G9}");
-        Assert.True(Math.Abs(sum - expectedSum) <= scale * SumTol * expectedAbs, $"{prefix}: sum {sum:G9} vs {expectedSum:G9} (sum of |.| {expectedAbs:G9})");
+        Assert.True(Math.Abs(abs - expectedAbs) <= SumTol * expectedAbs, $"{prefix}: sum of |.| {abs:G9} vs {expectedAbs:G9}");
+        Assert.True(Math.Abs(sum - expectedSum) <= SumTol * expectedAbs, $"{prefix}: sum {sum:G9} vs {expectedSum:G9} (sum of |.| {expectedAbs:G9})");
     }
 
     /// <summary>GoldenAssert.Close, also recording the worst deviation relative to the tensor's largest value.</summary>
