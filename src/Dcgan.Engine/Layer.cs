@@ -28,6 +28,7 @@ public enum GradientNeeds
 public abstract class Layer
 {
     private readonly List<Parameter> _parameters = [];
+    private Tensor? _weightedOutputGradient;
 
     protected Layer(string? name) => Name = name ?? "";
 
@@ -69,6 +70,47 @@ public abstract class Layer
 
     /// <summary>Backward from dOutput; returns dInput when <see cref="GradientNeeds.Input"/> is asked, else null.</summary>
     public abstract Tensor? Backward(Tensor dOutput, GradientNeeds needs);
+
+    /// <summary>
+    /// Whether each sample's output depends on that sample alone (true but for BatchNormalization in training), so a
+    /// backward pass is a sum of independent per-sample passes and <see cref="Backward(Tensor, GradientNeeds, ReadOnlySpan{float})"/>
+    /// can weight them.
+    /// </summary>
+    public virtual bool SamplesAreIndependent => true;
+
+    /// <summary>
+    /// Backward in which sample i's share of the parameter gradients is multiplied by sampleWeights[i]; the input gradient
+    /// is not weighted. Since backward is linear in dOutput, this is what two backward passes from dOutput and from
+    /// sampleWeights[i] * dOutput[i] would give, taking the input gradient of the first and the parameter gradients of the
+    /// second, at the cost of one pass plus the parameter gradients. Needs <see cref="SamplesAreIndependent"/>.
+    /// </summary>
+    public Tensor? Backward(Tensor dOutput, GradientNeeds needs, ReadOnlySpan<float> sampleWeights)
+    {
+        bool parameters = (needs & GradientNeeds.Parameters) != 0 && _parameters.Exists(p => p.Trainable);
+        if (sampleWeights.IsEmpty || !parameters)
+        {
+            return Backward(dOutput, needs);
+        }
+        if (!SamplesAreIndependent)
+        {
+            throw new NotSupportedException($"{Name} couples the samples of a batch, so its gradients cannot be weighted per sample");
+        }
+        int n = dOutput.Batch, size = dOutput.SampleSize;
+        if (sampleWeights.Length != n)
+        {
+            throw new ArgumentException($"{n} samples but {sampleWeights.Length} weights");
+        }
+        var dx = (needs & GradientNeeds.Input) != 0 ? Backward(dOutput, GradientNeeds.Input) : null;
+        var weighted = Reuse(ref _weightedOutputGradient, n, OutputShape);
+        var source = dOutput.Span;
+        var destination = weighted.Span;
+        for (int i = 0; i < n; i++)
+        {
+            VectorMath.Scale(source.Slice(i * size, size), sampleWeights[i], destination.Slice(i * size, size));
+        }
+        Backward(weighted, GradientNeeds.Parameters);
+        return dx;
+    }
 
     protected Parameter AddParameter(string name, int[] shape, bool trainable)
     {

@@ -89,7 +89,10 @@ public sealed partial class LayerProfile
         return x;
     }
 
-    public Tensor? Backward(Tensor dOutput, GradientNeeds needs)
+    public Tensor? Backward(Tensor dOutput, GradientNeeds needs) => Backward(dOutput, needs, default);
+
+    /// <summary>The timed <see cref="Sequential.Backward(Tensor, GradientNeeds, ReadOnlySpan{float})"/>.</summary>
+    public Tensor? Backward(Tensor dOutput, GradientNeeds needs, ReadOnlySpan<float> sampleWeights)
     {
         Tensor? d = dOutput;
         int batch = dOutput.Batch;
@@ -102,7 +105,7 @@ public sealed partial class LayerProfile
             }
             var layer = _model.Layers[i];
             long start = Now();
-            d = layer.Backward(d!, layerNeeds);
+            d = layer.Backward(d!, layerNeeds, sampleWeights);
             _backwardTicks[i] += Now() - start;
             double gemms = ((layerNeeds & GradientNeeds.Parameters) != 0 ? 1 : 0) + ((layerNeeds & GradientNeeds.Input) != 0 ? 1 : 0);
             _backwardFlops[i] += gemms * GemmFlops(layer, batch);

@@ -114,7 +114,13 @@ public sealed class Sequential
     /// Backward through every layer in reverse. Parameter gradients are added when asked; the input
     /// gradient is computed only if asked (the first layer skips it otherwise).
     /// </summary>
-    public Tensor? Backward(Tensor dOutput, GradientNeeds needs)
+    public Tensor? Backward(Tensor dOutput, GradientNeeds needs) => Backward(dOutput, needs, default);
+
+    /// <summary>
+    /// <see cref="Backward(Tensor, GradientNeeds)"/> with sample i's share of every parameter gradient multiplied by
+    /// sampleWeights[i] (empty: all 1); the input gradient is not weighted. Needs layers whose samples are independent.
+    /// </summary>
+    public Tensor? Backward(Tensor dOutput, GradientNeeds needs, ReadOnlySpan<float> sampleWeights)
     {
         Tensor? d = dOutput;
         for (int i = _layers.Length - 1; i >= 0; i--)
@@ -124,7 +130,7 @@ public sealed class Sequential
             {
                 layerNeeds |= GradientNeeds.Input;
             }
-            d = _layers[i].Backward(d!, layerNeeds);
+            d = _layers[i].Backward(d!, layerNeeds, sampleWeights);
             if (d is null && i > 0)
             {
                 throw new InvalidOperationException($"{_layers[i].Name} returned no input gradient");

@@ -99,6 +99,9 @@ public static class BenchCommand
         var d = new LayerProfile(gan.Discriminator);
         var dOut = Tensor.ForBatch(real.Batch, gan.Discriminator.OutputShape);
         var dOutG = Tensor.ForBatch(real.Batch, gan.Discriminator.OutputShape);
+        var ones = Tensor.ForBatch(real.Batch, gan.Discriminator.OutputShape);
+        bool onePass = new TrainStep(gan).OneBackwardForGenerated;
+        Tensor? dFakeBuffer = null;
         long adamTicks = 0, lossTicks = 0, stepTicks = 0;
         for (int i = -1; i < steps; i++)
         {
@@ -123,8 +126,24 @@ public static class BenchCommand
             BinaryCrossEntropy.FromLogits(fakeOut.Span, 0f, dOut.Span);
             BinaryCrossEntropy.FromLogits(fakeOut.Span, 1f, dOutG.Span);
             lossTicks += LayerProfile.Now() - t;
-            d.Backward(dOut, GradientNeeds.Parameters);
-            var dFake = d.Backward(dOutG, GradientNeeds.Input)!;
+            Tensor dFake;
+            if (onePass)
+            {
+                // TrainStep's single pass for the generated batch: from 1 per image, D's gradients weighted by its loss's.
+                ones.Span.Fill(1f);
+                var dInput = d.Backward(ones, GradientNeeds.All, dOut.Span)!;
+                dFake = dFakeBuffer ??= Tensor.ForBatch(dInput.Batch, dInput.Shape.AsSpan(1));
+                int size = dInput.SampleSize;
+                for (int k = 0; k < dInput.Batch; k++)
+                {
+                    VectorMath.Scale(dInput.Span.Slice(k * size, size), dOutG.Span[k], dFake.Span.Slice(k * size, size));
+                }
+            }
+            else
+            {
+                d.Backward(dOut, GradientNeeds.Parameters);
+                dFake = d.Backward(dOutG, GradientNeeds.Input)!;
+            }
             g.Backward(dFake, GradientNeeds.Parameters);
             t = LayerProfile.Now();
             gan.GeneratorOptimizer.Step(gan.Generator);

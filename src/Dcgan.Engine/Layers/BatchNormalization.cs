@@ -102,6 +102,9 @@ public sealed class BatchNormalization : Layer
         }
     }
 
+    /// <summary>In training the batch statistics tie every sample's output to the whole batch.</summary>
+    public override bool SamplesAreIndependent => false;
+
     public override Tensor? Backward(Tensor dOutput, GradientNeeds needs)
     {
         if (_batch == 0)

@@ -12,9 +12,14 @@ public readonly record struct StepResult(
 
 /// <summary>
 /// Runs joint DCGAN steps. Order: G(noise) in training mode; D(real) and its backward for D's
-/// gradient; D(fake) and two backwards from the same forward: the discriminator loss (D's weights)
-/// and the generator loss (the input gradient, fed back through G). Then G's Adam step, then D's.
+/// gradient; D(fake) and the two gradients from that one forward: the discriminator loss's (D's weights)
+/// and the generator loss's (the input gradient, fed back through G). Then G's Adam step, then D's.
 /// D's weights do not change until both gradients are taken, so this equals the tutorial's single tape.
+/// When D gives one number per image and treats images independently (no BatchNorm: the seed D), the two
+/// gradients of the generated batch come from one backward pass: backward is linear in the output
+/// gradient, and both output gradients are a number per image, so the pass runs from 1 per image with
+/// D's parameter gradients weighted by the discriminator loss's numbers and its input gradient scaled by
+/// the generator loss's. That saves D's input-gradient work on one of the three passes.
 /// A conditional model's D emits 1 + K values: the real/fake output, then K class logits; D learns the
 /// classes of real images and G is pushed to draw images D reads as the asked class.
 /// </summary>
@@ -24,13 +29,21 @@ public sealed class TrainStep
     private readonly bool _logits;
     private readonly ConditionalLoss? _conditionalLoss;
     private readonly Conditioning? _gInput;
-    private Tensor? _dRealT, _dFakeForDT, _dFakeForGT;
+    private readonly bool _oneFakeBackward;
+    private Tensor? _dRealT, _dFakeForDT, _dFakeForGT, _onesT, _dFakeT;
     private float[] _realProb = [], _fakeProb = [];
     private int _realCount, _fakeCount;
 
-    public TrainStep(GanPair gan)
+    /// <param name="gan">The models and optimizers.</param>
+    /// <param name="oneBackwardForGenerated">
+    /// Take both gradients of the generated batch from one backward pass where D allows it (see the class summary); false
+    /// always runs the two passes (for comparison).
+    /// </param>
+    public TrainStep(GanPair gan, bool oneBackwardForGenerated = true)
     {
         _gan = gan;
+        var d = gan.Discriminator;
+        _oneFakeBackward = oneBackwardForGenerated && d.OutputShape is [1] && d.Layers.All(l => l.SamplesAreIndependent);
         _logits = gan.Options.DiscriminatorOutput == DiscriminatorOutput.Logits;
         if (gan.Options.Conditional)
         {
@@ -38,6 +51,9 @@ public sealed class TrainStep
             _conditionalLoss = new ConditionalLoss(gan.Options);
         }
     }
+
+    /// <summary>Whether the generated batch's two gradients come from one backward pass through D (see the class summary).</summary>
+    public bool OneBackwardForGenerated => _oneFakeBackward;
 
     /// <summary>The last step's discriminator probabilities on the real batch (valid until the next step).</summary>
     public ReadOnlySpan<float> LastRealProbabilities => _realProb.AsSpan(0, _realCount);
@@ -76,9 +92,7 @@ public sealed class TrainStep
         float fakeLoss = Loss(fakeOut, 0f, fakeLabels, classLoss: false, dFakeForD);
         float genLoss = Loss(fakeOut, 1f, fakeLabels, classLoss: true, dFakeForG, _gan.Options.ClassLossWeight);
         KeepProbabilities(fakeOut, ref _fakeProb, ref _fakeCount);
-        d.Backward(dFakeForD, GradientNeeds.Parameters);
-        var dFake = d.Backward(dFakeForG, GradientNeeds.Input)!;
-        g.Backward(dFake, GradientNeeds.Parameters);
+        g.Backward(GeneratedBatchBackward(d, dFakeForD, dFakeForG), GradientNeeds.Parameters);
 
         // (3) Both updates, generator first as the tutorial applies them.
         _gan.GeneratorOptimizer.Step(g);
@@ -87,6 +101,30 @@ public sealed class TrainStep
         return new StepResult(genLoss, realLoss + fakeLoss,
             Fraction(LastRealProbabilities, p => p > 0.5f), Fraction(LastFakeProbabilities, p => p < 0.5f),
             Mean(LastRealProbabilities), Mean(LastFakeProbabilities));
+    }
+
+    /// <summary>
+    /// Adds D's parameter gradients from <paramref name="dForD"/> and returns the gradient of D's input from
+    /// <paramref name="dForG"/>, both taken at D's last forward (the generated batch).
+    /// </summary>
+    private Tensor GeneratedBatchBackward(Sequential d, Tensor dForD, Tensor dForG)
+    {
+        if (!_oneFakeBackward)
+        {
+            d.Backward(dForD, GradientNeeds.Parameters);
+            return d.Backward(dForG, GradientNeeds.Input)!;
+        }
+        var ones = Buffer(ref _onesT, dForD);
+        ones.Span.Fill(1f);
+        var dInput = d.Backward(ones, GradientNeeds.All, dForD.Span)!;
+        var dFake = Buffer(ref _dFakeT, dInput);
+        int size = dInput.SampleSize;
+        var scale = dForG.Span;
+        for (int i = 0; i < dInput.Batch; i++)
+        {
+            VectorMath.Scale(dInput.Span.Slice(i * size, size), scale[i], dFake.Span.Slice(i * size, size));
+        }
+        return dFake;
     }
 
     /// <summary>

@@ -26,6 +26,13 @@ public sealed class TrainStepGoldenTests(ITestOutputHelper output)
     // rounding (cutting the kernel-gradient sums into 1, 2, 3 or 4 parts: two of the four did). So the Winograd runs of
     // the three-step cases check the losses and probabilities of every step, to this relative tolerance.
     private const double WinogradChainTol = 1e-3;
+
+    // Adam's first step is lr * g / (|g| + epsilon): for a gradient near epsilon (1e-7) an error in g moves the step by
+    // lr / epsilon = 1000 times as much. Winograd's gradients are off by up to about 1e-5 of their largest value (2e-8 here),
+    // which can move such a step by a few percent of the largest step (seen: 1.1e-7 against 9.9e-5), so its one-step
+    // deltas are checked to this fraction of the largest; its Adam moments m and v, which carry the gradients themselves,
+    // keep the direct path's tolerances.
+    private const double WinogradDeltaTol = 1e-2;
     private const double MomentTol = 1e-4;
     private const double SumTol = 1e-4;
 
@@ -44,8 +51,9 @@ public sealed class TrainStepGoldenTests(ITestOutputHelper output)
 
         Assert.Equal(steps, gan.GeneratorOptimizer.Iterations);
         Assert.Equal(steps, gan.DiscriminatorOptimizer.Iterations);
-        CheckParameters(golden, gan.Generator, gan.GeneratorOptimizer, GoldenWeights.Generator, gInitial, worst);
-        CheckParameters(golden, gan.Discriminator, gan.DiscriminatorOptimizer, GoldenWeights.Discriminator, dInitial, worst);
+        double deltaTol = algorithm == ConvAlgorithm.Winograd ? WinogradDeltaTol : DeltaTol;
+        CheckParameters(golden, gan.Generator, gan.GeneratorOptimizer, GoldenWeights.Generator, gInitial, worst, deltaTol);
+        CheckParameters(golden, gan.Discriminator, gan.DiscriminatorOptimizer, GoldenWeights.Discriminator, dInitial, worst, deltaTol);
 
         var bns = gan.Generator.Layers.OfType<BatchNormalization>().ToList();
         Assert.Equal(3, bns.Count);
@@ -135,7 +143,7 @@ public sealed class TrainStepGoldenTests(ITestOutputHelper output)
     /// normalization hides from the deltas.
     /// </summary>
     private void CheckParameters(GoldenFile golden, Sequential model, Adam optimizer,
-        IReadOnlyList<(string Name, int[] Shape, GoldenParamKind Kind)> spec, float[][] initial, Dictionary<string, double> worst)
+        IReadOnlyList<(string Name, int[] Shape, GoldenParamKind Kind)> spec, float[][] initial, Dictionary<string, double> worst, double deltaTol)
     {
         var trainable = Trainable(model);
         for (int t = 0; t < spec.Count; t++)
@@ -150,7 +158,7 @@ public sealed class TrainStepGoldenTests(ITestOutputHelper output)
                 delta[i] = value[i] - initial[t][i];
             }
             float[] expectedDelta = golden.Get(name + ".delta.sample");
-            Check(worst, "delta", expectedDelta, GoldenWeights.Sample(delta), 0, DeltaTol * MaxAbs(expectedDelta), name + " delta");
+            Check(worst, "delta", expectedDelta, GoldenWeights.Sample(delta), 0, deltaTol * MaxAbs(expectedDelta), name + " delta");
             CheckSums(worst, golden, name + ".delta", delta);
 
             float[] m = optimizer.M.AsSpan(p.Offset, p.Length).ToArray();
