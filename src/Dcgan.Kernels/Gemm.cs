@@ -19,6 +19,58 @@ public static unsafe class Gemm
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
         => Run(GemmPaths.Best, true, transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc);
 
+    /// <summary>Floats a k x n op(B) takes once packed by <see cref="PackB"/>.</summary>
+    public static long PackedBFloats(int k, int n) => GemmBlocked.PackedFloats(GemmPaths.Best, k, n);
+
+    /// <summary>
+    /// Packs op(B) (k x n: b itself, or with transB the transpose of an n x k b) into the layout the micro-kernels stream,
+    /// for <see cref="SgemmPackedB"/>. Worth it when one B meets many A's: each product then skips packing it again.
+    /// </summary>
+    public static void PackB(bool transB, int k, int n, ReadOnlySpan<float> b, int ldb, Span<float> packed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n);
+        CheckOperand(nameof(b), b.Length, transB ? n : k, transB ? k : n, ldb, nameof(ldb));
+        if (packed.Length < PackedBFloats(k, n))
+        {
+            throw new ArgumentException($"packed has {packed.Length} floats, a packed {k} x {n} needs {PackedBFloats(k, n)}", nameof(packed));
+        }
+        fixed (float* pb = b, pp = packed)
+        {
+            GemmBlocked.PackAll(GemmPaths.Best, transB, k, n, pb, ldb, pp);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Sgemm"/> with op(B) packed by <see cref="PackB"/> (same k and n): bit for bit what the blocked kernel gives
+    /// (so what Sgemm gives, but for n = 1, which Sgemm runs as a matrix-vector product).
+    /// </summary>
+    public static void SgemmPackedB(bool transA, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> packedB,
+        float beta, Span<float> c, int ldc)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n);
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        if (m == 0)
+        {
+            return;
+        }
+        CheckOperand(nameof(c), c.Length, m, n, ldc, nameof(ldc));
+        CheckOperand(nameof(a), a.Length, transA ? k : m, transA ? m : k, lda, nameof(lda));
+        if (packedB.Length < PackedBFloats(k, n))
+        {
+            throw new ArgumentException($"packedB has {packedB.Length} floats, a packed {k} x {n} needs {PackedBFloats(k, n)}", nameof(packedB));
+        }
+        if (beta != 0f && beta != 1f)
+        {
+            throw new ArgumentException($"beta must be 0 or 1 with a packed B, got {beta}.", nameof(beta));
+        }
+        fixed (float* pa = a, pb = packedB, pc = c)
+        {
+            GemmBlocked.Run(GemmPaths.Best, transA, false, m, n, k, pa, lda, null, 0, beta == 0f, pc, ldc, pb);
+        }
+    }
+
     /// <summary>
     /// <see cref="Sgemm"/> on a chosen micro-kernel family, optionally without the direct shortcuts, so tests can drive
     /// every path and every edge of the blocked kernel on one machine.

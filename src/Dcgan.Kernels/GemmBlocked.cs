@@ -55,11 +55,14 @@ internal static unsafe class GemmBlocked
         public int NcBlock;
         public int KcBlock;
         public int BlocksN;
+        // op(B) packed beforehand (PackAll), or null to pack per block.
+        public float* PackedB;
+        public int PaddedN;
     }
 
     /// <summary>Runs the blocked algorithm; dimensions are non-zero and spans already validated.</summary>
     public static void Run(GemmPath path, bool transA, bool transB, int m, int n, int k,
-        float* a, int lda, float* b, int ldb, bool overwrite, float* c, int ldc)
+        float* a, int lda, float* b, int ldb, bool overwrite, float* c, int ldc, float* packedB = null)
     {
         int mr = GemmPaths.Mr(path);
         int nr = GemmPaths.Nr(path);
@@ -114,6 +117,8 @@ internal static unsafe class GemmBlocked
             NcBlock = nc,
             KcBlock = kc,
             BlocksN = CeilDiv(n, nc),
+            PackedB = packedB,
+            PaddedN = RoundUp(n, nr),
         };
         int tasks = CeilDiv(m, mc) * job.BlocksN;
         Workers.For(tasks, &RunBlock, &job);
@@ -137,7 +142,8 @@ internal static unsafe class GemmBlocked
         // An operand strip that feeds a single micro-kernel call per slice gains nothing from packing (it is read
         // once either way), so it is read in place when its layout allows; only edge strips are then packed.
         bool directA = nc <= nr;
-        bool directB = mc <= mr && !job->TransB;
+        bool prepacked = job->PackedB != null;
+        bool directB = mc <= mr && !job->TransB && !prepacked;
         float* a = job->A;
         float* b = job->B;
         int lda = job->Lda;
@@ -147,7 +153,12 @@ internal static unsafe class GemmBlocked
         {
             int kc = Math.Min(kcMax, job->K - p0);
             bool overwrite = p0 == 0 && job->Overwrite;
-            if (!directB)
+            if (prepacked)
+            {
+                // Slice p0 of the whole packed op(B) starts after p0 rows of PaddedN columns; its strips are kc deep.
+                bp = job->PackedB + (long)p0 * job->PaddedN + (long)j0 * kc;
+            }
+            else if (!directB)
             {
                 GemmPacking.PackB(b, ldb, job->TransB, p0, kc, j0, nc, nr, bp);
             }
@@ -261,6 +272,22 @@ internal static unsafe class GemmBlocked
             {
                 dst[j] = overwrite ? src[j] : dst[j] + src[j];
             }
+        }
+    }
+
+    /// <summary>Floats of op(B) (k x n) packed whole by <see cref="PackAll"/>.</summary>
+    public static long PackedFloats(GemmPath path, int k, int n) => (long)k * RoundUp(n, GemmPaths.Nr(path));
+
+    /// <summary>
+    /// Packs the whole of op(B) (k x n) as <see cref="RunBlock"/> would pack it block by block: K slice by K slice
+    /// (<see cref="SliceDepth"/>), each slice's NR-column strips in order, so any block can stream its part in place.
+    /// </summary>
+    public static void PackAll(GemmPath path, bool transB, int k, int n, float* b, int ldb, float* packed)
+    {
+        int nr = GemmPaths.Nr(path), kcMax = SliceDepth(k), paddedN = RoundUp(n, nr);
+        for (int p0 = 0; p0 < k; p0 += kcMax)
+        {
+            GemmPacking.PackB(b, ldb, transB, p0, Math.Min(kcMax, k - p0), 0, n, nr, packed + (long)p0 * paddedN);
         }
     }
 

@@ -74,6 +74,15 @@ public readonly record struct WinogradShape(int Height, int Width, int InC, int 
     public int KernelFloats => Points * KernelPlane;
 
     /// <summary>
+    /// Floats from one point's plane of a packed kernel to the next (<see cref="Winograd.PackKernel"/>): the larger of the
+    /// forward product's op(B) (InC x OutC) and the input gradient's (OutC x InC) as Gemm.PackB lays them out, plus padding.
+    /// </summary>
+    public int PackedKernelPlane => checked((int)Math.Max(Gemm.PackedBFloats(InC, OutC), Gemm.PackedBFloats(OutC, InC))) + PlanePad;
+
+    /// <summary>Floats of a packed kernel: 64 planes.</summary>
+    public int PackedKernelFloats => Points * PackedKernelPlane;
+
+    /// <summary>
     /// Contiguous parts of a batch that the layers hand to threads, one task each (the engine's WinogradConvolution).
     /// Fixed, not the thread count: each part sums its own kernel gradient and the parts' sums are added in order, so the
     /// gradient never depends on how many threads run.
@@ -173,10 +182,28 @@ public static unsafe class Winograd
         }
     }
 
-    /// <summary>m[xi] = v[xi] u[xi]^T for each of the 64 points: [tiles x InC] times [InC x OutC], one GEMM per point.</summary>
+    /// <summary>
+    /// The transformed kernel u packed point by point as the products' second operand (Gemm.PackB), once for all the
+    /// products that use it: u[xi]^T (InC x OutC) for <see cref="Multiply"/>, or u[xi] (OutC x InC) for the input gradient
+    /// of <see cref="MultiplyBackward"/> when forInputGradient.
+    /// </summary>
+    public static void PackKernel(in WinogradShape s, ReadOnlySpan<float> u, bool forInputGradient, Span<float> packed)
+    {
+        Require(u.Length >= s.KernelFloats && packed.Length >= s.PackedKernelFloats, "kernel packing: buffer too small");
+        fixed (float* pu = u, pp = packed)
+        {
+            var job = new Job { S = s, A = pu, B = pp, Input = forInputGradient };
+            Workers.For(s.Points, &PackTask, &job);
+        }
+    }
+
+    /// <summary>
+    /// m[xi] = v[xi] u[xi]^T for each of the 64 points: [tiles x InC] times [InC x OutC], one GEMM per point; u is given
+    /// packed (<see cref="PackKernel"/>, forward).
+    /// </summary>
     public static void Multiply(in WinogradShape s, int images, ReadOnlySpan<float> v, ReadOnlySpan<float> u, Span<float> m)
     {
-        Require(v.Length >= s.InputFloats(images) && u.Length >= s.KernelFloats && m.Length >= s.ProductFloats(images), "winograd product: buffer too small");
+        Require(v.Length >= s.InputFloats(images) && u.Length >= s.PackedKernelFloats && m.Length >= s.ProductFloats(images), "winograd product: buffer too small");
         fixed (float* pv = v, pu = u, pm = m)
         {
             var job = new Job { S = s, A = pv, B = pu, C = pm, Images = images };
@@ -186,12 +213,13 @@ public static unsafe class Winograd
 
     /// <summary>
     /// The products' backward, point by point: du[xi] (+)= dm[xi]^T v[xi] when weights (accumulated when accumulate), then
-    /// v[xi] = dm[xi] u[xi] when input (the input's transformed gradient replaces the transformed input).
+    /// v[xi] = dm[xi] u[xi] when input (the input's transformed gradient replaces the transformed input); u is given packed
+    /// for the input gradient (<see cref="PackKernel"/>), and not read when not input.
     /// </summary>
     public static void MultiplyBackward(in WinogradShape s, int images, ReadOnlySpan<float> dm, ReadOnlySpan<float> u, Span<float> v,
         Span<float> du, bool weights, bool accumulate, bool input)
     {
-        Require(v.Length >= s.InputFloats(images) && u.Length >= s.KernelFloats && dm.Length >= s.ProductFloats(images)
+        Require(v.Length >= s.InputFloats(images) && (!input || u.Length >= s.PackedKernelFloats) && dm.Length >= s.ProductFloats(images)
             && (!weights || du.Length >= s.KernelFloats), "winograd product backward: buffer too small");
         fixed (float* pv = v, pu = u, pdm = dm, pdu = du)
         {
@@ -225,6 +253,8 @@ public static unsafe class Winograd
         public readonly int OutPlane => S.ProductPlane(Images);
 
         public readonly int KernelPlane => S.KernelPlane;
+
+        public readonly int PackedPlane => S.PackedKernelPlane;
     }
 
     private static void Require(bool ok, string message)
@@ -243,8 +273,25 @@ public static unsafe class Winograd
         int t = job.Tiles, ic = job.S.InC, oc = job.S.OutC;
         // Inside a task the GEMM runs on this thread alone: called directly, the points are split among the threads; called
         // from a task of its own (the layers run each part of a batch as one), everything runs on that thread.
-        Gemm.Sgemm(false, true, t, oc, ic, Span(job.A + (long)xi * job.InPlane, t * ic), ic, Span(job.B + (long)xi * job.KernelPlane, oc * ic), ic,
+        Gemm.SgemmPackedB(false, t, oc, ic, Span(job.A + (long)xi * job.InPlane, t * ic), ic, Span(job.B + (long)xi * job.PackedPlane, job.PackedPlane),
             0f, new Span<float>(job.C + (long)xi * job.OutPlane, t * oc), oc);
+    }
+
+    private static void PackTask(void* state, int xi)
+    {
+        ref Job job = ref *(Job*)state;
+        int ic = job.S.InC, oc = job.S.OutC;
+        var u = Span(job.A + (long)xi * job.KernelPlane, oc * ic);
+        var packed = new Span<float>(job.B + (long)xi * job.PackedPlane, job.PackedPlane);
+        // u[xi] is [OutC][InC]: the forward's op(B) is its transpose, the input gradient's is u[xi] itself.
+        if (job.Input)
+        {
+            Gemm.PackB(false, oc, ic, u, ic, packed);
+        }
+        else
+        {
+            Gemm.PackB(true, ic, oc, u, ic, packed);
+        }
     }
 
     private static void MultiplyBackwardTask(void* state, int xi)
@@ -252,7 +299,6 @@ public static unsafe class Winograd
         ref Job job = ref *(Job*)state;
         int t = job.Tiles, ic = job.S.InC, oc = job.S.OutC;
         var v = new Span<float>(job.A + (long)xi * job.InPlane, t * ic);
-        var u = Span(job.B + (long)xi * job.KernelPlane, oc * ic);
         var dm = Span(job.C + (long)xi * job.OutPlane, t * oc);
         if (job.Weights)
         {
@@ -260,25 +306,41 @@ public static unsafe class Winograd
         }
         if (job.Input)
         {
-            Gemm.Sgemm(false, false, t, ic, oc, dm, oc, u, ic, 0f, v, ic);
+            Gemm.SgemmPackedB(false, t, ic, oc, dm, oc, Span(job.B + (long)xi * job.PackedPlane, job.PackedPlane), 0f, v, ic);
         }
     }
 
     private static ReadOnlySpan<float> Span(float* p, int length) => new(p, length);
 
     /// <summary>
-    /// Address of channel c0 of pixel (h, w) in an image of width w with the given channels: plain NHWC, or with phases
-    /// the pixel's phase (channel block c0 / (channels / 4)) in the image of twice the size.
+    /// Where channel block c0 of pixel (h, w) lives, for every pixel of an image of the given width and channels:
+    /// Base + h * Row + w * Col. Plain NHWC, or with phases the pixel's phase (channel block c0 / (channels / 4)) in the
+    /// image of twice the size. Worked out once per channel block, not per pixel (a phase costs a division).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float* Pixel(float* image, int width, int channels, bool phases, int h, int w, int c0)
+    private readonly struct PixelGrid
     {
-        if (!phases)
+        public readonly float* Base;
+        public readonly long Row;
+        public readonly long Col;
+
+        public PixelGrid(float* image, int width, int channels, bool phases, int c0)
         {
-            return image + ((long)h * width + w) * channels + c0;
+            if (!phases)
+            {
+                Base = image + c0;
+                Row = (long)width * channels;
+                Col = channels;
+                return;
+            }
+            // Pixel (h, w) of phase (ry, rx) is pixel (2h + ry, 2w + rx) of the 2 width x c image, c = channels / 4.
+            int c = channels >> 2, phase = c0 / c;
+            Base = image + ((long)(phase >> 1) * 2 * width + (phase & 1)) * c + (c0 - phase * c);
+            Row = 4L * width * c;
+            Col = 2L * c;
         }
-        int c = channels >> 2, phase = c0 / c;
-        return image + ((long)(2 * h + (phase >> 1)) * 2 * width + 2 * w + (phase & 1)) * c + (c0 - phase * c);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float* At(int h, int w) => Base + h * Row + w * Col;
     }
 
     private static void KernelTask(void* state, int o)
@@ -364,6 +426,7 @@ public static unsafe class Winograd
         for (int c0 = 0; c0 < ic; c0 += Lanes)
         {
             int lanes = Math.Min(Lanes, ic - c0);
+            var grid = new PixelGrid(x, s.Width, ic, s.InputPhases, c0);
             for (int i = 0; i < n; i++)
             {
                 int h = 4 * ty - s.Pad + i;
@@ -371,7 +434,7 @@ public static unsafe class Winograd
                 {
                     int w = 4 * tx - s.Pad + j;
                     d[i * n + j] = (uint)h < (uint)s.Height && (uint)w < (uint)s.Width
-                        ? Load(Pixel(x, s.Width, ic, s.InputPhases, h, w, c0), lanes)
+                        ? Load(grid.At(h, w), lanes)
                         : V.Zero;
                 }
             }
@@ -421,6 +484,7 @@ public static unsafe class Winograd
                 {
                     InputAdjoint1D(r, t + i * n, 1, dd + i * n, 1);
                 }
+                var grid = new PixelGrid(dx, s.Width, ic, s.InputPhases, c0);
                 for (int i = 0; i < n; i++)
                 {
                     int h = 4 * ty - s.Pad + i;
@@ -433,7 +497,7 @@ public static unsafe class Winograd
                         int w = 4 * tx - s.Pad + j;
                         if ((uint)w < (uint)s.Width)
                         {
-                            float* p = Pixel(dx, s.Width, ic, s.InputPhases, h, w, c0);
+                            float* p = grid.At(h, w);
                             Store(p, lanes, Load(p, lanes) + dd[i * n + j]);
                         }
                     }
@@ -470,11 +534,12 @@ public static unsafe class Winograd
             {
                 Output1D(r, t + i * n, 1, o + i * 4, 1);
             }
+            var grid = new PixelGrid(y, s.Width, oc, s.OutputPhases, c0);
             for (int i = 0; i < rows; i++)
             {
                 for (int j = 0; j < cols; j++)
                 {
-                    Store(Pixel(y, s.Width, oc, s.OutputPhases, 4 * ty + i, 4 * tx + j, c0), lanes, o[i * 4 + j]);
+                    Store(grid.At(4 * ty + i, 4 * tx + j), lanes, o[i * 4 + j]);
                 }
             }
         }
@@ -496,11 +561,12 @@ public static unsafe class Winograd
         for (int c0 = 0; c0 < oc; c0 += Lanes)
         {
             int lanes = Math.Min(Lanes, oc - c0);
+            var grid = new PixelGrid(dy, s.Width, oc, s.OutputPhases, c0);
             for (int i = 0; i < 4; i++)
             {
                 for (int j = 0; j < 4; j++)
                 {
-                    o[i * 4 + j] = i < rows && j < cols ? Load(Pixel(dy, s.Width, oc, s.OutputPhases, 4 * ty + i, 4 * tx + j, c0), lanes) : V.Zero;
+                    o[i * 4 + j] = i < rows && j < cols ? Load(grid.At(4 * ty + i, 4 * tx + j), lanes) : V.Zero;
                 }
             }
             for (int j = 0; j < 4; j++)

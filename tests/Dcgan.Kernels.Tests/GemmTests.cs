@@ -249,6 +249,48 @@ public class GemmTests
         }
     }
 
+    /// <summary>
+    /// A B packed once (Gemm.PackB) gives exactly what the blocked kernel gives when it packs B itself, block by block and
+    /// K slice by K slice (k above 256 takes several slices), so Winograd's point products can pack their kernel once.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AllTranspositions))]
+    public void PackedBGivesTheBlockedKernelsBits(bool transA, bool transB)
+    {
+        var rng = new Random(91);
+        foreach (var (m, n, k) in new[] { (84, 128, 256), (7, 15, 64), (3, 5, 7), (1, 40, 100), (2, 9, 600), (300, 70, 513), (5, 1, 20), (250, 1100, 40) })
+        {
+            foreach (float beta in new[] { 0f, 1f })
+            {
+                var (a, lda) = RandomMatrix(transA ? k : m, transA ? m : k, 1, rng);
+                var (b, ldb) = RandomMatrix(transB ? n : k, transB ? k : n, 2, rng);
+                var c0 = new float[m * n];
+                for (int i = 0; i < c0.Length; i++)
+                {
+                    c0[i] = rng.NextSingle() - 0.5f;
+                }
+                var blocked = (float[])c0.Clone();
+                Gemm.Run(GemmPaths.Best, false, transA, transB, m, n, k, a, lda, b, ldb, beta, blocked, n);
+                var packedB = new float[Gemm.PackedBFloats(k, n)];
+                Gemm.PackB(transB, k, n, b, ldb, packedB);
+                var packed = (float[])c0.Clone();
+                Gemm.SgemmPackedB(transA, m, n, k, a, lda, packedB, beta, packed, n);
+                Assert.True(blocked.AsSpan().SequenceEqual(packed), $"{m}x{n}x{k} beta {beta} transA={transA} transB={transB}");
+            }
+        }
+    }
+
+    [Fact]
+    public void PackedBRejectsShortBuffers()
+    {
+        var b = new float[64 * 40];
+        Assert.Throws<ArgumentException>(() => Gemm.PackB(false, 64, 40, b, 40, new float[64 * 40]));
+        var packedB = new float[Gemm.PackedBFloats(64, 40)];
+        Gemm.PackB(false, 64, 40, b, 40, packedB);
+        Assert.Throws<ArgumentException>(() => Gemm.SgemmPackedB(false, 3, 40, 64, new float[3 * 64], 64, packedB.AsSpan(1), 0f, new float[3 * 40], 40));
+        Assert.Throws<ArgumentException>(() => Gemm.SgemmPackedB(false, 3, 40, 64, new float[3 * 64 - 1], 64, packedB, 0f, new float[3 * 40], 40));
+    }
+
     /// <summary>Runs one product with padded strides and compares the logical part with the oracle, padding untouched.</summary>
     private static void Check(GemmPath path, bool allowDirect, bool transA, bool transB, int m, int n, int k,
         float beta, int pad, Random rng)

@@ -63,9 +63,16 @@ public class WinogradTests
         var y = new float[images * s.Height * s.Width * s.OutC];
         Winograd.TransformKernel(s, w, flip, u);
         Winograd.TransformInput(s, images, x, v);
-        Winograd.Multiply(s, images, v, u, m);
+        Winograd.Multiply(s, images, v, Packed(s, u, forInputGradient: false), m);
         Winograd.TransformOutput(s, images, m, y);
         return y;
+    }
+
+    private static float[] Packed(WinogradShape s, float[] u, bool forInputGradient)
+    {
+        var packed = new float[s.PackedKernelFloats];
+        Winograd.PackKernel(s, u, forInputGradient, packed);
+        return packed;
     }
 
     public static TheoryData<int, int, int, int, int, bool, int> Shapes() => new()
@@ -159,10 +166,10 @@ public class WinogradTests
         // Products: <v u^T, dm> = <u, dm^T v> = <v, dm u>, per point.
         float[] uu = RandomPlanes(points, s.KernelPlane, oc * ic, 10), vv = RandomPlanes(points, s.InputPlane(images), images * s.TilesPerImage * ic, 11);
         var mm = new float[s.ProductFloats(images)];
-        Winograd.Multiply(s, images, vv, uu, mm);
+        Winograd.Multiply(s, images, vv, Packed(s, uu, forInputGradient: false), mm);
         var dU = RandomPlanes(points, s.KernelPlane, oc * ic, 12);   // overwritten (accumulate: false) except the padding
         var dV = (float[])vv.Clone();
-        Winograd.MultiplyBackward(s, images, dm, uu, dV, dU, weights: true, accumulate: false, input: true);
+        Winograd.MultiplyBackward(s, images, dm, Packed(s, uu, forInputGradient: true), dV, dU, weights: true, accumulate: false, input: true);
         AssertAdjoint(Dot(mm, dm), Dot(uu, dU), "products, weights");
         AssertAdjoint(Dot(mm, dm), Dot(vv, dV), "products, input");
     }

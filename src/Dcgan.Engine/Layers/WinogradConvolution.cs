@@ -42,6 +42,11 @@ internal sealed unsafe class WinogradConvolution
     private float[] _k = [];
     private float[] _dk = [];
     private float[] _u = [];
+    // The transformed kernel packed for the forward products and for the input gradient's (packed after each Forward,
+    // the second on the first Backward that needs it).
+    private float[] _uForward = [];
+    private float[] _uBackward = [];
+    private bool _backwardPacked;
     private float[] _du = [];
     private float[] _v = [];
     private float[] _m = [];
@@ -92,6 +97,8 @@ internal sealed unsafe class WinogradConvolution
                 Winograd.TransformKernel(_s, _k, flip: false, u);
                 break;
         }
+        Winograd.PackKernel(_s, u, forInputGradient: false, Conv2D.Scratch(ref _uForward, _s.PackedKernelFloats));
+        _backwardPacked = false;
         Run(n, x, default, y, default, forward: true, parameters: false);
     }
 
@@ -102,6 +109,11 @@ internal sealed unsafe class WinogradConvolution
     public void Backward(int n, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, Span<float> dw)
     {
         bool parameters = !dw.IsEmpty;
+        if (!dx.IsEmpty && !_backwardPacked)
+        {
+            Winograd.PackKernel(_s, _u, forInputGradient: true, Conv2D.Scratch(ref _uBackward, _s.PackedKernelFloats));
+            _backwardPacked = true;
+        }
         Run(n, x, dy, dx, parameters ? Conv2D.Scratch(ref _du, Parts * _s.KernelFloats) : default, forward: false, parameters);
         if (!parameters)
         {
@@ -148,7 +160,7 @@ internal sealed unsafe class WinogradConvolution
         {
             Conv2D.Scratch(ref _phases, Parts * partPhases);
         }
-        fixed (float* pa = a, pdy = dy, pb = b, pdu = du, pu = _u, pv = _v, pm = _m, pp = _phases)
+        fixed (float* pa = a, pdy = dy, pb = b, pdu = du, pu = forward ? _uForward : _uBackward, pv = _v, pm = _m, pp = _phases)
         {
             var job = new PartJob
             {
@@ -200,7 +212,7 @@ internal sealed unsafe class WinogradConvolution
         var v = new Span<float>(job.V + (long)part * job.PartV, job.PartV);
         var m = new Span<float>(job.M + (long)part * job.PartM, job.PartM);
         var phases = new Span<float>(job.Phases + (long)part * job.PartPhases, job.Phases == null ? 0 : job.PartPhases);
-        var u = new ReadOnlySpan<float>(job.U, s.KernelFloats);
+        var u = new ReadOnlySpan<float>(job.U, job.U == null ? 0 : s.PackedKernelFloats);
         for (int n0 = first; n0 < end; n0 += job.Group)
         {
             int cn = Math.Min(job.Group, end - n0);
