@@ -78,6 +78,39 @@ public class ConvChunkTests
         }
     }
 
+    /// <summary>
+    /// A Winograd layer transforms its kernel again only when the kernel changed (D runs forward twice a step with the
+    /// same weights): a change of one weight, even +0 to -0, must reach the next forward.
+    /// </summary>
+    [Theory]
+    [InlineData("convT-winograd")]
+    [InlineData("conv-s2-winograd")]
+    [InlineData("convT-s2-winograd")]
+    public void WinogradSeesEveryChangeOfTheKernel(string kind)
+    {
+        var (model, shape) = Build(kind);
+        model.Initialize(new Rng(5));
+        var x = Tensor.ForBatch(3, shape);
+        new Rng(9).FillUniform(x.Span, -1f, 1f);
+        var kernel = model.Layers[0].Parameters[0].Value;
+        float[] before = model.Forward(x, training: false).Span.ToArray();
+        Assert.Equal(before, model.Forward(x, training: false).Span.ToArray());
+
+        kernel[7] += 0.25f;
+        var (fresh, _) = Build(kind);
+        model.Values.CopyTo(fresh.Values, 0);
+        float[] changed = model.Forward(x, training: false).Span.ToArray();
+        Assert.NotEqual(before, changed);
+        Assert.Equal(fresh.Forward(x, training: false).Span.ToArray(), changed);
+
+        // A weight of +0 turned -0 compares equal as a float but not as bits: it is transformed again too.
+        kernel[7] = 0f;
+        model.Forward(x, training: false);
+        kernel[7] = -0f;
+        model.Values.CopyTo(fresh.Values, 0);
+        Assert.Equal(fresh.Forward(x, training: false).Span.ToArray(), model.Forward(x, training: false).Span.ToArray());
+    }
+
     [Theory]
     [InlineData("convT-winograd")]
     [InlineData("conv-s2-winograd")]

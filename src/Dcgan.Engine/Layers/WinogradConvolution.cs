@@ -4,6 +4,7 @@
 // convolution is F(4x4, 3x3) over its four pixel phases (kernels/Polyphase.cs).
 namespace Dcgan.Engine.Layers;
 
+using System.Runtime.InteropServices;
 using Dcgan.Kernels;
 
 /// <summary>
@@ -47,6 +48,8 @@ internal sealed unsafe class WinogradConvolution
     private float[] _uForward = [];
     private float[] _uBackward = [];
     private bool _backwardPacked;
+    // The layer's kernel as it was when last transformed (empty: never).
+    private float[] _transformed = [];
     private float[] _du = [];
     private float[] _v = [];
     private float[] _m = [];
@@ -82,6 +85,18 @@ internal sealed unsafe class WinogradConvolution
     /// <summary>y = the layer's convolution of x with kernel w (the layer's own layout), without bias; n images.</summary>
     public void Forward(int n, ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> y)
     {
+        // D runs forward twice a step with the same weights, and sampling many times: the kernel is transformed and packed
+        // again only when it differs, bit for bit, from the one transformed last.
+        if (!MemoryMarshal.Cast<float, int>(w).SequenceEqual(MemoryMarshal.Cast<float, int>(_transformed.AsSpan())))
+        {
+            TransformKernel(w);
+            w.CopyTo(Conv2D.Scratch(ref _transformed, w.Length));
+        }
+        Run(n, x, default, y, default, forward: true, parameters: false);
+    }
+
+    private void TransformKernel(ReadOnlySpan<float> w)
+    {
         var u = Conv2D.Scratch(ref _u, _s.KernelFloats);
         switch (_kind)
         {
@@ -99,7 +114,6 @@ internal sealed unsafe class WinogradConvolution
         }
         Winograd.PackKernel(_s, u, forInputGradient: false, Conv2D.Scratch(ref _uForward, _s.PackedKernelFloats));
         _backwardPacked = false;
-        Run(n, x, default, y, default, forward: true, parameters: false);
     }
 
     /// <summary>
