@@ -218,13 +218,7 @@ public class GemmTests
         {
             foreach (float beta in new[] { 0f, 1f })
             {
-                var (a, lda) = RandomMatrix(transA ? k : m, transA ? m : k, 1, rng);
-                var (b, ldb) = RandomMatrix(transB ? n : k, transB ? k : n, 2, rng);
-                var c0 = new float[m * n];
-                for (int i = 0; i < c0.Length; i++)
-                {
-                    c0[i] = rng.NextSingle() - 0.5f;
-                }
+                var (a, lda, b, ldb, c0) = RandomProduct(transA, transB, m, n, k, rng);
                 var direct = (float[])c0.Clone();
                 Gemm.Run(GemmPaths.Best, true, transA, transB, m, n, k, a, lda, b, ldb, beta, direct, n);
                 // Every micro-kernel family the machine runs (scalar, AVX2, AVX-512) agrees with the direct paths.
@@ -262,13 +256,7 @@ public class GemmTests
         {
             foreach (float beta in new[] { 0f, 1f })
             {
-                var (a, lda) = RandomMatrix(transA ? k : m, transA ? m : k, 1, rng);
-                var (b, ldb) = RandomMatrix(transB ? n : k, transB ? k : n, 2, rng);
-                var c0 = new float[m * n];
-                for (int i = 0; i < c0.Length; i++)
-                {
-                    c0[i] = rng.NextSingle() - 0.5f;
-                }
+                var (a, lda, b, ldb, c0) = RandomProduct(transA, transB, m, n, k, rng);
                 var blocked = (float[])c0.Clone();
                 Gemm.Run(GemmPaths.Best, false, transA, transB, m, n, k, a, lda, b, ldb, beta, blocked, n);
                 var packedB = new float[Gemm.PackedBFloats(k, n)];
@@ -289,6 +277,19 @@ public class GemmTests
         Gemm.PackB(false, 64, 40, b, 40, packedB);
         Assert.Throws<ArgumentException>(() => Gemm.SgemmPackedB(false, 3, 40, 64, new float[3 * 64], 64, packedB.AsSpan(1), 0f, new float[3 * 40], 40));
         Assert.Throws<ArgumentException>(() => Gemm.SgemmPackedB(false, 3, 40, 64, new float[3 * 64 - 1], 64, packedB, 0f, new float[3 * 40], 40));
+    }
+
+    /// <summary>op(A) (m x k) and op(B) (k x n) stored with padded strides, and a random m x n C to start from.</summary>
+    private static (float[] A, int Lda, float[] B, int Ldb, float[] C) RandomProduct(bool transA, bool transB, int m, int n, int k, Random rng)
+    {
+        var (a, lda) = RandomMatrix(transA ? k : m, transA ? m : k, 1, rng);
+        var (b, ldb) = RandomMatrix(transB ? n : k, transB ? k : n, 2, rng);
+        var c = new float[m * n];
+        for (int i = 0; i < c.Length; i++)
+        {
+            c[i] = rng.NextSingle() - 0.5f;
+        }
+        return (a, lda, b, ldb, c);
     }
 
     /// <summary>Runs one product with padded strides and compares the logical part with the oracle, padding untouched.</summary>
