@@ -95,19 +95,14 @@ public abstract class Layer
         {
             throw new NotSupportedException($"{Name} couples the samples of a batch, so its gradients cannot be weighted per sample");
         }
-        int n = dOutput.Batch, size = dOutput.SampleSize;
+        int n = dOutput.Batch;
         if (sampleWeights.Length != n)
         {
             throw new ArgumentException($"{n} samples but {sampleWeights.Length} weights");
         }
         var dx = (needs & GradientNeeds.Input) != 0 ? Backward(dOutput, GradientNeeds.Input) : null;
         var weighted = Reuse(ref _weightedOutputGradient, n, OutputShape);
-        var source = dOutput.Span;
-        var destination = weighted.Span;
-        for (int i = 0; i < n; i++)
-        {
-            VectorMath.Scale(source.Slice(i * size, size), sampleWeights[i], destination.Slice(i * size, size));
-        }
+        VectorMath.ScaleRows(dOutput.Span, sampleWeights, weighted.Span);
         Backward(weighted, GradientNeeds.Parameters);
         return dx;
     }

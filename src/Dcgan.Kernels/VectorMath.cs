@@ -114,6 +114,24 @@ public static class VectorMath
         }
     }
 
+    /// <summary>
+    /// Effectively destination[r, j] = source[r, j] * rowScales[r] for a matrix of rowScales.Length rows filling
+    /// destination (a batch scaled sample by sample).
+    /// </summary>
+    public static void ScaleRows(ReadOnlySpan<float> source, ReadOnlySpan<float> rowScales, Span<float> destination)
+    {
+        int rows = rowScales.Length;
+        if (rows == 0 || destination.Length % rows != 0 || source.Length < destination.Length)
+        {
+            throw new ArgumentException($"{destination.Length} floats do not split into {rows} rows, or the source is shorter");
+        }
+        int size = destination.Length / rows;
+        for (int r = 0; r < rows; r++)
+        {
+            Scale(source.Slice(r * size, size), rowScales[r], destination.Slice(r * size, size));
+        }
+    }
+
     /// <summary>Effectively destination[i] = a[i] * b[i].</summary>
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> destination)
     {

@@ -123,16 +123,22 @@ public class KernelTwinTests
         VectorMath.AddRowVector(withBias, bias);
         var sums = new float[cols];
         VectorMath.AddColumnSums(m, sums);
+        float[] rowScales = Random(rows, 7);
+        var scaledRows = new float[rows * cols];
+        VectorMath.ScaleRows(m, rowScales, scaledRows);
         for (int c = 0; c < cols; c++)
         {
             double s = 0;
             for (int r = 0; r < rows; r++)
             {
                 Assert.Equal(m[r * cols + c] + bias[c], withBias[r * cols + c]);
+                Assert.Equal(m[r * cols + c] * rowScales[r], scaledRows[r * cols + c]);
                 s += m[r * cols + c];
             }
             Close(s, sums[c], 1e-5);
         }
+        // One float more than the rows hold: it does not split into rows (or, for one row, outruns the source).
+        Assert.Throws<ArgumentException>(() => VectorMath.ScaleRows(m, rowScales, new float[rows * cols + 1]));
     }
 
     [Theory]

@@ -133,11 +133,7 @@ public static class BenchCommand
                 ones.Span.Fill(1f);
                 var dInput = d.Backward(ones, GradientNeeds.All, dOut.Span)!;
                 dFake = dFakeBuffer ??= Tensor.ForBatch(dInput.Batch, dInput.Shape.AsSpan(1));
-                int size = dInput.SampleSize;
-                for (int k = 0; k < dInput.Batch; k++)
-                {
-                    VectorMath.Scale(dInput.Span.Slice(k * size, size), dOutG.Span[k], dFake.Span.Slice(k * size, size));
-                }
+                VectorMath.ScaleRows(dInput.Span, dOutG.Span, dFake.Span);
             }
             else
             {

@@ -92,7 +92,7 @@ internal sealed unsafe class WinogradConvolution
             TransformKernel(w);
             w.CopyTo(Conv2D.Scratch(ref _transformed, w.Length));
         }
-        Run(n, x, default, y, default, forward: true, parameters: false);
+        Run(n, x, default, y, default, forward: true);
     }
 
     private void TransformKernel(ReadOnlySpan<float> w)
@@ -128,7 +128,7 @@ internal sealed unsafe class WinogradConvolution
             Winograd.PackKernel(_s, _u, forInputGradient: true, Conv2D.Scratch(ref _uBackward, _s.PackedKernelFloats));
             _backwardPacked = true;
         }
-        Run(n, x, dy, dx, parameters ? Conv2D.Scratch(ref _du, Parts * _s.KernelFloats) : default, forward: false, parameters);
+        Run(n, x, dy, dx, parameters ? Conv2D.Scratch(ref _du, Parts * _s.KernelFloats) : default, forward: false);
         if (!parameters)
         {
             return;
@@ -162,7 +162,7 @@ internal sealed unsafe class WinogradConvolution
     /// Forward: a = x, b = y. Backward: a = x, dy = dy, b = dx (empty when not wanted), du = the parts' kernel gradients
     /// (empty when not wanted).
     /// </summary>
-    private void Run(int n, ReadOnlySpan<float> a, ReadOnlySpan<float> dy, Span<float> b, Span<float> du, bool forward, bool parameters)
+    private void Run(int n, ReadOnlySpan<float> a, ReadOnlySpan<float> dy, Span<float> b, Span<float> du, bool forward)
     {
         int group = Math.Min(_group, n);
         int partV = _s.InputFloats(group), partM = _s.ProductFloats(group);
@@ -181,7 +181,7 @@ internal sealed unsafe class WinogradConvolution
                 Kind = _kind, S = _s, InC = _inC, OutC = _outC, Images = n, Group = group,
                 A = pa, Dy = pdy, B = pb, U = pu, Du = pdu, V = pv, M = pm, Phases = pp,
                 PartV = partV, PartM = partM, PartPhases = partPhases,
-                Forward = forward, Parameters = parameters, Input = !b.IsEmpty,
+                Forward = forward, Parameters = !du.IsEmpty, Input = !b.IsEmpty,
             };
             Workers.For(Math.Min(Parts, n), &PartTask, &job);
         }

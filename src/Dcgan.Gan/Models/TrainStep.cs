@@ -118,12 +118,7 @@ public sealed class TrainStep
         ones.Span.Fill(1f);
         var dInput = d.Backward(ones, GradientNeeds.All, dForD.Span)!;
         var dFake = Buffer(ref _dFakeT, dInput);
-        int size = dInput.SampleSize;
-        var scale = dForG.Span;
-        for (int i = 0; i < dInput.Batch; i++)
-        {
-            VectorMath.Scale(dInput.Span.Slice(i * size, size), scale[i], dFake.Span.Slice(i * size, size));
-        }
+        VectorMath.ScaleRows(dInput.Span, dForG.Span, dFake.Span);
         return dFake;
     }
 
