@@ -5,9 +5,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
 using Dcgan.Dashboard;
-using Dcgan.Gan.Imaging;
-using Dcgan.Gan.Models;
-using Dcgan.Gan.Training;
+using Dcgan.Imaging;
+using Dcgan.Models;
+using Dcgan.Training;
 using Dcgan.Kernels;
 
 string? runDir = null;

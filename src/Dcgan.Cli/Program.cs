@@ -60,7 +60,7 @@ public static class Program
             }
             return command.Run(options);
         }
-        catch (Exception e) when (e is UserError or Gan.Data.DataException or Gan.Training.CheckpointException)
+        catch (Exception e) when (e is UserError or Data.DataException or Training.CheckpointException)
         {
             stderr.WriteLine($"dcgan: error: {e.Message}");
             return 2;

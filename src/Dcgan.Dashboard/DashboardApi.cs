@@ -9,7 +9,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Dcgan.Gan.Training;
+using Dcgan.Training;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -162,7 +162,7 @@ internal sealed partial class DashboardApi
         int scale = (int)q.Integer("scale", 2, 1, MaxScale);
         string checkpoint = CheckpointFor(folder, q);
         int? label = CheckLabel(folder, run, q);
-        var (rows, cols) = Gan.Imaging.SampleGrid.SquareLayout(count);
+        var (rows, cols) = Imaging.SampleGrid.SquareLayout(count);
         var (png, drawMs) = await Timed(checkpoint, s => SampleRenderer.Grid(s, count, seed, scale, label), http.RequestAborted);
         return Picture(http, png, drawMs, rows, cols, checkpoint, seed);
     }
@@ -300,7 +300,7 @@ internal sealed partial class DashboardApi
         {
             throw ApiException.BadRequest($"run '{run}' is not conditional: 'label' applies only to runs trained with labels");
         }
-        return (int)q.Integer("label", 0, 0, Gan.Training.TrainConfig.ClassCount - 1);
+        return (int)q.Integer("label", 0, 0, Training.TrainConfig.ClassCount - 1);
     }
 
     private static bool IsConditional(JsonObject? config) => config?["conditional"] is JsonValue v && v.TryGetValue(out bool b) && b;

@@ -3,7 +3,7 @@
 namespace Dcgan.Dashboard;
 
 using System.Text.Json;
-using Dcgan.Gan.Training;
+using Dcgan.Training;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 

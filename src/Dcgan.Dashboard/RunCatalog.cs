@@ -3,7 +3,7 @@
 namespace Dcgan.Dashboard;
 
 using System.Text.RegularExpressions;
-using Dcgan.Gan.Training;
+using Dcgan.Training;
 
 /// <summary>Validated, contained access to the run folders under one root.</summary>
 internal sealed partial class RunCatalog

@@ -8,7 +8,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Dcgan.Gan.Training;
+using Dcgan.Training;
 
 /// <summary>Tolerant readers of a run's small files.</summary>
 internal static class RunReader

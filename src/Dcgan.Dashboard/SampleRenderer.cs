@@ -4,8 +4,9 @@ namespace Dcgan.Dashboard;
 
 using System.IO.Compression;
 using Dcgan.Engine;
-using Dcgan.Gan.Imaging;
-using Dcgan.Gan.Training;
+using Dcgan.Imaging;
+using Dcgan.Models;
+using Dcgan.Training;
 using Dcgan.Kernels;
 
 /// <summary>Draws from a sampler and encodes PNG grids.</summary>
@@ -31,7 +32,7 @@ internal static class SampleRenderer
     {
         int dim = sampler.Config.NoiseDim;
         var grid = Tensor.ForBatch(count, [dim]);
-        Trainer.FillNoise(Rng.Derive(seed, "generate"), sampler.Config.NoiseKind, grid.Span);
+        Noise.Fill(Noise.ForDrawing(seed), sampler.Config.NoiseKind, grid.Span);
         var a = grid.Span.Slice(from * dim, dim).ToArray();
         var b = grid.Span.Slice(to * dim, dim).ToArray();
         var path = Tensor.ForBatch(steps, [dim]);

@@ -3,7 +3,7 @@
 // engine's layers keep their activations in per-layer buffers.
 namespace Dcgan.Dashboard;
 
-using Dcgan.Gan.Training;
+using Dcgan.Training;
 
 /// <summary>A bounded LRU cache of <see cref="Sampler"/>s with one lock per sampler.</summary>
 internal sealed class SamplerCache(int capacity)

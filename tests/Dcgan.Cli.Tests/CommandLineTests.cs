@@ -2,7 +2,7 @@
 // stack trace), and a whole train -> generate -> resume round trip on the synthetic data set.
 namespace Dcgan.Cli.Tests;
 
-using Dcgan.Gan.Training;
+using Dcgan.Training;
 
 public sealed class CommandLineTests : IDisposable
 {

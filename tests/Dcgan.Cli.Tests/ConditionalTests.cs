@@ -2,8 +2,8 @@
 // chosen class, and the errors for labels that make no sense.
 namespace Dcgan.Cli.Tests;
 
-using Dcgan.Gan.Imaging;
-using Dcgan.Gan.Training;
+using Dcgan.Imaging;
+using Dcgan.Training;
 
 public sealed class ConditionalTests : IDisposable
 {

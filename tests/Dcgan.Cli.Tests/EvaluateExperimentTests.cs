@@ -1,19 +1,18 @@
 // The evaluate and experiment verbs as a user meets them: help, bad input as one line with a non-zero exit,
 // train -> evaluate on the synthetic set (recorded in quality.jsonl), and a tiny experiment file end to end.
 // The seed-003 --quick run on real MNIST is opt-in (DCGAN_SLOW_TESTS=1): minutes on two cores.
+using Dcgan.TestSupport;
+
 namespace Dcgan.Cli.Tests;
 
-using Dcgan.Gan.Quality;
-using Dcgan.Gan.Training;
+using Dcgan.Quality;
+using Dcgan.Training;
 
 public sealed class EvaluateExperimentTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("dcgan-eval-").FullName;
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
-
-    private static string Repo([System.Runtime.CompilerServices.CallerFilePath] string here = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", ".."));
 
     private string Write(string name, string text)
     {
@@ -112,7 +111,7 @@ public sealed class EvaluateExperimentTests : IDisposable
     public void Seed003QuickWritesBothReportsWithEveryVariant()
     {
         string outDir = Path.Combine(_root, "seed-003");
-        var (exit, output, err) = CliRunner.Run("experiment", Path.Combine(Repo(), "experiments", "seed-003.json"), "--quick", "--out", outDir);
+        var (exit, output, err) = CliRunner.Run("experiment", Path.Combine(Repo.Root, "experiments", "seed-003.json"), "--quick", "--out", outDir);
         Assert.True(exit == 0, err + output);
         string md = File.ReadAllText(Path.Combine(outDir, "report.md"));
         string html = File.ReadAllText(Path.Combine(outDir, "report.html"));
@@ -125,18 +124,6 @@ public sealed class EvaluateExperimentTests : IDisposable
         {
             Assert.Contains(word, md, StringComparison.OrdinalIgnoreCase);
             Assert.Contains(word, html, StringComparison.OrdinalIgnoreCase);
-        }
-    }
-}
-
-/// <summary>A [Fact] skipped unless DCGAN_SLOW_TESTS is 1 (minutes of training on real data).</summary>
-internal sealed class SlowFactAttribute : FactAttribute
-{
-    public SlowFactAttribute()
-    {
-        if (Environment.GetEnvironmentVariable("DCGAN_SLOW_TESTS") != "1")
-        {
-            Skip = "slow: set DCGAN_SLOW_TESTS=1 to run";
         }
     }
 }

@@ -3,8 +3,8 @@
 namespace Dcgan.Cli.Tests;
 
 using System.Diagnostics;
-using Dcgan.Gan.Models;
-using Dcgan.Gan.Training;
+using Dcgan.Models;
+using Dcgan.Training;
 
 public sealed class FaultTests : IDisposable
 {

@@ -5,7 +5,7 @@ namespace Dcgan.Dashboard.Tests;
 using System.Net;
 using System.Text.Json.Nodes;
 using Dcgan.Cli;
-using Dcgan.Gan.Training;
+using Dcgan.Training;
 
 public sealed class ConditionalApiTests : IAsyncLifetime, IDisposable
 {

@@ -4,7 +4,7 @@ namespace Dcgan.Dashboard.Tests;
 
 using System.Diagnostics;
 using System.Text.Json;
-using Dcgan.Gan.Training;
+using Dcgan.Training;
 
 [Collection(RunsCollection.Name)]
 public sealed class LiveUpdateTests(RunsFixture runs)

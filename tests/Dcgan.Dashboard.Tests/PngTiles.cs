@@ -1,7 +1,7 @@
 // Reading the dashboard's PNG grids back in tests: decode, then cut out one tile by the grid headers' layout.
 namespace Dcgan.Dashboard.Tests;
 
-using Dcgan.Gan.Imaging;
+using Dcgan.Imaging;
 
 /// <summary>Decoded gray PNG with tile access.</summary>
 public sealed class PngTiles

@@ -1,7 +1,7 @@
 // The generator cache holds at most its capacity, reloads a rewritten checkpoint, and keeps no failed load.
 namespace Dcgan.Dashboard.Tests;
 
-using Dcgan.Gan.Training;
+using Dcgan.Training;
 
 [Collection(RunsCollection.Name)]
 public sealed class SamplerCacheTests(RunsFixture runs)

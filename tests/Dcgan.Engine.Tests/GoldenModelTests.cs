@@ -4,7 +4,7 @@ namespace Dcgan.Engine.Tests;
 
 using Dcgan.Engine;
 using Dcgan.Engine.Layers;
-using Dcgan.Engine.Tests.Golden;
+using Dcgan.TestSupport;
 using Dcgan.Kernels;
 
 public class GoldenModelTests

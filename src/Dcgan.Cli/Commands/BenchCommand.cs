@@ -5,7 +5,7 @@ namespace Dcgan.Cli.Commands;
 using System.Diagnostics;
 using System.Globalization;
 using Dcgan.Engine;
-using Dcgan.Gan.Models;
+using Dcgan.Models;
 using Dcgan.Kernels;
 
 /// <summary>Throughput benchmark of training and generation.</summary>

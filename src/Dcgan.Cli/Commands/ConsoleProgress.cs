@@ -4,8 +4,8 @@ namespace Dcgan.Cli.Commands;
 
 using System.Diagnostics;
 using System.Globalization;
-using Dcgan.Gan.Models;
-using Dcgan.Gan.Training;
+using Dcgan.Models;
+using Dcgan.Training;
 
 /// <summary>Writes training progress to a TextWriter.</summary>
 public sealed class ConsoleProgress(TextWriter output) : ITrainingObserver

@@ -1,7 +1,7 @@
 // `dcgan data fetch|info`: get the data sets ahead of training, or see where they are and if they check out.
 namespace Dcgan.Cli.Commands;
 
-using Dcgan.Gan.Data;
+using Dcgan.Data;
 
 /// <summary>Data set management.</summary>
 public static class DataCommand

@@ -2,9 +2,9 @@
 // analogue, class coverage, confidence), print them and record them in the run's quality.jsonl.
 namespace Dcgan.Cli.Commands;
 
-using Dcgan.Gan.Data;
-using Dcgan.Gan.Quality;
-using Dcgan.Gan.Training;
+using Dcgan.Data;
+using Dcgan.Quality;
+using Dcgan.Training;
 
 /// <summary>Evaluates a run or checkpoint.</summary>
 public static class EvaluateCommand

@@ -2,8 +2,8 @@
 // and write report.md and report.html; rerunning the same command resumes an interrupted experiment.
 namespace Dcgan.Cli.Commands;
 
-using Dcgan.Gan.Data;
-using Dcgan.Gan.Experiments;
+using Dcgan.Data;
+using Dcgan.Experiments;
 
 /// <summary>Runs an experiment file.</summary>
 public static class ExperimentCommand

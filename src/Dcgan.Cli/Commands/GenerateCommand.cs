@@ -1,8 +1,8 @@
 // `dcgan generate`: draw N images from a run or a checkpoint into a PNG grid or an IDX file.
 namespace Dcgan.Cli.Commands;
 
-using Dcgan.Gan.Imaging;
-using Dcgan.Gan.Training;
+using Dcgan.Imaging;
+using Dcgan.Training;
 
 /// <summary>Draws images from a trained generator.</summary>
 public static class GenerateCommand

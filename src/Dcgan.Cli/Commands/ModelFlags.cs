@@ -2,7 +2,7 @@
 namespace Dcgan.Cli.Commands;
 
 using Dcgan.Engine.Layers;
-using Dcgan.Gan.Models;
+using Dcgan.Models;
 
 /// <summary>Declares and reads --noise-dim, --g-activation, --d-output, --bn-variance, --conditional, --cond-scheme, --conv-algorithm.</summary>
 public static class ModelFlags
@@ -13,12 +13,12 @@ public static class ModelFlags
         .Choice("d-output", "logits", "Discriminator output: a logit (BCE from logits) or a sigmoid probability", "logits", "sigmoid")
         .Choice("bn-variance", "keras2", "Moving-variance update: keras2 (unbiased for conv layers) or keras3 (biased)", "keras2", "keras3")
         .Flag("conditional", "Class-conditional DCGAN: the label enters G with the noise; D judges it per --cond-scheme")
-        .Choice("cond-scheme", Gan.Training.TrainConfig.DefaultCondScheme,
+        .Choice("cond-scheme", Training.TrainConfig.DefaultCondScheme,
             "Conditional: how D uses the class: acgan (a class head, Odena et al. 2017), projection (Miyato and Koyama 2018) or both; -cbn: class-conditional BatchNorm in G",
-            [.. Gan.Training.TrainConfig.CondSchemes])
-        .Choice("conv-algorithm", Gan.Training.TrainConfig.DefaultConvAlgorithm,
+            [.. Training.TrainConfig.CondSchemes])
+        .Choice("conv-algorithm", Training.TrainConfig.DefaultConvAlgorithm,
             "Convolution arithmetic: winograd (the wide 5x5 layers with 2-4x fewer multiplies) or direct (im2col + GEMM, as TensorFlow)",
-            [.. Gan.Training.TrainConfig.ConvAlgorithms]);
+            [.. Training.TrainConfig.ConvAlgorithms]);
 
     /// <summary>A one-line error when one of <paramref name="flags"/> was given for a model that is not conditional.</summary>
     public static void RejectUnlessConditional(OptionSet o, bool conditional, params string[] flags)
@@ -41,10 +41,10 @@ public static class ModelFlags
             GeneratorActivation = o.GetText("g-activation") == "relu" ? GeneratorActivation.Relu : GeneratorActivation.LeakyRelu,
             DiscriminatorOutput = o.GetText("d-output") == "sigmoid" ? DiscriminatorOutput.Sigmoid : DiscriminatorOutput.Logits,
             MovingVarianceRule = o.GetText("bn-variance") == "keras3" ? MovingVarianceRule.Keras3 : MovingVarianceRule.Keras2,
-            Classes = o.GetFlag("conditional") ? Gan.Training.TrainConfig.ClassCount : 0,
-            Scheme = Gan.Training.TrainConfig.SchemeOf(o.GetText("cond-scheme")!).Scheme,
-            ClassNormInGenerator = o.GetFlag("conditional") && Gan.Training.TrainConfig.SchemeOf(o.GetText("cond-scheme")!).ClassNorm,
-            ConvAlgorithm = Gan.Training.TrainConfig.ConvAlgorithmOf(o.GetText("conv-algorithm")!),
+            Classes = o.GetFlag("conditional") ? Training.TrainConfig.ClassCount : 0,
+            Scheme = Training.TrainConfig.SchemeOf(o.GetText("cond-scheme")!).Scheme,
+            ClassNormInGenerator = o.GetFlag("conditional") && Training.TrainConfig.SchemeOf(o.GetText("cond-scheme")!).ClassNorm,
+            ConvAlgorithm = Training.TrainConfig.ConvAlgorithmOf(o.GetText("conv-algorithm")!),
         };
     }
 }

@@ -2,7 +2,7 @@
 namespace Dcgan.Cli.Commands;
 
 using Dcgan.Engine;
-using Dcgan.Gan.Models;
+using Dcgan.Models;
 
 /// <summary>Prints model.summary() for both seed models.</summary>
 public static class SummaryCommand

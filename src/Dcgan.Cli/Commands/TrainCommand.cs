@@ -2,8 +2,8 @@
 namespace Dcgan.Cli.Commands;
 
 using System.Globalization;
-using Dcgan.Gan.Data;
-using Dcgan.Gan.Training;
+using Dcgan.Data;
+using Dcgan.Training;
 
 /// <summary>Trains a DCGAN into a run folder.</summary>
 public static class TrainCommand
@@ -83,7 +83,7 @@ public static class TrainCommand
 
         using var stop = new StopSignals(host);
         using var dashboard = o.GetFlag("serve") ? StartDashboard(run, o.GetInt("serve-port"), stdout) : null;
-        var trainer = new Trainer(config, data, run, new ConsoleProgress(stdout));
+        var trainer = new Trainer(config, data, run, new ConsoleProgress(stdout), Quality.EpochQualityProbe.For(config, run, stdout));
         var outcome = trainer.Run(stop.Token, checkpoint);
         if (outcome == TrainOutcome.Interrupted)
         {
@@ -97,7 +97,7 @@ public static class TrainCommand
     private static void CheckConditionalFlags(OptionSet o, TrainConfig config)
     {
         ModelFlags.RejectUnlessConditional(o, config.Conditional, "cond-scheme", "class-weight");
-        if (config.Conditional && o.Has("class-weight") && TrainConfig.SchemeOf(config.CondScheme).Scheme == Gan.Models.ConditionalScheme.Projection)
+        if (config.Conditional && o.Has("class-weight") && TrainConfig.SchemeOf(config.CondScheme).Scheme == Models.ConditionalScheme.Projection)
         {
             throw new UserError($"--class-weight has no effect with --cond-scheme {config.CondScheme}, which has no class loss (acgan and projection-ac have one)");
         }

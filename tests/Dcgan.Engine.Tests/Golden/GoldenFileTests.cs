@@ -2,6 +2,8 @@
 // formed, and holds exactly the tensor names and Keras-layout shapes documented in tests/golden/README.md.
 using System.Text;
 
+using Dcgan.TestSupport;
+
 namespace Dcgan.Engine.Tests.Golden;
 
 public class GoldenFileTests

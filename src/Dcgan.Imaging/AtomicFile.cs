@@ -1,0 +1,69 @@
+// Atomic file replacement: write everything to a temporary sibling, flush it to disk, then rename over
+// the target, so a crash or a concurrent reader never sees a half-written picture or report.
+namespace Dcgan.Imaging;
+
+/// <summary>Writes files so that readers see either the old content or the complete new content.</summary>
+public static class AtomicFile
+{
+    /// <summary>Runs <paramref name="write"/> against a temporary file next to <paramref name="path"/>, then renames it into place.</summary>
+    public static void Write(string path, Action<Stream> write)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(write);
+        string full = Path.GetFullPath(path);
+        string? dir = Path.GetDirectoryName(full);
+        if (!string.IsNullOrEmpty(dir))
+        {
+            Directory.CreateDirectory(dir);
+        }
+        // Same directory as the target: a rename within one file system is atomic, across file systems it is a copy.
+        string temp = full + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>Atomically replaces <paramref name="path"/> with <paramref name="bytes"/>.</summary>
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
+    {
+        // Spans cannot be captured by the lambda, so copy once; files written here are small.
+        byte[] copy = bytes.ToArray();
+        Write(path, s => s.Write(copy, 0, copy.Length));
+    }
+
+    /// <summary>Atomically replaces <paramref name="path"/> with <paramref name="text"/> as UTF-8 without a byte order mark.</summary>
+    public static void WriteAllText(string path, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        Write(path, s =>
+        {
+            using var writer = new StreamWriter(s, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true);
+            writer.Write(text);
+        });
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

@@ -1,0 +1,92 @@
+// The knobs of the seed architecture that the courses varied: noise size, the generator's activation,
+// and whether the discriminator ends in a logit or a sigmoid.
+namespace Dcgan.Models;
+
+using Dcgan.Engine.Layers;
+
+/// <summary>The generator's hidden activation.</summary>
+public enum GeneratorActivation
+{
+    LeakyRelu,
+    Relu,
+}
+
+/// <summary>What the discriminator's last layer emits.</summary>
+public enum DiscriminatorOutput
+{
+    /// <summary>A logit, trained with BCE from logits (the tutorial).</summary>
+    Logits,
+
+    /// <summary>A probability (Dense + sigmoid), trained with BCE on probabilities as Keras clips them.</summary>
+    Sigmoid,
+}
+
+/// <summary>How a conditional discriminator uses the class (see docs/conditional.md).</summary>
+public enum ConditionalScheme
+{
+    /// <summary>AC-GAN (Odena et al. 2017): D emits [real/fake logit, K class logits]; a class loss.</summary>
+    AcGan,
+
+    /// <summary>
+    /// Projection discriminator (Miyato and Koyama 2018): D emits [psi, K projections]; the adversarial
+    /// logit is psi + projection[y] for the image's (real) or asked (fake) class y.
+    /// </summary>
+    Projection,
+
+    /// <summary>Both: D emits [psi, K projections, K class logits]; projection logit plus AC-GAN's class loss.</summary>
+    ProjectionAc,
+}
+
+/// <summary>Architecture options for the seed generator and discriminator.</summary>
+public sealed record ModelOptions
+{
+    public int NoiseDim { get; init; } = 100;
+
+    public GeneratorActivation GeneratorActivation { get; init; } = GeneratorActivation.LeakyRelu;
+
+    public DiscriminatorOutput DiscriminatorOutput { get; init; } = DiscriminatorOutput.Logits;
+
+    /// <summary>LeakyReLU slope (Keras 2's default alpha).</summary>
+    public float LeakySlope { get; init; } = 0.3f;
+
+    public float DropoutRate { get; init; } = 0.3f;
+
+    public MovingVarianceRule MovingVarianceRule { get; init; } = MovingVarianceRule.Keras2;
+
+    /// <summary>Classes the models are conditioned on (0: the plain, unconditional DCGAN).</summary>
+    public int Classes { get; init; }
+
+    public bool Conditional => Classes > 0;
+
+    /// <summary>Conditional runs: how the discriminator uses the class.</summary>
+    public ConditionalScheme Scheme { get; init; } = ConditionalScheme.AcGan;
+
+    /// <summary>
+    /// Conditional runs: every BatchNormalization of the generator is followed by a class-specific scale and
+    /// shift (conditional BatchNorm, de Vries et al. 2017 / Dumoulin et al. 2017, as Miyato and Koyama 2018).
+    /// </summary>
+    public bool ClassNormInGenerator { get; init; }
+
+    /// <summary>The discriminator's outputs per image: 1, or 1 + K (AC-GAN, projection), or 1 + 2K (both).</summary>
+    public int DiscriminatorWidth => 1 + Classes * (Scheme == ConditionalScheme.ProjectionAc ? 2 : 1);
+
+    /// <summary>Conditional runs: the weight of the class loss in the generator's loss (AC-GAN uses 1).</summary>
+    public float ClassLossWeight { get; init; } = 1f;
+
+    /// <summary>
+    /// Keep an exponential moving average of the generator's weights and draw samples from it (Yazici et al., "The
+    /// Unusual Effectiveness of Averaging in GAN Training", ICLR 2019). Training itself never reads the average.
+    /// </summary>
+    public bool AverageGenerator { get; init; }
+
+    /// <summary>Image side (28 for MNIST and Fashion-MNIST) and channels.</summary>
+    public int ImageSize { get; init; } = 28;
+
+    public int Channels { get; init; } = 1;
+
+    /// <summary>
+    /// The convolutions' arithmetic: Winograd (the default) runs G's two wide transposed convolutions and D's second
+    /// convolution with 2-4x fewer multiplies; Direct keeps every convolution as plain im2col + GEMM (docs/benchmarks.md).
+    /// </summary>
+    public ConvAlgorithm ConvAlgorithm { get; init; } = ConvAlgorithm.Winograd;
+}

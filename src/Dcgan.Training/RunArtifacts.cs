@@ -1,0 +1,100 @@
+// Everything a run leaves for people to look at: metrics.jsonl, the per-epoch grids, the GIF, the
+// loss and histogram plots and the HTML report. Each file is written atomically.
+namespace Dcgan.Training;
+
+using System.Globalization;
+using System.Text;
+using Dcgan.Imaging;
+
+/// <summary>Writes a run folder's human-facing files.</summary>
+public sealed partial class RunArtifacts
+{
+    private readonly RunFolder _run;
+    private readonly TrainConfig _config;
+
+    public RunArtifacts(RunFolder run, TrainConfig config)
+    {
+        _run = run;
+        _config = config;
+        Directory.CreateDirectory(run.Root);
+    }
+
+    /// <summary>status.json: what the run is doing now (training, finished, interrupted, failed), for dashboards.</summary>
+    public void WriteStatus(string state, int epochsDone, string? message = null)
+    {
+        var status = new Dictionary<string, object?>
+        {
+            ["state"] = state,
+            ["epochs_done"] = epochsDone,
+            ["epochs"] = _config.Epochs,
+            ["pid"] = Environment.ProcessId,
+            ["updated"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            ["detail"] = message,
+        };
+        AtomicFile.WriteAllText(_run.StatusPath, System.Text.Json.JsonSerializer.Serialize(status) + "\n");
+    }
+
+    /// <summary>config.json: every setting, the seed and the program version.</summary>
+    public void WriteConfig() => AtomicFile.WriteAllText(_run.ConfigPath, _config.ToJson() + "\n");
+
+    /// <summary>Rewrites metrics.jsonl from the checkpoint's history, so a resumed run holds each epoch once.</summary>
+    public void RewriteMetrics(IReadOnlyList<EpochMetrics> history)
+    {
+        var sb = new StringBuilder();
+        foreach (var m in history)
+        {
+            sb.Append(m.ToJsonLine()).Append('\n');
+        }
+        AtomicFile.WriteAllText(_run.MetricsPath, sb.ToString());
+    }
+
+    /// <summary>Appends one epoch's line (flushed to disk before returning).</summary>
+    public void AppendMetrics(EpochMetrics metrics)
+    {
+        using var stream = new FileStream(_run.MetricsPath, FileMode.Append, FileAccess.Write, FileShare.Read);
+        stream.Write(Encoding.UTF8.GetBytes(metrics.ToJsonLine() + "\n"));
+        stream.Flush(flushToDisk: true);
+    }
+
+    /// <summary>samples/image_at_epoch_NNNN.png: the fixed-noise images, each tile scaled to its own range.</summary>
+    public void WriteEpochGrid(int epoch, ReadOnlySpan<float> images, int count, int rows, int cols, int height, int width)
+    {
+        var grid = SampleGrid.Compose(images, count, height, width, rows, cols, GridScaling.PerTileMinMax);
+        PngEncoder.WriteFile(_run.SamplePath(epoch), grid);
+    }
+
+    /// <summary>A near-square grid (4 x 4 for 16 images) with the tutorial's per-tile min/max scaling.</summary>
+    public static GrayImage ComposeGrid(ReadOnlySpan<float> images, int count, int height, int width, GridScaling scaling = GridScaling.PerTileMinMax)
+    {
+        var (rows, cols) = SampleGrid.SquareLayout(count);
+        return SampleGrid.Compose(images, count, height, width, rows, cols, scaling);
+    }
+
+    /// <summary>progress.gif: every epoch's grid in order, the last one shown once more, looping.</summary>
+    public void WriteGif(int epochs)
+    {
+        var frames = new List<GrayImage>();
+        for (int epoch = 1; epoch <= epochs; epoch++)
+        {
+            string path = _run.SamplePath(epoch);
+            if (!File.Exists(path))
+            {
+                continue;
+            }
+            byte[] pixels = PngDecoder.Decode(File.ReadAllBytes(path), out int w, out int h, out var type);
+            if (type != PngColorType.Gray)
+            {
+                continue;
+            }
+            frames.Add(new GrayImage(w, h, pixels));
+        }
+        if (frames.Count == 0 || frames.Any(f => f.Width != frames[0].Width || f.Height != frames[0].Height))
+        {
+            return;
+        }
+        frames.Add(frames[^1]);
+        GifEncoder.WriteFile(_run.GifPath, frames, delayCentiseconds: 30);
+    }
+
+    private static string F(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
+}

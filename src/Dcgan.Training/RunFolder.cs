@@ -1,0 +1,61 @@
+// The layout of a run folder (config.json, metrics.jsonl, samples/, checkpoints/, plots, report) and
+// how to find its checkpoints.
+namespace Dcgan.Training;
+
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+/// <summary>Paths inside one run folder.</summary>
+public sealed partial class RunFolder(string root)
+{
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public string ConfigPath => Path.Combine(Root, "config.json");
+
+    public string MetricsPath => Path.Combine(Root, "metrics.jsonl");
+
+    public string SamplesDir => Path.Combine(Root, "samples");
+
+    public string CheckpointsDir => Path.Combine(Root, "checkpoints");
+
+    public string GifPath => Path.Combine(Root, "progress.gif");
+
+    public string LossPlotPath => Path.Combine(Root, "losses.svg");
+
+    public string HistogramPath => Path.Combine(Root, "d_hist.svg");
+
+    public string ReportPath => Path.Combine(Root, "report.html");
+
+    /// <summary>status.json: training / finished / interrupted / failed, written by the trainer.</summary>
+    public string StatusPath => Path.Combine(Root, "status.json");
+
+    /// <summary>samples/image_at_epoch_0001.png, as the tutorial names them.</summary>
+    public string SamplePath(int epoch) => Path.Combine(SamplesDir, string.Create(CultureInfo.InvariantCulture, $"image_at_epoch_{epoch:D4}.png"));
+
+    public string CheckpointPath(int index) => Path.Combine(CheckpointsDir, string.Create(CultureInfo.InvariantCulture, $"ckpt-{index}.dcgan"));
+
+    /// <summary>Whether this looks like a run folder (it has a config.json).</summary>
+    public bool IsRun => File.Exists(ConfigPath);
+
+    /// <summary>Checkpoints by index, newest last.</summary>
+    public IReadOnlyList<(int Index, string Path)> Checkpoints()
+    {
+        if (!Directory.Exists(CheckpointsDir))
+        {
+            return [];
+        }
+        var found = new List<(int, string)>();
+        foreach (string file in Directory.EnumerateFiles(CheckpointsDir, "ckpt-*.dcgan"))
+        {
+            var m = CheckpointName().Match(Path.GetFileName(file));
+            if (m.Success && int.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int index))
+            {
+                found.Add((index, file));
+            }
+        }
+        return found.OrderBy(f => f.Item1).ToList();
+    }
+
+    [GeneratedRegex(@"^ckpt-(\d{1,9})\.dcgan$")]
+    private static partial Regex CheckpointName();
+}

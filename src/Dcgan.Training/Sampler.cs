@@ -1,0 +1,109 @@
+// Drawing images from a trained generator: load a run or a checkpoint, then run the generator in
+// inference mode (moving BatchNorm statistics, so an image never depends on its batch-mates).
+namespace Dcgan.Training;
+
+using Dcgan.Engine;
+using Dcgan.Models;
+using Dcgan.Kernels;
+
+/// <summary>A generator restored from a checkpoint, ready to draw.</summary>
+public sealed class Sampler
+{
+    private const int Chunk = 1024;
+
+    private Sampler(GanPair gan, TrainConfig config, string checkpoint)
+    {
+        Gan = gan;
+        Config = config;
+        CheckpointPath = checkpoint;
+    }
+
+    public GanPair Gan { get; }
+
+    public TrainConfig Config { get; }
+
+    public string CheckpointPath { get; }
+
+    /// <summary>Side of the square images the generator draws.</summary>
+    public int ImageSize => Gan.Options.ImageSize;
+
+    /// <summary>
+    /// Opens a run folder (its latest checkpoint) or a checkpoint file. Errors name the path and the
+    /// problem on one line; nothing is written.
+    /// </summary>
+    public static Sampler Open(string runOrCheckpoint)
+    {
+        string path = Path.GetFullPath(runOrCheckpoint);
+        string checkpoint;
+        if (Directory.Exists(path))
+        {
+            var run = new RunFolder(path);
+            if (!run.IsRun)
+            {
+                throw new FileNotFoundException($"{path} is not a run folder (no config.json)");
+            }
+            var all = run.Checkpoints();
+            if (all.Count == 0)
+            {
+                throw new FileNotFoundException($"run {path} has no checkpoint yet");
+            }
+            checkpoint = all[^1].Path;
+        }
+        else if (File.Exists(path))
+        {
+            checkpoint = path;
+        }
+        else
+        {
+            throw new FileNotFoundException($"{path} does not exist");
+        }
+        var (config, _) = Checkpoint.ReadHeader(checkpoint);
+        var gan = new GanPair(config.ModelOptions());
+        Checkpoint.Load(checkpoint, gan);
+        return new Sampler(gan, config, checkpoint);
+    }
+
+    /// <summary>Classes a conditional generator draws (0 for a plain one).</summary>
+    public int Classes => Gan.Options.Classes;
+
+    /// <summary>
+    /// Draws <paramref name="count"/> images (NHWC, values in [-1, 1]) from noise seeded by <paramref name="seed"/>.
+    /// A conditional generator draws class <paramref name="label"/>, or an even mix (0, 1, ..., K-1, 0, ...) without one.
+    /// </summary>
+    public float[] Draw(int count, ulong seed, int? label = null)
+    {
+        if (label is int k)
+        {
+            if (!Gan.Options.Conditional)
+            {
+                throw new ArgumentException("this generator was not trained with --conditional, so it takes no label");
+            }
+            if (k < 0 || k >= Classes)
+            {
+                throw new ArgumentException($"label {k} is out of range: this generator draws classes 0 to {Classes - 1}");
+            }
+        }
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        int size = ImageSize * ImageSize * Gan.Options.Channels;
+        var images = new float[(long)count * size];
+        var rng = Noise.ForDrawing(seed);
+        var noise = Tensor.ForBatch(Math.Min(count, Chunk), [Config.NoiseDim]);
+        var labels = new int[Math.Min(count, Chunk)];
+        for (int start = 0; start < count; start += Chunk)
+        {
+            int n = Math.Min(Chunk, count - start);
+            noise.SetBatch(n);
+            Noise.Fill(rng, Config.NoiseKind, noise.Span);
+            for (int i = 0; i < n; i++)
+            {
+                labels[i] = label ?? (Classes == 0 ? 0 : (start + i) % Classes);
+            }
+            Draw(noise, labels.AsSpan(0, n)).CopyTo(images.AsSpan(start * size, n * size));
+        }
+        return images;
+    }
+
+    /// <summary>Runs the generator on given noise (N x noiseDim), and labels if conditional, in inference mode.</summary>
+    public ReadOnlySpan<float> Draw(Tensor noise, ReadOnlySpan<int> labels = default)
+        => Gan.Generate(noise, Gan.Options.Conditional ? labels : default).Span;
+}

@@ -1,0 +1,172 @@
+// Every setting of a training run (the tutorial's recipe by default), saved as config.json and
+// inside every checkpoint, so a run can be resumed, compared and reproduced.
+namespace Dcgan.Training;
+
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Dcgan.Engine.Layers;
+using Dcgan.Models;
+
+/// <summary>The settings of one run; JSON names are the CLI's flag names.</summary>
+public sealed record TrainConfig : IJsonOnDeserializing
+{
+    /// <summary>The conditional scheme of new runs (<c>--cond-scheme</c>'s default).</summary>
+    public const string DefaultCondScheme = "acgan";
+
+    /// <summary>The conditional scheme names, as <c>--cond-scheme</c> takes them.</summary>
+    public static readonly IReadOnlyList<string> CondSchemes = ["acgan", "projection", "projection-ac", "projection-cbn", "projection-ac-cbn"];
+
+    private string _condScheme = DefaultCondScheme;
+    private string _convAlgorithm = DefaultConvAlgorithm;
+    private double _classLossWeight = ConditionalClassWeight;
+
+    /// <summary>The convolution arithmetic of new runs (<c>--conv-algorithm</c>'s default).</summary>
+    public const string DefaultConvAlgorithm = "winograd";
+
+    /// <summary>The <c>--conv-algorithm</c> names.</summary>
+    public static readonly IReadOnlyList<string> ConvAlgorithms = ["winograd", "direct"];
+
+    [JsonPropertyName("dataset")] public string Dataset { get; init; } = "mnist";
+    [JsonPropertyName("data-dir")] public string? DataDir { get; init; }
+    [JsonPropertyName("epochs")] public int Epochs { get; init; } = 50;
+    [JsonPropertyName("batch-size")] public int BatchSize { get; init; } = 256;
+    [JsonPropertyName("limit")] public int Limit { get; init; }
+    [JsonPropertyName("drop-last")] public bool DropLast { get; init; }
+    [JsonPropertyName("noise-dim")] public int NoiseDim { get; init; } = 100;
+    [JsonPropertyName("noise")] public string Noise { get; init; } = "normal";
+    [JsonPropertyName("lr-g")] public double LearningRateG { get; init; } = 1e-4;
+    [JsonPropertyName("lr-d")] public double LearningRateD { get; init; } = 1e-4;
+    [JsonPropertyName("beta1")] public double Beta1 { get; init; } = 0.9;
+    [JsonPropertyName("beta2")] public double Beta2 { get; init; } = 0.999;
+    [JsonPropertyName("g-activation")] public string GeneratorActivation { get; init; } = "leaky-relu";
+    [JsonPropertyName("d-output")] public string DiscriminatorOutput { get; init; } = "logits";
+    [JsonPropertyName("bn-variance")] public string BatchNormVariance { get; init; } = "keras2";
+    [JsonPropertyName("conditional")] public bool Conditional { get; init; }
+    /// <summary>
+    /// How a conditional discriminator uses the class; configs and checkpoints written before the key
+    /// existed load as "acgan", the only scheme there was.
+    /// </summary>
+    [JsonPropertyName("cond-scheme")] public string CondScheme { get => _condScheme; init => _condScheme = value; }
+    /// <summary>
+    /// The weight of the class loss in a conditional generator's loss; configs and checkpoints written before the key
+    /// existed load as 1, the weight they were trained with.
+    /// </summary>
+    [JsonPropertyName("class-weight")] public double ClassLossWeight { get => _classLossWeight; init => _classLossWeight = value; }
+    [JsonPropertyName("g-ema")] public double GeneratorEma { get; init; }
+    /// <summary>
+    /// The convolutions' arithmetic (see <see cref="ModelOptions.ConvAlgorithm"/>); configs and checkpoints written before
+    /// the key existed load as "direct", the only arithmetic there was, so they resume bit for bit.
+    /// </summary>
+    [JsonPropertyName("conv-algorithm")] public string ConvAlgorithm { get => _convAlgorithm; init => _convAlgorithm = value; }
+    [JsonPropertyName("checkpoint-every")] public int CheckpointEvery { get; init; } = 15;
+    [JsonPropertyName("eval-every")] public int EvalEvery { get; init; }
+    [JsonPropertyName("samples")] public int Samples { get; init; } = 16;
+    [JsonPropertyName("seed")] public long Seed { get; init; } = 42;
+    [JsonPropertyName("threads")] public int Threads { get; init; }
+    [JsonPropertyName("version")] public string Version { get; init; } = "";
+
+    /// <summary>Settings that may differ when a run is resumed; every other one must match.</summary>
+    public static readonly IReadOnlySet<string> ResumableChanges = new HashSet<string> { "epochs", "threads", "checkpoint-every", "version", "data-dir", "eval-every" };
+
+    [JsonIgnore] public NoiseKind NoiseKind => Noise == "uniform" ? NoiseKind.Uniform : NoiseKind.Normal;
+
+    public ModelOptions ModelOptions() => new()
+    {
+        NoiseDim = NoiseDim,
+        GeneratorActivation = GeneratorActivation == "relu" ? Models.GeneratorActivation.Relu : Models.GeneratorActivation.LeakyRelu,
+        DiscriminatorOutput = DiscriminatorOutput == "sigmoid" ? Models.DiscriminatorOutput.Sigmoid : Models.DiscriminatorOutput.Logits,
+        MovingVarianceRule = BatchNormVariance == "keras3" ? MovingVarianceRule.Keras3 : MovingVarianceRule.Keras2,
+        Classes = Conditional ? ClassCount : 0,
+        ClassLossWeight = (float)ClassLossWeight,
+        Scheme = SchemeOf(CondScheme).Scheme,
+        ClassNormInGenerator = Conditional && SchemeOf(CondScheme).ClassNorm,
+        AverageGenerator = GeneratorEma > 0,
+        ConvAlgorithm = ConvAlgorithmOf(ConvAlgorithm),
+    };
+
+    /// <summary>A --conv-algorithm name as the engine's algorithm.</summary>
+    public static ConvAlgorithm ConvAlgorithmOf(string name) => name switch
+    {
+        "winograd" => Engine.Layers.ConvAlgorithm.Winograd,
+        "direct" => Engine.Layers.ConvAlgorithm.Direct,
+        _ => throw new InvalidDataException($"unknown convolution algorithm '{name}' (expected {string.Join(", ", ConvAlgorithms)})"),
+    };
+
+    /// <summary>
+    /// A --cond-scheme name as the discriminator's scheme and whether the generator has class-conditional
+    /// BatchNorm (the "-cbn" names).
+    /// </summary>
+    public static (ConditionalScheme Scheme, bool ClassNorm) SchemeOf(string name) => name switch
+    {
+        "acgan" => (ConditionalScheme.AcGan, false),
+        "projection" => (ConditionalScheme.Projection, false),
+        "projection-ac" => (ConditionalScheme.ProjectionAc, false),
+        "projection-cbn" => (ConditionalScheme.Projection, true),
+        "projection-ac-cbn" => (ConditionalScheme.ProjectionAc, true),
+        _ => throw new InvalidDataException($"unknown conditional scheme '{name}' (expected {string.Join(", ", CondSchemes)})"),
+    };
+
+    /// <summary>
+    /// Before a saved config's keys are read: a config without "cond-scheme" predates it and was AC-GAN; one without
+    /// "class-weight" predates it and weighed the class loss 1; one without "conv-algorithm" predates Winograd and ran
+    /// every convolution directly.
+    /// </summary>
+    void IJsonOnDeserializing.OnDeserializing()
+    {
+        _condScheme = "acgan";
+        _classLossWeight = 1;
+        _convAlgorithm = "direct";
+    }
+
+    /// <summary>
+    /// The --g-ema a conditional run gets unless told otherwise: its class accuracy swings from epoch to epoch with the
+    /// tutorial's Adam, and samples from the averaged generator hold it (docs/conditional.md).
+    /// </summary>
+    public const double ConditionalGeneratorEma = 0.99;
+
+    /// <summary>
+    /// The default weight of the class loss in a conditional generator's loss: 2, twice AC-GAN's, which with the
+    /// averaged generator reads every digit as asked after 3 epochs (docs/conditional.md).
+    /// </summary>
+    public const double ConditionalClassWeight = 2;
+
+    /// <summary>Classes of every data set the tool knows (MNIST digits, Fashion-MNIST items, synthetic strokes).</summary>
+    public const int ClassCount = 10;
+
+    /// <summary>
+    /// The per-epoch grid: the plain model draws <see cref="Samples"/> fixed noise vectors; a conditional
+    /// one draws 10 fixed noise vectors (columns) for every class (rows).
+    /// </summary>
+    public (int Rows, int Columns, int NoiseVectors) SampleGrid()
+    {
+        if (Conditional)
+        {
+            return (ClassCount, 10, 10);
+        }
+        int cols = (int)Math.Ceiling(Math.Sqrt(Samples));
+        return ((Samples + cols - 1) / cols, cols, Samples);
+    }
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static TrainConfig FromJson(string json) => JsonSerializer.Deserialize<TrainConfig>(json, Json)
+        ?? throw new InvalidDataException("empty configuration");
+
+    /// <summary>The settings (by flag name) whose values differ between two configs.</summary>
+    public IReadOnlyList<string> Differences(TrainConfig other)
+    {
+        var a = JsonSerializer.SerializeToElement(this, Json);
+        var b = JsonSerializer.SerializeToElement(other, Json);
+        var names = new List<string>();
+        foreach (var p in a.EnumerateObject())
+        {
+            if (!b.TryGetProperty(p.Name, out var q) || p.Value.GetRawText() != q.GetRawText())
+            {
+                names.Add(p.Name);
+            }
+        }
+        return names;
+    }
+}

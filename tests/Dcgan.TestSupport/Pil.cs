@@ -1,0 +1,123 @@
+// Test helper: decodes PNG and GIF files with Pillow (Debian's python3-pil under /usr/bin/python3), an
+// implementation independent of ours, and returns what it saw as JSON.
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Dcgan.TestSupport;
+
+public static class Pil
+{
+    private const string Python = "/usr/bin/python3";
+
+    // Walks the chunks itself with zlib.crc32 so a CRC error is reported even if Pillow were lenient,
+    // and reports each row's filter byte so tests can see that adaptive filtering happens.
+    private const string PngScript = """
+        import sys, json, zlib, struct
+        from PIL import Image
+        p = sys.argv[1]
+        data = open(p, 'rb').read()
+        pos, chunks, crc_ok, idat = 8, [], True, b''
+        while pos < len(data):
+            n, = struct.unpack('>I', data[pos:pos+4]); t = data[pos+4:pos+8]; body = data[pos+8:pos+8+n]
+            crc, = struct.unpack('>I', data[pos+8+n:pos+12+n])
+            crc_ok = crc_ok and (zlib.crc32(t + body) & 0xffffffff) == crc
+            chunks.append(t.decode('ascii'))
+            if t == b'IDAT': idat += body
+            pos += 12 + n
+        im = Image.open(p); im.load()
+        bpp = {'L': 1, 'RGB': 3, 'RGBA': 4}[im.mode]
+        raw = zlib.decompress(idat); stride = im.width * bpp + 1
+        filters = [raw[y * stride] for y in range(im.height)]
+        print(json.dumps({'format': im.format, 'mode': im.mode, 'width': im.width, 'height': im.height,
+                          'pixels': im.tobytes().hex(), 'crc_ok': crc_ok, 'chunks': chunks, 'filters': filters}))
+        """;
+
+    private const string GifScript = """
+        import sys, json
+        from PIL import Image
+        im = Image.open(sys.argv[1])
+        mode = sys.argv[2]
+        frames, durations = [], []
+        loop = im.info.get('loop')
+        for i in range(getattr(im, 'n_frames', 1)):
+            im.seek(i)
+            durations.append(im.info.get('duration'))
+            frames.append(im.convert(mode).tobytes().hex())
+        print(json.dumps({'format': im.format, 'width': im.width, 'height': im.height, 'loop': loop,
+                          'durations': durations, 'frames': frames}))
+        """;
+
+    /// <summary>True when the environment asks to skip Pillow checks (DCGAN_SKIP_PIL=1); tests then return early.</summary>
+    public static bool Skip => Environment.GetEnvironmentVariable("DCGAN_SKIP_PIL") == "1";
+
+    public static PngInfo DecodePng(string path)
+    {
+        using JsonDocument doc = Run(PngScript, path);
+        JsonElement r = doc.RootElement;
+        return new PngInfo(
+            r.GetProperty("format").GetString()!,
+            r.GetProperty("mode").GetString()!,
+            r.GetProperty("width").GetInt32(),
+            r.GetProperty("height").GetInt32(),
+            Convert.FromHexString(r.GetProperty("pixels").GetString()!),
+            r.GetProperty("crc_ok").GetBoolean(),
+            r.GetProperty("chunks").EnumerateArray().Select(e => e.GetString()!).ToArray(),
+            r.GetProperty("filters").EnumerateArray().Select(e => e.GetInt32()).ToArray());
+    }
+
+    /// <param name="mode">Pillow mode each frame is converted to: "L" for gray palettes, "RGB" otherwise.</param>
+    public static GifInfo DecodeGif(string path, string mode = "L")
+    {
+        using JsonDocument doc = Run(GifScript, path, mode);
+        JsonElement r = doc.RootElement;
+        JsonElement loop = r.GetProperty("loop");
+        return new GifInfo(
+            r.GetProperty("format").GetString()!,
+            r.GetProperty("width").GetInt32(),
+            r.GetProperty("height").GetInt32(),
+            loop.ValueKind == JsonValueKind.Null ? null : loop.GetInt32(),
+            r.GetProperty("durations").EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Null ? -1 : e.GetInt32()).ToArray(),
+            r.GetProperty("frames").EnumerateArray().Select(e => Convert.FromHexString(e.GetString()!)).ToArray());
+    }
+
+    private static JsonDocument Run(string script, params string[] args)
+    {
+        if (!File.Exists(Python))
+        {
+            throw new InvalidOperationException(
+                $"{Python} not found: install python3 and python3-pil (apt-get install python3-pil), or set DCGAN_SKIP_PIL=1 to skip the independent-decoder checks.");
+        }
+        var psi = new ProcessStartInfo(Python)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(script);
+        foreach (string a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {Python}.");
+        // Read stderr concurrently so a chatty failure cannot deadlock on a full pipe.
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        string err = stderr.Result;
+        if (process.ExitCode != 0)
+        {
+            if (err.Contains("No module named 'PIL'", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException(
+                    "Pillow is missing: apt-get install python3-pil, or set DCGAN_SKIP_PIL=1 to skip the independent-decoder checks.");
+            }
+            throw new InvalidOperationException($"Pillow failed to decode {args[0]} (exit {process.ExitCode}):\n{err}");
+        }
+        return JsonDocument.Parse(stdout);
+    }
+}
+
+public sealed record PngInfo(string Format, string Mode, int Width, int Height, byte[] Pixels, bool CrcOk, string[] Chunks, int[] Filters);
+
+public sealed record GifInfo(string Format, int Width, int Height, int? Loop, int[] Durations, byte[][] Frames);
