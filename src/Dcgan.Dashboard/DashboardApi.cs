@@ -296,11 +296,14 @@ internal sealed partial class DashboardApi
         {
             return null;
         }
-        if (!IsConditional(RunReader.ReadConfig(folder)))
+        var config = RunReader.ReadConfig(folder);
+        if (!IsConditional(config))
         {
             throw ApiException.BadRequest($"run '{run}' is not conditional: 'label' applies only to runs trained with labels");
         }
-        return (int)q.Integer("label", 0, 0, Training.TrainConfig.ClassCount - 1);
+        // Runs written before "classes" existed trained on the 10 classes of MNIST or Fashion-MNIST.
+        int classes = config?["classes"] is JsonValue c && c.TryGetValue(out int k) ? k : new Training.TrainConfig().ClassCount;
+        return (int)q.Integer("label", 0, 0, classes - 1);
     }
 
     private static bool IsConditional(JsonObject? config) => config?["conditional"] is JsonValue v && v.TryGetValue(out bool b) && b;

@@ -1,4 +1,4 @@
-// One part of an experiment (seed 003's Part A, B, C): the question it answers and the run its variants are
+// One part of an experiment (e.g. the tutorial comparison's Part A, B, C): the question it answers and the run its variants are
 // compared with.
 namespace Dcgan.Experiments;
 

@@ -5,7 +5,7 @@ namespace Dcgan.Models;
 using Dcgan.Kernels;
 
 /// <summary>
-/// Reads D's N x W output (W = <see cref="ModelOptions.DiscriminatorWidth"/>) and writes the gradient of
+/// Reads D's N x W output (W = <see cref="ModelOptions.DiscriminatorOutputs"/>) and writes the gradient of
 /// the loss into an output-shaped buffer. Columns: 0 is the unconditional real/fake logit psi; with a
 /// projection, 1..K hold the projections v_k . phi(x) (+ b_k), and the adversarial logit of an image of
 /// class y is psi + projection[y]; the class logits (AC-GAN) follow at 1 (AC-GAN) or 1 + K (both).
@@ -24,7 +24,7 @@ public sealed class ConditionalLoss
             throw new ArgumentException("the conditional loss needs a conditional model with a logit output");
         }
         _classes = options.Classes;
-        _width = options.DiscriminatorWidth;
+        _width = options.DiscriminatorOutputs;
         _projection = options.Scheme is ConditionalScheme.Projection or ConditionalScheme.ProjectionAc;
         _classHead = options.Scheme is ConditionalScheme.AcGan or ConditionalScheme.ProjectionAc;
         _classOffset = options.Scheme == ConditionalScheme.ProjectionAc ? 1 + _classes : 1;

@@ -1,5 +1,5 @@
-// The knobs of the seed architecture that the courses varied: noise size, the generator's activation,
-// and whether the discriminator ends in a logit or a sigmoid.
+// The models' options: which architecture (the TensorFlow tutorial's, or the DCGAN paper's family), the image size and
+// channels, widths, noise size, and the tutorial model's variants (activation, a logit or a sigmoid out of D).
 namespace Dcgan.Models;
 
 using Dcgan.Engine.Layers;
@@ -9,6 +9,19 @@ public enum GeneratorActivation
 {
     LeakyRelu,
     Relu,
+}
+
+/// <summary>Which pair of models to build.</summary>
+public enum Architecture
+{
+    /// <summary>The TensorFlow DCGAN tutorial's generator and discriminator (28x28).</summary>
+    Tutorial,
+
+    /// <summary>
+    /// The DCGAN paper's models (Radford, Metz and Chintala 2015) as pytorch/examples builds them: 4x4 stride-2
+    /// (transposed) convolutions from a 4x4 projection up to the image size, depth following the size.
+    /// </summary>
+    Dcgan,
 }
 
 /// <summary>What the discriminator's last layer emits.</summary>
@@ -37,9 +50,17 @@ public enum ConditionalScheme
     ProjectionAc,
 }
 
-/// <summary>Architecture options for the seed generator and discriminator.</summary>
+/// <summary>Options for the generator and discriminator.</summary>
 public sealed record ModelOptions
 {
+    public Architecture Architecture { get; init; } = Architecture.Tutorial;
+
+    /// <summary>The DCGAN paper's models: feature maps of G's last hidden layer (pytorch/examples' ngf); doubled per layer up.</summary>
+    public int GeneratorFeatures { get; init; } = 64;
+
+    /// <summary>The DCGAN paper's models: feature maps of D's first layer (pytorch/examples' ndf); doubled per layer down.</summary>
+    public int DiscriminatorFeatures { get; init; } = 64;
+
     public int NoiseDim { get; init; } = 100;
 
     public GeneratorActivation GeneratorActivation { get; init; } = GeneratorActivation.LeakyRelu;
@@ -68,7 +89,7 @@ public sealed record ModelOptions
     public bool ClassNormInGenerator { get; init; }
 
     /// <summary>The discriminator's outputs per image: 1, or 1 + K (AC-GAN, projection), or 1 + 2K (both).</summary>
-    public int DiscriminatorWidth => 1 + Classes * (Scheme == ConditionalScheme.ProjectionAc ? 2 : 1);
+    public int DiscriminatorOutputs => 1 + Classes * (Scheme == ConditionalScheme.ProjectionAc ? 2 : 1);
 
     /// <summary>Conditional runs: the weight of the class loss in the generator's loss (AC-GAN uses 1).</summary>
     public float ClassLossWeight { get; init; } = 1f;
@@ -79,7 +100,7 @@ public sealed record ModelOptions
     /// </summary>
     public bool AverageGenerator { get; init; }
 
-    /// <summary>Image side (28 for MNIST and Fashion-MNIST) and channels.</summary>
+    /// <summary>Image side (28 for MNIST and Fashion-MNIST) and channels (1 grayscale, 3 RGB).</summary>
     public int ImageSize { get; init; } = 28;
 
     public int Channels { get; init; } = 1;

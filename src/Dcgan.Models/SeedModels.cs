@@ -66,7 +66,7 @@ public static class SeedModels
             Reshape.Flatten(),
             // A conditional D adds K class logits (AC-GAN's auxiliary classifier) or K class projections
             // (Miyato and Koyama 2018), or both, after its real/fake output.
-            new Dense(options.DiscriminatorWidth),
+            new Dense(options.DiscriminatorOutputs),
         };
         if (options.DiscriminatorOutput == DiscriminatorOutput.Sigmoid)
         {

@@ -28,6 +28,19 @@ public sealed record TrainConfig : IJsonOnDeserializing
 
     [JsonPropertyName("dataset")] public string Dataset { get; init; } = "mnist";
     [JsonPropertyName("data-dir")] public string? DataDir { get; init; }
+    /// <summary>Which models: "tutorial" (the TensorFlow tutorial's, 28x28) or "dcgan" (the DCGAN paper's family).</summary>
+    [JsonPropertyName("arch")] public string Architecture { get; init; } = "tutorial";
+    /// <summary>Side of the square images trained on and drawn.</summary>
+    [JsonPropertyName("image-size")] public int ImageSize { get; init; } = 28;
+    /// <summary>1 (grayscale) or 3 (RGB).</summary>
+    [JsonPropertyName("channels")] public int Channels { get; init; } = 1;
+    /// <summary>The DCGAN paper's models: G's and D's base feature maps (pytorch/examples' ngf and ndf).</summary>
+    [JsonPropertyName("g-width")] public int GeneratorWidth { get; init; } = 64;
+    [JsonPropertyName("d-width")] public int DiscriminatorWidth { get; init; } = 64;
+    /// <summary>Classes of the data set (labels 0 to classes - 1): 10 for MNIST and Fashion-MNIST.</summary>
+    [JsonPropertyName("classes")] public int ClassCount { get; init; } = 10;
+    /// <summary>The classes' names where the data set has them (an image folder's subfolders), else null.</summary>
+    [JsonPropertyName("class-names")] public IReadOnlyList<string>? ClassNames { get; init; }
     [JsonPropertyName("epochs")] public int Epochs { get; init; } = 50;
     [JsonPropertyName("batch-size")] public int BatchSize { get; init; } = 256;
     [JsonPropertyName("limit")] public int Limit { get; init; }
@@ -70,8 +83,16 @@ public sealed record TrainConfig : IJsonOnDeserializing
 
     [JsonIgnore] public NoiseKind NoiseKind => Noise == "uniform" ? NoiseKind.Uniform : NoiseKind.Normal;
 
+    /// <summary>The --arch names.</summary>
+    public static readonly IReadOnlyList<string> Architectures = ["tutorial", "dcgan"];
+
     public ModelOptions ModelOptions() => new()
     {
+        Architecture = ArchitectureOf(Architecture),
+        ImageSize = ImageSize,
+        Channels = Channels,
+        GeneratorFeatures = GeneratorWidth,
+        DiscriminatorFeatures = DiscriminatorWidth,
         NoiseDim = NoiseDim,
         GeneratorActivation = GeneratorActivation == "relu" ? Models.GeneratorActivation.Relu : Models.GeneratorActivation.LeakyRelu,
         DiscriminatorOutput = DiscriminatorOutput == "sigmoid" ? Models.DiscriminatorOutput.Sigmoid : Models.DiscriminatorOutput.Logits,
@@ -82,6 +103,14 @@ public sealed record TrainConfig : IJsonOnDeserializing
         ClassNormInGenerator = Conditional && SchemeOf(CondScheme).ClassNorm,
         AverageGenerator = GeneratorEma > 0,
         ConvAlgorithm = ConvAlgorithmOf(ConvAlgorithm),
+    };
+
+    /// <summary>An --arch name as the models' architecture.</summary>
+    public static Models.Architecture ArchitectureOf(string name) => name switch
+    {
+        "tutorial" => Models.Architecture.Tutorial,
+        "dcgan" => Models.Architecture.Dcgan,
+        _ => throw new InvalidDataException($"unknown architecture '{name}' (expected {string.Join(", ", Architectures)})"),
     };
 
     /// <summary>A --conv-algorithm name as the engine's algorithm.</summary>
@@ -129,9 +158,6 @@ public sealed record TrainConfig : IJsonOnDeserializing
     /// averaged generator reads every digit as asked after 3 epochs (docs/conditional.md).
     /// </summary>
     public const double ConditionalClassWeight = 2;
-
-    /// <summary>Classes of every data set the tool knows (MNIST digits, Fashion-MNIST items, synthetic strokes).</summary>
-    public const int ClassCount = 10;
 
     /// <summary>
     /// The per-epoch grid: the plain model draws <see cref="Samples"/> fixed noise vectors; a conditional

@@ -34,7 +34,7 @@ public sealed class ConditionalTests : IDisposable
         Assert.Equal(TrainConfig.ConditionalGeneratorEma, saved.GeneratorEma);
         Assert.Equal(2, saved.ClassLossWeight);
         Assert.NotNull(Sampler.Open(run).Gan.GeneratorAverage);
-        Assert.Equal(sampler.Gan.Options.DiscriminatorWidth, sampler.Gan.Discriminator.OutputShape[0]);
+        Assert.Equal(sampler.Gan.Options.DiscriminatorOutputs, sampler.Gan.Discriminator.OutputShape[0]);
         // The label changes the picture; the same label and seed repeat it.
         float[] three = sampler.Draw(2, seed: 1, label: 3);
         float[] seven = sampler.Draw(2, seed: 1, label: 7);

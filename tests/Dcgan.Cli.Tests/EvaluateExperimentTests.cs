@@ -1,6 +1,6 @@
 // The evaluate and experiment verbs as a user meets them: help, bad input as one line with a non-zero exit,
 // train -> evaluate on the synthetic set (recorded in quality.jsonl), and a tiny experiment file end to end.
-// The seed-003 --quick run on real MNIST is opt-in (DCGAN_SLOW_TESTS=1): minutes on two cores.
+// The tutorial comparison's --quick run on real MNIST is opt-in (DCGAN_SLOW_TESTS=1): minutes on two cores.
 using Dcgan.TestSupport;
 
 namespace Dcgan.Cli.Tests;
@@ -108,10 +108,10 @@ public sealed class EvaluateExperimentTests : IDisposable
 
     [SlowFact]
     [Trait("Category", "Slow")]
-    public void Seed003QuickWritesBothReportsWithEveryVariant()
+    public void TutorialComparisonQuickWritesBothReportsWithEveryVariant()
     {
-        string outDir = Path.Combine(_root, "seed-003");
-        var (exit, output, err) = CliRunner.Run("experiment", Path.Combine(Repo.Root, "experiments", "seed-003.json"), "--quick", "--out", outDir);
+        string outDir = Path.Combine(_root, "tutorial-comparison");
+        var (exit, output, err) = CliRunner.Run("experiment", Path.Combine(Repo.Root, "experiments", "tutorial-comparison.json"), "--quick", "--out", outDir);
         Assert.True(exit == 0, err + output);
         string md = File.ReadAllText(Path.Combine(outDir, "report.md"));
         string html = File.ReadAllText(Path.Combine(outDir, "report.html"));

@@ -18,18 +18,18 @@ public class ExperimentFileTests
     [Fact]
     public void ShippedFilesParseWithTheSeedsVariants()
     {
-        var seed3 = ExperimentFile.Load(Path.Combine(Repo.Root, "experiments", "seed-003.json"));
-        Assert.Equal(["A", "B", "C"], seed3.Parts.Select(p => p.Id));
-        var baseline = seed3.Config(seed3.Variants.Single(v => v.Name == "baseline"));
+        var comparison = ExperimentFile.Load(Path.Combine(Repo.Root, "experiments", "tutorial-comparison.json"));
+        Assert.Equal(["A", "B", "C"], comparison.Parts.Select(p => p.Id));
+        var baseline = comparison.Config(comparison.Variants.Single(v => v.Name == "baseline"));
         Assert.Equal(100, baseline.Epochs);
-        Assert.Equal([10, 50, 100], seed3.Variants[0].ReportEpochs);
-        Assert.Equal("relu", seed3.Config(seed3.Variants.Single(v => v.Part == "B")).GeneratorActivation);
-        Assert.Contains(seed3.Variants, v => seed3.Config(v).Beta1 == 0.5);
-        Assert.Contains(seed3.Variants, v => seed3.Config(v).NoiseDim != 100);
-        Assert.Contains(seed3.Variants, v => seed3.Config(v).BatchSize != 256);
+        Assert.Equal([10, 50, 100], comparison.Variants[0].ReportEpochs);
+        Assert.Equal("relu", comparison.Config(comparison.Variants.Single(v => v.Part == "B")).GeneratorActivation);
+        Assert.Contains(comparison.Variants, v => comparison.Config(v).Beta1 == 0.5);
+        Assert.Contains(comparison.Variants, v => comparison.Config(v).NoiseDim != 100);
+        Assert.Contains(comparison.Variants, v => comparison.Config(v).BatchSize != 256);
 
-        var seed4 = ExperimentFile.Load(Path.Combine(Repo.Root, "experiments", "seed-004-fashion.json"));
-        var s4 = seed4.Config(seed4.Variants.Single(v => v.Name == "seed-004"));
+        var fashion = ExperimentFile.Load(Path.Combine(Repo.Root, "experiments", "fashion-recipe.json"));
+        var s4 = fashion.Config(fashion.Variants.Single(v => v.Name == "fashion-recipe"));
         Assert.Equal(("fashion-mnist", 128, 2e-4, 2e-4, "uniform"), (s4.Dataset, s4.BatchSize, s4.LearningRateG, s4.LearningRateD, s4.Noise));
     }
 

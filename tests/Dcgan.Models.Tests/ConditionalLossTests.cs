@@ -30,7 +30,7 @@ public sealed class ConditionalLossTests
     {
         var options = new ModelOptions { Classes = Classes, Scheme = scheme };
         var loss = new ConditionalLoss(options);
-        int n = 5, width = options.DiscriminatorWidth;
+        int n = 5, width = options.DiscriminatorOutputs;
         var rng = new Rng(11);
         float[] output = new float[n * width];
         for (int i = 0; i < output.Length; i++)
@@ -77,7 +77,7 @@ public sealed class ConditionalLossTests
     public void ProjectionLogitIsPsiPlusTheClassColumn()
     {
         var options = new ModelOptions { Classes = Classes, Scheme = ConditionalScheme.Projection };
-        float[] output = new float[options.DiscriminatorWidth];
+        float[] output = new float[options.DiscriminatorOutputs];
         output[0] = 0.5f;
         output[1 + 4] = 1.5f; // class 4's projection
         output[1 + 2] = -9f;

@@ -9,7 +9,7 @@ using Dcgan.Experiments;
 public static class ExperimentCommand
 {
     public static OptionSet Options() => new OptionSet("dcgan experiment FILE.json [options]",
-        "Train every variant of an experiment file (e.g. experiments/seed-003.json) into DIR/<variant>/, measure its\n" +
+        "Train every variant of an experiment file (e.g. experiments/tutorial-comparison.json) into DIR/<variant>/, measure its\n" +
         "quality (FID, class coverage) and training time, and write DIR/report.md and DIR/report.html. Run the same\n" +
         "command again to resume: finished variants are kept, an interrupted one continues from its checkpoint.")
         .Text("data-dir", null, "Folder with the data set's IDX files (raw or .gz) or a Keras .npz")

@@ -41,7 +41,7 @@ public static class ModelFlags
             GeneratorActivation = o.GetText("g-activation") == "relu" ? GeneratorActivation.Relu : GeneratorActivation.LeakyRelu,
             DiscriminatorOutput = o.GetText("d-output") == "sigmoid" ? DiscriminatorOutput.Sigmoid : DiscriminatorOutput.Logits,
             MovingVarianceRule = o.GetText("bn-variance") == "keras3" ? MovingVarianceRule.Keras3 : MovingVarianceRule.Keras2,
-            Classes = o.GetFlag("conditional") ? Training.TrainConfig.ClassCount : 0,
+            Classes = o.GetFlag("conditional") ? new Training.TrainConfig().ClassCount : 0,
             Scheme = Training.TrainConfig.SchemeOf(o.GetText("cond-scheme")!).Scheme,
             ClassNormInGenerator = o.GetFlag("conditional") && Training.TrainConfig.SchemeOf(o.GetText("cond-scheme")!).ClassNorm,
             ConvAlgorithm = Training.TrainConfig.ConvAlgorithmOf(o.GetText("conv-algorithm")!),
