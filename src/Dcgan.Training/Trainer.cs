@@ -79,10 +79,6 @@ public sealed class Trainer
 
     private TrainOutcome RunCore(CancellationToken stop, string? resumeFrom, Action<RunArtifacts> created)
     {
-        if (_config.Threads > 0)
-        {
-            Workers.Threads = _config.Threads;
-        }
         var options = _config.ModelOptions();
         var gan = new GanPair(options, _config.LearningRateG, _config.LearningRateD, _config.Beta1, _config.Beta2);
         Gan = gan;
