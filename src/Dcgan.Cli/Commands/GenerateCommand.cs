@@ -55,7 +55,7 @@ public static class GenerateCommand
         }
         else
         {
-            SampleFiles.WritePng(outPath, images, count, side, side, o.GetText("scaling") == "fixed" ? GridScaling.FixedMinusOneToOne : GridScaling.PerTileMinMax);
+            SampleFiles.WritePng(outPath, images, count, side, side, sampler.Gan.Options.Channels, o.GetText("scaling") == "fixed" ? GridScaling.FixedMinusOneToOne : GridScaling.PerTileMinMax);
         }
         stdout.WriteLine($"Wrote {count} images to {outPath} (from {sampler.CheckpointPath})");
         return 0;
