@@ -106,9 +106,9 @@ public static class SampleFiles
         return header;
     }
 
-    /// <summary>Writes a near-square PNG grid of the images.</summary>
-    public static void WritePng(string path, ReadOnlySpan<float> images, int count, int height, int width, GridScaling scaling)
-        => PngEncoder.WriteFile(path, RunArtifacts.ComposeGrid(images, count, height, width, scaling));
+    /// <summary>Writes a near-square PNG grid of the images (NHWC, 1 gray or 3 RGB channels), atomically.</summary>
+    public static void WritePng(string path, ReadOnlySpan<float> images, int count, int height, int width, int channels, GridScaling scaling)
+        => ImageFiles.WritePng(path, RunArtifacts.ComposeGrid(images, count, height, width, channels, scaling));
 
     private static void WriteBigEndian(Span<byte> target, int value) => System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(target, value);
 }

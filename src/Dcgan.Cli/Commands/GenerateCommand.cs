@@ -17,7 +17,7 @@ public static class GenerateCommand
         .Int("seed", 0, "Noise seed", 0, int.MaxValue)
         .Text("label", null, "Class to draw, by number or name, for a run trained with --conditional (default: an even mix)")
         .Text("out", "generated.png", "Output file (.png, .npy, .npz or .idx)")
-        .Choice("scaling", "tile", "PNG grid scaling: each tile to its own min/max (as the tutorial shows) or fixed [-1,1]", "tile", "fixed")
+        .Choice("scaling", "auto", "PNG grid scaling: tile (each tile to its own min/max, as the tutorial shows), fixed ([-1,1] to [0,255]), or auto (tile for gray runs, fixed for colour)", "auto", "tile", "fixed")
         .Threads();
 
     public static int Run(OptionSet o, TextWriter stdout)
@@ -54,7 +54,14 @@ public static class GenerateCommand
         if (ext == ".png")
         {
             var images = sampler.Draw(count, seed, label);
-            SampleFiles.WritePng(outPath, images, count, side, side, o.GetText("scaling") == "fixed" ? GridScaling.FixedMinusOneToOne : GridScaling.PerTileMinMax);
+            int channels = sampler.Gan.Options.Channels;
+            var scaling = o.GetText("scaling") switch
+            {
+                "fixed" => GridScaling.FixedMinusOneToOne,
+                "tile" => GridScaling.PerTileMinMax,
+                _ => SampleGrid.ScalingForChannels(channels),
+            };
+            SampleFiles.WritePng(outPath, images, count, side, side, channels, scaling);
         }
         else
         {
