@@ -39,6 +39,9 @@ public sealed class BatchNormalization : Layer
         _rule = rule;
     }
 
+    /// <summary>Added to the variance before its square root.</summary>
+    public float Epsilon => _epsilon;
+
     public override string ClassName => "BatchNormalization";
 
     public override string NameStem => "batch_normalization";
