@@ -131,10 +131,10 @@ public static class OnnxExport
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // The failure may have hit the temporary sibling: name the user's file instead.
+            // The failure may have hit the temporary sibling: name the user's file, once, instead.
             string reason = e is UnauthorizedAccessException
                 ? "permission denied"
-                : Regex.Replace(e.Message.ReplaceLineEndings(" "), Regex.Escape(full) + @"\.[0-9a-f]{32}\.tmp", full);
+                : Regex.Replace(e.Message.ReplaceLineEndings(" "), Regex.Escape(full) + @"\.[0-9a-f]{32}\.tmp", full).Replace($" : '{full}'", "");
             throw new ExportException($"cannot write {path}: {reason}", e);
         }
     }
