@@ -50,6 +50,15 @@ public sealed class OptionSet
         return this;
     }
 
+    /// <summary>--threads N: worker threads for this process (0: all cores). Program applies it before the command runs.</summary>
+    public OptionSet Threads(string help = "Worker threads (0: all cores)") => Int(ThreadsName, 0, help, 0, 256);
+
+    /// <summary>The name of the <see cref="Threads"/> option.</summary>
+    public const string ThreadsName = "threads";
+
+    /// <summary>Whether the verb declares an option of this name.</summary>
+    public bool Declares(string name) => _specs.Any(s => s.Name == name);
+
     public OptionSet Flag(string name, string help)
     {
         _specs.Add(new Spec(name, "", null, help, 0, 0, null));

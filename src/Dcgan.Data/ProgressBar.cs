@@ -1,5 +1,5 @@
-// Byte-count progress for downloads and copies: a redrawn text bar on a terminal, and only a few plain lines
-// (quarters) when the output is a log or a pipe, where carriage returns would turn into noise.
+// Progress of downloads and copies (bytes) or of decoding (items): a redrawn text bar on a terminal, and only a few
+// plain lines (quarters) when the output is a log or a pipe, where carriage returns would turn into noise.
 namespace Dcgan.Data;
 
 /// <summary>Reports progress of one transfer to a TextWriter.</summary>
@@ -10,17 +10,20 @@ public sealed class ProgressBar
     private readonly string _label;
     private readonly long _total;
     private readonly bool _interactive;
+    private readonly string? _unit;
     private int _lastShown = -1;
     private long _lastTick;
 
-    /// <param name="total">Expected bytes, or -1 when unknown.</param>
+    /// <param name="total">Expected bytes (or items), or -1 when unknown.</param>
     /// <param name="interactive">Redraw in place; null decides by whether the writer is the console on a terminal.</param>
-    public ProgressBar(TextWriter writer, string label, long total, bool? interactive = null)
+    /// <param name="unit">Counts items of this name (e.g. "images") instead of bytes.</param>
+    public ProgressBar(TextWriter writer, string label, long total, bool? interactive = null, string? unit = null)
     {
         _writer = writer;
         _label = label;
         _total = total;
         _interactive = interactive ?? IsTerminal(writer);
+        _unit = unit;
     }
 
     /// <summary>True when the writer is the process's console output and that output is a terminal.</summary>
@@ -43,13 +46,13 @@ public sealed class ProgressBar
             _writer.Write("\r" + Render(done));
             _writer.Flush();
         }
-        else if (_total > 4 << 20)
+        else if (_total > (_unit is null ? 4 << 20 : 1000))
         {
             int quarter = (int)Math.Min(3, 4 * done / _total);
             if (quarter > _lastShown && quarter > 0)
             {
                 _lastShown = quarter;
-                _writer.WriteLine($"  {_label}: {quarter * 25}% ({Megabytes(done)} of {Megabytes(_total)})");
+                _writer.WriteLine($"  {_label}: {quarter * 25}% ({Amount(done)} of {Amount(_total)})");
             }
         }
     }
@@ -63,7 +66,7 @@ public sealed class ProgressBar
         }
         else
         {
-            _writer.WriteLine($"  {_label}: done ({Megabytes(done)})");
+            _writer.WriteLine($"  {_label}: done ({Amount(done)})");
         }
         _writer.Flush();
     }
@@ -72,12 +75,14 @@ public sealed class ProgressBar
     {
         if (_total <= 0)
         {
-            return $"  {_label} {Megabytes(done)}";
+            return $"  {_label} {Amount(done)}";
         }
         double fraction = Math.Clamp((double)done / _total, 0, 1);
         int filled = (int)(fraction * BarWidth);
-        return $"  {_label} [{new string('#', filled)}{new string('.', BarWidth - filled)}] {fraction * 100,3:0}% {Megabytes(done)} of {Megabytes(_total)}";
+        return $"  {_label} [{new string('#', filled)}{new string('.', BarWidth - filled)}] {fraction * 100,3:0}% {Amount(done)} of {Amount(_total)}";
     }
+
+    private string Amount(long count) => _unit is null ? Megabytes(count) : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{count:N0} {_unit}");
 
     private static string Megabytes(long bytes) => bytes >= 1 << 20 ? $"{bytes / 1048576.0:0.0} MB" : $"{bytes / 1024.0:0.0} KB";
 }

@@ -1,5 +1,5 @@
-// Per-layer timing of a Sequential model: runs forward and backward layer by layer exactly as Sequential does,
-// adding each call's wall time and multiply-add count to a table (for `dcgan bench --profile` and docs/benchmarks.md).
+// Per-layer timing of a Sequential model: as the model's observer it adds each layer call's time and GEMM
+// floating-point operations to a table (for `dcgan bench --profile` and docs/benchmarks.md).
 namespace Dcgan.Engine;
 
 using System.Diagnostics;
@@ -8,10 +8,10 @@ using Dcgan.Engine.Layers;
 using Dcgan.Kernels;
 
 /// <summary>
-/// Accumulated forward and backward seconds and floating-point operations per layer of one model. Forward and
-/// Backward match <see cref="Sequential.Forward"/> and <see cref="Sequential.Backward"/> call for call.
+/// Accumulated forward and backward seconds and floating-point operations per layer of one model, collected while
+/// it is the model's <see cref="Sequential.Observer"/> (it attaches itself; <see cref="Dispose"/> detaches it).
 /// </summary>
-public sealed partial class LayerProfile
+public sealed partial class LayerProfile : ILayerObserver, IDisposable
 {
     /// <summary>
     /// True when times are the calling thread's CPU time (Linux, one worker thread): on a shared machine that is the
@@ -45,7 +45,12 @@ public sealed partial class LayerProfile
 
     public LayerProfile(Sequential model)
     {
+        if (model.Observer is not null)
+        {
+            throw new InvalidOperationException($"{model.Name} already has an observer");
+        }
         _model = model;
+        model.Observer = this;
         int n = model.Layers.Count;
         _forwardTicks = new long[n];
         _backwardTicks = new long[n];
@@ -75,42 +80,28 @@ public sealed partial class LayerProfile
         Array.Clear(_backwardFlops);
     }
 
-    public Tensor Forward(Tensor input, bool training)
+    public long Begin() => Now();
+
+    public void EndForward(int index, Layer layer, int batch, long begun)
     {
-        var x = input;
-        for (int i = 0; i < _model.Layers.Count; i++)
-        {
-            var layer = _model.Layers[i];
-            long start = Now();
-            x = layer.Forward(x, training);
-            _forwardTicks[i] += Now() - start;
-            _forwardFlops[i] += GemmFlops(layer, x.Batch);
-        }
-        return x;
+        _forwardTicks[index] += Now() - begun;
+        _forwardFlops[index] += GemmFlops(layer, batch);
     }
 
-    public Tensor? Backward(Tensor dOutput, GradientNeeds needs) => Backward(dOutput, needs, default);
-
-    /// <summary>The timed <see cref="Sequential.Backward(Tensor, GradientNeeds, ReadOnlySpan{float})"/>.</summary>
-    public Tensor? Backward(Tensor dOutput, GradientNeeds needs, ReadOnlySpan<float> sampleWeights)
+    public void EndBackward(int index, Layer layer, int batch, GradientNeeds needs, long begun)
     {
-        Tensor? d = dOutput;
-        int batch = dOutput.Batch;
-        for (int i = _model.Layers.Count - 1; i >= 0; i--)
+        _backwardTicks[index] += Now() - begun;
+        int gemms = ((needs & GradientNeeds.Parameters) != 0 ? 1 : 0) + ((needs & GradientNeeds.Input) != 0 ? 1 : 0);
+        _backwardFlops[index] += gemms * GemmFlops(layer, batch);
+    }
+
+    /// <summary>Stops observing the model.</summary>
+    public void Dispose()
+    {
+        if (_model.Observer == this)
         {
-            var layerNeeds = needs & GradientNeeds.Parameters;
-            if (i > 0 || (needs & GradientNeeds.Input) != 0)
-            {
-                layerNeeds |= GradientNeeds.Input;
-            }
-            var layer = _model.Layers[i];
-            long start = Now();
-            d = layer.Backward(d!, layerNeeds, sampleWeights);
-            _backwardTicks[i] += Now() - start;
-            double gemms = ((layerNeeds & GradientNeeds.Parameters) != 0 ? 1 : 0) + ((layerNeeds & GradientNeeds.Input) != 0 ? 1 : 0);
-            _backwardFlops[i] += gemms * GemmFlops(layer, batch);
+            _model.Observer = null;
         }
-        return (needs & GradientNeeds.Input) != 0 ? d : null;
     }
 
     /// <summary>

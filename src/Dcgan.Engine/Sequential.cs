@@ -88,6 +88,9 @@ public sealed class Sequential
         }
     }
 
+    /// <summary>Told about every layer call (per-layer timing); null (the default) costs nothing.</summary>
+    public ILayerObserver? Observer { get; set; }
+
     /// <summary>Initializes every layer from <paramref name="rng"/> in layer order (Keras initializers).</summary>
     public void Initialize(Rng rng)
     {
@@ -103,9 +106,12 @@ public sealed class Sequential
     public Tensor Forward(Tensor input, bool training)
     {
         var x = input;
-        foreach (var layer in _layers)
+        var observer = Observer;
+        for (int i = 0; i < _layers.Length; i++)
         {
-            x = layer.Forward(x, training);
+            long begun = observer?.Begin() ?? 0;
+            x = _layers[i].Forward(x, training);
+            observer?.EndForward(i, _layers[i], x.Batch, begun);
         }
         return x;
     }
@@ -123,6 +129,8 @@ public sealed class Sequential
     public Tensor? Backward(Tensor dOutput, GradientNeeds needs, ReadOnlySpan<float> sampleWeights)
     {
         Tensor? d = dOutput;
+        var observer = Observer;
+        int batch = dOutput.Batch;
         for (int i = _layers.Length - 1; i >= 0; i--)
         {
             var layerNeeds = needs & GradientNeeds.Parameters;
@@ -130,7 +138,9 @@ public sealed class Sequential
             {
                 layerNeeds |= GradientNeeds.Input;
             }
+            long begun = observer?.Begin() ?? 0;
             d = _layers[i].Backward(d!, layerNeeds, sampleWeights);
+            observer?.EndBackward(i, _layers[i], batch, layerNeeds, begun);
             if (d is null && i > 0)
             {
                 throw new InvalidOperationException($"{_layers[i].Name} returned no input gradient");

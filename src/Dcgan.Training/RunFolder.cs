@@ -26,6 +26,9 @@ public sealed partial class RunFolder(string root)
 
     public string ReportPath => Path.Combine(Root, "report.html");
 
+    /// <summary>data_report.json: what decoding an image folder found and skipped (folder data sets only).</summary>
+    public string DataReportPath => Path.Combine(Root, Data.Folders.FolderReport.FileName);
+
     /// <summary>status.json: training / finished / interrupted / failed, written by the trainer.</summary>
     public string StatusPath => Path.Combine(Root, "status.json");
 

@@ -32,8 +32,10 @@ public sealed record TrainConfig : IJsonOnDeserializing
     [JsonPropertyName("arch")] public string Architecture { get; init; } = "tutorial";
     /// <summary>Side of the square images trained on and drawn.</summary>
     [JsonPropertyName("image-size")] public int ImageSize { get; init; } = 28;
-    /// <summary>1 (grayscale) or 3 (RGB).</summary>
+    /// <summary>1 (grayscale) or 3 (RGB); 0 before an image folder is loaded means "3 if any image has colour, else 1".</summary>
     [JsonPropertyName("channels")] public int Channels { get; init; } = 1;
+    /// <summary>What transparent pixels of an image folder become: "white" or "black".</summary>
+    [JsonPropertyName("background")] public string Background { get; init; } = "white";
     /// <summary>The DCGAN paper's models: G's and D's base feature maps (pytorch/examples' ngf and ndf).</summary>
     [JsonPropertyName("g-width")] public int GeneratorWidth { get; init; } = 64;
     [JsonPropertyName("d-width")] public int DiscriminatorWidth { get; init; } = 64;

@@ -6,6 +6,7 @@ namespace Dcgan.Training;
 using System.Diagnostics;
 using Dcgan.Engine;
 using Dcgan.Data;
+using Dcgan.Imaging;
 using Dcgan.Models;
 using Dcgan.Kernels;
 
@@ -33,6 +34,10 @@ public sealed class Trainer
         if (config.EvalEvery > 0 && evaluator is null)
         {
             throw new ArgumentException("--eval-every needs a quality evaluator");
+        }
+        if (data.Height != config.ImageSize || data.Width != config.ImageSize || data.Channels != config.Channels)
+        {
+            throw new ArgumentException($"the data are {data.Height}x{data.Width}x{data.Channels} images, the run is set up for {config.ImageSize}x{config.ImageSize}x{config.Channels}");
         }
         _config = config;
         _data = data;
@@ -79,10 +84,6 @@ public sealed class Trainer
 
     private TrainOutcome RunCore(CancellationToken stop, string? resumeFrom, Action<RunArtifacts> created)
     {
-        if (_config.Threads > 0)
-        {
-            Workers.Threads = _config.Threads;
-        }
         var options = _config.ModelOptions();
         var gan = new GanPair(options, _config.LearningRateG, _config.LearningRateD, _config.Beta1, _config.Beta2);
         Gan = gan;
@@ -116,6 +117,10 @@ public sealed class Trainer
         {
             artifacts.WriteConfig();
         }
+        if (_data.Report is { } report)
+        {
+            AtomicFile.WriteAllText(_run.DataReportPath, report.ToJson() + "\n");
+        }
         created(artifacts);
         RemoveStaleTemporaries();
         artifacts.RewriteMetrics(state.History);
@@ -126,7 +131,7 @@ public sealed class Trainer
 
         var feeder = new BatchFeeder(_data, _config.BatchSize, shuffle, _config.DropLast, _config.Limit);
         var step = new TrainStep(gan);
-        var real = Tensor.ForBatch(_config.BatchSize, [_data.Height, _data.Width, 1]);
+        var real = Tensor.ForBatch(_config.BatchSize, [_data.Height, _data.Width, _data.Channels]);
         var labels = new int[_config.BatchSize];
         var noise = Tensor.ForBatch(_config.BatchSize, [_config.NoiseDim]);
         var fakeLabels = new int[_config.BatchSize];

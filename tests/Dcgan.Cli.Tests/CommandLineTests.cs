@@ -15,10 +15,12 @@ public sealed class CommandLineTests : IDisposable
     {
         var (exit, output, _) = CliRunner.Run("--help");
         Assert.Equal(0, exit);
-        foreach (string verb in new[] { "train", "generate", "summary", "bench", "data" })
-        {
-            Assert.Contains($"  {verb}", output);
-        }
+        // One aligned column: every verb is followed by at least two spaces, and every help text starts in the same column.
+        var verbLines = output.Split('\n').SkipWhile(l => l != "Commands:").Skip(1).TakeWhile(l => l.Length > 0).ToList();
+        Assert.Equal(["train", "generate", "summary", "bench", "data", "evaluate", "experiment", "serve"],
+            verbLines.Select(l => l.Trim().Split(' ')[0]).Take(8));
+        Assert.All(verbLines, l => Assert.Matches(@"^  [a-z]+ {2,}\S", l));
+        Assert.Single(verbLines.Select(l => l.IndexOf(l.Trim().Split(' ', 2)[1].TrimStart()[0], 2 + l.Trim().Split(' ')[0].Length)).Distinct());
         var train = CliRunner.Run("train", "--help");
         Assert.Equal(0, train.Exit);
         Assert.Contains("--batch-size N", train.Out);
@@ -57,7 +59,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData(new[] { "generate" }, "--from RUN_DIR|CHECKPOINT is required")]
     [InlineData(new[] { "generate", "--from", "x", "--out", "a.jpg" }, "--out must end in .png or .idx")]
     [InlineData(new[] { "data" }, "data needs a subcommand: fetch or info")]
-    [InlineData(new[] { "bench", "--threads", "0" }, "--threads must be between 1 and 256, got 0")]
+    [InlineData(new[] { "bench", "--threads", "257" }, "--threads must be between 0 and 256, got 257")]
     [InlineData(new[] { "train", "--class-weight", "-1" }, "--class-weight must be between 0 and 100, got -1")]
     [InlineData(new[] { "train", "--conditional", "--d-output", "sigmoid" }, "--conditional needs --d-output logits")]
     [InlineData(new[] { "train", "--class-weight", "2" }, "--class-weight only applies with --conditional")]
@@ -87,6 +89,29 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal("", error);
         Assert.Contains($"Vector512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, {algorithm} convolutions", output);
         Assert.Contains("\"train_images_per_s\":", output.TrimEnd().Split('\n')[^1]);
+    }
+
+    [Theory]
+    [InlineData(new string[0], 12)]
+    [InlineData(new[] { "--d-output", "sigmoid" }, 12)]
+    [InlineData(new[] { "--g-activation", "relu", "--conv-algorithm", "direct" }, 12)]
+    [InlineData(new[] { "--conditional" }, 12)]
+    [InlineData(new[] { "--conditional", "--cond-scheme", "projection" }, 12)]
+    [InlineData(new[] { "--conditional", "--cond-scheme", "projection-ac-cbn" }, 15)]
+    public void BenchProfilesEveryLayerOfTheRealTrainStep(string[] model, int generatorLayers)
+    {
+        var (exit, output, error) = CliRunner.Run(["bench", "--batch-size", "4", "--steps", "2", "--warmup", "0", "--generate-batch", "2",
+            "--threads", "1", "--profile", .. model]);
+        Assert.Equal("", error);
+        Assert.Equal(0, exit);
+        var rows = output.Split('\n').Where(l => l.StartsWith("| sequential", StringComparison.Ordinal)).ToList();
+        Assert.Equal(generatorLayers, rows.Count(r => r.StartsWith("| sequential |", StringComparison.Ordinal)));
+        int discriminatorLayers = model.Contains("sigmoid") ? 9 : 8;
+        Assert.Equal(discriminatorLayers, rows.Count(r => r.StartsWith("| sequential_1 |", StringComparison.Ordinal)));
+        // Every layer ran forward in the profiled steps, so every row has a forward time; the convolutions did GEMMs.
+        Assert.All(rows, r => Assert.Matches(@"^\| sequential(_1)? \| \w+ \| \w+ \| \d+\.\d\d \| \d+\.\d\d \|", r));
+        Assert.All(rows.Where(r => r.Contains("| Conv2D", StringComparison.Ordinal)), r => Assert.Matches(@"\| \d+\.\d \| \d+\.\d \| \d+\.\d % \|$", r));
+        Assert.Contains("| both | rest of the step |", output);
     }
 
     [Fact]
@@ -123,11 +148,12 @@ public sealed class CommandLineTests : IDisposable
         Assert.True(File.Exists(Path.Combine(run, "samples", "image_at_epoch_0001.png")));
         // A plain run draws from the generator as trained, as the tutorial does.
         Assert.Equal(0, TrainConfig.FromJson(File.ReadAllText(Path.Combine(run, "config.json"))).GeneratorEma);
-        // config.json holds the settings by their flag names, and nothing else but the version.
+        // config.json holds the settings by their flag names, and nothing else but the version and the data set's classes
+        // (which come from the data).
         string trainHelp = Dcgan.Cli.Commands.TrainCommand.Options().HelpText();
         using (var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json"))))
         {
-            foreach (var setting in config.RootElement.EnumerateObject().Where(p => p.Name != "version"))
+            foreach (var setting in config.RootElement.EnumerateObject().Where(p => p.Name is not ("version" or "classes" or "class-names")))
             {
                 Assert.Contains($"--{setting.Name} ", trainHelp);
             }

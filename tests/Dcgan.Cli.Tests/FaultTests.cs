@@ -1,5 +1,7 @@
 // Faults other than crashes: a model that diverges, checkpoint writes that fail (target in the way, disk
 // full), and damaged data files. Each ends with one line, a non-zero exit, and the last good state intact.
+using Dcgan.TestSupport;
+
 namespace Dcgan.Cli.Tests;
 
 using System.Diagnostics;
@@ -72,17 +74,13 @@ public sealed class FaultTests : IDisposable
         Assert.Empty(Directory.EnumerateFiles(run.CheckpointsDir, "*.tmp"));
     }
 
-    [Fact]
+    [SkippableFact]
     public void DiskFullDuringACheckpointLeavesThePreviousOne()
     {
-        // Needs a small file system of our own: a tmpfs (root only). Without the privilege the test has nothing to do.
+        // Needs a small file system of our own: a tmpfs (root only). Without the privilege it is reported as skipped.
         string mount = Path.Combine(_root, "tiny");
         Directory.CreateDirectory(mount);
-        if (!Run("mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", mount))
-        {
-            Console.WriteLine("skipped: cannot mount a tmpfs here (not root)");
-            return;
-        }
+        Skip.IfNot(Run("mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", mount), "cannot mount a tmpfs here (needs root)");
         try
         {
             string dir = Path.Combine(mount, "run");

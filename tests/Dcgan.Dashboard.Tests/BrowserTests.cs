@@ -10,13 +10,10 @@ public sealed class BrowserTests(RunsFixture runs)
 {
     private const string Chromium = "/usr/bin/chromium";
 
-    [Fact]
+    [SkippableFact]
     public async Task OpenARunSeeItsGridAndCurvesAndDrawNewSamples()
     {
-        if (Environment.GetEnvironmentVariable("DCGAN_SKIP_BROWSER") == "1")
-        {
-            return;
-        }
+        Skip.If(Environment.GetEnvironmentVariable("DCGAN_SKIP_BROWSER") == "1", "DCGAN_SKIP_BROWSER=1");
         Assert.True(File.Exists(Chromium),
             $"{Chromium} is missing: install Debian's chromium (apt-get install -y chromium; .ci/run does) or set DCGAN_SKIP_BROWSER=1 to skip this test");
         string runsDir = Environment.GetEnvironmentVariable("DCGAN_SCREENSHOT_RUNS") ?? runs.RunsDir;

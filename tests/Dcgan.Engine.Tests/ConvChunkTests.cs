@@ -7,6 +7,7 @@ using Dcgan.Engine;
 using Dcgan.Engine.Layers;
 using Dcgan.Kernels;
 
+[Collection(WorkersCollection.Name)]
 public class ConvChunkTests
 {
     public static TheoryData<string> Layers() => ["conv", "convT", "convT-winograd", "conv-s2-winograd", "convT-s2-winograd"];
@@ -145,6 +146,7 @@ public class ConvChunkTests
 }
 
 /// <summary>Winograd against the direct path on the seed models' three wide convolutions at a realistic batch.</summary>
+[Collection(WorkersCollection.Name)]
 public class WinogradLayerTests
 {
     private static Layer Make(string kind, ConvAlgorithm algorithm) => kind switch

@@ -7,6 +7,7 @@ using Dcgan.Engine.Layers;
 using Dcgan.TestSupport;
 using Dcgan.Kernels;
 
+[Collection(WorkersCollection.Name)]
 public class GoldenModelTests
 {
     private static void SetFormulaWeights(Sequential model, IReadOnlyList<(string Name, int[] Shape, GoldenParamKind Kind)> spec)

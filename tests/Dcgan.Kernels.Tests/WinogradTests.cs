@@ -5,6 +5,7 @@ namespace Dcgan.Kernels.Tests;
 
 using Dcgan.Kernels;
 
+[Collection(WorkersCollection.Name)]
 public class WinogradTests
 {
     private static float[] Random(int length, ulong seed, float scale = 1f)

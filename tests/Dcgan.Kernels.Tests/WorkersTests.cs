@@ -2,8 +2,11 @@
 // exception reaches the caller without breaking the pool.
 namespace Dcgan.Kernels.Tests;
 
-/// <summary>Groups the classes that change the global <see cref="Workers.Threads"/> so they never run concurrently.</summary>
-[CollectionDefinition(Name)]
+/// <summary>
+/// The classes that change the global <see cref="Workers.Threads"/>: they run alone, never beside another test, so none
+/// of them silently runs at a thread count another test set.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public class WorkersCollection
 {
     public const string Name = "Workers";

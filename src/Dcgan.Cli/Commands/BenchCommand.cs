@@ -18,16 +18,12 @@ public static class BenchCommand
         .Int("steps", 10, "Timed train steps", 1, 100000)
         .Int("warmup", 2, "Untimed steps first", 0, 1000)
         .Int("generate-batch", 1024, "Images per generator call", 1, 65536)
-        .Int("threads", null, "Worker threads (default: all cores)", 1, 256)
+        .Threads()
         .Int("seed", 1, "Random seed", 0, int.MaxValue)
         .Flag("profile", "Also time every layer's forward and backward (a separate run of the same steps)"));
 
     public static int Run(OptionSet o, TextWriter stdout)
     {
-        if (o.GetIntOrNull("threads") is int threads)
-        {
-            Workers.Threads = threads;
-        }
         int batch = o.GetInt("batch-size"), steps = o.GetInt("steps"), warmup = o.GetInt("warmup"), genBatch = o.GetInt("generate-batch");
         var options = ModelFlags.Read(o);
         var rng = new Rng((ulong)o.GetInt("seed"));
@@ -82,7 +78,7 @@ public static class BenchCommand
         stdout.WriteLine(FormattableString.Invariant($"generate: batch {genBatch}, median {Median(genTimes) * 1000:F1} ms -> {genRate:F1} images/s"));
         if (o.GetFlag("profile"))
         {
-            Profile(gan, real, noise, rng, steps, stdout);
+            Profile(gan, step, real, noise, labels, rng, steps, stdout);
         }
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{{\"train_images_per_s\": {trainRate:F2}, \"generate_images_per_s\": {genRate:F2}, \"batch_size\": {batch}, \"threads\": {Workers.Threads}}}"));
@@ -90,65 +86,31 @@ public static class BenchCommand
     }
 
     /// <summary>
-    /// Runs the train step's calls in <see cref="TrainStep"/>'s order through per-layer timers and prints one row per
-    /// layer: forward and backward milliseconds per step, GFLOP/s of its GEMMs, and its share of the step.
+    /// Runs more train steps with a <see cref="LayerProfile"/> observing each model and prints one row per layer:
+    /// forward and backward milliseconds per step, GFLOP/s of its GEMMs, and its share of the step. The rest of the
+    /// step (losses, Adam, the generator's input) is one row.
     /// </summary>
-    private static void Profile(GanPair gan, Tensor real, Tensor noise, Rng rng, int steps, TextWriter stdout)
+    private static void Profile(GanPair gan, TrainStep step, Tensor real, Tensor noise, int[] labels, Rng rng, int steps, TextWriter stdout)
     {
-        var g = new LayerProfile(gan.Generator);
-        var d = new LayerProfile(gan.Discriminator);
-        var dOut = Tensor.ForBatch(real.Batch, gan.Discriminator.OutputShape);
-        var dOutG = Tensor.ForBatch(real.Batch, gan.Discriminator.OutputShape);
-        var ones = Tensor.ForBatch(real.Batch, gan.Discriminator.OutputShape);
-        bool onePass = new TrainStep(gan).OneBackwardForGenerated;
-        Tensor? dFakeBuffer = null;
-        long adamTicks = 0, lossTicks = 0, stepTicks = 0;
+        using var g = new LayerProfile(gan.Generator);
+        using var d = new LayerProfile(gan.Discriminator);
+        long stepTicks = 0;
         for (int i = -1; i < steps; i++)
         {
             if (i == 0)
             {
                 g.Reset();
                 d.Reset();
-                adamTicks = lossTicks = stepTicks = 0;
+                stepTicks = 0;
             }
             rng.FillNormal(noise.Span);
             long start = LayerProfile.Now();
-            gan.Generator.ZeroGradients();
-            gan.Discriminator.ZeroGradients();
-            var fake = g.Forward(noise, training: true);
-            var realOut = d.Forward(real, training: true);
-            long t = LayerProfile.Now();
-            BinaryCrossEntropy.FromLogits(realOut.Span, 1f, dOut.Span);
-            lossTicks += LayerProfile.Now() - t;
-            d.Backward(dOut, GradientNeeds.Parameters);
-            var fakeOut = d.Forward(fake, training: true);
-            t = LayerProfile.Now();
-            BinaryCrossEntropy.FromLogits(fakeOut.Span, 0f, dOut.Span);
-            BinaryCrossEntropy.FromLogits(fakeOut.Span, 1f, dOutG.Span);
-            lossTicks += LayerProfile.Now() - t;
-            Tensor dFake;
-            if (onePass)
-            {
-                // TrainStep's single pass for the generated batch: from 1 per image, D's gradients weighted by its loss's.
-                ones.Span.Fill(1f);
-                var dInput = d.Backward(ones, GradientNeeds.All, dOut.Span)!;
-                dFake = dFakeBuffer ??= Tensor.ForBatch(dInput.Batch, dInput.Shape.AsSpan(1));
-                VectorMath.ScaleRows(dInput.Span, dOutG.Span, dFake.Span);
-            }
-            else
-            {
-                d.Backward(dOut, GradientNeeds.Parameters);
-                dFake = d.Backward(dOutG, GradientNeeds.Input)!;
-            }
-            g.Backward(dFake, GradientNeeds.Parameters);
-            t = LayerProfile.Now();
-            gan.GeneratorOptimizer.Step(gan.Generator);
-            gan.DiscriminatorOptimizer.Step(gan.Discriminator);
-            adamTicks += LayerProfile.Now() - t;
+            step.Run(real, noise, labels.AsSpan(0, real.Batch), labels.AsSpan(0, noise.Batch));
             stepTicks += LayerProfile.Now() - start;
         }
         double perStep = 1.0 / steps, f = 1.0 / Stopwatch.Frequency;
         double stepSeconds = stepTicks * f * perStep;
+        double layerSeconds = 0;
         stdout.WriteLine(FormattableString.Invariant($"profile: {steps} steps, {stepSeconds * 1000:F1} ms per step ({(LayerProfile.UsesThreadCpuTime ? "thread CPU time" : "wall time")})"));
         stdout.WriteLine("| model | layer | class | forward ms | backward ms | forward GFLOP/s | backward GFLOP/s | share of step |");
         stdout.WriteLine("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |");
@@ -157,13 +119,14 @@ public static class BenchCommand
             foreach (var row in profile.Rows())
             {
                 double fw = row.ForwardSeconds * perStep, bw = row.BackwardSeconds * perStep;
-                string Rate(double flops, double seconds) => flops == 0 ? "" : FormattableString.Invariant($"{flops * perStep / seconds / 1e9:F1}");
+                layerSeconds += fw + bw;
+                string Rate(double flops, double seconds) => flops == 0 || seconds == 0 ? "" : FormattableString.Invariant($"{flops * perStep / seconds / 1e9:F1}");
                 stdout.WriteLine(FormattableString.Invariant(
                     $"| {profile.Model.Name} | {row.Name} | {row.ClassName} | {fw * 1000:F2} | {bw * 1000:F2} | {Rate(row.ForwardFlops, fw)} | {Rate(row.BackwardFlops, bw)} | {(fw + bw) / stepSeconds * 100:F1} % |"));
             }
         }
-        stdout.WriteLine(FormattableString.Invariant($"| both | adam | Adam | {adamTicks * f * perStep * 1000:F2} | | | | {adamTicks * f * perStep / stepSeconds * 100:F1} % |"));
-        stdout.WriteLine(FormattableString.Invariant($"| both | loss | BCE | {lossTicks * f * perStep * 1000:F2} | | | | {lossTicks * f * perStep / stepSeconds * 100:F1} % |"));
+        double rest = Math.Max(0, stepSeconds - layerSeconds);
+        stdout.WriteLine(FormattableString.Invariant($"| both | rest of the step | losses, Adam | {rest * 1000:F2} | | | | {rest / stepSeconds * 100:F1} % |"));
     }
 
     private static double Median(List<double> values)

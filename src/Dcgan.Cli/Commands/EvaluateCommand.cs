@@ -17,15 +17,11 @@ public static class EvaluateCommand
         .Int("count", 2000, "Images to generate and measure", 2, 1_000_000)
         .Int("seed", 0, "Noise seed", 0, int.MaxValue)
         .Text("data-dir", null, "Folder with the data set's IDX files or .npz (default: the run's, then the usual places)")
-        .Int("threads", 0, "Worker threads (0: all cores)", 0, 256);
+        .Threads();
 
     public static int Run(OptionSet o, TextWriter stdout)
     {
         string from = o.GetText("from") ?? throw new UserError("--from RUN_DIR|CHECKPOINT is required");
-        if (o.GetInt("threads") > 0)
-        {
-            Kernels.Workers.Threads = o.GetInt("threads");
-        }
         Sampler sampler;
         try
         {

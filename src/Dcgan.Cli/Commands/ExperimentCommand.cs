@@ -15,7 +15,7 @@ public static class ExperimentCommand
         .Text("data-dir", null, "Folder with the data set's IDX files (raw or .gz) or a Keras .npz")
         .Text("out", null, "Experiment folder [default: runs/<file name>, or runs/<file name>-quick]")
         .Flag("quick", "Scale epochs, data and evaluation down so the whole file runs in minutes (CI, smoke tests)")
-        .Int("threads", 0, "Worker threads (0: all cores)", 0, 256);
+        .Threads();
 
     public static int Run(OptionSet o, TextWriter stdout, CancellationToken host = default)
     {
@@ -55,10 +55,6 @@ public static class ExperimentCommand
         catch (ExperimentFileException e)
         {
             throw new UserError(e.Message);
-        }
-        if (o.GetInt("threads") > 0)
-        {
-            Kernels.Workers.Threads = o.GetInt("threads");
         }
         string outDir = o.GetText("out") ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(path) + (quick ? "-quick" : ""));
         if (File.Exists(outDir))

@@ -16,7 +16,7 @@ public static class GenerateCommand
         .Int("label", null, "Class to draw, for a run trained with --conditional (default: an even mix)", 0, 9)
         .Text("out", "generated.png", "Output file (.png or .idx)")
         .Choice("scaling", "tile", "PNG grid scaling: each tile to its own min/max (as the tutorial shows) or fixed [-1,1]", "tile", "fixed")
-        .Int("threads", 0, "Worker threads (0: all cores)", 0, 256);
+        .Threads();
 
     public static int Run(OptionSet o, TextWriter stdout)
     {
@@ -40,10 +40,6 @@ public static class GenerateCommand
         if (ext == ".png" && count > 4096)
         {
             throw new UserError($"--count {count} is too many for one PNG grid (at most 4096; use .idx for more)");
-        }
-        if (o.GetInt("threads") > 0)
-        {
-            Kernels.Workers.Threads = o.GetInt("threads");
         }
         var sampler = Sampler.Open(from);
         int? label = o.GetIntOrNull("label");

@@ -13,7 +13,7 @@ public static class ServeCommand
         .Text("runs", "runs", "Folder of run folders (or one run folder)")
         .Int("port", 5000, "TCP port (0: any free port)", 0, 65535)
         .Text("host", "127.0.0.1", "Address to listen on; anything but loopback shows your runs to the network")
-        .Int("threads", 0, "Worker threads for drawing samples (0: all cores)", 0, 256);
+        .Threads("Worker threads for drawing samples (0: all cores)");
 
     public static int Run(OptionSet o, TextWriter stdout)
     {
@@ -26,10 +26,6 @@ public static class ServeCommand
         if (host != "localhost" && !IPAddress.TryParse(host, out _))
         {
             throw new UserError($"--host must be an IP address or 'localhost', got '{host}'");
-        }
-        if (o.GetInt("threads") > 0)
-        {
-            Kernels.Workers.Threads = o.GetInt("threads");
         }
         var options = new DashboardOptions { RunsDir = runs, Host = host, Port = o.GetInt("port") };
         using var stop = new CancellationTokenSource();

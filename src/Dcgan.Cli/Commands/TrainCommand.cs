@@ -28,7 +28,7 @@ public static class TrainCommand
         .Int("eval-every", 0, "Measure quality (FID, class coverage) every N epochs and at the end (0: never)", 0, 100000)
         .Int("samples", 16, "Fixed noise vectors drawn in each epoch's grid", 1, 1024)
         .Int("seed", 42, "Random seed (weights, shuffling, noise, dropout)", 0, int.MaxValue)
-        .Int("threads", 0, "Worker threads (0: all cores)", 0, 256)
+        .Threads()
         .Text("out", null, "Run folder [default: runs/<dataset>-<timestamp>]")
         .Flag("resume", "Continue the run in --out from its latest checkpoint")
         .Flag("serve", "Serve a live dashboard of this run on 127.0.0.1 while it trains")
