@@ -23,7 +23,7 @@ public sealed class MetadataTests
         Assert.Equal("1", metadata["channels"]);
         Assert.Equal("3", metadata["classes"]);
         Assert.Equal("[\"cat\",\"dog\",\"hen \\u0022h\\u0022\"]", metadata["class_names"]);
-        Assert.Equal(["cat", "dog", "hen \"h\""], System.Text.Json.JsonSerializer.Deserialize<string[]>(metadata["class_names"]));
+        Assert.Equal(["cat", "dog", "hen \"h\""], System.Text.Json.JsonSerializer.Deserialize<string[]>(metadata["class_names"])!);
         Assert.Equal("moving-average", metadata["generator_weights"]);
         Assert.Equal("9.9.9", metadata["dcgan_version"]);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(config.ToFileText()))), metadata["config_sha256"]);
