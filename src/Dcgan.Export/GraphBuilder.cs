@@ -26,7 +26,10 @@ internal sealed class GraphBuilder(string name)
     /// <summary>Declares <paramref name="name"/> (already produced by a node) a graph output.</summary>
     public void Output(string name, TensorProto.Types.DataType type, params long?[] dims) => Graph.Output.Add(ValueInfo(name, type, dims));
 
-    /// <summary>A float32 constant of shape <paramref name="dims"/> (row-major <paramref name="values"/>), stored little-endian.</summary>
+    /// <summary>
+    /// A float32 constant of shape <paramref name="dims"/> (row-major <paramref name="values"/>, stored little-endian as
+    /// the format requires) named <paramref name="name"/>, or name_1, ... when taken; returns its name.
+    /// </summary>
     public string Floats(string name, ReadOnlySpan<float> values, params long[] dims)
     {
         if (values.Length != dims.Aggregate(1L, (a, b) => a * b))
@@ -45,7 +48,7 @@ internal sealed class GraphBuilder(string name)
         return tensor.Name;
     }
 
-    /// <summary>A 1-D int64 constant (shapes for Reshape).</summary>
+    /// <summary>A 1-D int64 constant (shapes for Reshape), named as <see cref="Floats"/> names; returns its name.</summary>
     public string Int64s(string name, params long[] values)
     {
         var tensor = new TensorProto { Name = Claim(Fresh(name)), DataType = (int)TensorProto.Types.DataType.Int64 };
