@@ -1,5 +1,5 @@
 # PyTorch peer benchmark for `./dcgan bench`: the TensorFlow-tutorial DCGAN (same layers, same joint train
-# step, Adam 1e-4) timed on random data on the CPU; reference: shared/reference/keras-parity.md.
+# step, Adam 1e-4) timed on random data on the CPU; reference: docs/keras-semantics.md.
 #
 #   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/pytorch/dcgan_bench.py \
 #       --batch-size 256 --steps 10 --warmup 2 --threads 1

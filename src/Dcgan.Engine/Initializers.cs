@@ -1,9 +1,10 @@
-// Keras's default initializers: glorot_uniform for kernels (fans per Keras's rule), zeros for biases.
+// The initializers' formulas: Keras's glorot_uniform for kernels (fans per Keras's rule; biases start at zero), and
+// the normal distribution the DCGAN paper draws its weights from (pytorch/examples' weights_init).
 namespace Dcgan.Engine;
 
 using Dcgan.Kernels;
 
-/// <summary>Weight initializers with Keras's fan conventions.</summary>
+/// <summary>Weight initializers with Keras's fan conventions; layers pick one through <see cref="Initializer"/>.</summary>
 public static class Initializers
 {
     /// <summary>
@@ -40,5 +41,15 @@ public static class Initializers
     {
         float limit = (float)GlorotLimit(shape);
         rng.FillUniform(values, -limit, limit);
+    }
+
+    /// <summary>Fills with N(mean, stdDev^2): a standard normal from <paramref name="rng"/> per value, scaled and shifted.</summary>
+    public static void Normal(Span<float> values, double mean, double stdDev, Rng rng)
+    {
+        rng.FillNormal(values);
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = (float)(mean + stdDev * values[i]);
+        }
     }
 }

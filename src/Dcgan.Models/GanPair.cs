@@ -4,7 +4,7 @@ namespace Dcgan.Models;
 using Dcgan.Engine;
 using Dcgan.Kernels;
 
-/// <summary>Both models and both Adam optimizers, built from one set of options.</summary>
+/// <summary>Both models and both Adam optimizers, built from one set of options (the architecture's, see <see cref="ModelBuilder"/>).</summary>
 public sealed class GanPair
 {
     public GanPair(ModelOptions options, double lrG = 1e-4, double lrD = 1e-4, double beta1 = 0.9, double beta2 = 0.999)
@@ -12,8 +12,8 @@ public sealed class GanPair
         Options = options;
         var namer = new LayerNamer();
         GeneratorLabels = options.ClassNormInGenerator ? new ClassLabels(options.Classes) : null;
-        Generator = SeedModels.Generator(options, namer, GeneratorLabels);
-        Discriminator = SeedModels.Discriminator(options, namer);
+        Generator = ModelBuilder.Generator(options, namer, GeneratorLabels);
+        Discriminator = ModelBuilder.Discriminator(options, namer);
         GeneratorOptimizer = new Adam(Generator.TrainableCount, lrG, beta1, beta2);
         DiscriminatorOptimizer = new Adam(Discriminator.TrainableCount, lrD, beta1, beta2);
         GeneratorAverage = options.AverageGenerator ? (float[])Generator.Values.Clone() : null;
@@ -97,7 +97,10 @@ public sealed class GanPair
         return Generator.Forward(noise, training: false);
     }
 
-    /// <summary>Keras initial weights from one seeded stream: the generator's layers, then the discriminator's.</summary>
+    /// <summary>
+    /// Initial weights from one seeded stream, the generator's layers, then the discriminator's: Keras's initializers for
+    /// the tutorial's models, pytorch/examples' weights_init for the DCGAN paper's.
+    /// </summary>
     public void Initialize(Rng rng)
     {
         Generator.Initialize(rng);

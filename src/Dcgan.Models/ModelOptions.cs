@@ -63,15 +63,19 @@ public sealed record ModelOptions
 
     public int NoiseDim { get; init; } = 100;
 
+    /// <summary>The tutorial's generator (the DCGAN paper's always uses ReLU).</summary>
     public GeneratorActivation GeneratorActivation { get; init; } = GeneratorActivation.LeakyRelu;
 
+    /// <summary>A logit or a probability (the tutorial's discriminator only; the DCGAN paper's ends in a logit).</summary>
     public DiscriminatorOutput DiscriminatorOutput { get; init; } = DiscriminatorOutput.Logits;
 
-    /// <summary>LeakyReLU slope (Keras 2's default alpha).</summary>
+    /// <summary>The tutorial's LeakyReLU slope (Keras 2's default alpha; the DCGAN paper's models use 0.2).</summary>
     public float LeakySlope { get; init; } = 0.3f;
 
+    /// <summary>The tutorial discriminator's dropout (the DCGAN paper's has none).</summary>
     public float DropoutRate { get; init; } = 0.3f;
 
+    /// <summary>The tutorial's BatchNorm rule (the DCGAN paper's models follow PyTorch: <see cref="MovingVarianceRule.Unbiased"/>).</summary>
     public MovingVarianceRule MovingVarianceRule { get; init; } = MovingVarianceRule.Keras2;
 
     /// <summary>Classes the models are conditioned on (0: the plain, unconditional DCGAN).</summary>
@@ -100,14 +104,18 @@ public sealed record ModelOptions
     /// </summary>
     public bool AverageGenerator { get; init; }
 
-    /// <summary>Image side (28 for MNIST and Fashion-MNIST) and channels (1 grayscale, 3 RGB).</summary>
+    /// <summary>
+    /// Image side and channels (1 grayscale, 3 RGB): the tutorial takes 28 (MNIST and Fashion-MNIST), the DCGAN paper's
+    /// models 16, 32, 64, 128 or 256 (<see cref="ModelBuilder.ImageSizes"/>).
+    /// </summary>
     public int ImageSize { get; init; } = 28;
 
     public int Channels { get; init; } = 1;
 
     /// <summary>
-    /// The convolutions' arithmetic: Winograd (the default) runs G's two wide transposed convolutions and D's second
-    /// convolution with 2-4x fewer multiplies; Direct keeps every convolution as plain im2col + GEMM (docs/benchmarks.md).
+    /// The convolutions' arithmetic: Winograd (the default) runs the tutorial G's two wide transposed convolutions and D's
+    /// second convolution with 2-4x fewer multiplies; Direct keeps every convolution as plain im2col + GEMM
+    /// (docs/benchmarks.md). Layers without a Winograd form (the dcgan architecture's 4x4 ones) run Direct either way.
     /// </summary>
     public ConvAlgorithm ConvAlgorithm { get; init; } = ConvAlgorithm.Winograd;
 }

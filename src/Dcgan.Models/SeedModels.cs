@@ -4,7 +4,7 @@ namespace Dcgan.Models;
 using Dcgan.Engine;
 using Dcgan.Engine.Layers;
 
-/// <summary>Builders for the seed models (make_generator_model / make_discriminator_model).</summary>
+/// <summary>Builders for the seed models (make_generator_model / make_discriminator_model), 28x28 images.</summary>
 public static class SeedModels
 {
     /// <summary>
@@ -79,23 +79,5 @@ public static class SeedModels
         ? new Activation(ActivationKind.Relu)
         : new Activation(ActivationKind.LeakyRelu, options.LeakySlope);
 
-    private static void Validate(ModelOptions options)
-    {
-        if (options.Classes < 0)
-        {
-            throw new ArgumentException("classes must not be negative");
-        }
-        if (options.Conditional && options.DiscriminatorOutput == DiscriminatorOutput.Sigmoid)
-        {
-            throw new ArgumentException("a conditional discriminator ends in logits (its class head needs them); drop --d-output sigmoid");
-        }
-        if (options.NoiseDim < 1)
-        {
-            throw new ArgumentException("noise size must be at least 1");
-        }
-        if (options.ImageSize < 4 || options.ImageSize % 4 != 0)
-        {
-            throw new ArgumentException($"image size must be a multiple of 4, got {options.ImageSize}");
-        }
-    }
+    private static void Validate(ModelOptions options) => ModelBuilder.Validate(options, Architecture.Tutorial);
 }

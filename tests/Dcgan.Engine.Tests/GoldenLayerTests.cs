@@ -129,6 +129,53 @@ public class GoldenLayerTests
     [Fact]
     public void BatchNormInference() => CheckLayer("bn_infer_4d", new BatchNormalization(), training: false);
 
+    // The DCGAN paper's layers against torch.nn modules as pytorch/examples builds them (nn.Conv2d / nn.ConvTranspose2d
+    // with a 4x4 kernel, stride 2 and padding 1; nn.BatchNorm2d/1d): TF 'same' on even sizes is PyTorch's padding 1, the
+    // last 4x4 'valid' convolution is the discriminator's head. Winograd, asked for, has no 4x4 form and leaves them direct.
+    [Theory]
+    [InlineData("conv2d_same_k4s2_rgb", 2, "same", ConvAlgorithm.Direct)]
+    [InlineData("conv2d_same_k4s2_rgb", 2, "same", ConvAlgorithm.Winograd)]
+    [InlineData("conv2d_same_k4s2_gray", 2, "same", ConvAlgorithm.Direct)]
+    [InlineData("conv2d_same_k4s2_gray", 2, "same", ConvAlgorithm.Winograd)]
+    [InlineData("conv2d_valid_k4s1", 1, "valid", ConvAlgorithm.Direct)]
+    public void Conv2DAsPyTorch(string caseName, int stride, string padding, ConvAlgorithm algorithm)
+    {
+        int[] k = GoldenFile.Load(caseName).Shape("kernel");
+        var layer = new Conv2D(k[3], k[0], stride, padding, algorithm: algorithm);
+        CheckLayer(caseName, layer);
+        Assert.Equal(ConvAlgorithm.Direct, layer.Algorithm);
+    }
+
+    [Theory]
+    [InlineData("conv2dT_same_k4s2_rgb", ConvAlgorithm.Direct)]
+    [InlineData("conv2dT_same_k4s2_rgb", ConvAlgorithm.Winograd)]
+    [InlineData("conv2dT_same_k4s2_gray", ConvAlgorithm.Direct)]
+    [InlineData("conv2dT_same_k4s2_gray", ConvAlgorithm.Winograd)]
+    public void Conv2DTransposeAsPyTorch(string caseName, ConvAlgorithm algorithm)
+    {
+        int[] k = GoldenFile.Load(caseName).Shape("kernel");
+        var layer = new Conv2DTranspose(k[2], k[0], 2, "same", algorithm: algorithm);
+        CheckLayer(caseName, layer);
+        Assert.Equal(ConvAlgorithm.Direct, layer.Algorithm);
+    }
+
+    [Theory]
+    [InlineData("bn_torch_train_4d")]
+    [InlineData("bn_torch_train_2d")]
+    public void BatchNormTrainingPyTorch(string caseName)
+    {
+        // Momentum 0.1 (PyTorch's sense), eps 1e-5, and the unbiased batch variance into the moving variance for 2-D
+        // inputs too (Keras 2 takes the biased one there).
+        var model = CheckLayer(caseName, BatchNormalization.PyTorch());
+        var g = GoldenFile.Load(caseName);
+        var bn = model.Layers[0].Parameters;
+        GoldenAssert.Close(g.Get("new_moving_mean"), bn.Single(p => p.Name == "moving_mean").Value, what: "moving mean (PyTorch)");
+        GoldenAssert.Close(g.Get("new_moving_variance"), bn.Single(p => p.Name == "moving_variance").Value, what: "moving variance (PyTorch)");
+    }
+
+    [Fact]
+    public void BatchNormInferencePyTorch() => CheckLayer("bn_torch_infer_4d", BatchNormalization.PyTorch(), training: false);
+
     [Theory]
     [InlineData("act_leaky_relu", ActivationKind.LeakyRelu)]
     [InlineData("act_relu", ActivationKind.Relu)]

@@ -82,13 +82,39 @@ public sealed class TrainStepGoldenTests(ITestOutputHelper output)
         Report(caseName, ConvAlgorithm.Winograd, worst);
     }
 
+    // The DCGAN paper's pair (pytorch/examples' modules, PyTorch's BatchNorm, 64x64x3, ngf = ndf = 8) for one joint step
+    // with the paper's Adam (lr 2e-4, beta1 0.5). D has BatchNorm, so the generated batch takes two backward passes; its
+    // moving statistics move twice (real, then generated). Winograd asked for leaves every 4x4 layer direct, so both runs
+    // keep the direct path's tolerances, but for the losses and probabilities: seven BatchNorms over 4 images amplify
+    // rounding, and PyTorch itself in float32 lands up to 2e-5 (relative) off its float64 probabilities here.
+    private const double DcganLossTol = 1e-4;
+
+    [Theory]
+    [InlineData(ConvAlgorithm.Direct)]
+    [InlineData(ConvAlgorithm.Winograd)]
+    public void DcganJointStepMatchesPyTorch(ConvAlgorithm algorithm)
+    {
+        var golden = GoldenFile.Load("dcgan_train_step_one");
+        var gan = new GanPair(GoldenWeights.DcganOptions with { ConvAlgorithm = algorithm }, lrG: 2e-4, lrD: 2e-4, beta1: 0.5);
+        Assert.False(new TrainStep(gan).OneBackwardForGenerated);
+        float[][] gInitial = GoldenModel.SetFormulaWeights(gan.Generator, GoldenWeights.DcganGenerator);
+        float[][] dInitial = GoldenModel.SetFormulaWeights(gan.Discriminator, GoldenWeights.DcganDiscriminator);
+        var worst = new Dictionary<string, double>(StringComparer.Ordinal);
+        Assert.Equal(1, RunSteps(golden, gan, worst, DcganLossTol, 1e-6));
+
+        CheckParameters(golden, gan.Generator, gan.GeneratorOptimizer, GoldenWeights.DcganGenerator, gInitial, worst, DeltaTol);
+        CheckParameters(golden, gan.Discriminator, gan.DiscriminatorOptimizer, GoldenWeights.DcganDiscriminator, dInitial, worst, DeltaTol);
+        GoldenModel.CheckMovingStatistics(golden, gan.Generator, GoldenWeights.DcganGeneratorNorms, ".", 1e-3, 1e-6);
+        GoldenModel.CheckMovingStatistics(golden, gan.Discriminator, GoldenWeights.DcganDiscriminatorNorms, ".", 1e-3, 1e-6);
+        Report("dcgan_train_step_one", algorithm, worst);
+    }
+
     private static (GanPair Gan, float[][] GInitial, float[][] DInitial) Build(DiscriminatorOutput discriminatorOutput, ConvAlgorithm algorithm)
     {
         // Dropout rate 0 keeps the step deterministic; everything else is the tutorial's setup.
         var gan = new GanPair(new ModelOptions { DropoutRate = 0, DiscriminatorOutput = discriminatorOutput, ConvAlgorithm = algorithm });
-        gan.Initialize(new Rng(1));
-        float[][] gInitial = SetFormulaWeights(gan.Generator, GoldenWeights.Generator);
-        float[][] dInitial = SetFormulaWeights(gan.Discriminator, GoldenWeights.Discriminator);
+        float[][] gInitial = GoldenModel.SetFormulaWeights(gan.Generator, GoldenWeights.Generator);
+        float[][] dInitial = GoldenModel.SetFormulaWeights(gan.Discriminator, GoldenWeights.Discriminator);
         return (gan, gInitial, dInitial);
     }
 
@@ -119,24 +145,6 @@ public sealed class TrainStepGoldenTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Overwrites the trainable tensors with the formula weights; returns copies of them.</summary>
-    private static float[][] SetFormulaWeights(Sequential model, IReadOnlyList<(string Name, int[] Shape, GoldenParamKind Kind)> spec)
-    {
-        var trainable = Trainable(model);
-        Assert.Equal(spec.Count, trainable.Count);
-        var initial = new float[spec.Count][];
-        for (int t = 0; t < spec.Count; t++)
-        {
-            Assert.Equal(spec[t].Shape, trainable[t].Shape);
-            initial[t] = GoldenWeights.Values(t, spec[t].Shape, spec[t].Kind);
-            initial[t].CopyTo(trainable[t].Value);
-        }
-        return initial;
-    }
-
-    private static List<Parameter> Trainable(Sequential model) =>
-        model.NamedParameters().Where(x => x.Parameter.Trainable).Select(x => x.Parameter).ToList();
-
     /// <summary>
     /// Compares theta_after - theta_before (Adam's steps of 1e-4 would vanish inside any tolerance on the
     /// weights themselves) and the Adam moments, which carry the gradients' magnitudes that Adam's
@@ -145,21 +153,25 @@ public sealed class TrainStepGoldenTests(ITestOutputHelper output)
     private void CheckParameters(GoldenFile golden, Sequential model, Adam optimizer,
         IReadOnlyList<(string Name, int[] Shape, GoldenParamKind Kind)> spec, float[][] initial, Dictionary<string, double> worst, double deltaTol)
     {
-        var trainable = Trainable(model);
+        var trainable = GoldenModel.Trainable(model);
         for (int t = 0; t < spec.Count; t++)
         {
             string name = spec[t].Name;
             Parameter p = trainable[t];
             var delta = new float[p.Length];
             ReadOnlySpan<float> value = p.Value;
+            // The float32 weights round each delta by up to half an ulp of the weight (6e-8 for a gamma near 1, against
+            // deltas of 2e-4): a few-value tensor's sums cannot be closer to the float64 reference than these roundings add to.
+            double rounding = 0;
             for (int i = 0; i < delta.Length; i++)
             {
                 // Exact in float32: after three steps of at most 1e-4 the two values are within a factor of 2.
                 delta[i] = value[i] - initial[t][i];
+                rounding += 0.5 * (MathF.BitIncrement(MathF.Abs(value[i])) - MathF.Abs(value[i]));
             }
             float[] expectedDelta = golden.Get(name + ".delta.sample");
             Check(worst, "delta", expectedDelta, GoldenWeights.Sample(delta), 0, deltaTol * MaxAbs(expectedDelta), name + " delta");
-            CheckSums(worst, golden, name + ".delta", delta);
+            CheckSums(worst, golden, name + ".delta", delta, rounding);
 
             float[] m = optimizer.M.AsSpan(p.Offset, p.Length).ToArray();
             float[] expectedM = golden.Get(name + ".m.sample");
@@ -176,8 +188,11 @@ public sealed class TrainStepGoldenTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>The sum (heavily cancelling, so judged against the sum of magnitudes) and the sum of magnitudes.</summary>
-    private static void CheckSums(Dictionary<string, double> worst, GoldenFile golden, string prefix, ReadOnlySpan<float> values)
+    /// <summary>
+    /// The sum (heavily cancelling, so judged against the sum of magnitudes) and the sum of magnitudes, each within SumTol of
+    /// the sum of magnitudes plus <paramref name="rounding"/>, the most the storage of the values can move them.
+    /// </summary>
+    private static void CheckSums(Dictionary<string, double> worst, GoldenFile golden, string prefix, ReadOnlySpan<float> values, double rounding = 0)
     {
         double sum = 0, abs = 0;
         foreach (float x in values)
@@ -190,8 +205,8 @@ public sealed class TrainStepGoldenTests(ITestOutputHelper output)
         string kind = prefix[(prefix.LastIndexOf('.') + 1)..];
         Record(worst, kind + ".sum", Math.Abs(sum - expectedSum) / expectedAbs);
         Record(worst, kind + ".abs_sum", Math.Abs(abs - expectedAbs) / expectedAbs);
-        Assert.True(Math.Abs(abs - expectedAbs) <= SumTol * expectedAbs, $"{prefix}: sum of |.| {abs:G9} vs {expectedAbs:G9}");
-        Assert.True(Math.Abs(sum - expectedSum) <= SumTol * expectedAbs, $"{prefix}: sum {sum:G9} vs {expectedSum:G9} (sum of |.| {expectedAbs:G9})");
+        Assert.True(Math.Abs(abs - expectedAbs) <= SumTol * expectedAbs + rounding, $"{prefix}: sum of |.| {abs:G9} vs {expectedAbs:G9}");
+        Assert.True(Math.Abs(sum - expectedSum) <= SumTol * expectedAbs + rounding, $"{prefix}: sum {sum:G9} vs {expectedSum:G9} (sum of |.| {expectedAbs:G9})");
     }
 
     /// <summary>GoldenAssert.Close, also recording the worst deviation relative to the tensor's largest value.</summary>

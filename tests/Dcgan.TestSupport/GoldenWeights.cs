@@ -1,4 +1,4 @@
-// The formula weights of the whole-model golden cases (generator.bin, discriminator.bin), exactly as
+// The formula weights of the whole-model golden cases (generator.bin, discriminator.bin, dcgan_*.bin), exactly as
 // tests/golden/make_golden.py computes them; see tests/golden/README.md.
 namespace Dcgan.TestSupport;
 
@@ -30,6 +30,59 @@ public static class GoldenWeights
         ("d.dense.kernel", [6272, 1], GoldenParamKind.Kernel),
         ("d.dense.bias", [1], GoldenParamKind.Bias),
     ];
+
+    /// <summary>
+    /// The parameter tensors of the dcgan-64 generator of the golden cases (64x64x3, noise 100, ngf 8) in model order: the
+    /// Dense that stands for PyTorch's first ConvTranspose2d, then per layer the transposed convolution and its BatchNorm.
+    /// </summary>
+    public static IReadOnlyList<(string Name, int[] Shape, GoldenParamKind Kind)> DcganGenerator { get; } =
+    [
+        ("g.dense.kernel", [100, 1024], GoldenParamKind.Kernel),
+        ("g.bn0.gamma", [64], GoldenParamKind.Gamma),
+        ("g.bn0.beta", [64], GoldenParamKind.Beta),
+        ("g.convt1.kernel", [4, 4, 32, 64], GoldenParamKind.Kernel),
+        ("g.bn1.gamma", [32], GoldenParamKind.Gamma),
+        ("g.bn1.beta", [32], GoldenParamKind.Beta),
+        ("g.convt2.kernel", [4, 4, 16, 32], GoldenParamKind.Kernel),
+        ("g.bn2.gamma", [16], GoldenParamKind.Gamma),
+        ("g.bn2.beta", [16], GoldenParamKind.Beta),
+        ("g.convt3.kernel", [4, 4, 8, 16], GoldenParamKind.Kernel),
+        ("g.bn3.gamma", [8], GoldenParamKind.Gamma),
+        ("g.bn3.beta", [8], GoldenParamKind.Beta),
+        ("g.convt4.kernel", [4, 4, 3, 8], GoldenParamKind.Kernel),
+    ];
+
+    /// <summary>The parameter tensors of the dcgan-64 discriminator of the golden cases (64x64x3, ndf 8) in model order.</summary>
+    public static IReadOnlyList<(string Name, int[] Shape, GoldenParamKind Kind)> DcganDiscriminator { get; } =
+    [
+        ("d.conv0.kernel", [4, 4, 3, 8], GoldenParamKind.Kernel),
+        ("d.conv1.kernel", [4, 4, 8, 16], GoldenParamKind.Kernel),
+        ("d.bn1.gamma", [16], GoldenParamKind.Gamma),
+        ("d.bn1.beta", [16], GoldenParamKind.Beta),
+        ("d.conv2.kernel", [4, 4, 16, 32], GoldenParamKind.Kernel),
+        ("d.bn2.gamma", [32], GoldenParamKind.Gamma),
+        ("d.bn2.beta", [32], GoldenParamKind.Beta),
+        ("d.conv3.kernel", [4, 4, 32, 64], GoldenParamKind.Kernel),
+        ("d.bn3.gamma", [64], GoldenParamKind.Gamma),
+        ("d.bn3.beta", [64], GoldenParamKind.Beta),
+        ("d.dense.kernel", [1024, 1], GoldenParamKind.Kernel),
+    ];
+
+    /// <summary>The BatchNormalization layers of the dcgan-64 golden models, in model order.</summary>
+    public static IReadOnlyList<string> DcganGeneratorNorms { get; } = ["g.bn0", "g.bn1", "g.bn2", "g.bn3"];
+
+    /// <summary>The BatchNormalization layers of the dcgan-64 golden discriminator (its first convolution has none).</summary>
+    public static IReadOnlyList<string> DcganDiscriminatorNorms { get; } = ["d.bn1", "d.bn2", "d.bn3"];
+
+    /// <summary>The options of the dcgan-64 golden pair: 64x64x3 images, noise 100, ngf = ndf = 8.</summary>
+    public static Dcgan.Models.ModelOptions DcganOptions { get; } = new()
+    {
+        Architecture = Dcgan.Models.Architecture.Dcgan,
+        ImageSize = 64,
+        Channels = 3,
+        GeneratorFeatures = 8,
+        DiscriminatorFeatures = 8,
+    };
 
     /// <summary>Keras glorot_uniform limit sqrt(6 / (fan_in + fan_out)); conv fans multiply by kh*kw.</summary>
     public static double GlorotLimit(ReadOnlySpan<int> shape)

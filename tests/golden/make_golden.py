@@ -1,5 +1,6 @@
 # Writes the golden test data (tests/golden/<case>.bin) for the C# engine: layer, loss, optimizer,
-# whole-model and whole-train-step results with exact tf.keras 2 semantics (see shared/reference/keras-parity.md), computed with PyTorch in float64.
+# whole-model and whole-train-step results with exact tf.keras 2 semantics (see docs/keras-semantics.md), computed with PyTorch in float64,
+# and the DCGAN paper's models (--arch dcgan) built from torch.nn modules as pytorch/examples' dcgan/main.py builds them.
 #
 # Run:  /usr/bin/python3 tests/golden/make_golden.py      (deterministic: same bytes every run)
 #
@@ -25,6 +26,7 @@ import zlib
 
 import numpy as np
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 
 torch.set_num_threads(1)          # fixed summation order -> identical bytes on every run
@@ -137,12 +139,12 @@ def conv2d_transpose(x, kernel, bias, stride, padding):
     return y + bias if bias is not None else y
 
 
-def batch_norm_train(x, gamma, beta):
+def batch_norm_train(x, gamma, beta, eps=BN_EPS):
     """Training mode: batch mean and BIASED batch variance over all axes but the last."""
     axes = tuple(range(x.dim() - 1))
     mean = x.mean(dim=axes)
     var = ((x - mean) ** 2).mean(dim=axes)
-    y = (x - mean) / torch.sqrt(var + BN_EPS) * gamma + beta
+    y = (x - mean) / torch.sqrt(var + eps) * gamma + beta
     return y, mean, var
 
 
@@ -208,7 +210,7 @@ def naive_conv2d(x, k, stride, pads_hw, out_hw):
 
 
 def naive_conv2d_transpose(x, k, stride, out_hw):
-    """The scatter form of keras-parity.md: y[i*s+a-P, j*s+b-P, oc] += x[i,j,ic] * W[a,b,oc,ic]."""
+    """The scatter form of docs/keras-semantics.md: y[i*s+a-P, j*s+b-P, oc] += x[i,j,ic] * W[a,b,oc,ic]."""
     n, h, w, ci = x.shape
     kh, kw, co, _ = k.shape
     ph = max(0, (h - 1) * stride + kh - out_hw[0]) // 2
@@ -295,7 +297,7 @@ def case_bn_train(name, x_shape):
     y, mean, var = batch_norm_train(xt, gt, bt)
     (y * t(dy)).sum().backward()
 
-    # Self-check the backward against the closed form of keras-parity.md.
+    # Self-check the backward against the closed form of docs/keras-semantics.md.
     n = int(np.prod(x_shape[:-1]))
     xhat = ((xt - mean) / torch.sqrt(var + BN_EPS)).detach()
     dyt = t(dy).reshape(n, c)
@@ -534,12 +536,12 @@ def discriminator_forward(w, images, sigmoid):
     return torch.sigmoid(y) if sigmoid else y
 
 
-def adam_step(theta, m, v, g, step):
+def adam_step(theta, m, v, g, step, lr=ADAM_LR, beta1=ADAM_BETA1):
     """Keras Adam in place, in the arrays' own precision (float64 for the goldens)."""
     c = theta.dtype.type
     tt = step + 1
-    alpha = c(ADAM_LR * math.sqrt(1 - ADAM_BETA2 ** tt) / (1 - ADAM_BETA1 ** tt))
-    m += (g - m) * c(1 - ADAM_BETA1)
+    alpha = c(lr * math.sqrt(1 - ADAM_BETA2 ** tt) / (1 - beta1 ** tt))
+    m += (g - m) * c(1 - beta1)
     v += (g * g - v) * c(1 - ADAM_BETA2)
     theta -= alpha * m / (np.sqrt(v) + c(ADAM_EPS))
 
@@ -608,6 +610,294 @@ def case_train_steps(case, real_sizes, sigmoid):
     write_case(case, run_train_steps(case, real_sizes, sigmoid))
 
 
+# ----------------------------------------------------------------------------------------------
+# The DCGAN paper's models (--arch dcgan), built from torch.nn modules as pytorch/examples' dcgan/main.py builds them:
+# nn.Conv2d / nn.ConvTranspose2d with a 4x4 kernel, stride 2 and padding 1, nn.BatchNorm2d with PyTorch's defaults
+# (momentum 0.1, eps 1e-5, the unbiased batch variance into running_var). The C# side works in NHWC with Keras kernel
+# layouts and TF 'same' padding; the weights are mapped between the layouts explicitly below, so these cases also check
+# that 'same' with a 4x4 kernel and stride 2 on even sizes is torch's padding 1.
+
+TORCH_BN_EPS = 1e-5
+TORCH_BN_MOMENTUM = 0.1
+DCGAN_LEAKY_SLOPE = 0.2
+
+
+def keras_to_torch_kernel(kernel):
+    """Conv2D (kh, kw, in, out) -> Conv2d (out, in, kh, kw); Conv2DTranspose (kh, kw, out, in) -> ConvTranspose2d
+    (in, out, kh, kw). The same permutation for both, and no flip."""
+    return kernel.permute(3, 2, 0, 1)
+
+
+def torch_to_keras_kernel(weight):
+    return weight.permute(2, 3, 1, 0)
+
+
+def case_torch_conv(name, transpose, x_shape, k_shape, stride, padding):
+    """One nn.Conv2d / nn.ConvTranspose2d (with bias, like the other conv cases) against the TF 'same'/'valid' emulation
+    above: torch's padding must give exactly the Keras layer."""
+    rng = rng_for(name)
+    x = draw(rng, x_shape)
+    kernel = draw(rng, k_shape, 0.3)
+    kh = k_shape[0]
+    if transpose:
+        out_ch, in_ch = k_shape[2], k_shape[3]
+        module = nn.ConvTranspose2d(in_ch, out_ch, kh, stride, padding, bias=True)
+    else:
+        in_ch, out_ch = k_shape[2], k_shape[3]
+        module = nn.Conv2d(in_ch, out_ch, kh, stride, padding, bias=True)
+    bias = draw(rng, (out_ch,), 0.5)
+    with torch.no_grad():
+        module.weight.copy_(keras_to_torch_kernel(t(kernel)))
+        module.bias.copy_(t(bias))
+    xt = t(x, True)
+    y = nchw_to_nhwc(module(nhwc_to_nchw(xt)))
+    dy = draw(rng, tuple(y.shape))
+    (y * t(dy)).sum().backward()
+
+    tf_padding = "valid" if padding == 0 else "same"
+    reference = (conv2d_transpose if transpose else conv2d)(t(x), t(kernel), t(bias), stride, tf_padding)
+    check_close(name + ".y (torch padding %d = Keras '%s')" % (padding, tf_padding), y, reference)
+
+    write_case(name, [("x", x), ("kernel", kernel), ("bias", bias), ("y", y), ("dy", dy), ("dx", xt.grad),
+                      ("dkernel", torch_to_keras_kernel(module.weight.grad)), ("dbias", module.bias.grad)])
+
+
+def torch_moving_update(moving_mean, moving_var, batch_mean, batch_var_biased, n):
+    """PyTorch's running statistics: (1 - momentum) * running + momentum * batch, the UNBIASED variance for every rank."""
+    new_mean = moving_mean * (1 - TORCH_BN_MOMENTUM) + batch_mean * TORCH_BN_MOMENTUM
+    new_var = moving_var * (1 - TORCH_BN_MOMENTUM) + batch_var_biased * n / (n - 1) * TORCH_BN_MOMENTUM
+    return new_mean, new_var
+
+
+def case_torch_bn(name, x_shape, training):
+    """nn.BatchNorm2d (4-D) or nn.BatchNorm1d (2-D) with PyTorch's defaults, on NHWC data (channels last)."""
+    rng = rng_for(name)
+    c = x_shape[-1]
+    four_d = len(x_shape) == 4
+    x = f32(rng.standard_normal(x_shape) * 1.5 + 0.7)
+    gamma, beta, moving_mean, moving_var = bn_params(rng, c)
+    dy = draw(rng, x_shape)
+    bn = nn.BatchNorm2d(c) if four_d else nn.BatchNorm1d(c)
+    assert bn.eps == TORCH_BN_EPS and bn.momentum == TORCH_BN_MOMENTUM
+    with torch.no_grad():
+        bn.weight.copy_(t(gamma))
+        bn.bias.copy_(t(beta))
+        bn.running_mean.copy_(t(moving_mean))
+        bn.running_var.copy_(t(moving_var))
+    bn.train(training)
+    xt = t(x, True)
+    y = nchw_to_nhwc(bn(nhwc_to_nchw(xt))) if four_d else bn(xt)
+    (y * t(dy)).sum().backward()
+    tensors = [("x", x), ("gamma", gamma), ("beta", beta), ("moving_mean", moving_mean), ("moving_variance", moving_var),
+               ("y", y), ("dy", dy), ("dx", xt.grad), ("dgamma", bn.weight.grad), ("dbeta", bn.bias.grad)]
+    if training:
+        # Self-check the module against the formulas the C# layer implements.
+        y_ref, mean, var = batch_norm_train(t(x), t(gamma), t(beta), TORCH_BN_EPS)
+        check_close(name + ".y", y, y_ref)
+        n = int(np.prod(x_shape[:-1]))
+        new_mean, new_var = torch_moving_update(t(moving_mean), t(moving_var), mean, var, n)
+        check_close(name + ".running_mean", bn.running_mean, new_mean)
+        check_close(name + ".running_var", bn.running_var, new_var)
+        tensors += [("batch_mean", mean), ("batch_variance", var), ("new_moving_mean", bn.running_mean),
+                    ("new_moving_variance", bn.running_var)]
+    else:
+        y_ref = (t(x) - t(moving_mean)) / torch.sqrt(t(moving_var) + TORCH_BN_EPS) * t(gamma) + t(beta)
+        check_close(name + ".y", y, y_ref)
+    write_case(name, tensors)
+
+
+# The dcgan-64 pair of the model and train-step cases: 64x64x3 images, noise 100, small widths so the files stay small.
+DCGAN_NZ, DCGAN_NGF, DCGAN_NDF, DCGAN_SIZE, DCGAN_NC = 100, 8, 8, 64, 3
+DCGAN_BATCH = 4
+DCGAN_ADAM_LR, DCGAN_ADAM_BETA1 = 2e-4, 0.5
+
+# Keras-layout parameter tensors in the C# models' order (t = position), each with how it maps onto its torch module:
+#   dense_convt: G's Dense(4*4*C) + Reshape(4, 4, C) = ConvTranspose2d(nz, C, 4, 1, 0) on a 1x1 input,
+#                kernel[z, (h*4 + w)*C + c] = weight[z, c, h, w]
+#   dense_conv:  D's Flatten + Dense(1) = Conv2d(C, 1, 4, 1, 0) on a 4x4 input, kernel[(h*4 + w)*C + c, 0] = weight[0, c, h, w]
+#   kernel:      Conv2D / Conv2DTranspose kernels (keras_to_torch_kernel);  vector: BatchNorm gamma, beta
+DCGAN_GENERATOR_SPECS = [
+    ("g.dense.kernel", (DCGAN_NZ, 4 * 4 * 8 * DCGAN_NGF), "kernel", "dense_convt"),
+    ("g.bn0.gamma", (8 * DCGAN_NGF,), "gamma", "vector"), ("g.bn0.beta", (8 * DCGAN_NGF,), "beta", "vector"),
+    ("g.convt1.kernel", (4, 4, 4 * DCGAN_NGF, 8 * DCGAN_NGF), "kernel", "kernel"),
+    ("g.bn1.gamma", (4 * DCGAN_NGF,), "gamma", "vector"), ("g.bn1.beta", (4 * DCGAN_NGF,), "beta", "vector"),
+    ("g.convt2.kernel", (4, 4, 2 * DCGAN_NGF, 4 * DCGAN_NGF), "kernel", "kernel"),
+    ("g.bn2.gamma", (2 * DCGAN_NGF,), "gamma", "vector"), ("g.bn2.beta", (2 * DCGAN_NGF,), "beta", "vector"),
+    ("g.convt3.kernel", (4, 4, DCGAN_NGF, 2 * DCGAN_NGF), "kernel", "kernel"),
+    ("g.bn3.gamma", (DCGAN_NGF,), "gamma", "vector"), ("g.bn3.beta", (DCGAN_NGF,), "beta", "vector"),
+    ("g.convt4.kernel", (4, 4, DCGAN_NC, DCGAN_NGF), "kernel", "kernel"),
+]
+
+DCGAN_DISCRIMINATOR_SPECS = [
+    ("d.conv0.kernel", (4, 4, DCGAN_NC, DCGAN_NDF), "kernel", "kernel"),
+    ("d.conv1.kernel", (4, 4, DCGAN_NDF, 2 * DCGAN_NDF), "kernel", "kernel"),
+    ("d.bn1.gamma", (2 * DCGAN_NDF,), "gamma", "vector"), ("d.bn1.beta", (2 * DCGAN_NDF,), "beta", "vector"),
+    ("d.conv2.kernel", (4, 4, 2 * DCGAN_NDF, 4 * DCGAN_NDF), "kernel", "kernel"),
+    ("d.bn2.gamma", (4 * DCGAN_NDF,), "gamma", "vector"), ("d.bn2.beta", (4 * DCGAN_NDF,), "beta", "vector"),
+    ("d.conv3.kernel", (4, 4, 4 * DCGAN_NDF, 8 * DCGAN_NDF), "kernel", "kernel"),
+    ("d.bn3.gamma", (8 * DCGAN_NDF,), "gamma", "vector"), ("d.bn3.beta", (8 * DCGAN_NDF,), "beta", "vector"),
+    ("d.dense.kernel", (4 * 4 * 8 * DCGAN_NDF, 1), "kernel", "dense_conv"),
+]
+
+DCGAN_GENERATOR_BNS = ["g.bn0", "g.bn1", "g.bn2", "g.bn3"]
+DCGAN_DISCRIMINATOR_BNS = ["d.bn1", "d.bn2", "d.bn3"]
+
+
+def dcgan_generator_module(nz=DCGAN_NZ, ngf=DCGAN_NGF, nc=DCGAN_NC):
+    """pytorch/examples' Generator at 64x64 (its main), bias-free convolutions."""
+    return nn.Sequential(
+        nn.ConvTranspose2d(nz, ngf * 8, 4, 1, 0, bias=False), nn.BatchNorm2d(ngf * 8), nn.ReLU(),    # 1 -> 4
+        nn.ConvTranspose2d(ngf * 8, ngf * 4, 4, 2, 1, bias=False), nn.BatchNorm2d(ngf * 4), nn.ReLU(),  # 4 -> 8
+        nn.ConvTranspose2d(ngf * 4, ngf * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(ngf * 2), nn.ReLU(),  # 8 -> 16
+        nn.ConvTranspose2d(ngf * 2, ngf, 4, 2, 1, bias=False), nn.BatchNorm2d(ngf), nn.ReLU(),          # 16 -> 32
+        nn.ConvTranspose2d(ngf, nc, 4, 2, 1, bias=False), nn.Tanh())                                    # 32 -> 64
+
+
+def dcgan_discriminator_module(ndf=DCGAN_NDF, nc=DCGAN_NC):
+    """pytorch/examples' Discriminator at 64x64 without its final Sigmoid: the logit, trained with BCE from logits."""
+    return nn.Sequential(
+        nn.Conv2d(nc, ndf, 4, 2, 1, bias=False), nn.LeakyReLU(DCGAN_LEAKY_SLOPE),                              # 64 -> 32
+        nn.Conv2d(ndf, ndf * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(ndf * 2), nn.LeakyReLU(DCGAN_LEAKY_SLOPE),  # 32 -> 16
+        nn.Conv2d(ndf * 2, ndf * 4, 4, 2, 1, bias=False), nn.BatchNorm2d(ndf * 4), nn.LeakyReLU(DCGAN_LEAKY_SLOPE),  # 16 -> 8
+        nn.Conv2d(ndf * 4, ndf * 8, 4, 2, 1, bias=False), nn.BatchNorm2d(ndf * 8), nn.LeakyReLU(DCGAN_LEAKY_SLOPE),  # 8 -> 4
+        nn.Conv2d(ndf * 8, 1, 4, 1, 0, bias=False))                                                              # 4 -> 1
+
+
+def keras_to_torch(value, mapping):
+    v = t(value)
+    if mapping == "dense_convt":
+        nz, size = value.shape
+        return v.reshape(nz, 4, 4, size // 16).permute(0, 3, 1, 2)
+    if mapping == "dense_conv":
+        size, out = value.shape
+        return v.reshape(4, 4, size // 16, out).permute(3, 2, 0, 1)
+    if mapping == "kernel":
+        return keras_to_torch_kernel(v)
+    return v
+
+
+def torch_to_keras(tensor, mapping):
+    if mapping == "dense_convt":
+        return tensor.permute(0, 2, 3, 1).reshape(tensor.shape[0], -1)
+    if mapping == "dense_conv":
+        return tensor.permute(2, 3, 1, 0).reshape(-1, tensor.shape[0])
+    if mapping == "kernel":
+        return torch_to_keras_kernel(tensor)
+    return tensor
+
+
+def load_module(module, specs, values):
+    """Copies Keras-layout values (name -> array) into the module's parameters, in order; BN statistics start at 0 / 1."""
+    params = list(module.parameters())
+    assert len(params) == len(specs)
+    with torch.no_grad():
+        for p, (name, shape, _, mapping) in zip(params, specs):
+            w = keras_to_torch(values[name], mapping)
+            assert tuple(w.shape) == tuple(p.shape), (name, tuple(w.shape), tuple(p.shape))
+            p.copy_(w)
+    return params
+
+
+def batch_norms(module):
+    return [m for m in module if isinstance(m, nn.BatchNorm2d)]
+
+
+def dcgan_formula_weights(specs):
+    return {name: formula_weight(i, shape, kind) for i, (name, shape, kind, _) in enumerate(specs)}
+
+
+def moving_samples(names, module, prefix):
+    tensors = []
+    for name, bn in zip(names, batch_norms(module)):
+        idx = sample_indices(bn.running_mean.numel())
+        tensors += [(name + prefix + "moving_mean.sample", bn.running_mean[idx]),
+                    (name + prefix + "moving_variance.sample", bn.running_var[idx])]
+    return tensors
+
+
+def case_dcgan_generator():
+    rng = rng_for("dcgan_generator")
+    noise = draw(rng, (DCGAN_BATCH, DCGAN_NZ))
+    weights = dcgan_formula_weights(DCGAN_GENERATOR_SPECS)
+    net = dcgan_generator_module()
+    params = load_module(net, DCGAN_GENERATOR_SPECS, weights)
+    net.train()
+    x = t(noise, True)
+    y = nchw_to_nhwc(net(x.reshape(DCGAN_BATCH, DCGAN_NZ, 1, 1)))
+    assert tuple(y.shape) == (DCGAN_BATCH, DCGAN_SIZE, DCGAN_SIZE, DCGAN_NC)
+    dy = draw(rng, tuple(y.shape))
+    (y * t(dy)).sum().backward()
+    tensors = [("x", noise), ("y", y), ("dy", dy), ("dx", x.grad)]
+    for p, (name, _, _, mapping) in zip(params, DCGAN_GENERATOR_SPECS):
+        tensors += summaries(name, torch_to_keras(p.grad, mapping), weights[name])
+    # PyTorch's running statistics after this one training forward (start: mean 0, variance 1).
+    tensors += moving_samples(DCGAN_GENERATOR_BNS, net, ".new_")
+    write_case("dcgan_generator", tensors)
+
+
+def case_dcgan_discriminator():
+    rng = rng_for("dcgan_discriminator")
+    images = f32(np.tanh(rng.standard_normal((DCGAN_BATCH, DCGAN_SIZE, DCGAN_SIZE, DCGAN_NC))))   # in [-1, 1]
+    weights = dcgan_formula_weights(DCGAN_DISCRIMINATOR_SPECS)
+    net = dcgan_discriminator_module()
+    params = load_module(net, DCGAN_DISCRIMINATOR_SPECS, weights)
+    net.train()                                         # batch statistics, as D runs in a train step
+    x = t(images, True)
+    y = net(nhwc_to_nchw(x)).reshape(DCGAN_BATCH, 1)
+    dy = draw(rng, (DCGAN_BATCH, 1))
+    (y * t(dy)).sum().backward()
+    tensors = [("x", images), ("y", y), ("dy", dy), ("dx", x.grad)]
+    for p, (name, _, _, mapping) in zip(params, DCGAN_DISCRIMINATOR_SPECS):
+        tensors += summaries(name, torch_to_keras(p.grad, mapping), weights[name])
+    tensors += moving_samples(DCGAN_DISCRIMINATOR_BNS, net, ".new_")
+    write_case("dcgan_discriminator", tensors)
+
+
+def case_dcgan_train_step(case):
+    """One joint step of the dcgan-64 pair, the same step as run_train_steps (TrainStep): G(noise), D(real), D(fake) in
+    training mode (D's running statistics move twice, real then fake); both gradients from that one forward; then Keras
+    Adam (lr 2e-4, beta1 0.5, the DCGAN paper's) steps G, then D."""
+    rng = rng_for(case)
+    noise = draw(rng, (DCGAN_BATCH, DCGAN_NZ))
+    real = f32(np.tanh(rng.standard_normal((DCGAN_BATCH, DCGAN_SIZE, DCGAN_SIZE, DCGAN_NC))))
+    g_weights = dcgan_formula_weights(DCGAN_GENERATOR_SPECS)
+    d_weights = dcgan_formula_weights(DCGAN_DISCRIMINATOR_SPECS)
+    net_g, net_d = dcgan_generator_module(), dcgan_discriminator_module()
+    g_params = load_module(net_g, DCGAN_GENERATOR_SPECS, g_weights)
+    d_params = load_module(net_d, DCGAN_DISCRIMINATOR_SPECS, d_weights)
+    net_g.train()
+    net_d.train()
+
+    fake = net_g(t(noise).reshape(DCGAN_BATCH, DCGAN_NZ, 1, 1))
+    real_out = net_d(nhwc_to_nchw(t(real))).reshape(DCGAN_BATCH, 1)
+    fake_out = net_d(fake).reshape(DCGAN_BATCH, 1)
+
+    def loss_fn(out, z):
+        return sigmoid_bce_with_logits(out, torch.full_like(out, z)).mean()
+
+    gen_loss = loss_fn(fake_out, 1.0)
+    disc_loss = loss_fn(real_out, 1.0) + loss_fn(fake_out, 0.0)
+    g_grads = torch.autograd.grad(gen_loss, g_params, retain_graph=True)
+    d_grads = torch.autograd.grad(disc_loss, d_params)
+
+    tensors = [("noise1", noise), ("real1", real), ("gen_loss1", gen_loss), ("disc_loss1", disc_loss),
+               ("real_prob1", torch.sigmoid(real_out)), ("fake_prob1", torch.sigmoid(fake_out))]
+    for specs, weights, grads in ((DCGAN_GENERATOR_SPECS, g_weights, g_grads), (DCGAN_DISCRIMINATOR_SPECS, d_weights, d_grads)):
+        for (name, _, _, mapping), grad in zip(specs, grads):
+            initial = weights[name]
+            theta, m, v = initial.copy(), np.zeros_like(initial), np.zeros_like(initial)
+            adam_step(theta, m, v, torch_to_keras(grad, mapping).detach().numpy(), 0, DCGAN_ADAM_LR, DCGAN_ADAM_BETA1)
+            idx = sample_indices(initial.size)
+            delta, mf, vf = (theta - initial).reshape(-1), m.reshape(-1), v.reshape(-1)
+            tensors += [(name + ".delta.sum", delta.sum()), (name + ".delta.abs_sum", np.abs(delta).sum()),
+                        (name + ".delta.sample", delta[idx]),
+                        (name + ".m.sum", mf.sum()), (name + ".m.abs_sum", np.abs(mf).sum()), (name + ".m.sample", mf[idx]),
+                        (name + ".v.sum", vf.sum()), (name + ".v.sample", vf[idx])]
+    tensors += moving_samples(DCGAN_GENERATOR_BNS, net_g, ".")
+    tensors += moving_samples(DCGAN_DISCRIMINATOR_BNS, net_d, ".")
+    write_case(case, tensors)
+
+
 def main():
     case_dense("dense", True)
     case_dense("dense_nobias", False)
@@ -647,6 +937,19 @@ def main():
     case_train_steps("train_steps_sigmoid", (4, 4, 4), sigmoid=True)
     # One step: the Winograd path's parameters are checked here, before a second step can amplify its rounding.
     case_train_steps("train_step_one", (4,), sigmoid=False)
+
+    # The DCGAN paper's models (--arch dcgan), from torch.nn modules with padding 1 and PyTorch's BatchNorm.
+    case_torch_conv("conv2d_same_k4s2_rgb", False, (2, 8, 8, 3), (4, 4, 3, 5), 2, 1)
+    case_torch_conv("conv2d_same_k4s2_gray", False, (2, 16, 16, 1), (4, 4, 1, 4), 2, 1)
+    case_torch_conv("conv2d_valid_k4s1", False, (2, 4, 4, 6), (4, 4, 6, 2), 1, 0)
+    case_torch_conv("conv2dT_same_k4s2_rgb", True, (2, 4, 4, 5), (4, 4, 3, 5), 2, 1)
+    case_torch_conv("conv2dT_same_k4s2_gray", True, (2, 8, 8, 4), (4, 4, 1, 4), 2, 1)
+    case_torch_bn("bn_torch_train_4d", (3, 4, 4, 5), training=True)
+    case_torch_bn("bn_torch_train_2d", (6, 5), training=True)
+    case_torch_bn("bn_torch_infer_4d", (3, 4, 4, 5), training=False)
+    case_dcgan_generator()
+    case_dcgan_discriminator()
+    case_dcgan_train_step("dcgan_train_step_one")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ namespace Dcgan.Cli.Commands;
 using System.Diagnostics;
 using System.Globalization;
 using Dcgan.Engine;
+using Dcgan.Engine.Layers;
 using Dcgan.Models;
 using Dcgan.Kernels;
 
@@ -37,7 +38,8 @@ public static class BenchCommand
         // Conditional runs need labels; an even mix costs the same as any other.
         int[] labels = Enumerable.Range(0, Math.Max(batch, genBatch)).Select(i => options.Conditional ? i % options.Classes : 0).ToArray();
         stdout.WriteLine($"threads {Workers.Threads}, batch {batch}, {warmup} warm-up + {steps} timed steps, " +
-            $"Vector512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, {o.GetText("conv-algorithm")} convolutions");
+            $"Vector512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, {Arithmetic(gan)} convolutions, " +
+            $"{ModelBuilder.Name(options.Architecture)} models at {options.ImageSize}x{options.ImageSize}x{options.Channels}");
         for (int i = 0; i < warmup; i++)
         {
             rng.FillNormal(noise.Span);
@@ -128,6 +130,11 @@ public static class BenchCommand
         double rest = Math.Max(0, stepSeconds - layerSeconds);
         stdout.WriteLine(FormattableString.Invariant($"| both | rest of the step | losses, Adam | {rest * 1000:F2} | | | | {rest / stepSeconds * 100:F1} % |"));
     }
+
+    /// <summary>The arithmetic the models' convolutions run: winograd where a layer asked for it has it, else direct.</summary>
+    private static string Arithmetic(GanPair gan)
+        => gan.Generator.Layers.Concat(gan.Discriminator.Layers).Any(l => l is Conv2D { Algorithm: ConvAlgorithm.Winograd }
+            or Conv2DTranspose { Algorithm: ConvAlgorithm.Winograd }) ? "winograd" : "direct";
 
     private static double Median(List<double> values)
     {

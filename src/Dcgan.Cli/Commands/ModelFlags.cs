@@ -1,23 +1,42 @@
-// The architecture flags shared by train, summary and bench: noise size and the seeds' variants.
+// The architecture flags shared by train, summary and bench: which models (the tutorial's or the DCGAN paper's), image
+// size and channels, widths, noise size and the tutorial model's variants.
 namespace Dcgan.Cli.Commands;
 
 using Dcgan.Engine.Layers;
 using Dcgan.Models;
 
-/// <summary>Declares and reads --noise-dim, --g-activation, --d-output, --bn-variance, --conditional, --cond-scheme, --conv-algorithm.</summary>
+/// <summary>
+/// Declares and reads --arch, --image-size, --channels, --g-width, --d-width, --noise-dim, --g-activation, --d-output,
+/// --bn-variance, --conditional, --cond-scheme, --conv-algorithm.
+/// </summary>
 public static class ModelFlags
 {
+    /// <summary>Flags that only change the tutorial's models (the DCGAN paper's fix ReLU in G and PyTorch's BatchNorm).</summary>
+    private static readonly string[] TutorialOnly = ["g-activation", "bn-variance"];
+
+    /// <summary>Flags that only change the DCGAN paper's models.</summary>
+    private static readonly string[] DcganOnly = ["g-width", "d-width"];
+
     public static OptionSet Add(OptionSet options) => options
+        .Choice("arch", "tutorial",
+            "Models: tutorial (the TensorFlow tutorial's, 28x28) or dcgan (the DCGAN paper's, as pytorch/examples builds them)",
+            [.. Training.TrainConfig.Architectures])
+        .Int("image-size", null,
+            $"Image side: {Sizes(Architecture.Tutorial)} for --arch tutorial, {Sizes(Architecture.Dcgan)} for dcgan " +
+            $"[default: {ModelBuilder.DefaultImageSize(Architecture.Tutorial)}, or {ModelBuilder.DefaultImageSize(Architecture.Dcgan)} with dcgan]", 1, 4096)
+        .Choice("channels", "1", "Image channels: 1 (grayscale) or 3 (RGB)", "1", "3")
+        .Int("g-width", 64, "dcgan: feature maps of G's last hidden layer (ngf), doubled per layer toward the noise", 1, 1024)
+        .Int("d-width", 64, "dcgan: feature maps of D's first layer (ndf), doubled per layer down", 1, 1024)
         .Int("noise-dim", 100, "Size of the generator's noise vector", 1, 4096)
-        .Choice("g-activation", "leaky-relu", "Generator hidden activation", "leaky-relu", "relu")
-        .Choice("d-output", "logits", "Discriminator output: a logit (BCE from logits) or a sigmoid probability", "logits", "sigmoid")
-        .Choice("bn-variance", "keras2", "Moving-variance update: keras2 (unbiased for conv layers) or keras3 (biased)", "keras2", "keras3")
+        .Choice("g-activation", "leaky-relu", "Tutorial: generator hidden activation", "leaky-relu", "relu")
+        .Choice("d-output", "logits", "Discriminator output: a logit (BCE from logits) or, tutorial only, a sigmoid probability", "logits", "sigmoid")
+        .Choice("bn-variance", "keras2", "Tutorial: moving-variance update: keras2 (unbiased for conv layers) or keras3 (biased)", "keras2", "keras3")
         .Flag("conditional", "Class-conditional DCGAN: the label enters G with the noise; D judges it per --cond-scheme")
         .Choice("cond-scheme", Training.TrainConfig.DefaultCondScheme,
             "Conditional: how D uses the class: acgan (a class head, Odena et al. 2017), projection (Miyato and Koyama 2018) or both; -cbn: class-conditional BatchNorm in G",
             [.. Training.TrainConfig.CondSchemes])
         .Choice("conv-algorithm", Training.TrainConfig.DefaultConvAlgorithm,
-            "Convolution arithmetic: winograd (the wide 5x5 layers with 2-4x fewer multiplies) or direct (im2col + GEMM, as TensorFlow)",
+            "Convolution arithmetic: winograd (the tutorial's wide 5x5 layers with 2-4x fewer multiplies) or direct (im2col + GEMM, as TensorFlow)",
             [.. Training.TrainConfig.ConvAlgorithms]);
 
     /// <summary>A one-line error when one of <paramref name="flags"/> was given for a model that is not conditional.</summary>
@@ -32,11 +51,25 @@ public static class ModelFlags
         }
     }
 
+    /// <summary>The architecture flags as model options, checked against the architecture (one-line errors).</summary>
     public static ModelOptions Read(OptionSet o)
     {
         RejectUnlessConditional(o, o.GetFlag("conditional"), "cond-scheme");
-        return new()
+        var architecture = Training.TrainConfig.ArchitectureOf(o.GetText("arch")!);
+        foreach (string flag in architecture == Architecture.Dcgan ? TutorialOnly : DcganOnly)
         {
+            if (o.Has(flag))
+            {
+                throw new UserError($"--{flag} only applies with --arch {(architecture == Architecture.Dcgan ? "tutorial" : "dcgan")}");
+            }
+        }
+        var options = new ModelOptions
+        {
+            Architecture = architecture,
+            ImageSize = o.GetIntOrNull("image-size") ?? ModelBuilder.DefaultImageSize(architecture),
+            Channels = o.GetInt("channels"),
+            GeneratorFeatures = o.GetInt("g-width"),
+            DiscriminatorFeatures = o.GetInt("d-width"),
             NoiseDim = o.GetInt("noise-dim"),
             GeneratorActivation = o.GetText("g-activation") == "relu" ? GeneratorActivation.Relu : GeneratorActivation.LeakyRelu,
             DiscriminatorOutput = o.GetText("d-output") == "sigmoid" ? DiscriminatorOutput.Sigmoid : DiscriminatorOutput.Logits,
@@ -46,5 +79,16 @@ public static class ModelFlags
             ClassNormInGenerator = o.GetFlag("conditional") && Training.TrainConfig.SchemeOf(o.GetText("cond-scheme")!).ClassNorm,
             ConvAlgorithm = Training.TrainConfig.ConvAlgorithmOf(o.GetText("conv-algorithm")!),
         };
+        try
+        {
+            ModelBuilder.Validate(options);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UserError(e.Message);
+        }
+        return options;
     }
+
+    private static string Sizes(Architecture architecture) => string.Join(", ", ModelBuilder.ImageSizes(architecture));
 }

@@ -1,6 +1,7 @@
 // Keras BatchNormalization on the last axis: batch statistics (biased variance) in training, moving
 // statistics in inference; momentum 0.99, epsilon 1e-3. The moving variance update follows Keras 2
 // by default (unbiased batch variance for 4-D inputs, as TF's fused kernel does) or Keras 3 (biased).
+// PyTorch's BatchNorm2d (momentum 0.1, eps 1e-5, unbiased moving variance) is the same layer with other constants.
 namespace Dcgan.Engine.Layers;
 
 using Dcgan.Kernels;
@@ -13,14 +14,21 @@ public enum MovingVarianceRule
 
     /// <summary>Keras 3: the biased batch variance everywhere.</summary>
     Keras3,
+
+    /// <summary>PyTorch's BatchNorm1d/2d: the unbiased batch variance (x n/(n-1)) for every input rank.</summary>
+    Unbiased,
 }
 
-/// <summary>Batch normalization with gamma, beta (trainable) and moving mean/variance (not trainable).</summary>
+/// <summary>
+/// Batch normalization with gamma, beta (trainable) and moving mean/variance (not trainable). Momentum is Keras's: the
+/// fraction of the moving statistics kept at each training step (moving = momentum * moving + (1 - momentum) * batch).
+/// </summary>
 public sealed class BatchNormalization : Layer
 {
     private readonly float _momentum;
     private readonly float _epsilon;
     private readonly MovingVarianceRule _rule;
+    private readonly Initializer _gammaInitializer;
     private Parameter _gamma = null!, _beta = null!, _movingMean = null!, _movingVariance = null!;
     private int _c;
     private float[] _mean = [], _variance = [], _invStd = [], _scratch = [], _sumDy = [], _sumDyXhat = [];
@@ -31,16 +39,40 @@ public sealed class BatchNormalization : Layer
     private Tensor? _output;
     private Tensor? _dInput;
 
-    public BatchNormalization(float momentum = 0.99f, float epsilon = 1e-3f, MovingVarianceRule rule = MovingVarianceRule.Keras2, string? name = null)
+    /// <param name="gammaInitializer">How gamma starts (Keras: 1); beta starts at 0, the moving statistics at 0 and 1.</param>
+    public BatchNormalization(float momentum = 0.99f, float epsilon = 1e-3f, MovingVarianceRule rule = MovingVarianceRule.Keras2, string? name = null,
+        Initializer? gammaInitializer = null)
         : base(name)
     {
+        if (!(momentum >= 0f && momentum < 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(momentum), $"momentum (the fraction kept) must be in [0, 1), got {momentum}");
+        }
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epsilon);
         _momentum = momentum;
         _epsilon = epsilon;
         _rule = rule;
+        _gammaInitializer = gammaInitializer ?? Initializer.Constant(1);
     }
 
-    /// <summary>Added to the variance before its square root.</summary>
+    /// <summary>
+    /// PyTorch's BatchNorm2d in training as the DCGAN paper's models use it: momentum 0.1 in PyTorch's sense (moving =
+    /// 0.9 * moving + 0.1 * batch, Keras momentum 0.9), eps 1e-5, the unbiased batch variance into the moving variance.
+    /// </summary>
+    public static BatchNormalization PyTorch(Initializer? gammaInitializer = null, string? name = null)
+        => new(PyTorchMomentum, PyTorchEpsilon, MovingVarianceRule.Unbiased, name, gammaInitializer);
+
+    /// <summary>PyTorch's default momentum 0.1 as the fraction kept.</summary>
+    public const float PyTorchMomentum = 0.9f;
+
+    /// <summary>PyTorch's default eps.</summary>
+    public const float PyTorchEpsilon = 1e-5f;
+
+    public float Momentum => _momentum;
+
     public float Epsilon => _epsilon;
+
+    public MovingVarianceRule Rule => _rule;
 
     public override string ClassName => "BatchNormalization";
 
@@ -64,7 +96,7 @@ public sealed class BatchNormalization : Layer
 
     public override void Initialize(Rng rng)
     {
-        _gamma.Value.Fill(1f);
+        _gammaInitializer.Fill(_gamma.Value, _gamma.Shape, rng);
         _beta.Value.Clear();
         _movingMean.Value.Clear();
         _movingVariance.Value.Fill(1f);
@@ -94,7 +126,8 @@ public sealed class BatchNormalization : Layer
 
     private void UpdateMovingStatistics(int rows, bool fourD)
     {
-        float correction = _rule == MovingVarianceRule.Keras2 && fourD && rows > 1 ? rows / (rows - 1f) : 1f;
+        bool unbiased = _rule == MovingVarianceRule.Unbiased || (_rule == MovingVarianceRule.Keras2 && fourD);
+        float correction = unbiased && rows > 1 ? rows / (rows - 1f) : 1f;
         var mm = _movingMean.Value;
         var mv = _movingVariance.Value;
         float keep = _momentum, take = 1f - _momentum;

@@ -6,7 +6,7 @@ namespace Dcgan.Engine.Layers;
 
 using Dcgan.Kernels;
 
-/// <summary>Keras Conv2DTranspose: glorot_uniform kernel (fans from (kh, kw, out, in)), zero bias.</summary>
+/// <summary>Keras Conv2DTranspose: glorot_uniform kernel (fans from (kh, kw, out, in)) unless another initializer is given, zero bias.</summary>
 public sealed class Conv2DTranspose : Layer
 {
     private readonly ConvSettings _conv;
@@ -23,14 +23,16 @@ public sealed class Conv2DTranspose : Layer
     private Tensor? _output;
     private Tensor? _dInput;
     private readonly ConvAlgorithm _requested;
+    private readonly Initializer _kernelInitializer;
     // The Winograd path (null on the direct path).
     private WinogradConvolution? _winograd;
 
     public Conv2DTranspose(int filters, int kernelSize, int stride = 1, string padding = "same", bool useBias = true, string? name = null,
-        ConvAlgorithm algorithm = ConvAlgorithm.Direct) : base(name)
+        ConvAlgorithm algorithm = ConvAlgorithm.Direct, Initializer? kernelInitializer = null) : base(name)
     {
         _conv = ConvSettings.Create(filters, kernelSize, stride, padding, useBias);
         _requested = algorithm;
+        _kernelInitializer = kernelInitializer ?? Initializer.GlorotUniform;
     }
 
     /// <summary>The algorithm this layer runs once built: Winograd only where asked for and the geometry has it.</summary>
@@ -62,7 +64,7 @@ public sealed class Conv2DTranspose : Layer
 
     public override void Initialize(Rng rng)
     {
-        Initializers.GlorotUniform(_kernel.Value, _kernel.Shape, rng);
+        _kernelInitializer.Fill(_kernel.Value, _kernel.Shape, rng);
         _bias?.Value.Clear();
     }
 

@@ -1,4 +1,5 @@
-// Fully connected layer y = x W + b (Keras Dense: kernel (in, out), glorot_uniform, bias zeros).
+// Fully connected layer y = x W + b (Keras Dense: kernel (in, out), glorot_uniform unless another initializer is given,
+// bias zeros).
 namespace Dcgan.Engine.Layers;
 
 using Dcgan.Kernels;
@@ -8,17 +9,19 @@ public sealed class Dense : Layer
 {
     private readonly int _units;
     private readonly bool _useBias;
+    private readonly Initializer _kernelInitializer;
     private Parameter _kernel = null!;
     private Parameter? _bias;
     private Tensor? _input;
     private Tensor? _output;
     private Tensor? _dInput;
 
-    public Dense(int units, bool useBias = true, string? name = null) : base(name)
+    public Dense(int units, bool useBias = true, string? name = null, Initializer? kernelInitializer = null) : base(name)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(units, 1);
         _units = units;
         _useBias = useBias;
+        _kernelInitializer = kernelInitializer ?? Initializer.GlorotUniform;
     }
 
     public override string ClassName => "Dense";
@@ -38,7 +41,7 @@ public sealed class Dense : Layer
 
     public override void Initialize(Rng rng)
     {
-        Initializers.GlorotUniform(_kernel.Value, _kernel.Shape, rng);
+        _kernelInitializer.Fill(_kernel.Value, _kernel.Shape, rng);
         _bias?.Value.Clear();
     }
 

@@ -50,7 +50,8 @@ public class GoldenFileTests
     [Fact]
     public void ModelWeightFormulaReproducesTheScriptsValuesExactly()
     {
-        foreach ((string caseName, var specs) in new[] { ("generator", GoldenWeights.Generator), ("discriminator", GoldenWeights.Discriminator) })
+        foreach ((string caseName, var specs) in new[] { ("generator", GoldenWeights.Generator), ("discriminator", GoldenWeights.Discriminator),
+            ("dcgan_generator", GoldenWeights.DcganGenerator), ("dcgan_discriminator", GoldenWeights.DcganDiscriminator) })
         {
             GoldenFile file = GoldenFile.Load(caseName);
             for (int t = 0; t < specs.Count; t++)
@@ -253,6 +254,14 @@ public class GoldenFileTests
             ["bn_train_2d"] = BatchNorm([6, 5], training: true),
             ["bn_train_4d"] = BatchNorm([3, 4, 4, 5], training: true),
             ["bn_infer_4d"] = BatchNorm([3, 4, 4, 5], training: false),
+            ["conv2d_same_k4s2_rgb"] = Conv([2, 8, 8, 3], [4, 4, 3, 5], [2, 4, 4, 5], 5),
+            ["conv2d_same_k4s2_gray"] = Conv([2, 16, 16, 1], [4, 4, 1, 4], [2, 8, 8, 4], 4),
+            ["conv2d_valid_k4s1"] = Conv([2, 4, 4, 6], [4, 4, 6, 2], [2, 1, 1, 2], 2),
+            ["conv2dT_same_k4s2_rgb"] = Conv([2, 4, 4, 5], [4, 4, 3, 5], [2, 8, 8, 3], 3),
+            ["conv2dT_same_k4s2_gray"] = Conv([2, 8, 8, 4], [4, 4, 1, 4], [2, 16, 16, 1], 1),
+            ["bn_torch_train_4d"] = BatchNorm([3, 4, 4, 5], training: true, keras3Variance: false),
+            ["bn_torch_train_2d"] = BatchNorm([6, 5], training: true, keras3Variance: false),
+            ["bn_torch_infer_4d"] = BatchNorm([3, 4, 4, 5], training: false),
             ["bce_logits"] = [("logits", [7, 1]), ("loss_ones", []), ("loss_zeros", []),
                 ("dlogits_ones", [7, 1]), ("dlogits_zeros", [7, 1])],
             ["bce_probs"] = [("p", [7, 1]), ("loss_ones", []), ("loss_zeros", []),
@@ -291,9 +300,7 @@ public class GoldenFileTests
             }
             foreach (var p in GoldenWeights.Generator.Concat(GoldenWeights.Discriminator))
             {
-                steps.AddRange([(p.Name + ".delta.sum", []), (p.Name + ".delta.abs_sum", []), (p.Name + ".delta.sample", [64]),
-                    (p.Name + ".m.sum", []), (p.Name + ".m.abs_sum", []), (p.Name + ".m.sample", [64]),
-                    (p.Name + ".v.sum", []), (p.Name + ".v.sample", [64])]);
+                steps.AddRange(StepSummaries(p.Name));
             }
             foreach (string bn in new[] { "g.bn0", "g.bn1", "g.bn2" })
             {
@@ -301,6 +308,28 @@ public class GoldenFileTests
             }
             cases[name] = [.. steps];
         }
+
+        var dcganGenerator = new List<(string, int[])> { ("x", [4, 100]), ("y", [4, 64, 64, 3]), ("dy", [4, 64, 64, 3]), ("dx", [4, 100]) };
+        dcganGenerator.AddRange(GoldenWeights.DcganGenerator.SelectMany(p => Summaries(p.Name)));
+        dcganGenerator.AddRange(MovingSamples(GoldenWeights.DcganGeneratorNorms, ".new_"));
+        cases["dcgan_generator"] = [.. dcganGenerator];
+
+        var dcganDiscriminator = new List<(string, int[])> { ("x", [4, 64, 64, 3]), ("y", [4, 1]), ("dy", [4, 1]), ("dx", [4, 64, 64, 3]) };
+        dcganDiscriminator.AddRange(GoldenWeights.DcganDiscriminator.SelectMany(p => Summaries(p.Name)));
+        dcganDiscriminator.AddRange(MovingSamples(GoldenWeights.DcganDiscriminatorNorms, ".new_"));
+        cases["dcgan_discriminator"] = [.. dcganDiscriminator];
+
+        var dcganStep = new List<(string, int[])>
+        {
+            ("noise1", [4, 100]), ("real1", [4, 64, 64, 3]), ("gen_loss1", []), ("disc_loss1", []), ("real_prob1", [4, 1]), ("fake_prob1", [4, 1]),
+        };
+        foreach (var p in GoldenWeights.DcganGenerator.Concat(GoldenWeights.DcganDiscriminator))
+        {
+            dcganStep.AddRange(StepSummaries(p.Name));
+        }
+        dcganStep.AddRange(MovingSamples(GoldenWeights.DcganGeneratorNorms, "."));
+        dcganStep.AddRange(MovingSamples(GoldenWeights.DcganDiscriminatorNorms, "."));
+        cases["dcgan_train_step_one"] = [.. dcganStep];
         return cases;
     }
 
@@ -308,7 +337,7 @@ public class GoldenFileTests
         [("x", x), ("kernel", kernel), ("bias", [outChannels]), ("y", y), ("dy", y),
          ("dx", x), ("dkernel", kernel), ("dbias", [outChannels])];
 
-    private static (string, int[])[] BatchNorm(int[] x, bool training)
+    private static (string, int[])[] BatchNorm(int[] x, bool training, bool keras3Variance = true)
     {
         int[] c = [x[^1]];
         var names = new List<(string, int[])>
@@ -318,11 +347,22 @@ public class GoldenFileTests
         };
         if (training)
         {
-            names.AddRange([("batch_mean", c), ("batch_variance", c), ("new_moving_mean", c),
-                ("new_moving_variance", c), ("new_moving_variance_k3", c)]);
+            names.AddRange([("batch_mean", c), ("batch_variance", c), ("new_moving_mean", c), ("new_moving_variance", c)]);
+            if (keras3Variance)
+            {
+                names.Add(("new_moving_variance_k3", c));
+            }
         }
         return [.. names];
     }
+
+    private static (string, int[])[] StepSummaries(string name) =>
+        [(name + ".delta.sum", []), (name + ".delta.abs_sum", []), (name + ".delta.sample", [64]),
+         (name + ".m.sum", []), (name + ".m.abs_sum", []), (name + ".m.sample", [64]),
+         (name + ".v.sum", []), (name + ".v.sample", [64])];
+
+    private static IEnumerable<(string, int[])> MovingSamples(IReadOnlyList<string> norms, string infix) =>
+        norms.SelectMany(bn => new (string, int[])[] { ($"{bn}{infix}moving_mean.sample", [64]), ($"{bn}{infix}moving_variance.sample", [64]) });
 
     private static (string, int[])[] Summaries(string name) =>
         [(name + ".sum", []), (name + ".abs_sum", []), (name + ".sample", [64]), (name + ".value_sample", [64])];
