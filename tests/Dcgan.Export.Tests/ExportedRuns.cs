@@ -1,11 +1,15 @@
-// Tiny runs trained on the synthetic data set and exported once for the whole collection: a plain run, a conditional
-// AC-GAN run and a class-conditional-BatchNorm run (both drawing from the averaged generator), and for each a copy of
-// its checkpoint with every BatchNorm, class scale and shift value spread out (a few steps leave them near 1 and 0, where
-// a wrong row, axis or statistic would hide under the tolerance).
+// Tiny runs trained on the synthetic data set and exported once for the whole collection: the tutorial's models (a plain
+// run, a conditional AC-GAN run and a class-conditional-BatchNorm run, both drawing from the averaged generator) and the
+// DCGAN paper's (--arch dcgan, colour: a plain 16x16 run and a class-conditional-BatchNorm 32x32 run, trained step by
+// step on tinted strokes into a checkpoint, as the trainer's sample grids are grayscale), and for each a copy of its
+// checkpoint with every BatchNorm, class scale and shift value spread out (a few steps leave them near 1 and 0, where a
+// wrong row, axis or statistic would hide under the tolerance).
 namespace Dcgan.Export.Tests;
 
 using Dcgan.Data;
+using Dcgan.Engine;
 using Dcgan.Kernels;
+using Dcgan.Models;
 using Dcgan.TestSupport;
 using Dcgan.Training;
 
@@ -24,10 +28,17 @@ public sealed class ExportedRuns : IDisposable
         {
             Conditional = true, CondScheme = "projection-cbn", GeneratorEma = 0.99, GeneratorActivation = "relu", Noise = "uniform",
         });
+        var dcgan = small with { Architecture = "dcgan", ImageSize = 16, Channels = 3, GeneratorWidth = 8, DiscriminatorWidth = 8, NoiseDim = 20 };
+        AddSteps("dcgan", dcgan);
+        AddSteps("dcgan-class-norm", dcgan with { ImageSize = 32, Conditional = true, CondScheme = "projection-cbn", GeneratorEma = 0.99 });
     }
 
     /// <summary>Every case's name, for theories.</summary>
-    public static readonly string[] Names = ["plain", "plain-spread", "conditional", "conditional-spread", "class-norm", "class-norm-spread"];
+    public static readonly string[] Names =
+    [
+        "plain", "plain-spread", "conditional", "conditional-spread", "class-norm", "class-norm-spread",
+        "dcgan", "dcgan-spread", "dcgan-class-norm", "dcgan-class-norm-spread",
+    ];
 
     public ExportedRun this[string name] => _runs[name];
 
@@ -38,7 +49,7 @@ public sealed class ExportedRuns : IDisposable
     private void Add(string name, TrainConfig config)
     {
         string runDir = _dir.Dir(name);
-        var data = SyntheticDataset.Create(config.Limit, (ulong)config.Seed);
+        var data = Strokes(config);
         new Trainer(config, data, new RunFolder(runDir), new QuietObserver()).Run(CancellationToken.None);
         _runs[name] = Export(name, runDir, runDir);
         string spread = Path.Combine(_dir.Root, name + "-spread.dcgan");
@@ -46,7 +57,75 @@ public sealed class ExportedRuns : IDisposable
         _runs[name + "-spread"] = Export(name + "-spread", spread, runDir);
     }
 
-    private ExportedRun Export(string name, string from, string runDir)
+    /// <summary>
+    /// <see cref="Steps"/> train steps of <paramref name="config"/>'s models on its strokes (moving the average for --g-ema),
+    /// saved as a checkpoint the way the trainer saves one.
+    /// </summary>
+    private void AddSteps(string name, TrainConfig config)
+    {
+        const int Steps = 20; // enough for PyTorch BatchNorm's moving statistics (momentum 0.1) to leave their start
+        var data = Strokes(config);
+        var gan = new GanPair(config.ModelOptions(), config.LearningRateG, config.LearningRateD, config.Beta1, config.Beta2);
+        gan.Initialize(Rng.Derive((ulong)config.Seed, "init"));
+        var step = new TrainStep(gan);
+        var rng = new Rng((ulong)config.Seed);
+        int n = config.BatchSize, size = data.ImageSize;
+        var real = Tensor.ForBatch(n, [data.Height, data.Width, data.Channels]);
+        var noise = Tensor.ForBatch(n, [config.NoiseDim]);
+        var labels = new int[n];
+        for (int s = 1; s <= Steps; s++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                int image = rng.NextInt(data.Count);
+                labels[i] = data.Labels[image];
+                var pixels = data.Image(image);
+                for (int p = 0; p < size; p++)
+                {
+                    real.Span[i * size + p] = pixels[p] / 127.5f - 1f;
+                }
+            }
+            Noise.Fill(rng, config.NoiseKind, noise.Span);
+            step.Run(real, noise, labels, labels);
+            if (gan.GeneratorAverage is not null)
+            {
+                gan.UpdateGeneratorAverage(config.GeneratorEma, s);
+            }
+        }
+        string checkpoint = Path.Combine(_dir.Root, name + ".dcgan");
+        Checkpoint.Save(checkpoint, config, new TrainingState { CompletedEpochs = 1, GlobalStep = Steps }, gan);
+        _runs[name] = Export(name, checkpoint, runDir: null);
+        string spread = Path.Combine(_dir.Root, name + "-spread.dcgan");
+        Spread(checkpoint, spread, seed: (ulong)name.Length);
+        _runs[name + "-spread"] = Export(name + "-spread", spread, runDir: null);
+    }
+
+    /// <summary>The synthetic strokes at the run's size; for colour runs each class gets its own tint.</summary>
+    private static ImageDataset Strokes(TrainConfig config)
+    {
+        var gray = SyntheticDataset.Create(config.Limit, (ulong)config.Seed, config.ImageSize);
+        if (config.Channels == 1)
+        {
+            return gray;
+        }
+        var rgb = new byte[gray.Pixels.Length * 3];
+        for (int i = 0; i < gray.Count; i++)
+        {
+            int label = gray.Labels[i];
+            float[] tint = [1f - label / 20f, 0.5f + label / 20f, label % 2 == 0 ? 1f : 0.3f];
+            var image = gray.Image(i);
+            for (int p = 0; p < image.Length; p++)
+            {
+                for (int c = 0; c < 3; c++)
+                {
+                    rgb[(i * image.Length + p) * 3 + c] = (byte)MathF.Round(image[p] * tint[c]);
+                }
+            }
+        }
+        return new ImageDataset("synthetic", gray.Source, gray.Split, gray.Height, gray.Width, rgb, gray.Labels, channels: 3);
+    }
+
+    private ExportedRun Export(string name, string from, string? runDir)
     {
         var sampler = Sampler.Open(from);
         string onnx = Path.Combine(_dir.Root, name + ".onnx");

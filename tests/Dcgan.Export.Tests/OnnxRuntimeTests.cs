@@ -40,7 +40,7 @@ public sealed class OnnxRuntimeTests(ExportedRuns runs)
         var (images, shape) = onnx.Run(noise, config.NoiseDim, labels);
         float[] expected = sampler.Draw(count, seed);
 
-        Assert.Equal(new long[] { count, 28, 28, 1 }, shape);
+        Assert.Equal(new long[] { count, sampler.ImageSize, sampler.ImageSize, sampler.Gan.Options.Channels }, shape);
         Assert.Equal(expected.Length, images.Length);
         float worst = MaxAbsDifference(expected, images);
         Assert.True(worst <= Tolerance, $"{name} at batch {count}: ONNX Runtime differs from the sampler by {worst:G3}");
@@ -51,6 +51,7 @@ public sealed class OnnxRuntimeTests(ExportedRuns runs)
     [Theory]
     [InlineData("conditional-spread")]
     [InlineData("class-norm-spread")]
+    [InlineData("dcgan-class-norm-spread")]
     public void ConditionalRunsExportTheAveragedWeightsAndTheLabelMatters(string name)
     {
         var run = runs[name];
@@ -73,7 +74,7 @@ public sealed class OnnxRuntimeTests(ExportedRuns runs)
         // The same noise under another label: another image (10x the tolerance; an AC-GAN generator this young barely
         // reads its label), while the first image, label unchanged, stays as it was.
         var other = onnx.Run(noise, z, [3, 8]).Images;
-        int image = 28 * 28;
+        int image = run.Sampler.ImageSize * run.Sampler.ImageSize * gan.Options.Channels;
         Assert.Equal(0f, MaxAbsDifference(averaged.AsSpan(0, image), other.AsSpan(0, image)));
         float label = MaxAbsDifference(averaged.AsSpan(image), other.AsSpan(image));
         Assert.True(label > 1e-3f, $"the label changes the image by only {label:G3}");
@@ -83,6 +84,8 @@ public sealed class OnnxRuntimeTests(ExportedRuns runs)
     [InlineData("plain")]
     [InlineData("conditional")]
     [InlineData("class-norm")]
+    [InlineData("dcgan")]
+    [InlineData("dcgan-class-norm")]
     public void DeclaresItsInputsOutputAndMetadata(string name)
     {
         var run = runs[name];
@@ -95,7 +98,7 @@ public sealed class OnnxRuntimeTests(ExportedRuns runs)
         Assert.Equal("N", noise.SymbolicDimensions[0]);
         var images = Assert.Single(onnx.Outputs);
         Assert.Equal("images", images.Key);
-        Assert.Equal(new[] { -1, 28, 28, 1 }, images.Value.Dimensions);
+        Assert.Equal(new[] { -1, config.ImageSize, config.ImageSize, config.Channels }, images.Value.Dimensions);
         Assert.Equal("N", images.Value.SymbolicDimensions[0]);
         if (config.Conditional)
         {
@@ -113,13 +116,15 @@ public sealed class OnnxRuntimeTests(ExportedRuns runs)
         var metadata = onnx.Metadata;
         Assert.Equal(config.NoiseDim.ToString(System.Globalization.CultureInfo.InvariantCulture), metadata["noise_dim"]);
         Assert.Equal(name == "class-norm" ? "uniform" : "normal", metadata["noise_distribution"]);
-        Assert.Equal("28", metadata["image_size"]);
-        Assert.Equal("1", metadata["channels"]);
-        Assert.Equal("tutorial", metadata["architecture"]);
+        Assert.Equal(name.StartsWith("dcgan", StringComparison.Ordinal) ? (name == "dcgan" ? "16" : "32") : "28", metadata["image_size"]);
+        Assert.Equal(name.StartsWith("dcgan", StringComparison.Ordinal) ? "3" : "1", metadata["channels"]);
+        Assert.Equal(name.StartsWith("dcgan", StringComparison.Ordinal) ? "dcgan" : "tutorial", metadata["architecture"]);
         Assert.Equal("test", metadata["dcgan_version"]);
         Assert.False(metadata.ContainsKey("class_names")); // the synthetic data set names no classes
         // The fingerprint is the SHA-256 of the run's config.json as written.
-        byte[] configJson = File.ReadAllBytes(Path.Combine(run.RunFolder, "config.json"));
+        byte[] configJson = run.RunFolder is { } folder
+            ? File.ReadAllBytes(Path.Combine(folder, "config.json"))
+            : System.Text.Encoding.UTF8.GetBytes(config.ToFileText());
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(configJson)), metadata["config_sha256"]);
     }
 
