@@ -3,7 +3,6 @@
 // Usage: dotnet run -c Release --project bench/Dcgan.Dashboard.Bench [-- RUN_DIR] [--requests N] [--count N]
 using System.Diagnostics;
 using System.Globalization;
-using System.IO.Compression;
 using Dcgan.Dashboard;
 using Dcgan.Imaging;
 using Dcgan.Models;
@@ -75,9 +74,10 @@ try
         float[] images = sampler.Draw(count, (ulong)i);
         long t1 = Stopwatch.GetTimestamp();
         var (rows, cols) = SampleGrid.SquareLayout(count);
-        var picture = SampleGrid.Compose(images, count, 28, 28, rows, cols, GridScaling.PerTileMinMax, 2);
+        int channels = sampler.Gan.Options.Channels;
+        var picture = SampleGrid.Compose(images, count, sampler.ImageSize, sampler.ImageSize, channels, rows, cols, SampleGrid.ScalingForChannels(channels), 2);
         long t2 = Stopwatch.GetTimestamp();
-        PngEncoder.Encode(picture.Pixels, picture.Width, picture.Height, PngColorType.Gray, CompressionLevel.Fastest);
+        ImageFiles.EncodePng(picture, fast: true);
         long t3 = Stopwatch.GetTimestamp();
         if (i >= 0)
         {

@@ -2,7 +2,6 @@
 // two of them. Noise is drawn exactly as Sampler.Draw draws it, so tile i of a grid and an end of a walk agree.
 namespace Dcgan.Dashboard;
 
-using System.IO.Compression;
 using Dcgan.Engine;
 using Dcgan.Imaging;
 using Dcgan.Models;
@@ -20,7 +19,7 @@ internal static class SampleRenderer
     {
         float[] images = sampler.Draw(count, seed, label);
         var (rows, cols) = SampleGrid.SquareLayout(count);
-        return Encode(SampleGrid.Compose(images, count, sampler.ImageSize, sampler.ImageSize, rows, cols, GridScaling.PerTileMinMax, scale, Gutter));
+        return Encode(sampler, images, count, rows, cols, scale);
     }
 
     /// <summary>
@@ -59,7 +58,7 @@ internal static class SampleRenderer
             Array.Fill(labels, label ?? from % sampler.Classes);
         }
         var images = sampler.Draw(path, labels);
-        return Encode(SampleGrid.Compose(images, steps, sampler.ImageSize, sampler.ImageSize, 1, steps, GridScaling.PerTileMinMax, scale, Gutter));
+        return Encode(sampler, images, steps, 1, steps, scale);
     }
 
     /// <summary>Spherical interpolation; ends are returned exactly, and nearly parallel vectors fall back to a line.</summary>
@@ -97,6 +96,12 @@ internal static class SampleRenderer
         }
     }
 
-    // Fastest deflate: these pictures are shown once and thrown away, so encoding time matters more than bytes.
-    private static byte[] Encode(GrayImage image) => PngEncoder.Encode(image.Pixels, image.Width, image.Height, PngColorType.Gray, CompressionLevel.Fastest);
+    // The run's own grid scaling for its channel count, so the panel shows samples as the epoch grids do; the fast PNG
+    // settings, since these pictures are shown once and thrown away.
+    private static byte[] Encode(Sampler sampler, ReadOnlySpan<float> images, int count, int rows, int cols, int scale)
+    {
+        int channels = sampler.Gan.Options.Channels;
+        var grid = SampleGrid.Compose(images, count, sampler.ImageSize, sampler.ImageSize, channels, rows, cols, SampleGrid.ScalingForChannels(channels), scale, Gutter);
+        return ImageFiles.EncodePng(grid, fast: true);
+    }
 }

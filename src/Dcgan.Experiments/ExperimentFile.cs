@@ -167,7 +167,11 @@ public sealed record ExperimentFile
     }
 
     /// <summary>The variant's full training configuration (before quick scaling).</summary>
-    public TrainConfig Config(ExperimentVariant variant) => ApplyFlags(new TrainConfig(), MergedFlags(variant), $"variant {variant.Name}");
+    public TrainConfig Config(ExperimentVariant variant)
+    {
+        var flags = MergedFlags(variant);
+        return ApplyFlags(new TrainConfig(), flags, $"variant {variant.Name}").WithDefaultsFor(flags.ContainsKey);
+    }
 
     /// <summary>The merged flags as train command-line arguments (e.g. --epochs 100 --drop-last), for validation by the CLI.</summary>
     public IReadOnlyList<string> Arguments(ExperimentVariant variant)

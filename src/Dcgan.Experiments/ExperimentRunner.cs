@@ -93,7 +93,7 @@ public sealed class ExperimentRunner
     // A variant folder from another version of the file (or another --quick) must not be mixed into this report.
     private void CheckSameSettings(PlannedVariant v, TrainConfig existing)
     {
-        var changed = existing.Differences(v.Config).Where(n => n is not ("threads" or "version" or "data-dir")).ToList();
+        var changed = v.Config.DifferencesFromRun(existing).Where(n => n is not ("threads" or "version" or "data-dir")).ToList();
         if (changed.Count > 0)
         {
             throw new ExperimentFileException($"{VariantDir(v)} was run with other settings ({string.Join(", ", changed.Select(c => "--" + c))}); delete it or choose another --out");
@@ -120,6 +120,7 @@ public sealed class ExperimentRunner
         _log.WriteLine($"[{v.Name}] {v.Variant.Changes}: {v.Config.Epochs} epochs" + (resumeFrom is null ? "" : $", resuming from {Path.GetFileName(resumeFrom)}"));
 
         var data = LoadData(v.Config);
+        v = v with { Config = v.Config.WithData(data) };
         var evaluator = QualityEvaluator.ForDataset(v.Config.Dataset, _log, _locations);
         Trainer? trainer = null;
         var progress = new ExperimentProgress(v, run, () => trainer?.Gan, evaluator, _plan.EvalCount, _log);
@@ -197,13 +198,15 @@ public sealed class ExperimentRunner
     {
         if (config.Dataset == "synthetic")
         {
-            return SyntheticDataset.Create(config.Limit > 0 ? config.Limit : 512, (ulong)config.Seed);
+            return TrainingData.Load(config, _log);
         }
-        if (!_data.TryGetValue(config.Dataset, out var data))
+        // Variants share their data set: decode or read it once per distinct source and decoding.
+        string key = $"{config.Dataset}|{config.DataDir}|{config.ImageSize}|{config.Channels}|{config.Background}";
+        if (!_data.TryGetValue(key, out var data))
         {
             var locations = config.DataDir is null ? _locations : new DataLocations { DataDir = config.DataDir, CacheRoot = _locations.CacheRoot, KnownRoots = _locations.KnownRoots };
-            data = new DatasetResolver(locations).Load(config.Dataset, DataSplit.Train, _log);
-            _data[config.Dataset] = data;
+            data = TrainingData.Load(config, _log, locations);
+            _data[key] = data;
         }
         return data;
     }

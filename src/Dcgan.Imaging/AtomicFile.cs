@@ -6,6 +6,7 @@ namespace Dcgan.Imaging;
 public static class AtomicFile
 {
     /// <summary>Runs <paramref name="write"/> against a temporary file next to <paramref name="path"/>, then renames it into place.</summary>
+    /// <exception cref="IOException">The file could not be written; the message names <paramref name="path"/>, never the temporary file.</exception>
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -26,6 +27,13 @@ public static class AtomicFile
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temp);
+            // The temporary name means nothing to the user: name the file they asked for, keep the system's reason.
+            string message = $"cannot write {path}: {e.Message.Replace(temp, full, StringComparison.Ordinal)}";
+            throw e is UnauthorizedAccessException ? new UnauthorizedAccessException(message, e) : new IOException(message, e);
         }
         catch
         {

@@ -1,5 +1,5 @@
-// Composes a batch of single-channel float images (NHWC, C = 1) into one gray picture: tiles in a
-// rows x cols grid, scaled to gray levels, enlarged by an integer factor, separated by gutters.
+// Composes a batch of float images (NHWC with 1 gray or 3 RGB channels, values in [-1, 1]) into one picture: tiles
+// in a rows x cols grid, scaled to 8-bit levels, enlarged by an integer factor, separated by gutters.
 namespace Dcgan.Imaging;
 
 /// <summary>Builds sample grids like the TensorFlow DCGAN tutorial's 4x4 figures.</summary>
@@ -15,20 +15,23 @@ public static class SampleGrid
     public const byte DefaultGutterGray = 128;
 
     /// <summary>
-    /// Draws <paramref name="count"/> images of <paramref name="height"/> x <paramref name="width"/> floats from
-    /// <paramref name="images"/> (NHWC with one channel, so image i starts at i * height * width) into a grid.
+    /// Draws <paramref name="count"/> images of <paramref name="height"/> x <paramref name="width"/> x
+    /// <paramref name="channels"/> floats from <paramref name="images"/> (NHWC, so image i starts at
+    /// i * height * width * channels) into a grid with the images' channels.
     /// </summary>
     /// <remarks>
     /// Tile i goes to row i / cols, column i % cols. Cells without an image, the gutters between tiles and the
-    /// border (also <paramref name="gutter"/> wide) are <paramref name="gutterGray"/>. Output size:
+    /// border (also <paramref name="gutter"/> wide) are <paramref name="gutterGray"/> in every channel. Output size:
     /// cols * width * upscale + (cols + 1) * gutter by rows * height * upscale + (rows + 1) * gutter.
-    /// NaN maps to black; infinities are left out of a tile's min/max and then clamp to black or white.
+    /// NaN maps to 0; infinities are left out of a tile's min/max and then clamp to 0 or 255. A colour tile's
+    /// per-tile range is one min and max over all its channels, so the ratios between red, green and blue survive.
     /// </remarks>
-    public static GrayImage Compose(
+    public static Raster Compose(
         ReadOnlySpan<float> images,
         int count,
         int height,
         int width,
+        int channels,
         int rows,
         int cols,
         GridScaling scaling = GridScaling.PerTileMinMax,
@@ -39,14 +42,18 @@ public static class SampleGrid
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        if (channels is not (1 or 3))
+        {
+            throw new ArgumentOutOfRangeException(nameof(channels), channels, "Sample grids have 1 (gray) or 3 (RGB) channels.");
+        }
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cols);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(upscale);
         ArgumentOutOfRangeException.ThrowIfNegative(gutter);
-        int tilePixels = checked(height * width);
-        if (images.Length != checked(count * tilePixels))
+        int tileValues = checked(height * width * channels);
+        if (images.Length != checked(count * tileValues))
         {
-            throw new ArgumentException($"Expected {count} x {height} x {width} x 1 = {(long)count * tilePixels} values, got {images.Length}.", nameof(images));
+            throw new ArgumentException($"Expected {count} x {height} x {width} x {channels} = {(long)count * tileValues} values, got {images.Length}.", nameof(images));
         }
         if (count > rows * cols)
         {
@@ -57,14 +64,18 @@ public static class SampleGrid
         int tileH = checked(height * upscale);
         int outW = checked(cols * tileW + (cols + 1) * gutter);
         int outH = checked(rows * tileH + (rows + 1) * gutter);
-        var image = new GrayImage(outW, outH);
+        var image = new Raster(outW, outH, channels);
         byte[] pixels = image.Pixels;
         pixels.AsSpan().Fill(gutterGray);
 
-        byte[] tile = new byte[tilePixels];
+        // Byte strides: a pixel is `channels` bytes, so tile rows and output rows are measured in bytes.
+        int srcRowBytes = width * channels;
+        int tileRowBytes = tileW * channels;
+        int outRowBytes = outW * channels;
+        byte[] tile = new byte[tileValues];
         for (int i = 0; i < count; i++)
         {
-            ReadOnlySpan<float> src = images.Slice(i * tilePixels, tilePixels);
+            ReadOnlySpan<float> src = images.Slice(i * tileValues, tileValues);
             if (scaling == GridScaling.PerTileMinMax)
             {
                 ScaleMinMax(src, tile);
@@ -78,21 +89,41 @@ public static class SampleGrid
             int y0 = gutter + (i / cols) * (tileH + gutter);
             for (int y = 0; y < height; y++)
             {
-                ReadOnlySpan<byte> srcRow = tile.AsSpan(y * width, width);
-                Span<byte> first = pixels.AsSpan((y0 + y * upscale) * outW + x0, tileW);
-                for (int x = 0; x < width; x++)
+                ReadOnlySpan<byte> srcRow = tile.AsSpan(y * srcRowBytes, srcRowBytes);
+                Span<byte> first = pixels.AsSpan((y0 + y * upscale) * outRowBytes + x0 * channels, tileRowBytes);
+                if (channels == 1)
                 {
-                    first.Slice(x * upscale, upscale).Fill(srcRow[x]);
+                    for (int x = 0; x < width; x++)
+                    {
+                        first.Slice(x * upscale, upscale).Fill(srcRow[x]);
+                    }
+                }
+                else
+                {
+                    for (int x = 0; x < width; x++)
+                    {
+                        ReadOnlySpan<byte> pixel = srcRow.Slice(x * channels, channels);
+                        for (int r = 0; r < upscale; r++)
+                        {
+                            pixel.CopyTo(first.Slice((x * upscale + r) * channels));
+                        }
+                    }
                 }
                 // Nearest neighbour vertically: the remaining rows of the block repeat the first.
                 for (int r = 1; r < upscale; r++)
                 {
-                    first.CopyTo(pixels.AsSpan((y0 + y * upscale + r) * outW + x0, tileW));
+                    first.CopyTo(pixels.AsSpan((y0 + y * upscale + r) * outRowBytes + x0 * channels, tileRowBytes));
                 }
             }
         }
         return image;
     }
+
+    /// <summary>
+    /// The scaling a run's own pictures use (epoch grids, the dashboard): gray images keep the tutorial's per-tile
+    /// min/max; colour images show their true colours, since stretching a tile would shift every hue's brightness.
+    /// </summary>
+    public static GridScaling ScalingForChannels(int channels) => channels == 1 ? GridScaling.PerTileMinMax : GridScaling.FixedMinusOneToOne;
 
     /// <summary>The most square grid for <paramref name="count"/> images, preferring more columns than rows (16 -> 4 x 4, 10 -> 3 x 4).</summary>
     public static (int Rows, int Cols) SquareLayout(int count)

@@ -161,7 +161,7 @@ public static class HtmlReport
 
     private static string MimeType(byte[] bytes, string path)
     {
-        if (bytes.AsSpan().StartsWith(PngEncoder.Signature))
+        if (ImageFiles.IsPng(bytes))
         {
             return "image/png";
         }

@@ -56,24 +56,27 @@ public sealed partial class RunArtifacts
         stream.Flush(flushToDisk: true);
     }
 
-    /// <summary>samples/image_at_epoch_NNNN.png: the fixed-noise images, each tile scaled to its own range.</summary>
-    public void WriteEpochGrid(int epoch, ReadOnlySpan<float> images, int count, int rows, int cols, int height, int width)
+    /// <summary>
+    /// samples/image_at_epoch_NNNN.png: the fixed-noise images with the run's channels; gray tiles each scaled to their
+    /// own range as in the tutorial, colour tiles in their true colours (<see cref="SampleGrid.ScalingForChannels"/>).
+    /// </summary>
+    public void WriteEpochGrid(int epoch, ReadOnlySpan<float> images, int count, int rows, int cols, int height, int width, int channels)
     {
-        var grid = SampleGrid.Compose(images, count, height, width, rows, cols, GridScaling.PerTileMinMax);
-        PngEncoder.WriteFile(_run.SamplePath(epoch), grid);
+        var grid = SampleGrid.Compose(images, count, height, width, channels, rows, cols, SampleGrid.ScalingForChannels(channels));
+        ImageFiles.WritePng(_run.SamplePath(epoch), grid);
     }
 
-    /// <summary>A near-square grid (4 x 4 for 16 images) with the tutorial's per-tile min/max scaling.</summary>
-    public static GrayImage ComposeGrid(ReadOnlySpan<float> images, int count, int height, int width, GridScaling scaling = GridScaling.PerTileMinMax)
+    /// <summary>A near-square grid (4 x 4 for 16 images) of images with <paramref name="channels"/> channels.</summary>
+    public static Raster ComposeGrid(ReadOnlySpan<float> images, int count, int height, int width, int channels, GridScaling scaling = GridScaling.PerTileMinMax)
     {
         var (rows, cols) = SampleGrid.SquareLayout(count);
-        return SampleGrid.Compose(images, count, height, width, rows, cols, scaling);
+        return SampleGrid.Compose(images, count, height, width, channels, rows, cols, scaling);
     }
 
     /// <summary>progress.gif: every epoch's grid in order, the last one shown once more, looping.</summary>
     public void WriteGif(int epochs)
     {
-        var frames = new List<GrayImage>();
+        var frames = new List<Raster>();
         for (int epoch = 1; epoch <= epochs; epoch++)
         {
             string path = _run.SamplePath(epoch);
@@ -81,19 +84,14 @@ public sealed partial class RunArtifacts
             {
                 continue;
             }
-            byte[] pixels = PngDecoder.Decode(File.ReadAllBytes(path), out int w, out int h, out var type);
-            if (type != PngColorType.Gray)
-            {
-                continue;
-            }
-            frames.Add(new GrayImage(w, h, pixels));
+            frames.Add(ImageFiles.ReadImage(path));
         }
-        if (frames.Count == 0 || frames.Any(f => f.Width != frames[0].Width || f.Height != frames[0].Height))
+        if (frames.Count == 0 || frames.Any(f => f.Width != frames[0].Width || f.Height != frames[0].Height || f.Channels != frames[0].Channels))
         {
             return;
         }
         frames.Add(frames[^1]);
-        GifEncoder.WriteFile(_run.GifPath, frames, delayCentiseconds: 30);
+        ImageFiles.WriteGif(_run.GifPath, frames, delayCentiseconds: 30);
     }
 
     private static string F(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);

@@ -9,7 +9,7 @@ using Dcgan.Kernels;
 /// <summary>A generator restored from a checkpoint, ready to draw.</summary>
 public sealed class Sampler
 {
-    private const int Chunk = 1024;
+    private const int MaxChunk = 1024;
 
     private Sampler(GanPair gan, TrainConfig config, string checkpoint)
     {
@@ -66,11 +66,34 @@ public sealed class Sampler
     /// <summary>Classes a conditional generator draws (0 for a plain one).</summary>
     public int Classes => Gan.Options.Classes;
 
+    /// <summary>Receives drawn images in order: <paramref name="images"/> (NHWC in [-1, 1]) are images start, start + 1, ...</summary>
+    public delegate void Sink(ReadOnlySpan<float> images, ReadOnlySpan<int> labels, int start);
+
+    /// <summary>Values per image (H * W * C).</summary>
+    public int ImageValues => ImageSize * ImageSize * Gan.Options.Channels;
+
+    /// <summary>
+    /// Images per generator call: 1,024 at 28 px, fewer for larger images, so a drawing's memory stays about that of
+    /// 1,024 MNIST-sized images whatever the size.
+    /// </summary>
+    public int ChunkSize => Math.Clamp(MaxChunk * 28 * 28 / (ImageSize * ImageSize), 8, MaxChunk);
+
     /// <summary>
     /// Draws <paramref name="count"/> images (NHWC, values in [-1, 1]) from noise seeded by <paramref name="seed"/>.
     /// A conditional generator draws class <paramref name="label"/>, or an even mix (0, 1, ..., K-1, 0, ...) without one.
     /// </summary>
     public float[] Draw(int count, ulong seed, int? label = null)
+    {
+        var images = new float[(long)count * ImageValues];
+        Draw(count, seed, label, (chunk, _, start) => chunk.CopyTo(images.AsSpan(start * ImageValues)));
+        return images;
+    }
+
+    /// <summary>
+    /// <see cref="Draw(int, ulong, int?)"/> a chunk at a time into <paramref name="sink"/>, so any number of images
+    /// can be written without holding them all; the images are the same however they are cut.
+    /// </summary>
+    public void Draw(int count, ulong seed, int? label, Sink sink)
     {
         if (label is int k)
         {
@@ -84,23 +107,21 @@ public sealed class Sampler
             }
         }
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        int size = ImageSize * ImageSize * Gan.Options.Channels;
-        var images = new float[(long)count * size];
+        int chunk = Math.Min(count, ChunkSize);
         var rng = Noise.ForDrawing(seed);
-        var noise = Tensor.ForBatch(Math.Min(count, Chunk), [Config.NoiseDim]);
-        var labels = new int[Math.Min(count, Chunk)];
-        for (int start = 0; start < count; start += Chunk)
+        var noise = Tensor.ForBatch(chunk, [Config.NoiseDim]);
+        var labels = new int[chunk];
+        for (int start = 0; start < count; start += chunk)
         {
-            int n = Math.Min(Chunk, count - start);
+            int n = Math.Min(chunk, count - start);
             noise.SetBatch(n);
             Noise.Fill(rng, Config.NoiseKind, noise.Span);
             for (int i = 0; i < n; i++)
             {
                 labels[i] = label ?? (Classes == 0 ? 0 : (start + i) % Classes);
             }
-            Draw(noise, labels.AsSpan(0, n)).CopyTo(images.AsSpan(start * size, n * size));
+            sink(Draw(noise, labels.AsSpan(0, n)), labels.AsSpan(0, n), start);
         }
-        return images;
     }
 
     /// <summary>Runs the generator on given noise (N x noiseDim), and labels if conditional, in inference mode.</summary>

@@ -107,6 +107,50 @@ public sealed record TrainConfig : IJsonOnDeserializing
         ConvAlgorithm = ConvAlgorithmOf(ConvAlgorithm),
     };
 
+    /// <summary>
+    /// The settings a run gets from its data set and architecture where <paramref name="given"/> (a flag name) says
+    /// the user set nothing: image folders and the emoji set train the DCGAN paper's models at 64 px with the paper's
+    /// recipe (Adam 2e-4, beta1 0.5, batch 128, ReLU in G) and decide their channels from the images (0 here);
+    /// MNIST and Fashion-MNIST train the tutorial's at 28 px with the tutorial's recipe (this record's defaults).
+    /// The one place these defaults live, for train and for experiment files.
+    /// </summary>
+    public TrainConfig WithDefaultsFor(Func<string, bool> given)
+    {
+        bool folder = TrainingData.IsImageFolder(Dataset);
+        string arch = given("arch") ? Architecture : folder ? "dcgan" : "tutorial";
+        bool paper = ArchitectureOf(arch) == Models.Architecture.Dcgan;
+        return this with
+        {
+            Architecture = arch,
+            ImageSize = given("image-size") ? ImageSize : Models.ModelBuilder.DefaultImageSize(ArchitectureOf(arch)),
+            Channels = given("channels") ? Channels : folder ? 0 : 1,
+            BatchSize = given("batch-size") || !paper ? BatchSize : 128,
+            LearningRateG = given("lr-g") || !paper ? LearningRateG : 2e-4,
+            LearningRateD = given("lr-d") || !paper ? LearningRateD : 2e-4,
+            Beta1 = given("beta1") || !paper ? Beta1 : 0.5,
+            GeneratorActivation = paper ? "relu" : GeneratorActivation,
+        };
+    }
+
+    /// <summary>This config with what the loaded data decided: an image folder's channels and every set's classes.</summary>
+    public TrainConfig WithData(Data.ImageDataset data) => this with
+    {
+        Channels = data.Channels,
+        ClassCount = data.Classes,
+        ClassNames = data.ClassNames,
+    };
+
+    /// <summary>
+    /// Whether <paramref name="saved"/> (a run's config) is what this config, not yet given its data, asks for: the
+    /// settings the data decides (channels when left to the images, classes) are taken from the saved one.
+    /// </summary>
+    public IReadOnlyList<string> DifferencesFromRun(TrainConfig saved) => (this with
+    {
+        Channels = Channels == 0 ? saved.Channels : Channels,
+        ClassCount = saved.ClassCount,
+        ClassNames = saved.ClassNames,
+    }).Differences(saved);
+
     /// <summary>An --arch name as the models' architecture.</summary>
     public static Models.Architecture ArchitectureOf(string name) => name switch
     {

@@ -207,7 +207,7 @@ public sealed class Trainer
             state.DropoutState = gan.Discriminator.Random!.GetState();
             artifacts.AppendMetrics(metrics);
             var samples = gan.Generate(fixedNoise, fixedLabels);
-            artifacts.WriteEpochGrid(epoch, samples.Span, samples.Batch, gridRows, gridCols, _data.Height, _data.Width);
+            artifacts.WriteEpochGrid(epoch, samples.Span, samples.Batch, gridRows, gridCols, _data.Height, _data.Width, gan.Options.Channels);
             artifacts.WritePlots(state);
             _observer.OnEpoch(metrics);
             _observer.Message($"Time for epoch {epoch} is {metrics.Seconds:0.###} sec");

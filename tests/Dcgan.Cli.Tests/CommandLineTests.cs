@@ -57,7 +57,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData(new[] { "train", "--epochs", "3", "--epochs", "4" }, "--epochs given twice")]
     [InlineData(new[] { "train", "--resume" }, "--resume needs --out RUN_DIR")]
     [InlineData(new[] { "generate" }, "--from RUN_DIR|CHECKPOINT is required")]
-    [InlineData(new[] { "generate", "--from", "x", "--out", "a.jpg" }, "--out must end in .png or .idx")]
+    [InlineData(new[] { "generate", "--from", "x", "--out", "a.jpg" }, "--out must end in .png, .npy, .npz or .idx")]
     [InlineData(new[] { "data" }, "data needs a subcommand: fetch or info")]
     [InlineData(new[] { "bench", "--threads", "257" }, "--threads must be between 0 and 256, got 257")]
     [InlineData(new[] { "train", "--class-weight", "-1" }, "--class-weight must be between 0 and 100, got -1")]

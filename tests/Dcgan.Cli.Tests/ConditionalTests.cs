@@ -20,10 +20,10 @@ public sealed class ConditionalTests : IDisposable
         Assert.True(train.Exit == 0, train.Err);
 
         // The epoch grid: 10 rows (one per class) of 10 columns of 28x28 tiles, upscaled 4x, 2 px gutters.
-        byte[] png = File.ReadAllBytes(Path.Combine(run, "samples", "image_at_epoch_0001.png"));
-        PngDecoder.Decode(png, out int w, out int h, out _);
-        Assert.Equal(10 * 112 + 11 * 2, w);
-        Assert.Equal(10 * 112 + 11 * 2, h);
+        Raster grid = ImageFiles.ReadImage(Path.Combine(run, "samples", "image_at_epoch_0001.png"));
+        Assert.Equal(10 * 112 + 11 * 2, grid.Width);
+        Assert.Equal(10 * 112 + 11 * 2, grid.Height);
+        Assert.Equal(1, grid.Channels);
 
         var sampler = Sampler.Open(run);
         Assert.Equal(10, sampler.Classes);

@@ -8,10 +8,12 @@ public sealed class PngTiles
 {
     public PngTiles(byte[] png)
     {
-        Pixels = PngDecoder.Decode(png, out int width, out int height, out var type);
-        Assert.Equal(PngColorType.Gray, type);
-        Width = width;
-        Height = height;
+        Assert.True(ImageFiles.IsPng(png), "not a PNG");
+        Raster image = ImageFiles.DecodeImage(png);
+        Assert.Equal(1, image.Channels);
+        Pixels = image.Pixels;
+        Width = image.Width;
+        Height = image.Height;
     }
 
     public byte[] Pixels { get; }

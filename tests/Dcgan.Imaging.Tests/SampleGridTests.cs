@@ -24,11 +24,11 @@ public class SampleGridTests
     [Fact]
     public void SizeFollowsTilesUpscaleAndGutters()
     {
-        GrayImage g = SampleGrid.Compose(new float[6 * H * W], 6, H, W, rows: 2, cols: 3, upscale: 5, gutter: 2);
+        Raster g = SampleGrid.Compose(new float[6 * H * W], 6, H, W, 1, rows: 2, cols: 3, upscale: 5, gutter: 2);
         Assert.Equal(3 * W * 5 + 4 * 2, g.Width);
         Assert.Equal(2 * H * 5 + 3 * 2, g.Height);
 
-        GrayImage mnist = SampleGrid.Compose(new float[16 * 28 * 28], 16, 28, 28, 4, 4);
+        Raster mnist = SampleGrid.Compose(new float[16 * 28 * 28], 16, 28, 28, 1, 4, 4);
         Assert.Equal(4 * 112 + 5 * 2, mnist.Width);
         Assert.Equal(mnist.Width, mnist.Height);
     }
@@ -47,7 +47,7 @@ public class SampleGridTests
 
         // Tile 0 runs -1 .. 1 across its pixels; tile 1 is shifted outside the range and clamps.
         float[] data = Batch(2, (i, p) => -1f + 2f * p / (H * W - 1) + (i == 1 ? 0.5f : 0f));
-        GrayImage g = SampleGrid.Compose(data, 2, H, W, rows: 1, cols: 2, GridScaling.FixedMinusOneToOne, upscale: 2, gutter: 1, gutterGray: 77);
+        Raster g = SampleGrid.Compose(data, 2, H, W, 1, rows: 1, cols: 2, GridScaling.FixedMinusOneToOne, upscale: 2, gutter: 1, gutterGray: 77);
         int tileW = W * 2, tileH = H * 2;
         // Top-left and bottom-right output pixels of each tile.
         Assert.Equal(0, g[1, 1]);
@@ -68,7 +68,7 @@ public class SampleGridTests
             1 => -50f + 10f * p,
             _ => 0.25f,
         });
-        GrayImage g = SampleGrid.Compose(data, 3, H, W, rows: 2, cols: 2, GridScaling.PerTileMinMax, upscale: 1, gutter: 0);
+        Raster g = SampleGrid.Compose(data, 3, H, W, 1, rows: 2, cols: 2, GridScaling.PerTileMinMax, upscale: 1, gutter: 0);
         Assert.Equal(0, g[0, 0]);
         Assert.Equal(255, g[W - 1, H - 1]);
         Assert.Equal(0, g[W, 0]);
@@ -87,7 +87,7 @@ public class SampleGridTests
     public void PerTileScalingIgnoresNonFiniteValuesForTheRange()
     {
         float[] data = Batch(1, (_, p) => p switch { 0 => float.NaN, 1 => float.PositiveInfinity, 2 => float.NegativeInfinity, _ => p });
-        GrayImage g = SampleGrid.Compose(data, 1, H, W, 1, 1, GridScaling.PerTileMinMax, upscale: 1, gutter: 0);
+        Raster g = SampleGrid.Compose(data, 1, H, W, 1, 1, 1, GridScaling.PerTileMinMax, upscale: 1, gutter: 0);
         Assert.Equal(0, g[0, 0]);
         Assert.Equal(255, g[1, 0]);
         Assert.Equal(0, g[2, 0]);
@@ -100,7 +100,7 @@ public class SampleGridTests
     {
         float[] data = Batch(4, (i, p) => p == 0 ? 1f : -1f); // white top-left source pixel, black elsewhere
         const int S = 3, G = 2;
-        GrayImage g = SampleGrid.Compose(data, 4, H, W, 2, 2, GridScaling.FixedMinusOneToOne, upscale: S, gutter: G, gutterGray: 200);
+        Raster g = SampleGrid.Compose(data, 4, H, W, 1, 2, 2, GridScaling.FixedMinusOneToOne, upscale: S, gutter: G, gutterGray: 200);
         for (int tile = 0; tile < 4; tile++)
         {
             int x0 = G + (tile % 2) * (W * S + G);
@@ -125,10 +125,10 @@ public class SampleGridTests
     public void GridRoundTripsThroughPng()
     {
         float[] data = Batch(16, (i, p) => MathF.Sin(i + p * 0.3f));
-        GrayImage g = SampleGrid.Compose(data, 16, H, W, 4, 4);
-        byte[] png = PngEncoder.Encode(g.Pixels, g.Width, g.Height, PngColorType.Gray);
-        Assert.Equal(g.Pixels, PngDecoder.Decode(png, out int w, out int h, out _));
-        Assert.Equal((g.Width, g.Height), (w, h));
+        Raster g = SampleGrid.Compose(data, 16, H, W, 1, 4, 4);
+        Raster back = ImageFiles.DecodeImage(ImageFiles.EncodePng(g));
+        Assert.Equal((g.Width, g.Height, 1), (back.Width, back.Height, back.Channels));
+        Assert.Equal(g.Pixels, back.Pixels);
     }
 
     [Theory]
@@ -145,8 +145,8 @@ public class SampleGridTests
     [Fact]
     public void BadShapesThrow()
     {
-        Assert.Throws<ArgumentException>(() => SampleGrid.Compose(new float[5], 1, H, W, 1, 1));
-        Assert.Throws<ArgumentException>(() => SampleGrid.Compose(new float[5 * H * W], 5, H, W, 2, 2));
-        Assert.Throws<ArgumentOutOfRangeException>(() => SampleGrid.Compose(new float[H * W], 1, H, W, 1, 1, upscale: 0));
+        Assert.Throws<ArgumentException>(() => SampleGrid.Compose(new float[5], 1, H, W, 1, 1, 1));
+        Assert.Throws<ArgumentException>(() => SampleGrid.Compose(new float[5 * H * W], 5, H, W, 1, 2, 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SampleGrid.Compose(new float[H * W], 1, H, W, 1, 1, 1, upscale: 0));
     }
 }

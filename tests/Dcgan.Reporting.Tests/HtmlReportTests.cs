@@ -16,18 +16,18 @@ public class HtmlReportTests : IDisposable
     private ReportContent Sample()
     {
         var grids = new List<(string, string)>();
-        var frames = new List<GrayImage>();
+        var frames = new List<Raster>();
         for (int epoch = 1; epoch <= 3; epoch++)
         {
-            var img = new GrayImage(8, 6);
+            var img = new Raster(8, 6, 1);
             Array.Fill(img.Pixels, (byte)(epoch * 60));
             string p = Path.Combine(_dir, $"epoch_{epoch}.png");
-            PngEncoder.WriteFile(p, img);
+            ImageFiles.WritePng(p, img);
             grids.Add(($"Epoch {epoch}", p));
             frames.Add(img);
         }
         string gif = Path.Combine(_dir, "progress.gif");
-        GifEncoder.WriteFile(gif, frames, 50);
+        ImageFiles.WriteGif(gif, frames, 50);
         return new ReportContent
         {
             Title = "Run <1> & \"friends\"",
@@ -71,9 +71,9 @@ public class HtmlReportTests : IDisposable
         {
             byte[] png = Convert.FromBase64String(uris[i].Groups[2].Value);
             Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, png[..8]);
-            byte[] pixels = PngDecoder.Decode(png, out int w, out int h, out _);
-            Assert.Equal((8, 6), (w, h));
-            Assert.All(pixels, p => Assert.Equal(i * 60, p));
+            Raster image = ImageFiles.DecodeImage(png);
+            Assert.Equal((8, 6, 1), (image.Width, image.Height, image.Channels));
+            Assert.All(image.Pixels, p => Assert.Equal(i * 60, p));
         }
         foreach (int epoch in new[] { 1, 2, 3 })
         {

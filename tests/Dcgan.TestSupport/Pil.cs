@@ -1,6 +1,8 @@
-// Test helper: decodes PNG and GIF files with Pillow (Debian's python3-pil under /usr/bin/python3), an
-// implementation independent of ours, and returns what it saw as JSON.
+// Test helper: the one place that talks to Pillow (Debian's python3-pil under /usr/bin/python3), an image library
+// independent of ours. It decodes PNG and GIF files and reports what it saw as JSON, and writes reference images
+// (JPEG, 16-bit gray PNG, RGBA PNG) with its own encoders for the reading tests.
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 
 namespace Dcgan.TestSupport;
@@ -10,7 +12,7 @@ public static class Pil
     private const string Python = "/usr/bin/python3";
 
     // Walks the chunks itself with zlib.crc32 so a CRC error is reported even if Pillow were lenient,
-    // and reports each row's filter byte so tests can see that adaptive filtering happens.
+    // and reports each row's filter byte so tests can see which filters the encoder chose.
     private const string PngScript = """
         import sys, json, zlib, struct
         from PIL import Image
@@ -32,6 +34,7 @@ public static class Pil
                           'pixels': im.tobytes().hex(), 'crc_ok': crc_ok, 'chunks': chunks, 'filters': filters}))
         """;
 
+    // Frames are converted to the asked mode after Pillow composes them onto the canvas, as a viewer shows them.
     private const string GifScript = """
         import sys, json
         from PIL import Image
@@ -47,8 +50,29 @@ public static class Pil
                           'durations': durations, 'frames': frames}))
         """;
 
-    /// <summary>True when the environment asks to skip Pillow checks (DCGAN_SKIP_PIL=1); tests then return early.</summary>
-    public static bool Skip => Environment.GetEnvironmentVariable("DCGAN_SKIP_PIL") == "1";
+    // Raw pixels arrive as hex on standard input; extra keyword arguments (JPEG quality) follow the format.
+    private const string WriteScript = """
+        import sys
+        from PIL import Image
+        path, fmt, mode, w, h = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+        raw = bytes.fromhex(sys.stdin.read().strip())
+        im = Image.frombytes(mode, (w, h), raw)
+        if fmt == 'JPEG': im.save(path, fmt, quality=95, subsampling=0)
+        else: im.save(path, fmt)
+        """;
+
+    private static readonly Lazy<string?> Missing = new(FindMissing);
+
+    /// <summary>
+    /// Skips the calling test when Pillow cannot run (no /usr/bin/python3, no PIL module) or DCGAN_SKIP_PIL=1 asks to.
+    /// Call it first in a [SkippableFact] or [SkippableTheory], so the test is reported as skipped, never as passed.
+    /// </summary>
+    public static void SkipIfMissing()
+    {
+        Skip.If(Environment.GetEnvironmentVariable("DCGAN_SKIP_PIL") == "1", "DCGAN_SKIP_PIL=1 skips the Pillow checks");
+        string? missing = Missing.Value;
+        Skip.If(missing is not null, missing);
+    }
 
     public static PngInfo DecodePng(string path)
     {
@@ -80,15 +104,40 @@ public static class Pil
             r.GetProperty("frames").EnumerateArray().Select(e => Convert.FromHexString(e.GetString()!)).ToArray());
     }
 
-    private static JsonDocument Run(string script, params string[] args)
+    /// <summary>
+    /// Writes <paramref name="pixels"/> (row-major; mode "L", "RGB", "RGBA" or "I;16" for 16-bit little-endian gray) as a
+    /// <paramref name="format"/> file ("PNG", "JPEG", "BMP", ...) with Pillow's own encoder; JPEGs at quality 95, 4:4:4.
+    /// </summary>
+    public static void WriteImage(string path, string format, string mode, int width, int height, byte[] pixels)
+    {
+        RunText(WriteScript, Convert.ToHexString(pixels), path, format, mode,
+            width.ToString(CultureInfo.InvariantCulture), height.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private static JsonDocument Run(string script, params string[] args) => JsonDocument.Parse(RunText(script, null, args));
+
+    private static string? FindMissing()
     {
         if (!File.Exists(Python))
         {
-            throw new InvalidOperationException(
-                $"{Python} not found: install python3 and python3-pil (apt-get install python3-pil), or set DCGAN_SKIP_PIL=1 to skip the independent-decoder checks.");
+            return $"{Python} not found: install python3 and python3-pil (apt-get install python3-pil) for the independent-decoder checks";
         }
+        try
+        {
+            RunText("import PIL", null);
+            return null;
+        }
+        catch (InvalidOperationException e)
+        {
+            return e.Message;
+        }
+    }
+
+    private static string RunText(string script, string? stdin, params string[] args)
+    {
         var psi = new ProcessStartInfo(Python)
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -102,19 +151,23 @@ public static class Pil
         using var process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {Python}.");
         // Read stderr concurrently so a chatty failure cannot deadlock on a full pipe.
         Task<string> stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            process.StandardInput.Write(stdin);
+        }
+        process.StandardInput.Close();
         process.WaitForExit();
         string err = stderr.Result;
         if (process.ExitCode != 0)
         {
             if (err.Contains("No module named 'PIL'", StringComparison.Ordinal))
             {
-                throw new InvalidOperationException(
-                    "Pillow is missing: apt-get install python3-pil, or set DCGAN_SKIP_PIL=1 to skip the independent-decoder checks.");
+                throw new InvalidOperationException("Pillow is missing: apt-get install python3-pil for the independent-decoder checks");
             }
-            throw new InvalidOperationException($"Pillow failed to decode {args[0]} (exit {process.ExitCode}):\n{err}");
+            throw new InvalidOperationException($"Pillow failed on {(args.Length > 0 ? args[0] : "its import")} (exit {process.ExitCode}):\n{err}");
         }
-        return JsonDocument.Parse(stdout);
+        return stdout.Result;
     }
 }
 

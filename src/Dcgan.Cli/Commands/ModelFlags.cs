@@ -54,15 +54,7 @@ public static class ModelFlags
     /// <summary>The architecture flags as model options, checked against the architecture (one-line errors).</summary>
     public static ModelOptions Read(OptionSet o)
     {
-        RejectUnlessConditional(o, o.GetFlag("conditional"), "cond-scheme");
         var architecture = Training.TrainConfig.ArchitectureOf(o.GetText("arch")!);
-        foreach (string flag in architecture == Architecture.Dcgan ? TutorialOnly : DcganOnly)
-        {
-            if (o.Has(flag))
-            {
-                throw new UserError($"--{flag} only applies with --arch {(architecture == Architecture.Dcgan ? "tutorial" : "dcgan")}");
-            }
-        }
         var options = new ModelOptions
         {
             Architecture = architecture,
@@ -79,6 +71,25 @@ public static class ModelFlags
             ClassNormInGenerator = o.GetFlag("conditional") && Training.TrainConfig.SchemeOf(o.GetText("cond-scheme")!).ClassNorm,
             ConvAlgorithm = Training.TrainConfig.ConvAlgorithmOf(o.GetText("conv-algorithm")!),
         };
+        Check(o, options);
+        return options;
+    }
+
+    /// <summary>
+    /// One-line errors for flags the options' architecture does not use, and for options the models refuse (sizes per
+    /// architecture and the like).
+    /// </summary>
+    public static void Check(OptionSet o, ModelOptions options)
+    {
+        RejectUnlessConditional(o, o.GetFlag("conditional"), "cond-scheme");
+        bool paper = options.Architecture == Architecture.Dcgan;
+        foreach (string flag in paper ? TutorialOnly : DcganOnly)
+        {
+            if (o.Has(flag))
+            {
+                throw new UserError($"--{flag} only applies with --arch {(paper ? "tutorial" : "dcgan")}");
+            }
+        }
         try
         {
             ModelBuilder.Validate(options);
@@ -87,7 +98,6 @@ public static class ModelFlags
         {
             throw new UserError(e.Message);
         }
-        return options;
     }
 
     private static string Sizes(Architecture architecture) => string.Join(", ", ModelBuilder.ImageSizes(architecture));

@@ -9,18 +9,21 @@ using Dcgan.Training;
 public static class TrainCommand
 {
     public static OptionSet Options() => ModelFlags.Add(new OptionSet("dcgan train [options]",
-        "Train a DCGAN with the TensorFlow tutorial's recipe (override any part with the flags below) and write a run\n" +
-        "folder: config.json, metrics.jsonl, samples/, progress.gif, losses.svg, d_hist.svg, report.html, checkpoints/.")
-        .Choice("dataset", "mnist", "Data set (synthetic: a tiny generated set for smoke tests)", "mnist", "fashion-mnist", "synthetic")
-        .Text("data-dir", null, "Folder with the four IDX files (raw or .gz) or a Keras .npz")
+        "Train a DCGAN and write a run folder: config.json, metrics.jsonl, samples/, progress.gif, losses.svg, d_hist.svg,\n" +
+        "report.html, checkpoints/. MNIST and Fashion-MNIST train the TensorFlow tutorial's models with its recipe; an image\n" +
+        "folder (--dataset folder --data-dir DIR) or the emoji set trains the DCGAN paper's models (--arch dcgan) with the\n" +
+        "paper's recipe (Adam 2e-4, beta1 0.5, batch 128). Any flag below overrides the recipe's value.")
+        .Choice("dataset", "mnist", "Data set: folder is --data-dir's images (subfolders are classes); emoji the built-in colour set; synthetic a tiny generated set for smoke tests", [.. TrainingData.Datasets])
+        .Text("data-dir", null, "mnist/fashion-mnist: folder with the four IDX files or a Keras .npz; folder: the folder of images")
+        .Choice("background", "white", "Image folders: what transparent pixels become", "white", "black")
         .Int("epochs", 50, "Epochs to train", 1, 100000)
-        .Int("batch-size", 256, "Images per step", 1, 65536)
+        .Int("batch-size", 256, "Images per step [default: 256, or 128 with --arch dcgan]", 1, 65536)
         .Int("limit", 0, "Train on the first N images only (0: all)", 0, int.MaxValue)
         .Flag("drop-last", "Drop the last partial batch of each epoch (Keras keeps it)")
         .Choice("noise", "normal", "Noise distribution: normal(0,1) or uniform in [-1,1]", "normal", "uniform")
-        .Float("lr-g", 1e-4, "Generator Adam learning rate", 1e-12, 10)
-        .Float("lr-d", 1e-4, "Discriminator Adam learning rate", 1e-12, 10)
-        .Float("beta1", 0.9, "Adam beta1 (momentum)", 0, 0.999999)
+        .Float("lr-g", 1e-4, "Generator Adam learning rate [default: 1e-4, or 2e-4 with --arch dcgan]", 1e-12, 10)
+        .Float("lr-d", 1e-4, "Discriminator Adam learning rate [default: 1e-4, or 2e-4 with --arch dcgan]", 1e-12, 10)
+        .Float("beta1", 0.9, "Adam beta1 (momentum) [default: 0.9, or 0.5 with --arch dcgan]", 0, 0.999999)
         .Float("beta2", 0.999, "Adam beta2", 0, 0.9999999)
         .Float("g-ema", 0, $"Draw grids and samples from a moving average of G's weights with this decay (0: off, as the tutorial; {TrainConfig.ConditionalGeneratorEma} with --conditional)", 0, 0.99999)
         .Int("checkpoint-every", 15, "Write a checkpoint every N epochs (and at the end)", 1, 100000)
@@ -75,11 +78,21 @@ public static class TrainCommand
         }
 
         var data = LoadData(config, stdout);
+        config = config.WithData(data);
+        if (config.Conditional && data.Classes < 2)
+        {
+            throw new UserError($"--conditional needs classes, and {data.Source} has none (put each class's images in a subfolder of its own)");
+        }
+        int images = config.Limit > 0 ? Math.Min(config.Limit, data.Count) : data.Count;
+        if (TrainingData.IsImageFolder(config.Dataset) && images < config.BatchSize)
+        {
+            throw new UserError($"{data.Source}: {images:N0} usable images, fewer than one batch of {config.BatchSize}; add images or lower --batch-size");
+        }
         if (config.Limit > 0 && config.Limit < Math.Min(config.BatchSize, data.Count) && config.DropLast)
         {
             throw new UserError($"--limit {config.Limit} with --drop-last leaves no full batch of {config.BatchSize}");
         }
-        stdout.WriteLine($"Training on {data.Name} ({Math.Min(data.Count, config.Limit > 0 ? config.Limit : data.Count):N0} images) for {config.Epochs} epochs, batch {config.BatchSize}; run folder {run.Root}");
+        stdout.WriteLine($"Training the {config.Architecture} models on {data.Name} ({images:N0} images of {data.Height}x{data.Width}x{data.Channels}) for {config.Epochs} epochs, batch {config.BatchSize}; run folder {run.Root}");
 
         using var stop = new StopSignals(host);
         using var dashboard = o.GetFlag("serve") ? StartDashboard(run, o.GetInt("serve-port"), stdout) : null;
@@ -161,7 +174,7 @@ public static class TrainCommand
                 }
             }
         }
-        var changed = saved.Differences(given)
+        var changed = given.DifferencesFromRun(saved)
             .Where(name => o.Has(name) && !TrainConfig.ResumableChanges.Contains(name))
             .ToList();
         if (changed.Count > 0)
@@ -180,48 +193,65 @@ public static class TrainCommand
         return (config, checkpoint);
     }
 
-    private static TrainConfig FromFlags(OptionSet o) => new()
+    /// <summary>The flags as a config; what they do not say comes from <see cref="TrainConfig.WithDefaultsFor"/>.</summary>
+    private static TrainConfig FromFlags(OptionSet o)
     {
-        Dataset = o.GetText("dataset")!,
-        DataDir = o.GetText("data-dir") is { } dir ? Path.GetFullPath(dir) : null,
-        Epochs = o.GetInt("epochs"),
-        BatchSize = o.GetInt("batch-size"),
-        Limit = o.GetInt("limit"),
-        DropLast = o.GetFlag("drop-last"),
-        NoiseDim = o.GetInt("noise-dim"),
-        Noise = o.GetText("noise")!,
-        LearningRateG = o.GetFloat("lr-g"),
-        LearningRateD = o.GetFloat("lr-d"),
-        Beta1 = o.GetFloat("beta1"),
-        Beta2 = o.GetFloat("beta2"),
-        GeneratorActivation = o.GetText("g-activation")!,
-        DiscriminatorOutput = o.GetText("d-output")!,
-        BatchNormVariance = o.GetText("bn-variance")!,
-        Conditional = o.GetFlag("conditional"),
-        ClassLossWeight = o.GetFloat("class-weight"),
-        CondScheme = o.GetText("cond-scheme")!,
-        ConvAlgorithm = o.GetText("conv-algorithm")!,
-        GeneratorEma = o.Has("g-ema") ? o.GetFloat("g-ema") : o.GetFlag("conditional") ? TrainConfig.ConditionalGeneratorEma : 0,
-        EvalEvery = o.GetInt("eval-every"),
-        CheckpointEvery = o.GetInt("checkpoint-every"),
-        Samples = o.GetInt("samples"),
-        Seed = o.GetInt("seed"),
-        Threads = o.GetInt("threads"),
-        Version = Program.Version,
-    };
-
-    /// <summary>The training split of the configured data set, found or fetched.</summary>
-    public static ImageDataset LoadData(TrainConfig config, TextWriter log)
-    {
-        if (config.Dataset == "synthetic")
+        string dataset = o.GetText("dataset")!;
+        if (!TrainingData.IsImageFolder(dataset))
         {
-            return SyntheticDataset.Create(config.Limit > 0 ? config.Limit : 512, (ulong)config.Seed);
+            foreach (string flag in new[] { "image-size", "channels", "background" })
+            {
+                if (o.Has(flag))
+                {
+                    throw new UserError($"--{flag} applies to image folders and the emoji set; {dataset} images are 28x28 grayscale");
+                }
+            }
+            if (o.GetText("arch") == "dcgan")
+            {
+                throw new UserError($"--arch dcgan trains on image folders and the emoji set; {dataset} images are 28x28, which only --arch tutorial takes");
+            }
         }
-        if (config.DataDir is { } dir && !Directory.Exists(dir) && !File.Exists(dir))
+        var config = new TrainConfig
         {
-            throw new UserError($"--data-dir {dir} does not exist");
-        }
-        var resolver = new DatasetResolver(DataLocations.FromEnvironment(config.DataDir));
-        return resolver.Load(config.Dataset, DataSplit.Train, log);
+            Dataset = dataset,
+            DataDir = o.GetText("data-dir") is { } dir ? Path.GetFullPath(dir) : null,
+            Architecture = o.GetText("arch")!,
+            ImageSize = o.GetIntOrNull("image-size") ?? 0,
+            Channels = o.GetInt("channels"),
+            Background = o.GetText("background")!,
+            GeneratorWidth = o.GetInt("g-width"),
+            DiscriminatorWidth = o.GetInt("d-width"),
+            Epochs = o.GetInt("epochs"),
+            BatchSize = o.GetInt("batch-size"),
+            Limit = o.GetInt("limit"),
+            DropLast = o.GetFlag("drop-last"),
+            NoiseDim = o.GetInt("noise-dim"),
+            Noise = o.GetText("noise")!,
+            LearningRateG = o.GetFloat("lr-g"),
+            LearningRateD = o.GetFloat("lr-d"),
+            Beta1 = o.GetFloat("beta1"),
+            Beta2 = o.GetFloat("beta2"),
+            GeneratorActivation = o.GetText("g-activation")!,
+            DiscriminatorOutput = o.GetText("d-output")!,
+            BatchNormVariance = o.GetText("bn-variance")!,
+            Conditional = o.GetFlag("conditional"),
+            ClassLossWeight = o.GetFloat("class-weight"),
+            CondScheme = o.GetText("cond-scheme")!,
+            ConvAlgorithm = o.GetText("conv-algorithm")!,
+            GeneratorEma = o.Has("g-ema") ? o.GetFloat("g-ema") : o.GetFlag("conditional") ? TrainConfig.ConditionalGeneratorEma : 0,
+            EvalEvery = o.GetInt("eval-every"),
+            CheckpointEvery = o.GetInt("checkpoint-every"),
+            Samples = o.GetInt("samples"),
+            Seed = o.GetInt("seed"),
+            Threads = o.GetInt("threads"),
+            Version = Program.Version,
+        }.WithDefaultsFor(o.Has);
+        // The models' own checks (sizes and flags per architecture), before any data is read; an image folder's channels
+        // are not known yet, and either count fits every architecture.
+        ModelFlags.Check(o, config.ModelOptions() with { Channels = config.Channels == 0 ? 3 : config.Channels });
+        return config;
     }
+
+    /// <summary>The training split of the configured data set, found, fetched or decoded.</summary>
+    public static ImageDataset LoadData(TrainConfig config, TextWriter log) => TrainingData.Load(config, log);
 }
