@@ -5,7 +5,6 @@ namespace Dcgan.Export;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Dcgan.Engine;
 using Dcgan.Imaging;
 using Dcgan.Training;
@@ -127,15 +126,12 @@ public static class OnnxExport
         }
         try
         {
-            AtomicFile.WriteAllBytes(full, model);
+            AtomicFile.WriteAllBytes(path, model);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // The failure may have hit the temporary sibling: name the user's file, once, instead.
-            string reason = e is UnauthorizedAccessException
-                ? "permission denied"
-                : Regex.Replace(e.Message.ReplaceLineEndings(" "), Regex.Escape(full) + @"\.[0-9a-f]{32}\.tmp", full).Replace($" : '{full}'", "");
-            throw new ExportException($"cannot write {path}: {reason}", e);
+            // AtomicFile's message names the user's file and the system's reason, never the temporary sibling.
+            throw new ExportException(e.Message.ReplaceLineEndings(" "), e);
         }
     }
 

@@ -4,5 +4,5 @@ namespace Dcgan.Export.Tests;
 using Dcgan.Training;
 
 /// <param name="From">The run folder or checkpoint the export read.</param>
-/// <param name="RunFolder">The run's folder (its config.json), or null for a checkpoint trained outside a run folder.</param>
-public sealed record ExportedRun(string Name, string From, string? RunFolder, string Onnx, Sampler Sampler);
+/// <param name="RunFolder">The run's folder (its config.json).</param>
+public sealed record ExportedRun(string Name, string From, string RunFolder, string Onnx, Sampler Sampler);

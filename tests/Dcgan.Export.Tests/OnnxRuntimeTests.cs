@@ -122,9 +122,7 @@ public sealed class OnnxRuntimeTests(ExportedRuns runs)
         Assert.Equal("test", metadata["dcgan_version"]);
         Assert.False(metadata.ContainsKey("class_names")); // the synthetic data set names no classes
         // The fingerprint is the SHA-256 of the run's config.json as written.
-        byte[] configJson = run.RunFolder is { } folder
-            ? File.ReadAllBytes(Path.Combine(folder, "config.json"))
-            : System.Text.Encoding.UTF8.GetBytes(config.ToFileText());
+        byte[] configJson = File.ReadAllBytes(Path.Combine(run.RunFolder, "config.json"));
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(configJson)), metadata["config_sha256"]);
     }
 
