@@ -17,7 +17,7 @@ public static class DatasetReport
             DatasetLocation? location = search.Select(s => s.Found).FirstOrDefault(f => f is not null);
             if (location is null)
             {
-                lines.Add($"{spec.Name}: not found (searched {string.Join(", ", Searched(locations, spec))}); `dcgan data fetch {spec.Name}` puts it in {locations.DatasetCacheDir(spec)}");
+                lines.Add($"{spec.Name}: not found (searched {string.Join(", ", Searched(locations, spec))}); `dcgan data fetch --dataset {spec.Name}` puts it in {locations.DatasetCacheDir(spec)}");
                 foreach ((string place, _, string? note) in search.Where(s => s.Note is not null))
                 {
                     lines.Add($"  {place}: {note}");

@@ -85,7 +85,7 @@ public sealed class DatasetResolver
         }
         if (!fetch)
         {
-            throw new DataException($"{spec.Name}: not found in {Locations.DatasetCacheDir(spec)} or {string.Join(", ", Locations.KnownRoots)}; fetch it with `dcgan data fetch {spec.Name}`");
+            throw new DataException($"{spec.Name}: not found in {Locations.DatasetCacheDir(spec)} or {string.Join(", ", Locations.KnownRoots)}; fetch it with `dcgan data fetch --dataset {spec.Name}`");
         }
         string target = Locations.DatasetCacheDir(spec);
         log.WriteLine($"{spec.Name}: not found locally, fetching into {target}");

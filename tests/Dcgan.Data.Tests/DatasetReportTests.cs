@@ -25,7 +25,7 @@ public sealed class DatasetReportTests : IDisposable
         Assert.Equal("  train-images-idx3-ubyte.gz       3x28x28      sha256 MISMATCH", lines[1]);
         Assert.Equal("  t10k-labels-idx1-ubyte.gz        2            sha256 MISMATCH", lines[4]);
         Assert.Equal("  warning: not every file matches the pinned checksums", lines[5]);
-        Assert.StartsWith($"fashion-mnist: not found (searched {l.DatasetCacheDir(DatasetSpec.FashionMnist)}, {partial}[.npz]); `dcgan data fetch fashion-mnist` puts it in", lines[6]);
+        Assert.StartsWith($"fashion-mnist: not found (searched {l.DatasetCacheDir(DatasetSpec.FashionMnist)}, {partial}[.npz]); `dcgan data fetch --dataset fashion-mnist` puts it in", lines[6]);
         Assert.Equal($"  {partial}: incomplete, missing train-images-idx3-ubyte[.gz]", lines[7]);
         Assert.Equal(8, lines.Count);
     }

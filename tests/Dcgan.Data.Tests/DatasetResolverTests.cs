@@ -123,7 +123,7 @@ public sealed class DatasetResolverTests : IDisposable
         DataLocations l = Locations();
         var e = Assert.Throws<DataException>(() => NoFetch(l).Resolve(DatasetSpec.FashionMnist, TextWriter.Null, fetch: false));
         Assert.StartsWith($"fashion-mnist: not found in {l.DatasetCacheDir(DatasetSpec.FashionMnist)}", e.Message);
-        Assert.EndsWith("fetch it with `dcgan data fetch fashion-mnist`", e.Message);
+        Assert.EndsWith("fetch it with `dcgan data fetch --dataset fashion-mnist`", e.Message);
     }
 
     [Fact]

@@ -54,6 +54,28 @@ public sealed record FolderReport
         .OrderByDescending(g => g.Item2).ThenBy(g => g.Key, StringComparer.Ordinal)
         .ToList();
 
+    /// <summary>The report for people: the summary, the classes, the source sizes and formats, every skipped file.</summary>
+    public IReadOnlyList<string> Lines()
+    {
+        var c = CultureInfo.InvariantCulture;
+        var lines = new List<string> { Summary() };
+        lines.Add(string.Create(c, $"  channels: {Channels} ({ChannelsReason}); transparent pixels over {Background}"));
+        foreach (var k in Classes)
+        {
+            lines.Add(string.Create(c, $"  class {k.Name}: {k.Images:N0} images"));
+        }
+        lines.Add(string.Create(c, $"  source sizes: {MinWidth}-{MaxWidth} x {MinHeight}-{MaxHeight} pixels; formats: {string.Join(", ", Formats.Select(f => $"{f.Key} {f.Value:N0}"))}"));
+        if (OtherFiles > 0)
+        {
+            lines.Add(string.Create(c, $"  {OtherFiles:N0} other files (not images by their extension) ignored"));
+        }
+        foreach (var s in Skipped)
+        {
+            lines.Add($"  skipped {s.File}: {s.Reason}");
+        }
+        return lines;
+    }
+
     /// <summary>One line for the console, e.g. "1,204 images used (10 classes), 3 skipped: 2 damaged ..., 1 empty file".</summary>
     public string Summary()
     {
