@@ -12,6 +12,7 @@ public static class Program
     [
         ("train", "Train a DCGAN (the TensorFlow tutorial recipe by default) and write a run folder"),
         ("generate", "Draw images from a trained run or checkpoint"),
+        ("export", "Write a trained generator as an ONNX model for other runtimes"),
         ("summary", "Print Keras-style tables of the generator and discriminator"),
         ("bench", "Time the train step and generation on random data"),
         ("data", "Fetch or inspect the MNIST and Fashion-MNIST data sets"),
@@ -44,6 +45,7 @@ public static class Program
             {
                 "train" => (TrainCommand.Options(), o => TrainCommand.Run(o, stdout, stop), 0),
                 "generate" => (GenerateCommand.Options(), o => GenerateCommand.Run(o, stdout), 0),
+                "export" => (ExportCommand.Options(), o => ExportCommand.Run(o, stdout), 0),
                 "data" => (DataCommand.Options(), o => DataCommand.Run(o, stdout), 1),
                 "summary" => (SummaryCommand.Options(), o => SummaryCommand.Run(o, stdout), 0),
                 "bench" => (BenchCommand.Options(), o => BenchCommand.Run(o, stdout), 0),
@@ -61,7 +63,7 @@ public static class Program
             UseThreads(options);
             return command.Run(options);
         }
-        catch (Exception e) when (e is UserError or Data.DataException or Training.CheckpointException)
+        catch (Exception e) when (e is UserError or Data.DataException or Training.CheckpointException or Export.ExportException)
         {
             stderr.WriteLine($"dcgan: error: {e.Message}");
             return 2;

@@ -35,7 +35,7 @@ public sealed partial class RunArtifacts
     }
 
     /// <summary>config.json: every setting, the seed and the program version.</summary>
-    public void WriteConfig() => AtomicFile.WriteAllText(_run.ConfigPath, _config.ToJson() + "\n");
+    public void WriteConfig() => AtomicFile.WriteAllText(_run.ConfigPath, _config.ToFileText());
 
     /// <summary>Rewrites metrics.jsonl from the checkpoint's history, so a resumed run holds each epoch once.</summary>
     public void RewriteMetrics(IReadOnlyList<EpochMetrics> history)

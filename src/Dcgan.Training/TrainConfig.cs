@@ -223,6 +223,9 @@ public sealed record TrainConfig : IJsonOnDeserializing
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
+    /// <summary>The exact text of a run's config.json (what exports fingerprint): <see cref="ToJson"/> and a newline.</summary>
+    public string ToFileText() => ToJson() + "\n";
+
     public static TrainConfig FromJson(string json) => JsonSerializer.Deserialize<TrainConfig>(json, Json)
         ?? throw new InvalidDataException("empty configuration");
 

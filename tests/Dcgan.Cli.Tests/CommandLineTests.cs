@@ -17,8 +17,8 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(0, exit);
         // One aligned column: every verb is followed by at least two spaces, and every help text starts in the same column.
         var verbLines = output.Split('\n').SkipWhile(l => l != "Commands:").Skip(1).TakeWhile(l => l.Length > 0).ToList();
-        Assert.Equal(["train", "generate", "summary", "bench", "data", "evaluate", "experiment", "serve"],
-            verbLines.Select(l => l.Trim().Split(' ')[0]).Take(8));
+        Assert.Equal(["train", "generate", "export", "summary", "bench", "data", "evaluate", "experiment", "serve"],
+            verbLines.Select(l => l.Trim().Split(' ')[0]));
         Assert.All(verbLines, l => Assert.Matches(@"^  [a-z]+ {2,}\S", l));
         Assert.Single(verbLines.Select(l => l.IndexOf(l.Trim().Split(' ', 2)[1].TrimStart()[0], 2 + l.Trim().Split(' ')[0].Length)).Distinct());
         var train = CliRunner.Run("train", "--help");

@@ -32,6 +32,9 @@ public sealed class Activation : Layer
 
     public ActivationKind Kind => _kind;
 
+    /// <summary>LeakyReLU's slope for negative inputs (0 for the other kinds).</summary>
+    public float Slope => _slope;
+
     public override string ClassName => _kind switch
     {
         ActivationKind.LeakyRelu => "LeakyReLU",

@@ -37,6 +37,9 @@ public sealed class Conv2D : Layer
     /// <summary>The algorithm this layer runs once built: Winograd only where asked for and the geometry has it.</summary>
     public ConvAlgorithm Algorithm => _winograd is null ? ConvAlgorithm.Direct : ConvAlgorithm.Winograd;
 
+    /// <summary>Shapes, stride and TensorFlow padding once built (for exporters; the layer itself is the reference).</summary>
+    public ConvGeometry Geometry => _g;
+
     public override string ClassName => "Conv2D";
 
     public override string NameStem => "conv2d";

@@ -38,6 +38,12 @@ public sealed class Conv2DTranspose : Layer
     /// <summary>The algorithm this layer runs once built: Winograd only where asked for and the geometry has it.</summary>
     public ConvAlgorithm Algorithm => _winograd is null ? ConvAlgorithm.Direct : ConvAlgorithm.Winograd;
 
+    /// <summary>
+    /// Shapes, stride and TensorFlow padding once built, as the convolution this layer is the transpose of (its input is
+    /// this layer's output); for exporters.
+    /// </summary>
+    public ConvGeometry Geometry => _g;
+
     public override string ClassName => "Conv2DTranspose";
 
     public override string NameStem => "conv2d_transpose";
