@@ -80,9 +80,15 @@ public sealed class ConditionalTests : IDisposable
     [Fact]
     public void BadLabelsAreOneLineErrors()
     {
-        var outOfRange = CliRunner.Run("generate", "--from", _root, "--label", "10");
+        string conditional = Path.Combine(_root, "conditional");
+        Assert.Equal(0, CliRunner.Run("train", "--dataset", "synthetic", "--limit", "8", "--batch-size", "8", "--epochs", "1", "--conditional", "--out", conditional).Exit);
+        var outOfRange = CliRunner.Run("generate", "--from", conditional, "--label", "10", "--out", Path.Combine(_root, "y.png"));
         Assert.Equal(2, outOfRange.Exit);
-        Assert.Contains("--label must be between 0 and 9, got 10", outOfRange.Err);
+        Assert.Contains($"--label 10 is out of range: {conditional} draws classes 0 to 9", outOfRange.Err);
+        var notANumber = CliRunner.Run("generate", "--from", conditional, "--label", "seven", "--out", Path.Combine(_root, "y.png"));
+        Assert.Equal(2, notANumber.Exit);
+        Assert.Contains("--label must be a class number from 0 to 9, got 'seven'", notANumber.Err);
+        Assert.False(File.Exists(Path.Combine(_root, "y.png")));
 
         string plain = Path.Combine(_root, "plain");
         Assert.Equal(0, CliRunner.Run("train", "--dataset", "synthetic", "--limit", "8", "--batch-size", "8", "--epochs", "1", "--samples", "1", "--out", plain).Exit);

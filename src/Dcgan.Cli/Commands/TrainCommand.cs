@@ -47,10 +47,6 @@ public static class TrainCommand
         {
             throw new UserError("--resume needs --out RUN_DIR (the run to continue)");
         }
-        if (given.Conditional && given.DiscriminatorOutput == "sigmoid")
-        {
-            throw new UserError("--conditional needs --d-output logits (the discriminator's class head is a set of logits)");
-        }
         if (!resume && o.GetFlag("fallback-checkpoint"))
         {
             throw new UserError("--fallback-checkpoint only applies with --resume");
