@@ -78,6 +78,13 @@ public sealed class SlurmArrayTests : IDisposable
         int firstCommand = Array.FindIndex(lines, l => l.Length > 0 && !l.StartsWith('#'));
         Assert.True(Array.FindLastIndex(lines, l => l.StartsWith("#SBATCH", StringComparison.Ordinal)) < firstCommand);
         Assert.Equal(0, Bash("-n", "-c", script).Exit);
+
+        // A folder with a space and a percent sign: one quoted value for sbatch, "%%" for a literal percent sign.
+        string odd = _t.Dir("my runs", "100%");
+        string oddScript = new SlurmArray(Plan(), odd).Script([0], Settings);
+        Assert.Contains($"#SBATCH --output=\"{_t.Root}/my runs/100%%/slurm/logs/task-%a.log\"\n", oddScript);
+        Assert.Contains($" --out '{odd}' ", oddScript);
+        Assert.Equal(0, Bash("-n", "-c", oddScript).Exit);
     }
 
     [Fact]

@@ -95,7 +95,7 @@ public static partial class ExperimentCommand
         {
             return modes.FirstOrDefault() switch
             {
-                "slurm" => Submit(o, path, plan, runner, stdout),
+                "slurm" => Submit(o, path, plan, dataDir, runner, stdout),
                 "report" => Report(plan, runner, outDir, stdout),
                 "variant" => RunOne(o.GetText("variant")!, plan, runner, stdout, host),
                 _ => RunAll(plan, runner, stdout, host),
@@ -160,7 +160,7 @@ public static partial class ExperimentCommand
         return 0;
     }
 
-    private static int Submit(OptionSet o, string path, ExperimentPlan plan, ExperimentRunner runner, TextWriter stdout)
+    private static int Submit(OptionSet o, string path, ExperimentPlan plan, string? dataDir, ExperimentRunner runner, TextWriter stdout)
     {
         bool dryRun = o.GetFlag("dry-run");
         var settings = new SlurmSettings
@@ -169,7 +169,7 @@ public static partial class ExperimentCommand
             Time = o.GetText("time") is { } t ? (TimePattern().IsMatch(t) ? t : throw new UserError($"--time must be a Slurm time limit (minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS or UNLIMITED), got '{t}'")) : null,
             CpusPerTask = o.GetIntOrNull("cpus-per-task"),
             Command = SelfCommand(),
-            ExperimentArguments = [.. plan.Quick ? ["--quick"] : Array.Empty<string>(), .. plan.Variants[0].Config.DataDir is { } d ? ["--data-dir", d] : Array.Empty<string>()],
+            ExperimentArguments = [.. plan.Quick ? ["--quick"] : Array.Empty<string>(), .. dataDir is null ? Array.Empty<string>() : ["--data-dir", dataDir]],
         };
         if (!dryRun && SlurmClient.Find("sbatch") is null)
         {
@@ -213,7 +213,7 @@ public static partial class ExperimentCommand
         {
             stdout.WriteLine($"  task {job}_{i}: {plan.Variants[i].Name}, log {slurm.LogPath(i)}");
         }
-        string again = $"dcgan experiment {path}{(plan.Quick ? " --quick" : "")} --out {runner.Root}";
+        string again = $"dcgan experiment {SlurmArray.Quote(path)}{(plan.Quick ? " --quick" : "")} --out {SlurmArray.Quote(runner.Root)}";
         stdout.WriteLine($"Script: {slurm.ScriptPath}. When the tasks end: {again} --report");
         return 0;
     }

@@ -46,7 +46,9 @@ public sealed class SlurmArray(ExperimentPlan plan, string root)
         sb.Append("#SBATCH --array=").Append(ArraySpec(indices)).Append('\n');
         sb.Append("#SBATCH --requeue\n");
         sb.Append("#SBATCH --open-mode=append\n");
-        sb.Append("#SBATCH --output=").Append(Path.Combine(LogsDir, "task-%a.log")).Append('\n');
+        // sbatch reads "%" in a file name as a pattern ("%%" is a percent sign) and takes a double-quoted value whole.
+        string logs = LogsDir.Replace("%", "%%", StringComparison.Ordinal);
+        sb.Append("#SBATCH --output=").Append(logs.Contains(' ', StringComparison.Ordinal) ? $"\"{logs}/task-%a.log\"" : $"{logs}/task-%a.log").Append('\n');
         if (settings.Partition is { } partition)
         {
             sb.Append("#SBATCH --partition=").Append(partition).Append('\n');
