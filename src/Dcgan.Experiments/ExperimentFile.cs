@@ -174,10 +174,13 @@ public sealed record ExperimentFile
     }
 
     /// <summary>The merged flags as train command-line arguments (e.g. --epochs 100 --drop-last), for validation by the CLI.</summary>
-    public IReadOnlyList<string> Arguments(ExperimentVariant variant)
+    public IReadOnlyList<string> Arguments(ExperimentVariant variant) => Arguments(MergedFlags(variant));
+
+    /// <summary>Flags as train command-line arguments: true adds the bare flag, false drops it, other values follow their flag.</summary>
+    public static IReadOnlyList<string> Arguments(IReadOnlyDictionary<string, JsonNode?> flags)
     {
         var args = new List<string>();
-        foreach (var (name, value) in MergedFlags(variant))
+        foreach (var (name, value) in flags)
         {
             if (value is JsonValue b && b.TryGetValue(out bool flag))
             {

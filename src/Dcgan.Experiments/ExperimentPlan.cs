@@ -2,6 +2,7 @@
 // scaling of epochs (report epochs and compare-with references scale alike), data and evaluation size.
 namespace Dcgan.Experiments;
 
+using System.Text.Json.Nodes;
 using Dcgan.Training;
 
 /// <summary>The variants to run, in file order, and what the report compares.</summary>
@@ -51,6 +52,25 @@ public sealed class ExperimentPlan
             });
         }
         return new ExperimentPlan(file, planned, quick ? file.QuickEvalCount : file.EvalCount, quick);
+    }
+
+    /// <summary>
+    /// The <c>dcgan train</c> arguments that train the variant as planned: the file's flags with --quick's epochs and limit
+    /// and the machine's --data-dir. The CLI checks them with train's parser; the Slurm script lists them per task.
+    /// </summary>
+    public IReadOnlyList<string> TrainArguments(PlannedVariant v)
+    {
+        var flags = new Dictionary<string, JsonNode?>(File.MergedFlags(v.Variant));
+        if (Quick)
+        {
+            flags["epochs"] = v.Config.Epochs;
+            flags["limit"] = v.Config.Limit;
+        }
+        if (v.Config.DataDir is { } dataDir)
+        {
+            flags["data-dir"] = dataDir;
+        }
+        return ExperimentFile.Arguments(flags);
     }
 
     /// <summary>The (variant, epoch) a part compares with, scaled in quick mode; null when the part names none.</summary>

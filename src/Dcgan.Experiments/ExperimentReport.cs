@@ -19,20 +19,25 @@ public static class ExperimentReport
     private static readonly string[] Columns =
         ["variant", "part", "changes", "epochs", "training seconds", "images/s", "G loss", "D loss", "D accuracy", "FID", "Inception Score", "min class share", "classes covered", "confidence"];
 
-    /// <summary>Writes both reports for the variants finished so far (others show as not run yet).</summary>
-    public static void Write(ExperimentPlan plan, IReadOnlyDictionary<string, VariantResult> results, string root)
+    /// <summary>Writes both reports: the finished variants' figures, and what the others are (unfinished or not run yet).</summary>
+    public static void Write(ExperimentPlan plan, IReadOnlyList<VariantState> states, string root)
     {
+        var results = states.Where(s => s.Result is not null).ToDictionary(s => s.Name, s => s.Result!);
+        var pending = states.Where(s => s.Result is null).ToDictionary(s => s.Name, s => s.Description);
         var charts = Charts(plan, results, root);
         foreach (var (name, svg) in charts)
         {
             SvgPlot.WriteFile(Path.Combine(root, name), svg);
         }
-        AtomicFile.WriteAllText(Path.Combine(root, MarkdownName), Markdown(plan, results, root, charts));
-        AtomicFile.WriteAllText(Path.Combine(root, HtmlName), Html(plan, results, charts));
+        AtomicFile.WriteAllText(Path.Combine(root, MarkdownName), Markdown(plan, results, pending, root, charts));
+        AtomicFile.WriteAllText(Path.Combine(root, HtmlName), Html(plan, results, pending, charts));
     }
 
-    /// <summary>The generated summary: best and worst quality, fastest and slowest, failures; one sentence each.</summary>
-    public static IReadOnlyList<string> Summary(ExperimentPlan plan, IReadOnlyDictionary<string, VariantResult> results)
+    /// <summary>
+    /// The generated summary: best and worst quality, fastest and slowest, failures, unfinished variants; one sentence each.
+    /// <paramref name="pending"/> says what each variant without a result is (by default: not run yet).
+    /// </summary>
+    public static IReadOnlyList<string> Summary(ExperimentPlan plan, IReadOnlyDictionary<string, VariantResult> results, IReadOnlyDictionary<string, string>? pending = null)
     {
         var lines = new List<string>();
         var rows = AllRows(plan, results).Where(r => r.Row.Fid is not null).ToList();
@@ -62,16 +67,24 @@ public static class ExperimentReport
         {
             lines.Add($"{r.Name} did not finish: {r.Status}.");
         }
-        int pending = plan.Variants.Count(v => !results.ContainsKey(v.Name));
-        if (pending > 0)
+        var waiting = plan.Variants.Where(v => !results.ContainsKey(v.Name)).ToList();
+        foreach (var v in waiting)
         {
-            lines.Add($"{pending} of {plan.Variants.Count} variants have not run yet; run the same command again to continue.");
+            string state = Pending(pending, v);
+            if (state != NotRun)
+            {
+                lines.Add($"{v.Name} is {state}.");
+            }
+        }
+        if (waiting.Count > 0)
+        {
+            lines.Add($"{waiting.Count} of {plan.Variants.Count} variants have not finished; run the experiment again to continue (finished variants are kept).");
         }
         return lines;
     }
 
     /// <summary>Each part's answer: its variants against the part's comparison row (or its epochs, for a part without one).</summary>
-    public static IReadOnlyList<string> Answer(ExperimentPlan plan, ExperimentPart part, IReadOnlyDictionary<string, VariantResult> results)
+    public static IReadOnlyList<string> Answer(ExperimentPlan plan, ExperimentPart part, IReadOnlyDictionary<string, VariantResult> results, IReadOnlyDictionary<string, string>? pending = null)
     {
         var lines = new List<string>();
         var target = plan.CompareTarget(part);
@@ -84,7 +97,7 @@ public static class ExperimentReport
         {
             if (!results.TryGetValue(v.Name, out var result))
             {
-                lines.Add($"{v.Name} ({v.Variant.Changes}): not run yet.");
+                lines.Add($"{v.Name} ({v.Variant.Changes}): {Pending(pending, v)}.");
                 continue;
             }
             if (!result.Succeeded || result.Rows.Count == 0)
@@ -114,6 +127,11 @@ public static class ExperimentReport
         return lines;
     }
 
+    private const string NotRun = "not run yet";
+
+    private static string Pending(IReadOnlyDictionary<string, string>? pending, PlannedVariant v) =>
+        pending is not null && pending.TryGetValue(v.Name, out var state) ? state : NotRun;
+
     private static string Relative(double? value, double? reference, string higher, string lower)
     {
         if (value is not double a || reference is not double b || b == 0)
@@ -136,14 +154,14 @@ public static class ExperimentReport
 
     private static string Fid(ResultRow r) => r.Fid is double f ? I($"{f:0.00}") : "-";
 
-    private static IReadOnlyList<IReadOnlyList<string>> TableRows(ExperimentPlan plan, IReadOnlyDictionary<string, VariantResult> results)
+    private static IReadOnlyList<IReadOnlyList<string>> TableRows(ExperimentPlan plan, IReadOnlyDictionary<string, VariantResult> results, IReadOnlyDictionary<string, string> pending)
     {
         var table = new List<IReadOnlyList<string>>();
         foreach (var v in plan.Variants)
         {
             if (!results.TryGetValue(v.Name, out var result))
             {
-                table.Add([v.Name, v.Variant.Part, v.Variant.Changes, v.Config.Epochs.ToString(CultureInfo.InvariantCulture), "not run yet"]);
+                table.Add([v.Name, v.Variant.Part, v.Variant.Changes, v.Config.Epochs.ToString(CultureInfo.InvariantCulture), Pending(pending, v)]);
                 continue;
             }
             if (result.Rows.Count == 0)
@@ -200,7 +218,7 @@ public static class ExperimentReport
         + "min class share is the rarest predicted class's share (10% when balanced); training seconds count train steps only (evaluation and plots excluded). "
         + "D accuracy is the discriminator's mean accuracy on real and generated images in that epoch.";
 
-    private static string Markdown(ExperimentPlan plan, IReadOnlyDictionary<string, VariantResult> results, string root, List<(string File, string Svg)> charts)
+    private static string Markdown(ExperimentPlan plan, IReadOnlyDictionary<string, VariantResult> results, IReadOnlyDictionary<string, string> pending, string root, List<(string File, string Svg)> charts)
     {
         var sb = new StringBuilder();
         sb.Append("# Experiment ").Append(plan.File.Name).Append("\n\n");
@@ -209,12 +227,12 @@ public static class ExperimentReport
             sb.Append(plan.File.Description).Append("\n\n");
         }
         sb.Append(Intro(plan)).Append("\n\n## Summary\n\n");
-        foreach (string line in Summary(plan, results))
+        foreach (string line in Summary(plan, results, pending))
         {
             sb.Append("- ").Append(line).Append('\n');
         }
         sb.Append("\n## Results\n\n| ").AppendJoin(" | ", Columns).Append(" |\n|").AppendJoin("|", Columns.Select(_ => " --- ")).Append("|\n");
-        foreach (var row in TableRows(plan, results))
+        foreach (var row in TableRows(plan, results, pending))
         {
             sb.Append("| ").AppendJoin(" | ", row.Select(c => c.Replace("|", "\\|", StringComparison.Ordinal))).Append(" |\n");
         }
@@ -225,7 +243,7 @@ public static class ExperimentReport
             {
                 sb.Append("*").Append(part.Question).Append("*\n\n");
             }
-            foreach (string line in Answer(plan, part, results))
+            foreach (string line in Answer(plan, part, results, pending))
             {
                 sb.Append("- ").Append(line).Append('\n');
             }
@@ -243,7 +261,7 @@ public static class ExperimentReport
         return sb.ToString();
     }
 
-    private static string Html(ExperimentPlan plan, IReadOnlyDictionary<string, VariantResult> results, List<(string File, string Svg)> charts)
+    private static string Html(ExperimentPlan plan, IReadOnlyDictionary<string, VariantResult> results, IReadOnlyDictionary<string, string> pending, List<(string File, string Svg)> charts)
     {
         var sb = new StringBuilder(1 << 16);
         string title = Markup.Escape($"Experiment {plan.File.Name}");
@@ -265,7 +283,7 @@ public static class ExperimentReport
             sb.Append("<p>").Append(Markup.Escape(plan.File.Description)).Append("</p>\n");
         }
         sb.Append("<p>").Append(Markup.Escape(Intro(plan))).Append("</p>\n<h2>Summary</h2>\n<ul>\n");
-        foreach (string line in Summary(plan, results))
+        foreach (string line in Summary(plan, results, pending))
         {
             sb.Append("<li>").Append(Markup.Escape(line)).Append("</li>\n");
         }
@@ -275,7 +293,7 @@ public static class ExperimentReport
             sb.Append("<th>").Append(Markup.Escape(c)).Append("</th>");
         }
         sb.Append("</tr></thead>\n<tbody>\n");
-        foreach (var row in TableRows(plan, results))
+        foreach (var row in TableRows(plan, results, pending))
         {
             sb.Append("<tr>");
             foreach (string cell in row)
@@ -294,7 +312,7 @@ public static class ExperimentReport
                 sb.Append("<p><em>").Append(Markup.Escape(part.Question)).Append("</em></p>\n");
             }
             sb.Append("<ul>\n");
-            foreach (string line in Answer(plan, part, results))
+            foreach (string line in Answer(plan, part, results, pending))
             {
                 sb.Append("<li>").Append(Markup.Escape(line)).Append("</li>\n");
             }

@@ -1,6 +1,7 @@
 // Runs an experiment's variants one after another, in-process, each into DIR/<variant>/ as a normal run folder;
 // measures their quality, then writes DIR/report.md and DIR/report.html. Rerunning resumes: finished variants
-// (done.json) are kept, a partial one continues from its latest checkpoint.
+// (done.json) are kept, a partial one continues from its latest checkpoint. A Slurm array task runs one variant
+// through the same RunVariant, and `experiment --report` rebuilds the reports from the folders with the same Report.
 namespace Dcgan.Experiments;
 
 using Dcgan.Data;
@@ -42,30 +43,96 @@ public sealed class ExperimentRunner
     public ExperimentOutcome Run(CancellationToken stop)
     {
         Directory.CreateDirectory(_root);
-        var results = new Dictionary<string, VariantResult>();
         foreach (var v in _plan.Variants)
         {
-            if (LoadFinished(v) is { } done)
-            {
-                _log.WriteLine($"[{v.Name}] already finished; kept");
-                results[v.Name] = done;
-                continue;
-            }
-            if (stop.IsCancellationRequested)
+            if (stop.IsCancellationRequested || RunVariant(v, stop) == ExperimentOutcome.Interrupted)
             {
                 break;
             }
-            var result = RunVariant(v, stop);
-            if (result is null)
-            {
-                Report(results);
-                return ExperimentOutcome.Interrupted;
-            }
-            results[v.Name] = result;
-            Report(results);
         }
-        Report(results);
-        return results.Count == _plan.Variants.Count ? ExperimentOutcome.Completed : ExperimentOutcome.Interrupted;
+        return Report().All(s => s.Finished) ? ExperimentOutcome.Completed : ExperimentOutcome.Interrupted;
+    }
+
+    /// <summary>
+    /// Trains and measures one variant unless it has finished, then rewrites the reports: what <see cref="Run"/> does for
+    /// each variant, and all a Slurm array task does. Another process running the same variant is an error.
+    /// </summary>
+    public ExperimentOutcome RunVariant(PlannedVariant v, CancellationToken stop)
+    {
+        Directory.CreateDirectory(_root);
+        ExperimentOutcome outcome;
+        using (var claim = ExperimentLock.TryTake(_root, "variant-" + v.Name, TimeSpan.FromSeconds(30))
+            ?? throw new ExperimentFileException($"variant {v.Name} is being run by another process ({Path.Combine(_root, ExperimentLock.Folder)} holds its lock)"))
+        {
+            if (LoadFinished(v) is not null)
+            {
+                _log.WriteLine($"[{v.Name}] already finished; kept");
+                return ExperimentOutcome.Completed;
+            }
+            outcome = Train(v, stop) is null ? ExperimentOutcome.Interrupted : ExperimentOutcome.Completed;
+        }
+        Report();
+        return outcome;
+    }
+
+    /// <summary>Every variant's state, read from its folder (nothing is changed).</summary>
+    public IReadOnlyList<VariantState> States() => _plan.Variants.Select(State).ToList();
+
+    /// <summary>One variant's state: finished with its result, unfinished with its newest checkpoint, or not run yet.</summary>
+    public VariantState State(PlannedVariant v)
+    {
+        var run = new RunFolder(VariantDir(v));
+        bool started = Directory.Exists(run.Root) && Directory.EnumerateFileSystemEntries(run.Root).Any();
+        string? problem = null;
+        string done = Path.Combine(run.Root, VariantResult.FileName);
+        if (File.Exists(done))
+        {
+            try
+            {
+                var result = VariantResult.FromJson(File.ReadAllText(done));
+                CheckSameSettings(v, result.Config);
+                return new VariantState { Variant = v, Result = result, Started = true };
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException)
+            {
+                problem = $"{VariantResult.FileName} is unreadable";
+            }
+        }
+        (int, int)? newest = null;
+        var checkpoints = run.Checkpoints();
+        if (checkpoints.Count > 0)
+        {
+            try
+            {
+                var (saved, state) = Checkpoint.ReadHeader(checkpoints[^1].Path);
+                CheckSameSettings(v, saved);
+                newest = (state.CompletedEpochs, state.StepInEpoch);
+            }
+            catch (CheckpointException e)
+            {
+                problem ??= $"its newest checkpoint is unreadable ({e.Message.ReplaceLineEndings(" ")})";
+            }
+        }
+        return new VariantState { Variant = v, Started = started, Checkpoint = newest, Problem = problem };
+    }
+
+    /// <summary>
+    /// Rewrites report.md and report.html from the folders as they are now (finished variants, the others as unfinished or
+    /// not run yet) and returns the states reported. <paramref name="states"/> replaces the folders' own (to add what the
+    /// launcher knows about each task). Writers take turns, so the last report counts every variant finished before it.
+    /// </summary>
+    public IReadOnlyList<VariantState> Report(Func<IReadOnlyList<VariantState>, IReadOnlyList<VariantState>>? annotate = null)
+    {
+        Directory.CreateDirectory(_root);
+        using var turn = ExperimentLock.TryTake(_root, "report", TimeSpan.FromMinutes(2))
+            ?? throw new IOException($"cannot write the reports in {_root}: another process has held {Path.Combine(_root, ExperimentLock.Folder, "report.lock")} for two minutes");
+        var states = States();
+        if (annotate is not null)
+        {
+            states = annotate(states);
+        }
+        ExperimentReport.Write(_plan, states, _root);
+        return states;
     }
 
     private VariantResult? LoadFinished(PlannedVariant v)
@@ -100,7 +167,7 @@ public sealed class ExperimentRunner
         }
     }
 
-    private VariantResult? RunVariant(PlannedVariant v, CancellationToken stop)
+    private VariantResult? Train(PlannedVariant v, CancellationToken stop)
     {
         var run = new RunFolder(VariantDir(v));
         string? resumeFrom = null;
@@ -210,7 +277,4 @@ public sealed class ExperimentRunner
         }
         return data;
     }
-
-    private void Report(IReadOnlyDictionary<string, VariantResult> results) =>
-        ExperimentReport.Write(_plan, results, _root);
 }

@@ -92,7 +92,12 @@ public sealed class ExperimentRunnerTests : IDisposable
         Assert.Equal(ExperimentOutcome.Interrupted, first);
         Assert.True(System.IO.File.Exists(Path.Combine(root, "base", VariantResult.FileName)));
         Assert.False(System.IO.File.Exists(Path.Combine(root, "relu", VariantResult.FileName)));
-        Assert.Contains("not run yet", System.IO.File.ReadAllText(Path.Combine(root, "report.md")));
+        // The stopped variant is reported as unfinished, with where its newest checkpoint is.
+        Assert.Contains("| relu | B | ReLU instead of LeakyReLU, beta1 0.5 | 2 | unfinished: no final checkpoint (the newest is after epoch 1 of 2) |", System.IO.File.ReadAllText(Path.Combine(root, "report.md")));
+        var states = new ExperimentRunner(Plan(), root, Locations(), TextWriter.Null).States();
+        Assert.True(states[0].Finished);
+        Assert.Equal(((int, int)?)(1, 0), states[1].Checkpoint);
+        Assert.True(states[1].Unfinished);
 
         var again = new StringWriter();
         var second = new ExperimentRunner(Plan(), root, Locations(), again).Run(CancellationToken.None);
@@ -100,6 +105,7 @@ public sealed class ExperimentRunnerTests : IDisposable
         Assert.Contains("[base] already finished; kept", again.ToString());
         Assert.Contains("resuming from ckpt-1.dcgan", again.ToString());
         Assert.DoesNotContain("not run yet", System.IO.File.ReadAllText(Path.Combine(root, "report.md")));
+        Assert.DoesNotContain("unfinished", System.IO.File.ReadAllText(Path.Combine(root, "report.md")));
 
         // The same folder with other settings is refused rather than mixed into the report.
         var changed = ExperimentPlan.Create(ExperimentFile.Parse(File.Replace("\"epochs\": 2, \"limit\": 128", "\"epochs\": 2, \"limit\": 192"), "tiny.json"), quick: false);
