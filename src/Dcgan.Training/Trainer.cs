@@ -248,7 +248,11 @@ public sealed class Trainer
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             string previous = existing.Count == 0 ? "no earlier checkpoint exists" : $"the previous checkpoint {existing[^1].Path} is intact";
-            throw new IOException($"could not write checkpoint {path}: {e.Message.ReplaceLineEndings(" ")}; {previous}", e);
+            // AtomicFile's message names the file already; say it once.
+            string reason = e.Message.ReplaceLineEndings(" ");
+            string prefix = $"cannot write {path}: ";
+            reason = reason.StartsWith(prefix, StringComparison.Ordinal) ? reason[prefix.Length..] : reason;
+            throw new IOException($"could not write checkpoint {path}: {reason.TrimEnd('.')}; {previous}", e);
         }
         _observer.Message($"Checkpoint {path}");
     }

@@ -21,6 +21,17 @@ public static class FolderDecoder
         {
             throw new DataException($"{list.Root}: no images found (PNG, JPEG, BMP, GIF or WebP files, searched recursively)");
         }
+        // A run that let the images decide its channels resumes with the count they decided: the decoding it made then
+        // (cached under "decide") is the same data, so it is used when it came out with that count.
+        if (settings.Channels != 0)
+        {
+            string decided = DecodedCache.PathFor(cacheRoot, list, settings with { Channels = 0 });
+            if (DecodedCache.TryRead(decided, name, list.Root, out var earlier, out _) && earlier!.Channels == settings.Channels)
+            {
+                log.WriteLine($"{name}: {earlier.Count:N0} decoded images from the cache ({decided})");
+                return earlier;
+            }
+        }
         string cachePath = DecodedCache.PathFor(cacheRoot, list, settings);
         if (DecodedCache.TryRead(cachePath, name, list.Root, out var cached, out string? problem))
         {
