@@ -5,6 +5,7 @@
 // the estimate's uncertainty even for small sets (a folder's held-out tenth).
 namespace Dcgan.Quality;
 
+using System.Numerics;
 using Dcgan.Kernels;
 
 /// <summary>KID in a feature space: near 0 (within its error, either sign) for two samples of one distribution.</summary>
@@ -72,7 +73,8 @@ public static class KernelDistance
     /// <summary>k(x, y) = (x.y / d + 1)^3 for a dot product <paramref name="dot"/> of d-dimensional vectors.</summary>
     public static double Kernel(double dot, int d)
     {
-        double t = dot / d + 1;
+        // dot * (1 / d), as the vectorised sums scale it (exact for d a power of two, such as 128).
+        double t = dot * (1.0 / d) + 1;
         return t * t * t;
     }
 
@@ -97,14 +99,31 @@ public static class KernelDistance
         for (int i = 0; i < na; i++)
         {
             var row = dots.Slice(i * nb, nb);
-            double rowSum = 0;
-            for (int j = 0; j < nb; j++)
-            {
-                rowSum += Kernel(row[j], d);
-            }
+            double rowSum = KernelRowSum(row, d);
             sum += offDiagonal ? rowSum - Kernel(row[i], d) : rowSum;
         }
         return sum;
+    }
+
+    /// <summary>sum_j k(dots[j]) in double, a SIMD vector of floats widened to two of doubles at a time.</summary>
+    private static double KernelRowSum(ReadOnlySpan<float> dots, int d)
+    {
+        var scale = new Vector<double>(1.0 / d);
+        var sum = Vector<double>.Zero;
+        int j = 0;
+        for (; j <= dots.Length - Vector<float>.Count; j += Vector<float>.Count)
+        {
+            Vector.Widen(new Vector<float>(dots.Slice(j)), out var low, out var high);
+            var a = low * scale + Vector<double>.One;
+            var b = high * scale + Vector<double>.One;
+            sum += a * a * a + b * b * b;
+        }
+        double total = Vector.Sum(sum);
+        for (; j < dots.Length; j++)
+        {
+            total += Kernel(dots[j], d);
+        }
+        return total;
     }
 
     /// <summary>The first <paramref name="m"/> entries of a partial Fisher-Yates shuffle: m distinct indices.</summary>

@@ -113,7 +113,7 @@ public sealed record QualityReport
             var shown = shares.Count <= 20
                 ? Enumerable.Range(0, shares.Count)
                 : Enumerable.Range(0, shares.Count).OrderBy(k => shares[k]).Take(10);
-            sb.AppendJoin(" ", shown.Select(k => string.Create(c, $"{Name(k)}:{shares[k]:P0}")));
+            sb.AppendJoin(" ", shown.Select(k => string.Create(c, $"{Name(k)}:{shares[k] * 100:0}%")));
             sb.Append(shares.Count <= 20 ? "\n" : string.Create(c, $" (the rarest 10 of {shares.Count})\n"));
         }
 

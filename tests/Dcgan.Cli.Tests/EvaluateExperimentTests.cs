@@ -50,7 +50,7 @@ public sealed class EvaluateExperimentTests : IDisposable
     [InlineData("{ \"name\": ", "not valid JSON")]
     [InlineData("""{ "name": "t", "parts": [ { "id": "A", "variants": [ { "name": "x", "changes": "c", "flags": { "frobnicate": 1 } } ] } ] }""", "variant x: unknown train flag 'frobnicate'")]
     [InlineData("""{ "name": "t", "parts": [ { "id": "A", "variants": [ { "name": "x", "changes": "c", "flags": { "epochs": 0 } } ] } ] }""", "variant x: --epochs must be between 1 and 100000, got 0")]
-    [InlineData("""{ "name": "t", "base": { "dataset": "cifar" }, "parts": [ { "id": "A", "variants": [ { "name": "x", "changes": "c" } ] } ] }""", "--dataset must be one of mnist, fashion-mnist, synthetic, got 'cifar'")]
+    [InlineData("""{ "name": "t", "base": { "dataset": "cifar" }, "parts": [ { "id": "A", "variants": [ { "name": "x", "changes": "c" } ] } ] }""", "--dataset must be one of mnist, fashion-mnist, emoji, folder, synthetic, got 'cifar'")]
     public void BadExperimentFilesAreOneLine(string json, string expected)
     {
         string path = Write("bad.json", json);

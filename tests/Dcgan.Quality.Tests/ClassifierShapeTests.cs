@@ -23,6 +23,16 @@ public sealed class ClassifierShapeTests : IDisposable
     [InlineData(256, new[] { 16, 16, 16, 32, 64 })]
     public void ConvolutionsHalveTheSideToEightOrLess(int side, int[] filters) => Assert.Equal(filters, Classifier.ConvFilters(side));
 
+    [Theory]
+    [InlineData(16, 186_186)]
+    [InlineData(28, 456_522)]
+    [InlineData(32, 579_402)]
+    [InlineData(64, 591_018)]
+    [InlineData(128, 597_434)]
+    [InlineData(256, 603_850)]
+    public void ColourTenClassNetworksHaveTheDocumentedSizes(int side, int parameters) =>
+        Assert.Equal(parameters, Classifier.Build(side, side, 3, 10).ParameterCount);
+
     [Fact]
     public void TwentyEightPixelsIsTheV1Network()
     {
