@@ -16,7 +16,7 @@ public static class Program
         ("summary", "Print Keras-style tables of the generator and discriminator"),
         ("bench", "Time the train step and generation on random data"),
         ("data", "Fetch or inspect the MNIST and Fashion-MNIST data sets"),
-        ("evaluate", "Measure a trained generator: FID, Inception Score, class coverage (quality.jsonl)"),
+        ("evaluate", "Measure a trained generator: FID, KID, precision/recall, class coverage, memorisation (quality.jsonl)"),
         ("experiment", "Run an experiment file's variants and write report.md and report.html"),
         ("serve", "Serve a web dashboard of the runs: curves, grids, fresh samples, latent walks"),
     ];

@@ -188,7 +188,7 @@ public sealed class ExperimentRunner
 
         var data = LoadData(v.Config);
         v = v with { Config = v.Config.WithData(data) };
-        var evaluator = QualityEvaluator.ForDataset(v.Config.Dataset, _log, _locations);
+        var evaluator = QualityEvaluator.For(v.Config, _log, _locations, data);
         Trainer? trainer = null;
         var progress = new ExperimentProgress(v, run, () => trainer?.Gan, evaluator, _plan.EvalCount, _log);
         trainer = new Trainer(v.Config, data, run, progress);

@@ -1,5 +1,6 @@
-// The small CNN that stands in for Inception in FID and the Inception Score: Conv 32 k5 s2 -> ReLU -> Conv 64 k5 s2
-// -> ReLU -> Flatten -> Dense 128 (the feature layer) -> ReLU -> Dense 10, trained with Adam on softmax cross-entropy.
+// The small CNN that stands in for Inception in FID, KID, precision/recall and the Inception Score: stride-2 5x5
+// convolutions with ReLU -> Flatten -> Dense 128 (the feature layer) -> ReLU -> Dense K, trained with Adam on softmax
+// cross-entropy. At 28 x 28 (MNIST, Fashion-MNIST) it is Conv 32 -> Conv 64, the network of version v1 from the start.
 namespace Dcgan.Quality;
 
 using System.Diagnostics;
@@ -11,56 +12,103 @@ using Dcgan.Data;
 using Dcgan.Imaging;
 using Dcgan.Kernels;
 
-/// <summary>A digit (or clothing) classifier on images scaled to [-1, 1], with its 128-d feature layer exposed.</summary>
+/// <summary>A classifier of H x W x C images scaled to [-1, 1] into K classes, with its 128-d feature layer exposed.</summary>
 public sealed class Classifier
 {
-    /// <summary>Architecture version: a change of layers or scaling must bump it, so caches retrain.</summary>
+    /// <summary>Architecture version: a change of layers, of the size rule or of scaling must bump it, so caches retrain.</summary>
     public const string Version = "v1";
-
-    public const int Classes = 10;
 
     public const int FeatureSize = 128;
 
-    private const int FeatureLayer = 5;
+    /// <summary>The convolutions halve the side until it is at most this.</summary>
+    public const int MaxFinalSide = 8;
+
     private const int Chunk = 500;
     private static readonly byte[] Magic = "DCGANCLS"u8.ToArray();
+    private readonly int _featureLayer;
 
     private Classifier(Sequential model, ClassifierInfo info)
     {
         Model = model;
         Info = info;
+        // The first Dense layer is the feature layer (its output before the ReLU).
+        _featureLayer = model.Layers.Select((l, i) => (l, i)).First(p => p.l is Dense).i;
     }
 
     public Sequential Model { get; }
 
-    public ClassifierInfo Info { get; private set; }
+    public ClassifierInfo Info { get; internal set; }
 
     public int Height => Model.InputShape[0];
 
     public int Width => Model.InputShape[1];
 
-    /// <summary>The untrained network for H x W x 1 images.</summary>
-    public static Sequential Build(int height, int width) => new("classifier", [height, width, 1],
-    [
-        new Conv2D(32, 5, 2, "same"),
-        new Activation(ActivationKind.Relu),
-        new Conv2D(64, 5, 2, "same"),
-        new Activation(ActivationKind.Relu),
-        Reshape.Flatten(),
-        new Dense(FeatureSize),
-        new Activation(ActivationKind.Relu),
-        new Dense(Classes),
-    ]);
+    public int Channels => Model.InputShape[2];
 
-    /// <summary>Trains a fresh classifier on <paramref name="train"/> and measures it on <paramref name="test"/>.</summary>
-    public static Classifier Train(ImageDataset train, ImageDataset test, ClassifierTraining options, TextWriter log)
+    /// <summary>Values per input image (H * W * C).</summary>
+    public int ImageSize => Height * Width * Channels;
+
+    /// <summary>Outputs: the data set's classes, or 4 for the rotation task.</summary>
+    public int Classes => Model.OutputShape[0];
+
+    public ClassifierTask Task => Info.TaskKind;
+
+    /// <summary>
+    /// Filters of the stride-2 convolutions for images whose smaller side is <paramref name="side"/>: convolutions are
+    /// added until the side is at most 8 (at least two); the last has 64 filters and each earlier one half as many as the
+    /// next, at least 16. 28 px gives 32, 64 (28 -> 14 -> 7); 64 px gives 16, 32, 64 (64 -> 32 -> 16 -> 8); 256 px gives
+    /// 16, 16, 16, 32, 64. The feature layer then reads at most 8 x 8 x 64 values, whatever the image size.
+    /// </summary>
+    public static int[] ConvFilters(int side)
     {
-        var model = Build(train.Height, train.Width);
+        ArgumentOutOfRangeException.ThrowIfLessThan(side, 1);
+        int count = 0;
+        for (int s = side; count < 2 || s > MaxFinalSide; s = (s + 1) / 2)
+        {
+            count++;
+        }
+        return Enumerable.Range(0, count).Select(i => Math.Max(16, 64 >> (count - 1 - i))).ToArray();
+    }
+
+    /// <summary>The untrained network for H x W x C images and K classes.</summary>
+    public static Sequential Build(int height, int width, int channels = 1, int classes = 10)
+    {
+        var layers = new List<Layer>();
+        foreach (int filters in ConvFilters(Math.Min(height, width)))
+        {
+            layers.Add(new Conv2D(filters, 5, 2, "same"));
+            layers.Add(new Activation(ActivationKind.Relu));
+        }
+        layers.Add(Reshape.Flatten());
+        layers.Add(new Dense(FeatureSize));
+        layers.Add(new Activation(ActivationKind.Relu));
+        layers.Add(new Dense(classes));
+        return new Sequential("classifier", [height, width, channels], layers);
+    }
+
+    /// <summary>
+    /// Trains a fresh classifier on <paramref name="train"/> and measures it on <paramref name="test"/>: on their labels
+    /// (<see cref="ClassifierTask.Classes"/>), or on the rotation task, where each step takes BatchSize / 4 images and
+    /// shows each turned all four ways.
+    /// </summary>
+    public static Classifier Train(ImageDataset train, ImageDataset test, ClassifierTraining options, TextWriter log, ClassifierTask task = ClassifierTask.Classes)
+    {
+        bool rotation = task == ClassifierTask.Rotation;
+        if (rotation && train.Height != train.Width)
+        {
+            throw new ArgumentException($"the rotation task needs square images, got {train.Height}x{train.Width}");
+        }
+        int classes = rotation ? RotationTask.Turns : train.Classes;
+        int[] shape = [train.Height, train.Width, train.Channels];
+        var model = Build(train.Height, train.Width, train.Channels, classes);
         model.Initialize(Rng.Derive(options.Seed, "classifier-init"));
-        var feeder = new BatchFeeder(train, options.BatchSize, Rng.Derive(options.Seed, "classifier-shuffle"), limit: options.Limit);
-        var images = Tensor.ForBatch(options.BatchSize, [train.Height, train.Width, 1]);
-        var labels = new int[options.BatchSize];
-        var dLogits = Tensor.ForBatch(options.BatchSize, [Classes]);
+        int imagesPerStep = rotation ? Math.Max(1, options.BatchSize / RotationTask.Turns) : options.BatchSize;
+        int batchSize = rotation ? imagesPerStep * RotationTask.Turns : options.BatchSize;
+        var feeder = new BatchFeeder(train, imagesPerStep, Rng.Derive(options.Seed, "classifier-shuffle"), limit: options.Limit);
+        var images = Tensor.ForBatch(batchSize, shape);
+        var unturned = rotation ? new float[imagesPerStep * train.ImageSize] : null;
+        var labels = new int[batchSize];
+        var dLogits = Tensor.ForBatch(batchSize, [classes]);
         var adam = new Adam(model.TrainableCount, options.LearningRate);
         var clock = Stopwatch.StartNew();
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
@@ -76,12 +124,17 @@ public sealed class Classifier
             feeder.BeginEpoch();
             double lossSum = 0;
             int steps = 0;
-            while (feeder.TryNext(images.Buffer, labels, out int count))
+            while (feeder.TryNext(unturned ?? images.Buffer, labels, out int count))
             {
+                if (unturned is not null)
+                {
+                    RotationTask.Expand(unturned, count, train.Height, train.Channels, images.Buffer, labels);
+                    count *= RotationTask.Turns;
+                }
                 images.SetBatch(count);
                 dLogits.SetBatch(count);
                 var logits = model.Forward(images, training: true);
-                lossSum += SoftmaxCrossEntropy.FromLogits(logits.Span, Classes, labels.AsSpan(0, count), dLogits.Span);
+                lossSum += SoftmaxCrossEntropy.FromLogits(logits.Span, classes, labels.AsSpan(0, count), dLogits.Span);
                 model.ZeroGradients();
                 model.Backward(dLogits, GradientNeeds.Parameters);
                 adam.Step(model);
@@ -90,8 +143,25 @@ public sealed class Classifier
             log.WriteLine(FormattableString.Invariant($"  classifier epoch {epoch}/{options.Epochs}: loss {lossSum / Math.Max(1, steps):0.0000} ({clock.Elapsed.TotalSeconds:0} s)"));
         }
         double seconds = clock.Elapsed.TotalSeconds;
-        var classifier = new Classifier(model, new ClassifierInfo { Dataset = train.Name, Epochs = options.Epochs, TrainImages = feeder.Count, TrainSeconds = seconds, Values = model.ParameterCount });
-        classifier.Info = classifier.Info with { TestAccuracy = classifier.Accuracy(test) };
+        var info = new ClassifierInfo
+        {
+            Dataset = train.Name,
+            Task = ClassifierInfo.TaskName(task),
+            Height = train.Height,
+            Width = train.Width,
+            Channels = train.Channels,
+            Classes = classes,
+            Epochs = options.Epochs,
+            TrainImages = feeder.Count,
+            TrainSeconds = seconds,
+            Values = model.ParameterCount,
+        };
+        var classifier = new Classifier(model, info);
+        classifier.Info = info with
+        {
+            TestAccuracy = rotation ? classifier.RotationAccuracy(test) : classifier.Accuracy(test),
+            TestImages = test.Count,
+        };
         return classifier;
     }
 
@@ -108,18 +178,47 @@ public sealed class Classifier
         return data.Count == 0 ? 0 : (double)correct / data.Count;
     }
 
+    /// <summary>The share of the 4 x N turned images of <paramref name="data"/> whose turn the classifier names.</summary>
+    public double RotationAccuracy(ImageDataset data)
+    {
+        if (data.Count == 0)
+        {
+            return 0;
+        }
+        int size = data.ImageSize, n = Math.Min(Chunk, data.Count);
+        var upright = new float[n * size];
+        var turned = new float[n * size];
+        var predicted = new int[n];
+        int correct = 0;
+        for (int start = 0; start < data.Count; start += Chunk)
+        {
+            int count = Math.Min(Chunk, data.Count - start);
+            Scale(data.Pixels.AsSpan(start * size, count * size), upright);
+            for (int r = 0; r < RotationTask.Turns; r++)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    RotationTask.Rotate(upright.AsSpan(i * size, size), data.Height, data.Channels, r, turned.AsSpan(i * size, size));
+                }
+                Predict(turned.AsSpan(0, count * size), count, [], predicted.AsSpan(0, count), []);
+                correct += predicted.AsSpan(0, count).Count(r);
+            }
+        }
+        return (double)correct / (RotationTask.Turns * data.Count);
+    }
+
     /// <summary>
-    /// Features (count x 128), predicted classes and class probabilities (count x 10) of images (NHWC,
+    /// Features (count x 128), predicted classes and class probabilities (count x K) of images (NHWC,
     /// values in [-1, 1]); any output may be empty when not wanted.
     /// </summary>
     public void Predict(ReadOnlySpan<float> images, int count, Span<float> features, Span<int> predicted, Span<float> probabilities)
     {
-        int size = Height * Width;
+        int size = ImageSize;
         if (images.Length != count * size)
         {
-            throw new ArgumentException($"{images.Length} values are not {count} images of {Height}x{Width}");
+            throw new ArgumentException($"{images.Length} values are not {count} images of {Height}x{Width}x{Channels}");
         }
-        var batch = Tensor.ForBatch(Math.Min(Chunk, Math.Max(1, count)), [Height, Width, 1]);
+        var batch = Tensor.ForBatch(Math.Min(Chunk, Math.Max(1, count)), [Height, Width, Channels]);
         for (int start = 0; start < count; start += Chunk)
         {
             int n = Math.Min(Chunk, count - start);
@@ -129,47 +228,67 @@ public sealed class Classifier
         }
     }
 
-    /// <summary>As the span overload, for the images of a data set (scaled as the GAN sees them).</summary>
-    public void Predict(ImageDataset data, Span<float> features, Span<int> predicted, Span<float> probabilities)
+    /// <summary>
+    /// As the span overload, for the images of a data set (scaled as the GAN sees them): all of them, or the rows
+    /// <paramref name="indices"/> in that order.
+    /// </summary>
+    public void Predict(ImageDataset data, Span<float> features, Span<int> predicted, Span<float> probabilities, IReadOnlyList<int>? indices = null)
     {
-        int size = data.ImageSize;
-        var batch = Tensor.ForBatch(Math.Min(Chunk, Math.Max(1, data.Count)), [Height, Width, 1]);
-        for (int start = 0; start < data.Count; start += Chunk)
+        if (data.ImageSize != ImageSize)
         {
-            int n = Math.Min(Chunk, data.Count - start);
+            throw new ArgumentException($"{data.Name} has images of {data.Height}x{data.Width}x{data.Channels}, the classifier reads {Height}x{Width}x{Channels}");
+        }
+        int size = data.ImageSize, total = indices?.Count ?? data.Count;
+        var batch = Tensor.ForBatch(Math.Min(Chunk, Math.Max(1, total)), [Height, Width, Channels]);
+        for (int start = 0; start < total; start += Chunk)
+        {
+            int n = Math.Min(Chunk, total - start);
             batch.SetBatch(n);
-            var target = batch.Span;
-            var pixels = data.Pixels.AsSpan(start * size, n * size);
-            for (int i = 0; i < pixels.Length; i++)
+            if (indices is null)
             {
-                target[i] = BatchFeeder.Scale(pixels[i]);
+                Scale(data.Pixels.AsSpan(start * size, n * size), batch.Span);
+            }
+            else
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    Scale(data.Image(indices[start + i]), batch.Span.Slice(i * size, size));
+                }
             }
             PredictBatch(batch, start, features, predicted, probabilities);
         }
     }
 
+    private static void Scale(ReadOnlySpan<byte> pixels, Span<float> target)
+    {
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            target[i] = BatchFeeder.Scale(pixels[i]);
+        }
+    }
+
     private void PredictBatch(Tensor batch, int start, Span<float> features, Span<int> predicted, Span<float> probabilities)
     {
-        int n = batch.Batch;
+        int n = batch.Batch, classes = Classes;
         var x = batch;
         for (int i = 0; i < Model.Layers.Count; i++)
         {
             x = Model.Layers[i].Forward(x, training: false);
-            if (i == FeatureLayer && !features.IsEmpty)
+            if (i == _featureLayer && !features.IsEmpty)
             {
                 // The Dense(128) output before its ReLU: a smoother, less sparse distribution to fit a Gaussian to.
                 x.Span.CopyTo(features.Slice(start * FeatureSize, n * FeatureSize));
             }
         }
         var logits = x.Span;
-        Span<float> p = stackalloc float[Classes];
+        Span<float> p = classes <= 256 ? stackalloc float[classes] : new float[classes];
         for (int r = 0; r < n; r++)
         {
-            var row = logits.Slice(r * Classes, Classes);
+            var row = logits.Slice(r * classes, classes);
             if (!predicted.IsEmpty)
             {
                 int best = 0;
-                for (int k = 1; k < Classes; k++)
+                for (int k = 1; k < classes; k++)
                 {
                     best = row[k] > row[best] ? k : best;
                 }
@@ -177,8 +296,8 @@ public sealed class Classifier
             }
             if (!probabilities.IsEmpty)
             {
-                SoftmaxCrossEntropy.Softmax(row, Classes, p);
-                p.CopyTo(probabilities.Slice((start + r) * Classes, Classes));
+                SoftmaxCrossEntropy.Softmax(row, classes, p);
+                p.CopyTo(probabilities.Slice((start + r) * classes, classes));
             }
         }
     }
@@ -205,8 +324,11 @@ public sealed class Classifier
         });
     }
 
-    /// <summary>Reads a saved classifier; throws <see cref="InvalidDataException"/> if the file is damaged or of another kind.</summary>
-    public static Classifier Load(string path, string dataset)
+    /// <summary>
+    /// Reads a saved classifier of <paramref name="dataset"/> (and, for an image folder, of the images with decoded-cache
+    /// key <paramref name="dataKey"/>); throws <see cref="InvalidDataException"/> if the file is damaged or of another kind.
+    /// </summary>
+    public static Classifier Load(string path, string dataset, string? dataKey = null)
     {
         byte[] bytes = File.ReadAllBytes(path);
         const int hashLength = 32;
@@ -239,8 +361,20 @@ public sealed class Classifier
         {
             throw new InvalidDataException($"{path} holds a {info.Dataset}-{info.Version} classifier, expected {dataset}-{Version}");
         }
-        // Every data set the engine reads is 28 x 28.
-        var model = Build(28, 28);
+        if (info.DataKey != dataKey)
+        {
+            throw new InvalidDataException($"{path} was trained on other images (data key {info.DataKey ?? "none"}, expected {dataKey ?? "none"})");
+        }
+        if (info.Task is not ("classes" or "rotation"))
+        {
+            throw new InvalidDataException($"{path} has an unknown task '{info.Task}'");
+        }
+        var (height, width, channels, classes) = info.Shape;
+        if (height > 4096 || width > 4096 || channels is not (1 or 3) || classes > 65536)
+        {
+            throw new InvalidDataException($"{path} has an implausible shape {height}x{width}x{channels}, {classes} classes");
+        }
+        var model = Build(height, width, channels, classes);
         var values = body[(offset + headerLength)..];
         if (info.Values != model.ParameterCount || values.Length != model.ParameterCount * sizeof(float))
         {

@@ -2,6 +2,7 @@
 // report to the run's quality.jsonl and returns the figures metrics.jsonl records.
 namespace Dcgan.Quality;
 
+using System.Globalization;
 using Dcgan.Data;
 using Dcgan.Models;
 using Dcgan.Training;
@@ -25,10 +26,11 @@ public sealed class EpochQualityProbe : IEpochEvaluator
 
     /// <summary>
     /// The probe for a run, or null when the config asks for no evaluation. The classifier is loaded (or trained
-    /// once) here, before the first epoch; its progress goes to <paramref name="log"/>.
+    /// once) here, before the first epoch; its progress goes to <paramref name="log"/>. <paramref name="data"/> is the
+    /// run's training set when the caller has loaded it (an image folder is then not decoded again).
     /// </summary>
-    public static EpochQualityProbe? For(TrainConfig config, RunFolder run, TextWriter log) => config.EvalEvery > 0
-        ? new EpochQualityProbe(QualityEvaluator.ForDataset(config.Dataset, log, DataLocations.FromEnvironment(config.DataDir)), config, run)
+    public static EpochQualityProbe? For(TrainConfig config, RunFolder run, TextWriter log, ImageDataset? data = null) => config.EvalEvery > 0
+        ? new EpochQualityProbe(QualityEvaluator.For(config, log, DataLocations.FromEnvironment(config.DataDir), data), config, run)
         : null;
 
     public (EpochMetrics Metrics, string Summary) Evaluate(GanPair gan, EpochMetrics metrics)
@@ -39,13 +41,22 @@ public sealed class EpochQualityProbe : IEpochEvaluator
         var measured = metrics with
         {
             Fid = Math.Round(q.Fid, 4),
-            InceptionScore = Math.Round(q.InceptionScore, 4),
-            MinClassShare = Math.Round(q.MinClassShare, 4),
-            MeanConfidence = Math.Round(q.MeanConfidence, 4),
-            MinLabelAccuracy = q.MinLabelAccuracy is double a ? Math.Round(a, 4) : null,
+            Kid = Round(q.Kid, 6),
+            Precision = Round(q.Precision, 4),
+            Recall = Round(q.Recall, 4),
+            InceptionScore = Round(q.InceptionScore, 4),
+            MinClassShare = Round(q.MinClassShare, 4),
+            MeanConfidence = Round(q.MeanConfidence, 4),
+            MinLabelAccuracy = Round(q.MinLabelAccuracy, 4),
         };
-        string summary = $"FID {q.Fid:0.00}, IS {q.InceptionScore:0.00}, rarest class {q.MinClassShare:P1}" +
-            (q.MinLabelAccuracy is double m ? $", worst asked class read correctly {m:P1}" : "");
+        var c = CultureInfo.InvariantCulture;
+        string summary = string.Create(c, $"FID {q.Fid:0.00}, KID {q.Kid:0.0000}") +
+            (q.Precision is double p ? string.Create(c, $", precision {p:P1}, recall {q.Recall:P1}") : "") +
+            (q.InceptionScore is double s ? string.Create(c, $", IS {s:0.00}, rarest class {q.MinClassShare:P1}") : "") +
+            (q.UprightShare is double u ? string.Create(c, $", upright {u:P1}") : "") +
+            (q.MinLabelAccuracy is double m ? string.Create(c, $", worst asked class read correctly {m:P1}") : "");
         return (measured, summary);
     }
+
+    private static double? Round(double? value, int digits) => value is double v ? Math.Round(v, digits) : null;
 }

@@ -20,6 +20,9 @@ public sealed record EpochMetrics
 
     // Quality (train --eval-every): null on epochs that were not evaluated, and left out of the JSON then.
     [JsonPropertyName("fid")] public double? Fid { get; init; }
+    [JsonPropertyName("kid")] public double? Kid { get; init; }
+    [JsonPropertyName("precision")] public double? Precision { get; init; }
+    [JsonPropertyName("recall")] public double? Recall { get; init; }
     [JsonPropertyName("inception_score")] public double? InceptionScore { get; init; }
     [JsonPropertyName("min_class_share")] public double? MinClassShare { get; init; }
     [JsonPropertyName("mean_confidence")] public double? MeanConfidence { get; init; }

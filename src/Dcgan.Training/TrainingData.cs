@@ -30,16 +30,8 @@ public static class TrainingData
         {
             case "synthetic":
                 return SyntheticDataset.Create(config.Limit > 0 ? config.Limit : 512, (ulong)config.Seed);
-            case Folder:
-            {
-                string dir = config.DataDir ?? throw new DataException("--dataset folder needs --data-dir DIR, the folder of images");
-                return FolderDecoder.Load(Folder, ImageList.Scan(dir), Settings(config), locations.CacheRoot, log);
-            }
-            case EmojiDataset.Name:
-            {
-                string dir = EmojiDataset.Resolve(locations, log);
-                return FolderDecoder.Load(EmojiDataset.Name, EmojiDataset.List(dir), Settings(config), locations.CacheRoot, log);
-            }
+            case Folder or EmojiDataset.Name:
+                return FolderDecoder.Load(config.Dataset, Images(config, locations, log), Settings(config), locations.CacheRoot, log);
             default:
                 if (config.DataDir is { } idx && !Directory.Exists(idx) && !File.Exists(idx))
                 {
@@ -48,6 +40,26 @@ public static class TrainingData
                 return new DatasetResolver(locations).Load(config.Dataset, DataSplit.Train, log);
         }
     }
+
+    /// <summary>
+    /// The decoded-cache key (<see cref="DecodedCache.Key"/>) of an image-folder config's images: a hash of the files and
+    /// the decode settings, so whatever is keyed by it (the quality classifier) changes when they do. Null for the data
+    /// sets that are not decoded from image files.
+    /// </summary>
+    public static string? DecodedKey(TrainConfig config, TextWriter log, DataLocations? locations = null)
+    {
+        if (!IsImageFolder(config.Dataset))
+        {
+            return null;
+        }
+        locations ??= DataLocations.FromEnvironment(config.DataDir);
+        return DecodedCache.Key(Images(config, locations, log), Settings(config));
+    }
+
+    /// <summary>The image files of an image-folder config: --data-dir's folder, or the emoji set (fetched when missing).</summary>
+    private static ImageList Images(TrainConfig config, DataLocations locations, TextWriter log) => config.Dataset == Folder
+        ? ImageList.Scan(config.DataDir ?? throw new DataException("--dataset folder needs --data-dir DIR, the folder of images"))
+        : EmojiDataset.List(EmojiDataset.Resolve(locations, log));
 
     private static DecodeSettings Settings(TrainConfig config) =>
         new(config.ImageSize, config.Channels, DecodeSettings.BackgroundOf(config.Background));

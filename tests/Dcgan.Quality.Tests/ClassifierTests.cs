@@ -1,6 +1,6 @@
 // The quality classifier and its metrics on the synthetic stroke set (seconds, no download): it learns, it
-// round-trips through its checksummed file, a damaged cache file is retrained, and real images score a small
-// FID while noise scores a large one.
+// round-trips through its checksummed file, a damaged cache file is retrained, real images score a small FID and KID
+// with high precision and recall while noise scores large ones, and one class alone keeps precision but loses recall.
 using Dcgan.Data;
 using Dcgan.Quality;
 using Dcgan.Training;
@@ -43,6 +43,27 @@ public sealed class ClassifierTests : IDisposable
         Assert.True(real.MeanConfidence > 0.9);
         Assert.Equal(1.0, real.ClassShares.Sum(), 1e-9);
         Assert.True(fake.InceptionScore < real.InceptionScore);
+
+        Assert.True(Math.Abs(real.Kid!.Value) < 2 * real.KidStd!.Value, $"real KID {real.Kid} ± {real.KidStd}");
+        Assert.True(fake.Kid > 20 * fake.KidStd && fake.Kid > 100 * Math.Abs(real.Kid.Value), $"noise KID {fake.Kid} ± {fake.KidStd}");
+        Assert.Equal(500, real.KidSubsetSize);
+        Assert.True(real.Precision > 0.7 && real.Recall > 0.7, $"real precision {real.Precision}, recall {real.Recall}");
+        Assert.True(fake.Precision < 0.05, $"noise precision {fake.Precision}");
+        Assert.Equal(1000, real.PrecisionRecallCount);
+    }
+
+    [Fact]
+    public void OneClassAloneKeepsPrecisionButLosesRecall()
+    {
+        var evaluator = new QualityEvaluator("synthetic", Trained.Value, QualityEvaluator.SyntheticTest());
+        var all = SyntheticDataset.Create(5000, 77);
+        var rows = Enumerable.Range(0, all.Count).Where(i => all.Labels[i] == 4).ToArray();
+        var oneClass = FolderSplit.Subset(all, rows);
+        var q = evaluator.EvaluateDataset(oneClass);
+        Assert.True(q.Precision > 0.7, $"precision {q.Precision}");
+        Assert.True(q.Recall < 0.25, $"recall {q.Recall}");
+        Assert.True(q.MinClassShare < 0.02);
+        Assert.True(q.Kid > 10 * q.KidStd, $"KID {q.Kid} ± {q.KidStd}");
     }
 
     [Fact]

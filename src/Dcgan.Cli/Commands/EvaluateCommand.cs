@@ -1,5 +1,6 @@
-// `dcgan evaluate`: measure a trained generator's images with the data set's classifier (FID, Inception Score
-// analogue, class coverage, confidence), print them and record them in the run's quality.jsonl.
+// `dcgan evaluate`: measure a trained generator's images with the data set's classifier (FID, KID, precision and
+// recall, Inception Score analogue, class coverage, confidence) and check it for memorisation against its training
+// images, print the figures, record them in the run's quality.jsonl and draw the closest pairs into nearest.png.
 namespace Dcgan.Cli.Commands;
 
 using Dcgan.Data;
@@ -10,13 +11,16 @@ using Dcgan.Training;
 public static class EvaluateCommand
 {
     public static OptionSet Options() => new OptionSet("dcgan evaluate --from RUN_DIR|CHECKPOINT [options]",
-        "Measure the quality of a trained generator against the data set's test split, with a classifier trained by\n" +
-        "the engine (cached; trained once when missing): FID in its feature space, an Inception-Score analogue, the\n" +
-        "share of each predicted class and the mean confidence. Recorded in the run's quality.jsonl.")
+        "Measure the quality of a trained generator with a classifier trained by the engine (cached; trained once when\n" +
+        "missing): against the test split (MNIST, Fashion-MNIST) or the held-out tenth of an image folder, FID, KID and\n" +
+        "precision/recall in its feature space; an Inception-Score analogue, the share of each predicted class and the\n" +
+        "mean confidence (a folder without classes: how many samples look upright to a rotation classifier); and a\n" +
+        "memorisation check, samples nearer a training image than training images are to each other. Recorded in the\n" +
+        "run's quality.jsonl; the closest sample/training-image pairs are drawn into the run's nearest.png.")
         .Text("from", null, "Run folder (uses its latest checkpoint) or checkpoint file")
         .Int("count", 2000, "Images to generate and measure", 2, 1_000_000)
         .Int("seed", 0, "Noise seed", 0, int.MaxValue)
-        .Text("data-dir", null, "Folder with the data set's IDX files or .npz (default: the run's, then the usual places)")
+        .Text("data-dir", null, "Folder with the data set's IDX files or .npz, or the run's image folder (default: the run's, then the usual places)")
         .Threads();
 
     public static int Run(OptionSet o, TextWriter stdout)
@@ -36,14 +40,17 @@ public static class EvaluateCommand
         {
             throw new UserError($"--data-dir {dataDir} does not exist");
         }
-        var evaluator = QualityEvaluator.ForDataset(sampler.Config.Dataset, stdout, DataLocations.FromEnvironment(dataDir));
-        var report = evaluator.Evaluate(sampler, o.GetInt("count"), (ulong)o.GetInt("seed"));
+        var config = sampler.Config with { DataDir = dataDir };
+        var evaluator = QualityEvaluator.For(config, stdout, DataLocations.FromEnvironment(dataDir));
+        var run = RunOf(sampler.CheckpointPath);
+        string? picture = run is null ? null : Path.Combine(run.Root, QualityEvaluator.NearestFileName);
+        var report = evaluator.Evaluate(sampler, o.GetInt("count"), (ulong)o.GetInt("seed"), picture, config);
         stdout.WriteLine($"Quality of {sampler.CheckpointPath} (epoch {report.Epoch}):");
-        stdout.Write(report.FormatTable());
-        if (RunOf(sampler.CheckpointPath) is { } run)
+        stdout.Write(report.FormatTable(config.ClassNames));
+        if (run is not null)
         {
             QualityLog.Append(run, report);
-            stdout.WriteLine($"Recorded in {QualityLog.PathFor(run)}");
+            stdout.WriteLine($"Recorded in {QualityLog.PathFor(run)}; the closest sample/training-image pairs are in {picture}");
         }
         else
         {

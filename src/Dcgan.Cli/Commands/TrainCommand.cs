@@ -92,7 +92,7 @@ public static class TrainCommand
 
         using var stop = new StopSignals(host);
         using var dashboard = o.GetFlag("serve") ? StartDashboard(run, o.GetInt("serve-port"), stdout) : null;
-        var trainer = new Trainer(config, data, run, new ConsoleProgress(stdout), Quality.EpochQualityProbe.For(config, run, stdout));
+        var trainer = new Trainer(config, data, run, new ConsoleProgress(stdout), Quality.EpochQualityProbe.For(config, run, stdout, data));
         var outcome = trainer.Run(stop.Token, checkpoint);
         if (outcome == TrainOutcome.Interrupted)
         {
