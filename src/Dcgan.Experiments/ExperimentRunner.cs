@@ -39,9 +39,12 @@ public sealed class ExperimentRunner
     public string VariantDir(PlannedVariant v) => Path.Combine(_root, v.Name);
 
     /// <summary>Runs what is not finished yet; <paramref name="stop"/> interrupts the running variant at a checkpoint.</summary>
+    /// <remarks>Throws <see cref="RunInUseException"/> when another process runs the same experiment folder; each variant's trainer
+    /// also holds its own run folder's lock.</remarks>
     public ExperimentOutcome Run(CancellationToken stop)
     {
-        Directory.CreateDirectory(_root);
+        // One experiment process per folder: it deletes and rewrites variant folders and the reports.
+        using var writer = RunLock.Acquire(_root);
         var results = new Dictionary<string, VariantResult>();
         foreach (var v in _plan.Variants)
         {

@@ -77,16 +77,16 @@ public sealed class QualityEvaluator
     /// <paramref name="config"/>'s distribution, seeded by <paramref name="seed"/> on its own stream, so training's
     /// random state is untouched) and measures them.
     /// </summary>
-    public QualityReport Evaluate(GanPair gan, TrainConfig config, int count = 2000, ulong seed = 0, int? epoch = null)
+    public QualityReport Evaluate(IImageGenerator gan, TrainConfig config, int count = 2000, ulong seed = 0, int? epoch = null)
     {
-        var generator = gan.Generator;
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 2);
         var clock = Stopwatch.StartNew();
         var rng = Rng.Derive(seed, "quality");
         int size = Classifier.Height * Classifier.Width;
-        if (generator.OutputShape.Aggregate(1, (a, b) => a * b) != size)
+        int[] shape = [gan.Options.ImageSize, gan.Options.ImageSize, gan.Options.Channels];
+        if (shape.Aggregate(1, (a, b) => a * b) != size)
         {
-            throw new ArgumentException($"the generator draws {Tensor.Format(generator.OutputShape)} images, the {Dataset} classifier reads {Classifier.Height}x{Classifier.Width}");
+            throw new ArgumentException($"the generator draws {Tensor.Format(shape)} images, the {Dataset} classifier reads {Classifier.Height}x{Classifier.Width}");
         }
         var noise = Tensor.ForBatch(Math.Min(Chunk, count), [config.NoiseDim]);
         var features = new float[count * Classifier.FeatureSize];
@@ -133,8 +133,7 @@ public sealed class QualityEvaluator
     /// <summary>Evaluates a restored generator (evaluate --from), tagged with its checkpoint's epoch.</summary>
     public QualityReport Evaluate(Sampler sampler, int count = 2000, ulong seed = 0)
     {
-        var (_, state) = Checkpoint.ReadHeader(sampler.CheckpointPath);
-        return Evaluate(sampler.Gan, sampler.Config, count, seed, state.CompletedEpochs) with { Checkpoint = sampler.CheckpointPath };
+        return Evaluate(sampler.Generator, sampler.Config, count, seed, sampler.Epoch) with { Checkpoint = sampler.CheckpointPath };
     }
 
     /// <summary>Measures given images (NHWC, values in [-1, 1]).</summary>

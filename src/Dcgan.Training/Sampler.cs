@@ -1,4 +1,4 @@
-// Drawing images from a trained generator: load a run or a checkpoint, then run the generator in
+// Drawing images from a trained generator: load a run or a checkpoint (the generator only), then run it in
 // inference mode (moving BatchNorm statistics, so an image never depends on its batch-mates).
 namespace Dcgan.Training;
 
@@ -6,32 +6,38 @@ using Dcgan.Engine;
 using Dcgan.Models;
 using Dcgan.Kernels;
 
-/// <summary>A generator restored from a checkpoint, ready to draw.</summary>
+/// <summary>A generator restored from a checkpoint, ready to draw; it holds no discriminator and no optimizer state.</summary>
 public sealed class Sampler
 {
-    private const int Chunk = 1024;
+    /// <summary>Images drawn per forward pass unless a caller asks for fewer (memory grows with it).</summary>
+    public const int DefaultBatch = 1024;
 
-    private Sampler(GanPair gan, TrainConfig config, string checkpoint)
+    private Sampler(GeneratorModel generator, TrainConfig config, string checkpoint, int epoch)
     {
-        Gan = gan;
+        Generator = generator;
         Config = config;
         CheckpointPath = checkpoint;
+        Epoch = epoch;
     }
 
-    public GanPair Gan { get; }
+    /// <summary>The generator samples come from: the run's moving average when it keeps one, else the trained one.</summary>
+    public GeneratorModel Generator { get; }
 
     public TrainConfig Config { get; }
 
     public string CheckpointPath { get; }
 
+    /// <summary>Epochs the checkpoint's generator was trained for.</summary>
+    public int Epoch { get; }
+
     /// <summary>Side of the square images the generator draws.</summary>
-    public int ImageSize => Gan.Options.ImageSize;
+    public int ImageSize => Generator.Options.ImageSize;
 
     /// <summary>
     /// Opens a run folder (its latest checkpoint) or a checkpoint file. Errors name the path and the
-    /// problem on one line; nothing is written.
+    /// problem on one line; nothing is written. <paramref name="reuse"/>: see <see cref="Checkpoint.LoadGenerator"/>.
     /// </summary>
-    public static Sampler Open(string runOrCheckpoint)
+    public static Sampler Open(string runOrCheckpoint, Func<ModelOptions, GeneratorModel?>? reuse = null)
     {
         string path = Path.GetFullPath(runOrCheckpoint);
         string checkpoint;
@@ -57,24 +63,25 @@ public sealed class Sampler
         {
             throw new FileNotFoundException($"{path} does not exist");
         }
-        var (config, _) = Checkpoint.ReadHeader(checkpoint);
-        var gan = new GanPair(config.ModelOptions());
-        Checkpoint.Load(checkpoint, gan);
-        return new Sampler(gan, config, checkpoint);
+        var (generator, config, state) = Checkpoint.LoadGenerator(checkpoint, reuse);
+        return new Sampler(generator, config, checkpoint, state.CompletedEpochs);
     }
 
     /// <summary>Classes a conditional generator draws (0 for a plain one).</summary>
-    public int Classes => Gan.Options.Classes;
+    public int Classes => Generator.Options.Classes;
 
     /// <summary>
     /// Draws <paramref name="count"/> images (NHWC, values in [-1, 1]) from noise seeded by <paramref name="seed"/>.
     /// A conditional generator draws class <paramref name="label"/>, or an even mix (0, 1, ..., K-1, 0, ...) without one.
+    /// The generator runs on at most <paramref name="batch"/> images at a time (the images are the same for any batch).
     /// </summary>
-    public float[] Draw(int count, ulong seed, int? label = null)
+    public float[] Draw(int count, ulong seed, int? label = null, int batch = DefaultBatch)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        int chunk = batch;
         if (label is int k)
         {
-            if (!Gan.Options.Conditional)
+            if (!Generator.Options.Conditional)
             {
                 throw new ArgumentException("this generator was not trained with --conditional, so it takes no label");
             }
@@ -84,14 +91,14 @@ public sealed class Sampler
             }
         }
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        int size = ImageSize * ImageSize * Gan.Options.Channels;
+        int size = ImageSize * ImageSize * Generator.Options.Channels;
         var images = new float[(long)count * size];
         var rng = Noise.ForDrawing(seed);
-        var noise = Tensor.ForBatch(Math.Min(count, Chunk), [Config.NoiseDim]);
-        var labels = new int[Math.Min(count, Chunk)];
-        for (int start = 0; start < count; start += Chunk)
+        var noise = Tensor.ForBatch(Math.Min(count, chunk), [Config.NoiseDim]);
+        var labels = new int[Math.Min(count, chunk)];
+        for (int start = 0; start < count; start += chunk)
         {
-            int n = Math.Min(Chunk, count - start);
+            int n = Math.Min(chunk, count - start);
             noise.SetBatch(n);
             Noise.Fill(rng, Config.NoiseKind, noise.Span);
             for (int i = 0; i < n; i++)
@@ -105,5 +112,5 @@ public sealed class Sampler
 
     /// <summary>Runs the generator on given noise (N x noiseDim), and labels if conditional, in inference mode.</summary>
     public ReadOnlySpan<float> Draw(Tensor noise, ReadOnlySpan<int> labels = default)
-        => Gan.Generate(noise, Gan.Options.Conditional ? labels : default).Span;
+        => Generator.Generate(noise, Generator.Options.Conditional ? labels : default).Span;
 }

@@ -8,10 +8,10 @@ using Dcgan.Models;
 public static class ModelFlags
 {
     public static OptionSet Add(OptionSet options) => options
-        .Int("noise-dim", 100, "Size of the generator's noise vector", 1, 4096)
-        .Choice("g-activation", "leaky-relu", "Generator hidden activation", "leaky-relu", "relu")
-        .Choice("d-output", "logits", "Discriminator output: a logit (BCE from logits) or a sigmoid probability", "logits", "sigmoid")
-        .Choice("bn-variance", "keras2", "Moving-variance update: keras2 (unbiased for conv layers) or keras3 (biased)", "keras2", "keras3")
+        .Int("noise-dim", 100, "Size of the generator's noise vector", Training.TrainLimits.NoiseDim)
+        .Choice("g-activation", "leaky-relu", "Generator hidden activation", [.. Training.TrainConfig.GeneratorActivations])
+        .Choice("d-output", "logits", "Discriminator output: a logit (BCE from logits) or a sigmoid probability", [.. Training.TrainConfig.DiscriminatorOutputs])
+        .Choice("bn-variance", "keras2", "Moving-variance update: keras2 (unbiased for conv layers) or keras3 (biased)", [.. Training.TrainConfig.BatchNormVariances])
         .Flag("conditional", "Class-conditional DCGAN: the label enters G with the noise; D judges it per --cond-scheme")
         .Choice("cond-scheme", Training.TrainConfig.DefaultCondScheme,
             "Conditional: how D uses the class: acgan (a class head, Odena et al. 2017), projection (Miyato and Koyama 2018) or both; -cbn: class-conditional BatchNorm in G",

@@ -13,22 +13,22 @@ public static class TrainCommand
         "folder: config.json, metrics.jsonl, samples/, progress.gif, losses.svg, d_hist.svg, report.html, checkpoints/.")
         .Choice("dataset", "mnist", "Data set (synthetic: a tiny generated set for smoke tests)", "mnist", "fashion-mnist", "synthetic")
         .Text("data-dir", null, "Folder with the four IDX files (raw or .gz) or a Keras .npz")
-        .Int("epochs", 50, "Epochs to train", 1, 100000)
-        .Int("batch-size", 256, "Images per step", 1, 65536)
-        .Int("limit", 0, "Train on the first N images only (0: all)", 0, int.MaxValue)
+        .Int("epochs", 50, "Epochs to train", TrainLimits.Epochs)
+        .Int("batch-size", 256, "Images per step", TrainLimits.BatchSize)
+        .Int("limit", 0, "Train on the first N images only (0: all)", TrainLimits.Limit)
         .Flag("drop-last", "Drop the last partial batch of each epoch (Keras keeps it)")
-        .Choice("noise", "normal", "Noise distribution: normal(0,1) or uniform in [-1,1]", "normal", "uniform")
-        .Float("lr-g", 1e-4, "Generator Adam learning rate", 1e-12, 10)
-        .Float("lr-d", 1e-4, "Discriminator Adam learning rate", 1e-12, 10)
-        .Float("beta1", 0.9, "Adam beta1 (momentum)", 0, 0.999999)
-        .Float("beta2", 0.999, "Adam beta2", 0, 0.9999999)
-        .Float("g-ema", 0, $"Draw grids and samples from a moving average of G's weights with this decay (0: off, as the tutorial; {TrainConfig.ConditionalGeneratorEma} with --conditional)", 0, 0.99999)
-        .Int("checkpoint-every", 15, "Write a checkpoint every N epochs (and at the end)", 1, 100000)
-        .Float("class-weight", TrainConfig.ConditionalClassWeight, "Conditional: weight of the class loss in the generator's loss (AC-GAN's paper uses 1)", 0, 100)
-        .Int("eval-every", 0, "Measure quality (FID, class coverage) every N epochs and at the end (0: never)", 0, 100000)
-        .Int("samples", 16, "Fixed noise vectors drawn in each epoch's grid", 1, 1024)
-        .Int("seed", 42, "Random seed (weights, shuffling, noise, dropout)", 0, int.MaxValue)
-        .Int("threads", 0, "Worker threads (0: all cores)", 0, 256)
+        .Choice("noise", "normal", "Noise distribution: normal(0,1) or uniform in [-1,1]", [.. TrainConfig.NoiseKinds])
+        .Float("lr-g", 1e-4, "Generator Adam learning rate", TrainLimits.LearningRate)
+        .Float("lr-d", 1e-4, "Discriminator Adam learning rate", TrainLimits.LearningRate)
+        .Float("beta1", 0.9, "Adam beta1 (momentum)", TrainLimits.Beta1)
+        .Float("beta2", 0.999, "Adam beta2", TrainLimits.Beta2)
+        .Float("g-ema", 0, $"Draw grids and samples from a moving average of G's weights with this decay (0: off, as the tutorial; {TrainConfig.ConditionalGeneratorEma} with --conditional)", TrainLimits.GeneratorEma)
+        .Int("checkpoint-every", 15, "Write a checkpoint every N epochs (and at the end)", TrainLimits.CheckpointEvery)
+        .Float("class-weight", TrainConfig.ConditionalClassWeight, "Conditional: weight of the class loss in the generator's loss (AC-GAN's paper uses 1)", TrainLimits.ClassWeight)
+        .Int("eval-every", 0, "Measure quality (FID, class coverage) every N epochs and at the end (0: never)", TrainLimits.EvalEvery)
+        .Int("samples", 16, "Fixed noise vectors drawn in each epoch's grid", TrainLimits.Samples)
+        .Int("seed", 42, "Random seed (weights, shuffling, noise, dropout)", TrainLimits.Seed)
+        .Int("threads", 0, "Worker threads (0: all cores)", TrainLimits.Threads)
         .Text("out", null, "Run folder [default: runs/<dataset>-<timestamp>]")
         .Flag("resume", "Continue the run in --out from its latest checkpoint")
         .Flag("serve", "Serve a live dashboard of this run on 127.0.0.1 while it trains")
@@ -44,9 +44,9 @@ public static class TrainCommand
         {
             throw new UserError("--resume needs --out RUN_DIR (the run to continue)");
         }
-        if (given.Conditional && given.DiscriminatorOutput == "sigmoid")
+        if (given.Problem() is { } problem)
         {
-            throw new UserError("--conditional needs --d-output logits (the discriminator's class head is a set of logits)");
+            throw new UserError(problem);
         }
         if (!resume && o.GetFlag("fallback-checkpoint"))
         {
@@ -62,6 +62,7 @@ public static class TrainCommand
         {
             throw new UserError($"--out {outDir} is a file, not a folder");
         }
+        RunLock.ThrowIfInUse(run.Root);
         TrainConfig config = given;
         string? checkpoint = null;
         if (resume)
@@ -69,7 +70,7 @@ public static class TrainCommand
             (config, checkpoint) = PrepareResume(run, given, o, o.GetFlag("fallback-checkpoint"), stdout);
             CheckConditionalFlags(o, config);
         }
-        else if (Directory.Exists(run.Root) && Directory.EnumerateFileSystemEntries(run.Root).Any())
+        else if (run.HoldsFiles)
         {
             throw new UserError($"--out {outDir} already holds files; use --resume to continue it, or choose another folder");
         }
