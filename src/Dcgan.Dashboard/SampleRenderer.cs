@@ -15,10 +15,10 @@ internal static class SampleRenderer
     /// <summary>Gutter between tiles in output pixels, as in the run's own grids.</summary>
     public const int Gutter = SampleGrid.DefaultGutter;
 
-    /// <summary>A near-square grid of <paramref name="count"/> samples from <paramref name="seed"/>.</summary>
-    public static byte[] Grid(Sampler sampler, int count, ulong seed, int scale, int? label = null)
+    /// <summary>A near-square grid of <paramref name="count"/> samples from <paramref name="seed"/>, drawn <paramref name="batch"/> at a time.</summary>
+    public static byte[] Grid(Sampler sampler, int count, ulong seed, int scale, int? label = null, int batch = Sampler.DefaultBatch)
     {
-        float[] images = sampler.Draw(count, seed, label);
+        float[] images = sampler.Draw(count, seed, label, batch);
         var (rows, cols) = SampleGrid.SquareLayout(count);
         return Encode(SampleGrid.Compose(images, count, sampler.ImageSize, sampler.ImageSize, rows, cols, GridScaling.PerTileMinMax, scale, Gutter));
     }
