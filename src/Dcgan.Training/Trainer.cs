@@ -188,7 +188,9 @@ public sealed class Trainer
 
             // End of epoch: the checkpoint when one is due, then metrics, the fixed-noise grid in inference mode, plots.
             // The checkpoint goes first, so metrics.jsonl never gains an epoch whose checkpoint then failed to write.
+            // A stop is read once here: one asked for during the epoch's files is taken at the next step, with its checkpoint.
             bool last = epoch == _config.Epochs;
+            bool stopping = stop.IsCancellationRequested;
             var metrics = state.Accumulator.ToMetrics(epoch);
             if (_evaluator is not null && (epoch % _config.EvalEvery == 0 || last))
             {
@@ -203,7 +205,7 @@ public sealed class Trainer
             state.EpochShuffleState = shuffle.GetState();
             state.NoiseState = noiseRng.GetState();
             state.DropoutState = gan.Discriminator.Random!.GetState();
-            if (last || (_config.CheckpointEvery > 0 && epoch % _config.CheckpointEvery == 0) || stop.IsCancellationRequested)
+            if (last || (_config.CheckpointEvery > 0 && epoch % _config.CheckpointEvery == 0) || stopping)
             {
                 SaveCheckpoint(state, gan);
             }
@@ -215,7 +217,7 @@ public sealed class Trainer
             _observer.Message($"Time for epoch {epoch} is {metrics.Seconds:0.###} sec");
             _epochsDone = epoch;
             artifacts.WriteStatus(RunState.Training, epoch);
-            if (stop.IsCancellationRequested && !last)
+            if (stopping && !last)
             {
                 artifacts.WriteStatus(RunState.Interrupted, epoch);
                 _observer.Message($"Interrupted after epoch {epoch}: checkpoint written; continue with --resume");
