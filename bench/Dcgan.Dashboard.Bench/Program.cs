@@ -1,6 +1,7 @@
 // Latency of the dashboard's "new samples": GET /generate?count=64 against a dashboard on 127.0.0.1, timed by the
 // client and by the server (its Server-Timing header), then the same work in-process split into draw, grid and PNG.
 // Usage: dotnet run -c Release --project bench/Dcgan.Dashboard.Bench [-- RUN_DIR] [--requests N] [--count N]
+// With --load: memory of a real `dcgan serve` under many clients (LoadBench.cs).
 using System.Diagnostics;
 using System.Globalization;
 using Dcgan.Dashboard;
@@ -8,6 +9,11 @@ using Dcgan.Imaging;
 using Dcgan.Models;
 using Dcgan.Training;
 using Dcgan.Kernels;
+
+if (args.Contains("--load"))
+{
+    return await Dcgan.Dashboard.Bench.LoadBench.RunAsync(args);
+}
 
 string? runDir = null;
 int requests = 50, count = 64;
@@ -33,7 +39,7 @@ if (runDir is null)
     var run = new RunFolder(runDir);
     Directory.CreateDirectory(run.CheckpointsDir);
     File.WriteAllText(run.ConfigPath, config.ToJson());
-    Checkpoint.Save(run.CheckpointPath(1), config, new TrainingState(), gan);
+    Checkpoint.Save(run.CheckpointPath(1), config, TrainingState.Start(1), gan);
 }
 string runName = Path.GetFileName(Path.GetFullPath(runDir));
 Console.WriteLine($"{Environment.ProcessorCount} cores, {Workers.Threads} worker threads; run {runDir}; {count} samples per request, {requests} requests");
@@ -74,7 +80,7 @@ try
         float[] images = sampler.Draw(count, (ulong)i);
         long t1 = Stopwatch.GetTimestamp();
         var (rows, cols) = SampleGrid.SquareLayout(count);
-        int channels = sampler.Gan.Options.Channels;
+        int channels = sampler.Generator.Options.Channels;
         var picture = SampleGrid.Compose(images, count, sampler.ImageSize, sampler.ImageSize, channels, rows, cols, SampleGrid.ScalingForChannels(channels), 2);
         long t2 = Stopwatch.GetTimestamp();
         ImageFiles.EncodePng(picture, fast: true);
@@ -97,6 +103,7 @@ finally
         Directory.Delete(temp, recursive: true);
     }
 }
+return 0;
 
 static void Report(string what, List<double> ms)
 {

@@ -38,6 +38,12 @@ public sealed class OptionSet
         return this;
     }
 
+    /// <summary>A whole-number flag whose range is a setting's (one owner for the flag and the files that hold it).</summary>
+    public OptionSet Int(string name, int? @default, string help, Training.SettingRange range) => Int(name, @default, help, range.IntMin, range.IntMax);
+
+    /// <summary>A number flag whose range is a setting's.</summary>
+    public OptionSet Float(string name, double? @default, string help, Training.SettingRange range) => Float(name, @default, help, range.Min, range.Max);
+
     public OptionSet Text(string name, string? @default, string help)
     {
         _specs.Add(new Spec(name, "TEXT", @default, help, 0, 0, null));
@@ -51,7 +57,7 @@ public sealed class OptionSet
     }
 
     /// <summary>--threads N: worker threads for this process (0: all cores). Program applies it before the command runs.</summary>
-    public OptionSet Threads(string help = "Worker threads (0: all cores)") => Int(ThreadsName, 0, help, 0, 256);
+    public OptionSet Threads(string help = "Worker threads (0: all cores)") => Int(ThreadsName, 0, help, Training.TrainLimits.Threads);
 
     /// <summary>The name of the <see cref="Threads"/> option.</summary>
     public const string ThreadsName = "threads";
@@ -154,19 +160,7 @@ public sealed class OptionSet
         }
     }
 
-    private static string RangeText(Spec spec)
-    {
-        string F(double v) => v.ToString("G", CultureInfo.InvariantCulture);
-        if (double.IsInfinity(spec.Max) || spec.Max == int.MaxValue)
-        {
-            return $"at least {F(spec.Min)}";
-        }
-        if (double.IsInfinity(spec.Min) || spec.Min == int.MinValue)
-        {
-            return $"at most {F(spec.Max)}";
-        }
-        return $"between {F(spec.Min)} and {F(spec.Max)}";
-    }
+    private static string RangeText(Spec spec) => new Training.SettingRange(spec.Min, spec.Max).Describe();
 
     public bool Has(string name) => _values.ContainsKey(name);
 

@@ -21,7 +21,13 @@ public static class Program
         ("serve", "Serve a web dashboard of the runs: curves, grids, fresh samples, latent walks"),
     ];
 
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+    public static int Main(string[] args)
+    {
+        // A closed terminal fails every write; the run still has to reach its checkpoint (see StopSignals).
+        Console.SetOut(new TerminalWriter(Console.Out));
+        Console.SetError(new TerminalWriter(Console.Error));
+        return Run(args, Console.Out, Console.Error);
+    }
 
     /// <summary>Runs one command line; returns the exit code. 0 ok, 1 failure, 2 bad input, 130 stopped.</summary>
     /// <param name="stop">Asks train and experiment to stop as Ctrl-C does (checkpoint, exit 130).</param>
@@ -63,7 +69,7 @@ public static class Program
             UseThreads(options);
             return command.Run(options);
         }
-        catch (Exception e) when (e is UserError or Data.DataException or Training.CheckpointException or Export.ExportException)
+        catch (Exception e) when (e is UserError or Data.DataException or Training.CheckpointException or Training.RunInUseException or Export.ExportException)
         {
             stderr.WriteLine($"dcgan: error: {e.Message}");
             return 2;

@@ -8,6 +8,9 @@ internal sealed class ApiException(int status, string message) : Exception(messa
 {
     public int Status { get; } = status;
 
+    /// <summary>Sent as Retry-After with a 503: when the client may ask again.</summary>
+    public int? RetryAfterSeconds { get; init; }
+
     public static ApiException BadRequest(string message) => new(StatusCodes.Status400BadRequest, message);
 
     public static ApiException NotFound(string message) => new(StatusCodes.Status404NotFound, message);

@@ -46,6 +46,7 @@ internal sealed partial class DashboardApi
     private readonly DashboardOptions _options;
     private readonly RunCatalog _catalog;
     private readonly SamplerCache _samplers;
+    private readonly DrawQueue _draws;
     private readonly ConcurrentDictionary<string, (int? Epoch, string? Error)> _headers = new(StringComparer.Ordinal);
     private int _eventStreams;
 
@@ -53,10 +54,17 @@ internal sealed partial class DashboardApi
     {
         _options = options;
         _catalog = new RunCatalog(options.RunsDir);
-        _samplers = new SamplerCache(options.CachedSamplers);
+        _samplers = new SamplerCache(options.CachedSamplers, options.ConcurrentDraws);
+        _draws = new DrawQueue(options.ConcurrentDraws, options.QueuedDraws);
     }
 
     public RunCatalog Catalog => _catalog;
+
+    /// <summary>The loaded generators (for tests).</summary>
+    public SamplerCache Samplers => _samplers;
+
+    /// <summary>The bound on draws (for tests).</summary>
+    public DrawQueue Draws => _draws;
 
     public void Map(IEndpointRouteBuilder app)
     {
@@ -163,7 +171,7 @@ internal sealed partial class DashboardApi
         string checkpoint = CheckpointFor(folder, q);
         int? label = CheckLabel(folder, run, q);
         var (rows, cols) = Imaging.SampleGrid.SquareLayout(count);
-        var (png, drawMs) = await Timed(checkpoint, s => SampleRenderer.Grid(s, count, seed, scale, label), http.RequestAborted);
+        var (png, drawMs) = await Timed(checkpoint, s => SampleRenderer.Grid(s, count, seed, scale, label, _options.DrawBatch), http.RequestAborted);
         return Picture(http, png, drawMs, rows, cols, checkpoint, seed);
     }
 
@@ -245,14 +253,15 @@ internal sealed partial class DashboardApi
         return Results.Bytes(bytes, type);
     }
 
-    private async Task<(byte[] Png, double Milliseconds)> Timed(string checkpoint, Func<Sampler, byte[]> draw, CancellationToken cancel)
+    /// <summary>Draws through the server-wide queue: loading and drawing are where the memory and the CPU go.</summary>
+    private Task<(byte[] Png, double Milliseconds)> Timed(string checkpoint, Func<Sampler, byte[]> draw, CancellationToken cancel)
     {
-        return await _samplers.UseAsync(checkpoint, s =>
+        return _draws.RunAsync(() => _samplers.UseAsync(checkpoint, s =>
         {
             long start = Stopwatch.GetTimestamp();
             byte[] png = draw(s);
             return (png, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-        }, cancel);
+        }, cancel), cancel);
     }
 
     private static IResult Picture(HttpContext http, byte[] png, double drawMs, int rows, int cols, string checkpoint, ulong seed)

@@ -8,12 +8,16 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 /// <summary>Entry points of the dashboard.</summary>
 public static class DashboardServer
 {
+    /// <summary>Open connections at once; more are closed on arrival.</summary>
+    public const int MaxConnections = 1024;
+
     /// <summary>
     /// The configured web application, not started. <paramref name="configure"/> runs last before building (tests
     /// put an in-memory server in with it).
@@ -35,6 +39,9 @@ public static class DashboardServer
         // Quiet: when training serves its own run, the console belongs to the progress line.
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        // A failed start (a port in use) reaches the caller as an exception and becomes one line there; the host's own
+        // report of it is a page of stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -44,7 +51,14 @@ public static class DashboardServer
             k.Limits.MaxRequestLineSize = 4096;
             k.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
             k.Limits.MaxRequestHeaderCount = 50;
-            k.Limits.MaxConcurrentConnections = 128;
+            // Connections that open and then say nothing (or dribble a header) must not keep new clients out: a
+            // request's headers get a few seconds, an idle connection a little longer, bodies and responses a minimum
+            // rate, and the connection limit sits well above what a page and a few scripts open.
+            k.Limits.MaxConcurrentConnections = MaxConnections;
+            k.Limits.RequestHeadersTimeout = options.HeadersTimeout;
+            k.Limits.KeepAliveTimeout = options.IdleTimeout;
+            k.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
+            k.Limits.MinResponseDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
         });
         builder.Services.AddHostFiltering(o =>
         {
@@ -54,10 +68,11 @@ public static class DashboardServer
         });
         builder.Services.AddRouting();
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedLifetime>();
+        var api = new DashboardApi(options);
+        builder.Services.AddSingleton(api);
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        var api = new DashboardApi(options);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Dcgan.Dashboard");
         app.Use((http, next) =>
         {

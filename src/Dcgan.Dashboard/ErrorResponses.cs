@@ -30,6 +30,10 @@ internal static class ErrorResponses
             // Paths inside the runs folder are shown relative to it: the page needs the file, not the machine's layout.
             message = message.Replace(runsRoot + Path.DirectorySeparatorChar, "", StringComparison.Ordinal);
             http.Response.Clear();
+            if (e is ApiException { RetryAfterSeconds: int wait })
+            {
+                http.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
             await Write(http, status, message);
         }
     }

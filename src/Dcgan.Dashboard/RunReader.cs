@@ -16,8 +16,6 @@ internal static class RunReader
     // Far above any real file (metrics.jsonl grows by ~250 bytes an epoch); stops a stray huge file from being loaded.
     private const long MaxSmallFile = 32L << 20;
 
-    public const string StatusFileName = "status.json";
-
     /// <summary>config.json as a JSON object (unknown keys kept, so newer settings show too).</summary>
     public static JsonObject ReadConfig(RunFolder run)
     {
@@ -140,47 +138,41 @@ internal static class RunReader
     }
 
     /// <summary>
-    /// status.json when the trainer wrote one ({"state": "training"|"finished"|"interrupted", "pid": N, "detail": "..."}); a
-    /// "training" whose process is gone is interrupted. Otherwise: finished when every configured epoch is done,
-    /// training when the folder changed within the window, else interrupted.
+    /// status.json when the trainer wrote one (<see cref="RunStatus"/>): its state and detail, a failed run with the
+    /// error that stopped it; a "training" whose process is gone is interrupted. Otherwise: finished when every
+    /// configured epoch is done, training when the folder changed within the window, else interrupted.
     /// </summary>
     public static (string State, string? Detail) Status(RunFolder run, int done, int? total, DateTime lastChangeUtc, TimeSpan window)
     {
-        string statusPath = Path.Join(run.Root, StatusFileName);
-        if (File.Exists(statusPath))
+        if (File.Exists(run.StatusPath))
         {
             try
             {
-                var status = JsonNode.Parse(ReadSmall(statusPath)) as JsonObject;
-                string? state = status?["state"] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
-                int? pid = Int(status?["pid"]);
-                string? said = status?["detail"] is JsonValue dv && dv.TryGetValue(out string? d) ? d : null;
-                switch (state)
+                var status = RunStatus.Read(run.StatusPath);
+                string name = RunStatus.NameOf(status.State);
+                return status.State switch
                 {
-                    case "finished":
-                        return ("finished", said);
-                    case "interrupted":
-                        return ("interrupted", said ?? "stopped; continue with dcgan train --resume");
-                    case "training" when pid is { } p && !IsAlive(p):
-                        return ("interrupted", $"the training process ({p}) is gone");
-                    case "training":
-                        return ("training", said);
-                }
+                    RunState.Training when status.Pid > 0 && !IsAlive(status.Pid) =>
+                        (RunStatus.NameOf(RunState.Interrupted), $"the training process ({status.Pid}) is gone"),
+                    RunState.Interrupted => (name, status.Detail ?? "stopped; continue with dcgan train --resume"),
+                    RunState.Failed => (name, status.Detail ?? "training stopped with an error"),
+                    _ => (name, status.Detail),
+                };
             }
-            catch (JsonException)
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
             {
-                // A half-written status file says nothing; fall through to the file times.
+                // A status file that cannot be read says nothing; fall through to the file times.
             }
         }
         if (total is { } t && done >= t)
         {
-            return ("finished", null);
+            return (RunStatus.NameOf(RunState.Finished), null);
         }
         if (DateTime.UtcNow - lastChangeUtc < window)
         {
-            return ("training", "files changed recently");
+            return (RunStatus.NameOf(RunState.Training), "files changed recently");
         }
-        return ("interrupted", done == 0 ? "no epoch finished" : $"stopped after epoch {done}");
+        return (RunStatus.NameOf(RunState.Interrupted), done == 0 ? "no epoch finished" : $"stopped after epoch {done}");
     }
 
     /// <summary>The newest write time among the files training writes (UTC).</summary>
@@ -190,7 +182,7 @@ internal static class RunReader
         {
             File.GetLastWriteTimeUtc(run.ConfigPath),
             File.GetLastWriteTimeUtc(run.MetricsPath),
-            File.GetLastWriteTimeUtc(Path.Join(run.Root, StatusFileName)),
+            File.GetLastWriteTimeUtc(run.StatusPath),
             Directory.GetLastWriteTimeUtc(run.SamplesDir),
             Directory.GetLastWriteTimeUtc(run.CheckpointsDir),
         };
@@ -216,7 +208,7 @@ internal static class RunReader
         Add(run.ConfigPath);
         Add(run.MetricsPath);
         Add(run.HistogramPath);
-        Add(Path.Join(run.Root, StatusFileName));
+        Add(run.StatusPath);
         foreach (var (_, path) in run.Checkpoints())
         {
             Add(path);

@@ -19,7 +19,7 @@ internal sealed record RunSummary
     /// <summary>The last FID in metrics.jsonl, when the run measured one.</summary>
     public double? Fid { get; init; }
 
-    /// <summary>training, finished, interrupted, or damaged (config.json unreadable).</summary>
+    /// <summary>A <see cref="Training.RunState"/> by its JSON name (training, finished, interrupted, failed), or damaged (config.json unreadable).</summary>
     public required string Status { get; init; }
 
     public string? StatusDetail { get; init; }

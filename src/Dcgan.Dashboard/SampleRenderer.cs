@@ -14,10 +14,10 @@ internal static class SampleRenderer
     /// <summary>Gutter between tiles in output pixels, as in the run's own grids.</summary>
     public const int Gutter = SampleGrid.DefaultGutter;
 
-    /// <summary>A near-square grid of <paramref name="count"/> samples from <paramref name="seed"/>.</summary>
-    public static byte[] Grid(Sampler sampler, int count, ulong seed, int scale, int? label = null)
+    /// <summary>A near-square grid of <paramref name="count"/> samples from <paramref name="seed"/>, drawn <paramref name="batch"/> at a time.</summary>
+    public static byte[] Grid(Sampler sampler, int count, ulong seed, int scale, int? label = null, int? batch = null)
     {
-        float[] images = sampler.Draw(count, seed, label);
+        float[] images = sampler.Draw(count, seed, label, batch);
         var (rows, cols) = SampleGrid.SquareLayout(count);
         return Encode(sampler, images, count, rows, cols, scale);
     }
@@ -100,7 +100,7 @@ internal static class SampleRenderer
     // settings, since these pictures are shown once and thrown away.
     private static byte[] Encode(Sampler sampler, ReadOnlySpan<float> images, int count, int rows, int cols, int scale)
     {
-        int channels = sampler.Gan.Options.Channels;
+        int channels = sampler.Generator.Options.Channels;
         var grid = SampleGrid.Compose(images, count, sampler.ImageSize, sampler.ImageSize, channels, rows, cols, SampleGrid.ScalingForChannels(channels), scale, Gutter);
         return ImageFiles.EncodePng(grid, fast: true);
     }

@@ -40,6 +40,8 @@ public sealed class ExperimentRunner
     public string VariantDir(PlannedVariant v) => Path.Combine(_root, v.Name);
 
     /// <summary>Runs what is not finished yet; <paramref name="stop"/> interrupts the running variant at a checkpoint.</summary>
+    /// <remarks>Each variant is claimed while it runs (another process running it is an error), and its trainer holds its
+    /// run folder's lock; different variants of one experiment may run in different processes (Slurm array tasks).</remarks>
     public ExperimentOutcome Run(CancellationToken stop)
     {
         Directory.CreateDirectory(_root);

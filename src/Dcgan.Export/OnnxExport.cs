@@ -65,17 +65,18 @@ public static class OnnxExport
     /// </summary>
     public static byte[] FromSampler(Sampler sampler, string version)
     {
-        var gan = sampler.Gan;
+        var generator = sampler.Generator;
         var config = sampler.Config;
-        var options = gan.Options;
-        string weights = gan.GeneratorAverage is null
+        var options = generator.Options;
+        bool averaged = options.AverageGenerator;
+        string weights = !averaged
             ? "the weights as trained"
             : $"the moving average of the generator's weights (--g-ema {config.GeneratorEma.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
         string description =
             $"dcgan generator ({config.Architecture} architecture, {options.ImageSize}x{options.ImageSize}x{options.Channels} images" +
             (options.Conditional ? $", {options.Classes} classes" : "") + $"), from {weights}; noise drawn from {NoiseDescription(config)}.";
-        return Generator(gan.Generator, gan.GeneratorAverage ?? gan.Generator.Values, config.NoiseDim, options.Classes,
-            Metadata(config, gan.GeneratorAverage is not null, version), version, description);
+        return Generator(generator.Network, generator.Network.Values, config.NoiseDim, options.Classes,
+            Metadata(config, averaged, version), version, description);
     }
 
     /// <summary>

@@ -5,14 +5,17 @@ using Dcgan.Engine;
 using Dcgan.Kernels;
 
 /// <summary>Both models and both Adam optimizers, built from one set of options (the architecture's, see <see cref="ModelBuilder"/>).</summary>
-public sealed class GanPair
+public sealed class GanPair : IImageGenerator
 {
+    private readonly GeneratorModel _generator;
+
     public GanPair(ModelOptions options, double lrG = 1e-4, double lrD = 1e-4, double beta1 = 0.9, double beta2 = 0.999)
     {
         Options = options;
         var namer = new LayerNamer();
-        GeneratorLabels = options.ClassNormInGenerator ? new ClassLabels(options.Classes) : null;
-        Generator = ModelBuilder.Generator(options, namer, GeneratorLabels);
+        _generator = new GeneratorModel(options, namer);
+        GeneratorLabels = _generator.Labels;
+        Generator = _generator.Network;
         Discriminator = ModelBuilder.Discriminator(options, namer);
         GeneratorOptimizer = new Adam(Generator.TrainableCount, lrG, beta1, beta2);
         DiscriminatorOptimizer = new Adam(Discriminator.TrainableCount, lrD, beta1, beta2);
@@ -38,7 +41,6 @@ public sealed class GanPair
     /// </summary>
     public float[]? GeneratorAverage { get; }
 
-    private Conditioning? _inference;
     private float[] _trained = [];
 
     /// <summary>
@@ -64,7 +66,7 @@ public sealed class GanPair
     {
         if (GeneratorAverage is null)
         {
-            return GenerateWithCurrentValues(noise, labels);
+            return _generator.Generate(noise, labels);
         }
         // Draw from the average: swap it in for this forward pass only (the output does not depend on the weights
         // after the pass), then restore what training left.
@@ -77,24 +79,12 @@ public sealed class GanPair
         GeneratorAverage.CopyTo(values, 0);
         try
         {
-            return GenerateWithCurrentValues(noise, labels);
+            return _generator.Generate(noise, labels);
         }
         finally
         {
             _trained.CopyTo(values, 0);
         }
-    }
-
-    private Tensor GenerateWithCurrentValues(Tensor noise, ReadOnlySpan<int> labels)
-    {
-        if (Options.Conditional)
-        {
-            _inference ??= new Conditioning(Options.Classes);
-            var input = _inference.NoiseWithLabels(noise, labels);
-            GeneratorLabels?.Set(labels[..noise.Batch]);
-            return Generator.Forward(input, training: false);
-        }
-        return Generator.Forward(noise, training: false);
     }
 
     /// <summary>

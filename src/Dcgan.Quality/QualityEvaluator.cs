@@ -167,7 +167,7 @@ public sealed class QualityEvaluator
     /// <paramref name="config"/>'s distribution, seeded by <paramref name="seed"/> on its own stream, so training's
     /// random state is untouched) and measures them. No memorisation check (see the sampler overload).
     /// </summary>
-    public QualityReport Evaluate(GanPair gan, TrainConfig config, int count = 2000, ulong seed = 0, int? epoch = null) =>
+    public QualityReport Evaluate(IImageGenerator gan, TrainConfig config, int count = 2000, ulong seed = 0, int? epoch = null) =>
         Run(gan, config, count, seed, epoch, memorisation: false, nearestPicture: null);
 
     /// <summary>
@@ -177,8 +177,7 @@ public sealed class QualityEvaluator
     /// </summary>
     public QualityReport Evaluate(Sampler sampler, int count = 2000, ulong seed = 0, string? nearestPicture = null, TrainConfig? config = null)
     {
-        var (_, state) = Checkpoint.ReadHeader(sampler.CheckpointPath);
-        return Run(sampler.Gan, config ?? sampler.Config, count, seed, state.CompletedEpochs, memorisation: true, nearestPicture)
+        return Run(sampler.Generator, config ?? sampler.Config, count, seed, sampler.Epoch, memorisation: true, nearestPicture)
             with { Checkpoint = sampler.CheckpointPath };
     }
 
@@ -206,14 +205,15 @@ public sealed class QualityEvaluator
 
     private delegate void ImageSink(int start, int count, ReadOnlySpan<float> images);
 
-    private QualityReport Run(GanPair gan, TrainConfig config, int count, ulong seed, int? epoch, bool memorisation, string? nearestPicture)
+    private QualityReport Run(IImageGenerator gan, TrainConfig config, int count, ulong seed, int? epoch, bool memorisation, string? nearestPicture)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 2);
         var clock = Stopwatch.StartNew();
         int[] shape = [Classifier.Height, Classifier.Width, Classifier.Channels];
-        if (!gan.Generator.OutputShape.AsSpan().SequenceEqual(shape))
+        int[] drawn = [gan.Options.ImageSize, gan.Options.ImageSize, gan.Options.Channels];
+        if (!drawn.AsSpan().SequenceEqual(shape))
         {
-            throw new ArgumentException($"the generator draws {Tensor.Format(gan.Generator.OutputShape)} images, the {Dataset} classifier reads {Tensor.Format(shape)}");
+            throw new ArgumentException($"the generator draws {Tensor.Format(drawn)} images, the {Dataset} classifier reads {Tensor.Format(shape)}");
         }
         int d = Classifier.FeatureSize, k = Classifier.Classes;
         var features = new float[count * d];
@@ -245,7 +245,7 @@ public sealed class QualityEvaluator
     /// the one stream of <paramref name="seed"/> (so image i is the same however the drawing is cut), but running the
     /// generator only on the chunks <paramref name="wanted"/> accepts.
     /// </summary>
-    private void Generate(GanPair gan, TrainConfig config, int[] asked, ulong seed, Func<int, int, bool> wanted, ImageSink sink)
+    private void Generate(IImageGenerator gan, TrainConfig config, int[] asked, ulong seed, Func<int, int, bool> wanted, ImageSink sink)
     {
         int count = asked.Length;
         int chunk = Math.Clamp(Chunk * 28 * 28 / (Classifier.Height * Classifier.Width), 8, Chunk);
@@ -268,7 +268,7 @@ public sealed class QualityEvaluator
     /// <see cref="MaxMemorisationTraining"/> evenly spaced), with the held-out reference images as the baseline; writes
     /// the closest pairs to <paramref name="nearestPicture"/> when given. Null when the run has fewer than 2 training images.
     /// </summary>
-    private MemorisationReport? CheckMemorisation(GanPair gan, TrainConfig config, int[] asked, ulong seed, float[] features, string? nearestPicture)
+    private MemorisationReport? CheckMemorisation(IImageGenerator gan, TrainConfig config, int[] asked, ulong seed, float[] features, string? nearestPicture)
     {
         int d = Classifier.FeatureSize;
         var data = _training!.Load(config);
@@ -300,7 +300,7 @@ public sealed class QualityEvaluator
     }
 
     /// <summary>A picture of samples (top row) above their nearest training images (bottom row), closest pair first.</summary>
-    private void WriteNearest(string path, GanPair gan, TrainConfig config, int[] asked, ulong seed, int[] sampleIndices, int[] trainingIndices, ImageDataset data)
+    private void WriteNearest(string path, IImageGenerator gan, TrainConfig config, int[] asked, ulong seed, int[] sampleIndices, int[] trainingIndices, ImageDataset data)
     {
         int size = Classifier.ImageSize, pairs = sampleIndices.Length;
         var tiles = new float[2 * pairs * size];

@@ -1,9 +1,11 @@
 // The checkpoint file: both models (with BatchNorm statistics), both Adam states, the training state
-// and the config, sealed with a SHA-256 so a damaged file is refused, and written atomically.
+// and the config, sealed with a SHA-256 so a damaged file is refused, and written atomically. Reading
+// trusts nothing in it, not even a file someone sealed again after editing it: every field is checked.
 namespace Dcgan.Training;
 
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Dcgan.Imaging;
 using Dcgan.Models;
@@ -11,13 +13,33 @@ using Dcgan.Models;
 /// <summary>
 /// Layout: "DCGANCK\0", u32 format version, u32 header length, UTF-8 JSON header (config, state,
 /// array lengths), six float32 arrays each prefixed by its u32 length (G values, D values, G Adam m,
-/// G Adam v, D Adam m, D Adam v), then the SHA-256 of every byte before it.
+/// G Adam v, D Adam m, D Adam v; a seventh, G's moving average, for runs with --g-ema), then the
+/// SHA-256 of every byte before it.
 /// </summary>
+/// <remarks>
+/// A file is read in passes through one small buffer: the seal over every byte, then the header (its length checked
+/// against the file's size before anything is allocated), the config and state checked field by field, every array
+/// checked for values that are not finite, and only then the arrays a caller needs copied into place. Nothing is
+/// read from a file that is not a regular file of at least a checkpoint's fixed size (a FIFO or /dev/zero would
+/// never end), and nothing beyond the size the file had when it was opened.
+/// </remarks>
 public static class Checkpoint
 {
     public const int FormatVersion = 1;
+
+    /// <summary>The largest JSON header read (a long run's per-step losses take a few MB).</summary>
+    public const int MaxHeaderBytes = 256 << 20;
+
+    private const int FixedSize = 8 + 4 + 4;
+    private const int SealSize = 32;
+    private const int BufferSize = 1 << 20;
     private static readonly byte[] Magic = "DCGANCK\0"u8.ToArray();
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    // Nulls where the types have none ("State": null) are JSON errors, not exceptions later on.
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false, RespectNullableAnnotations = true };
+
+    private static readonly string[] ArrayNames =
+        ["generator", "discriminator", "generator Adam m", "generator Adam v", "discriminator Adam m", "discriminator Adam v", "generator average"];
 
     private sealed class Header
     {
@@ -32,7 +54,12 @@ public static class Checkpoint
     {
         state.GeneratorIterations = gan.GeneratorOptimizer.Iterations;
         state.DiscriminatorIterations = gan.DiscriminatorOptimizer.Iterations;
-        float[][] arrays = Arrays(gan);
+        Save(path, config, state, Arrays(gan));
+    }
+
+    /// <summary>Writes a checkpoint of given arrays (the tests' fuzzer seals small ones of its own).</summary>
+    internal static void Save(string path, TrainConfig config, TrainingState state, float[][] arrays)
+    {
         var header = new Header { Format = FormatVersion, Config = config, State = state, Lengths = arrays.Select(a => a.Length).ToArray() };
         byte[] headerBytes = JsonSerializer.SerializeToUtf8Bytes(header, Json);
         AtomicFile.Write(path, stream =>
@@ -55,7 +82,7 @@ public static class Checkpoint
             {
                 BitConverter.TryWriteBytes(u32, (uint)a.Length);
                 Put(u32);
-                Put(System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.AsSpan()));
+                Put(MemoryMarshal.AsBytes(a.AsSpan()));
             }
             stream.Write(hash.GetHashAndReset());
         });
@@ -75,11 +102,11 @@ public static class Checkpoint
         }
     }
 
-    /// <summary>Reads and verifies a checkpoint's config and state without loading weights into a model.</summary>
+    /// <summary>Reads and verifies a whole checkpoint (seal, config, state, arrays) without loading weights into a model.</summary>
     public static (TrainConfig Config, TrainingState State) ReadHeader(string path)
     {
-        var (header, _) = ReadVerified(path);
-        return (header.Config, header.State);
+        using var file = VerifiedFile.Open(path);
+        return (file.Header.Config, file.Header.State);
     }
 
     /// <summary>
@@ -88,30 +115,50 @@ public static class Checkpoint
     /// </summary>
     public static (TrainConfig Config, TrainingState State) Load(string path, GanPair gan)
     {
-        var (header, body) = ReadVerified(path);
+        using var file = VerifiedFile.Open(path);
+        var header = file.Header;
         float[][] targets = Arrays(gan);
         if (header.Lengths.Length != targets.Length)
         {
             throw new CheckpointException(path, "holds a different set of arrays than this model");
         }
-        string[] what = ["generator", "discriminator", "generator Adam m", "generator Adam v", "discriminator Adam m", "discriminator Adam v", "generator average"];
         for (int i = 0; i < targets.Length; i++)
         {
-            if (header.Lengths[i] != targets[i].Length)
-            {
-                throw new CheckpointException(path, $"holds {header.Lengths[i]:N0} {what[i]} values where this model has {targets[i].Length:N0} (another architecture?)");
-            }
+            CheckLength(path, header.Lengths[i], targets[i].Length, ArrayNames[i]);
         }
-        int offset = 0;
-        foreach (var t in targets)
+        for (int i = 0; i < targets.Length; i++)
         {
-            offset += 4;
-            body.AsSpan(offset, t.Length * 4).CopyTo(System.Runtime.InteropServices.MemoryMarshal.AsBytes(t.AsSpan()));
-            offset += t.Length * 4;
+            file.ReadArray(i, targets[i]);
         }
         gan.GeneratorOptimizer.Iterations = header.State.GeneratorIterations;
         gan.DiscriminatorOptimizer.Iterations = header.State.DiscriminatorIterations;
         return (header.Config, header.State);
+    }
+
+    /// <summary>
+    /// Verifies the file and builds only the generator samples are drawn from: its moving average for runs that keep
+    /// one, else the generator as trained. The discriminator and the Adam states are checked but never loaded, so a
+    /// drawing process holds a third to a sixth of what <see cref="Load"/> would. <paramref name="reuse"/> may hand
+    /// back a generator of these options to load into (its buffers are kept); otherwise a new one is built.
+    /// </summary>
+    public static (GeneratorModel Generator, TrainConfig Config, TrainingState State) LoadGenerator(string path, Func<ModelOptions, GeneratorModel?>? reuse = null)
+    {
+        using var file = VerifiedFile.Open(path);
+        var header = file.Header;
+        int index = header.Lengths.Length == 7 ? 6 : 0;
+        var options = header.Config.ModelOptions();
+        var generator = reuse?.Invoke(options) is { } spare && spare.Options == options ? spare : new GeneratorModel(options);
+        CheckLength(path, header.Lengths[index], generator.Network.Values.Length, ArrayNames[index]);
+        file.ReadArray(index, generator.Network.Values);
+        return (generator, header.Config, header.State);
+    }
+
+    private static void CheckLength(string path, int stored, int expected, string what)
+    {
+        if (stored != expected)
+        {
+            throw new CheckpointException(path, $"holds {stored:N0} {what} values where this model has {expected:N0} (another architecture?)");
+        }
     }
 
     /// <summary>The arrays a checkpoint holds, in order; the generator's moving average last, for runs that keep one.</summary>
@@ -126,62 +173,251 @@ public static class Checkpoint
         gan.DiscriminatorOptimizer.M, gan.DiscriminatorOptimizer.V,
     ];
 
-    private static (Header Header, byte[] Body) ReadVerified(string path)
+    /// <summary>An open checkpoint whose every byte and field has been checked; arrays are read on demand.</summary>
+    private sealed class VerifiedFile : IDisposable
     {
-        byte[] bytes;
-        try
+        private readonly FileStream _stream;
+        private readonly string _path;
+        private readonly long[] _offsets;
+
+        private VerifiedFile(FileStream stream, string path, Header header, long[] offsets)
         {
-            bytes = File.ReadAllBytes(path);
+            _stream = stream;
+            _path = path;
+            Header = header;
+            _offsets = offsets;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+
+        public Header Header { get; }
+
+        public void Dispose() => _stream.Dispose();
+
+        /// <summary>Copies array <paramref name="index"/> (length already matched) into <paramref name="target"/>.</summary>
+        public void ReadArray(int index, float[] target)
         {
-            throw new CheckpointException(path, $"cannot be read: {e.Message}");
+            _stream.Position = _offsets[index];
+            Read(MemoryMarshal.AsBytes(target.AsSpan()));
         }
-        const int fixedSize = 8 + 4 + 4;
-        if (bytes.Length < fixedSize + 32 || !bytes.AsSpan(0, 8).SequenceEqual(Magic))
+
+        public static VerifiedFile Open(string path)
         {
-            throw new CheckpointException(path, "is not a dcgan checkpoint");
-        }
-        uint version = BitConverter.ToUInt32(bytes, 8);
-        if (version != FormatVersion)
-        {
-            throw new CheckpointException(path, $"has format version {version}; this dcgan reads version {FormatVersion}");
-        }
-        byte[] expected = SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32));
-        if (!expected.AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - 32)))
-        {
-            throw new CheckpointException(path, "is damaged (checksum mismatch: truncated or modified)");
-        }
-        int headerLength = (int)BitConverter.ToUInt32(bytes, 12);
-        if (headerLength < 0 || fixedSize + headerLength > bytes.Length - 32)
-        {
-            throw new CheckpointException(path, "is damaged (bad header length)");
-        }
-        Header header;
-        try
-        {
-            header = JsonSerializer.Deserialize<Header>(Encoding.UTF8.GetString(bytes, fixedSize, headerLength), Json)
-                ?? throw new JsonException("empty");
-        }
-        catch (JsonException e)
-        {
-            throw new CheckpointException(path, $"has an unreadable header ({e.Message})");
-        }
-        byte[] body = bytes.AsSpan(fixedSize + headerLength, bytes.Length - 32 - fixedSize - headerLength).ToArray();
-        long expectedBody = header.Lengths.Sum(l => 4L + 4L * l);
-        if (expectedBody != body.Length)
-        {
-            throw new CheckpointException(path, "is damaged (array sizes do not match the header)");
-        }
-        int offset = 0;
-        foreach (int length in header.Lengths)
-        {
-            if (BitConverter.ToUInt32(body, offset) != (uint)length)
+            var stream = OpenRegularFile(path);
+            try
             {
-                throw new CheckpointException(path, "is damaged (array length prefix mismatch)");
+                return Verify(stream, path);
             }
-            offset += 4 + 4 * length;
+            catch
+            {
+                stream.Dispose();
+                throw;
+            }
         }
-        return (header, body);
+
+        private static FileStream OpenRegularFile(string path)
+        {
+            // The size before opening (of what a symbolic link finally points to): a FIFO would block open(2) itself,
+            // and devices report 0 bytes.
+            var info = new FileInfo(path);
+            if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo target)
+            {
+                info = target;
+            }
+            if (!info.Exists)
+            {
+                throw new CheckpointException(path, Directory.Exists(path) ? "is a folder, not a checkpoint file" : "does not exist");
+            }
+            if (info.Length < FixedSize + SealSize)
+            {
+                throw new CheckpointException(path, $"is not a dcgan checkpoint ({info.Length} bytes: empty, cut short or not a regular file)");
+            }
+            FileStream stream;
+            try
+            {
+                stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, bufferSize: 0, FileOptions.SequentialScan);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CheckpointException(path, $"cannot be read: {e.Message.ReplaceLineEndings(" ")}");
+            }
+            if (!stream.CanSeek)
+            {
+                stream.Dispose();
+                throw new CheckpointException(path, "is not a regular file");
+            }
+            return stream;
+        }
+
+        private static VerifiedFile Verify(FileStream stream, string path)
+        {
+            // The length as opened: nothing past it is read, whatever the file does meanwhile.
+            long length = stream.Length;
+            if (length < FixedSize + SealSize)
+            {
+                throw new CheckpointException(path, "is not a dcgan checkpoint");
+            }
+            var file = new Reader(stream, path, length);
+            Span<byte> start = stackalloc byte[FixedSize];
+            file.ReadAt(0, start);
+            if (!start[..8].SequenceEqual(Magic))
+            {
+                throw new CheckpointException(path, "is not a dcgan checkpoint");
+            }
+            uint version = BitConverter.ToUInt32(start[8..]);
+            if (version != FormatVersion)
+            {
+                throw new CheckpointException(path, $"has format version {version}; this dcgan reads version {FormatVersion}");
+            }
+            file.CheckSeal();
+
+            // The header: its length against the file's size before a byte of it is allocated.
+            uint headerLength = BitConverter.ToUInt32(start[12..]);
+            long bodyLength = length - SealSize - FixedSize - headerLength;
+            if (headerLength > MaxHeaderBytes || bodyLength < 0)
+            {
+                throw new CheckpointException(path, $"is damaged (a header of {headerLength:N0} bytes does not fit a file of {length:N0})");
+            }
+            var headerBytes = new byte[headerLength];
+            file.ReadAt(FixedSize, headerBytes);
+            Header header;
+            try
+            {
+                header = JsonSerializer.Deserialize<Header>(headerBytes, Json) ?? throw new JsonException("the header is null");
+            }
+            catch (JsonException e)
+            {
+                throw new CheckpointException(path, $"has an unreadable header ({OneLine(e.Message)})");
+            }
+            if (header.Format != FormatVersion)
+            {
+                throw new CheckpointException(path, $"has a header of format {header.Format} in a version {FormatVersion} file");
+            }
+            if (header.Config.Problem() is { } setting)
+            {
+                throw new CheckpointException(path, $"holds a setting train refuses: {setting}");
+            }
+            if (header.State.Problem(header.Config) is { } state)
+            {
+                throw new CheckpointException(path, $"holds an impossible training state: {state}");
+            }
+
+            // The arrays: as many as the run keeps, their lengths adding up to the file's size exactly.
+            int expectedArrays = header.Config.GeneratorEma > 0 ? 7 : 6;
+            if (header.Lengths.Length != expectedArrays)
+            {
+                throw new CheckpointException(path, $"is damaged ({header.Lengths.Length} arrays where a run with these settings keeps {expectedArrays})");
+            }
+            if (header.Lengths.Any(l => l < 0) || header.Lengths.Sum(l => 4L + (4L * l)) != bodyLength)
+            {
+                throw new CheckpointException(path, "is damaged (array sizes do not match the header)");
+            }
+            var offsets = new long[header.Lengths.Length];
+            long offset = FixedSize + headerLength;
+            Span<byte> prefix = stackalloc byte[4];
+            for (int i = 0; i < header.Lengths.Length; i++)
+            {
+                file.ReadAt(offset, prefix);
+                if (BitConverter.ToUInt32(prefix) != (uint)header.Lengths[i])
+                {
+                    throw new CheckpointException(path, "is damaged (array length prefix mismatch)");
+                }
+                offsets[i] = offset + 4;
+                // Adam's second moments are running means of squares: never negative.
+                file.CheckFinite(offsets[i], header.Lengths[i], ArrayNames[i], nonNegative: i is 3 or 5);
+                offset = offsets[i] + (4L * header.Lengths[i]);
+            }
+            return new VerifiedFile(stream, path, header, offsets);
+        }
+
+        private void Read(Span<byte> destination)
+        {
+            try
+            {
+                _stream.ReadExactly(destination);
+            }
+            catch (Exception e) when (e is IOException)
+            {
+                throw new CheckpointException(_path, $"cannot be read: {OneLine(e.Message)}");
+            }
+        }
     }
+
+    /// <summary>Reads a checkpoint's bytes through one pooled buffer, never past the length it had when opened.</summary>
+    private readonly struct Reader(FileStream stream, string path, long length)
+    {
+        public void ReadAt(long offset, Span<byte> destination)
+        {
+            if (offset < 0 || offset + destination.Length > length)
+            {
+                throw new CheckpointException(path, "is damaged (cut short)");
+            }
+            try
+            {
+                stream.Position = offset;
+                stream.ReadExactly(destination);
+            }
+            catch (Exception e) when (e is IOException)
+            {
+                throw new CheckpointException(path, e is EndOfStreamException ? "is damaged (cut short while being read)" : $"cannot be read: {OneLine(e.Message)}");
+            }
+        }
+
+        /// <summary>The SHA-256 of every byte before the last 32 must be those 32 bytes.</summary>
+        public void CheckSeal()
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+            try
+            {
+                long sealedLength = length - SealSize;
+                for (long at = 0; at < sealedLength; at += BufferSize)
+                {
+                    var chunk = buffer.AsSpan(0, (int)Math.Min(BufferSize, sealedLength - at));
+                    ReadAt(at, chunk);
+                    hash.AppendData(chunk);
+                }
+                Span<byte> seal = stackalloc byte[SealSize];
+                ReadAt(sealedLength, seal);
+                if (!hash.GetHashAndReset().AsSpan().SequenceEqual(seal))
+                {
+                    throw new CheckpointException(path, "is damaged (checksum mismatch: truncated or modified)");
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        /// <summary>Every float of the array at <paramref name="offset"/> is a finite number (and not negative, when asked).</summary>
+        public void CheckFinite(long offset, int count, string what, bool nonNegative)
+        {
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+            try
+            {
+                for (int done = 0; done < count;)
+                {
+                    int n = Math.Min(BufferSize / 4, count - done);
+                    var chunk = buffer.AsSpan(0, n * 4);
+                    ReadAt(offset + (4L * done), chunk);
+                    var values = MemoryMarshal.Cast<byte, float>(chunk);
+                    int bad = FiniteValues.FirstNonFinite(values);
+                    if (bad < 0 && nonNegative)
+                    {
+                        bad = values.IndexOfAnyExceptInRange(0f, float.MaxValue);
+                    }
+                    if (bad >= 0)
+                    {
+                        throw new CheckpointException(path, $"holds {values[bad]} at {what} value {done + bad:N0} (a diverged model, or a modified file)");
+                    }
+                    done += n;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 }

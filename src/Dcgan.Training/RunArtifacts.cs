@@ -19,20 +19,11 @@ public sealed partial class RunArtifacts
         Directory.CreateDirectory(run.Root);
     }
 
-    /// <summary>status.json: what the run is doing now (training, finished, interrupted, failed), for dashboards.</summary>
-    public void WriteStatus(string state, int epochsDone, string? message = null)
+    /// <summary>status.json: what the run is doing now (<see cref="RunStatus"/>), for dashboards.</summary>
+    public void WriteStatus(RunState state, int epochsDone, string? message = null) => new RunStatus
     {
-        var status = new Dictionary<string, object?>
-        {
-            ["state"] = state,
-            ["epochs_done"] = epochsDone,
-            ["epochs"] = _config.Epochs,
-            ["pid"] = Environment.ProcessId,
-            ["updated"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-            ["detail"] = message,
-        };
-        AtomicFile.WriteAllText(_run.StatusPath, System.Text.Json.JsonSerializer.Serialize(status) + "\n");
-    }
+        State = state, EpochsDone = epochsDone, Epochs = _config.Epochs, Pid = Environment.ProcessId, Updated = DateTimeOffset.UtcNow, Detail = message,
+    }.Write(_run.StatusPath);
 
     /// <summary>config.json: every setting, the seed and the program version.</summary>
     public void WriteConfig() => AtomicFile.WriteAllText(_run.ConfigPath, _config.ToFileText());

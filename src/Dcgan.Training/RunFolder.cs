@@ -29,13 +29,19 @@ public sealed partial class RunFolder(string root)
     /// <summary>data_report.json: what decoding an image folder found and skipped (folder data sets only).</summary>
     public string DataReportPath => Path.Combine(Root, Data.Folders.FolderReport.FileName);
 
-    /// <summary>status.json: training / finished / interrupted / failed, written by the trainer.</summary>
+    /// <summary>.lock: held by the one process writing the run (see <see cref="RunLock"/>).</summary>
+    public string LockPath => Path.Combine(Root, RunLock.FileName);
+
+    /// <summary>status.json: training / finished / interrupted / failed, written by the trainer (<see cref="RunStatus"/>).</summary>
     public string StatusPath => Path.Combine(Root, "status.json");
 
     /// <summary>samples/image_at_epoch_0001.png, as the tutorial names them.</summary>
     public string SamplePath(int epoch) => Path.Combine(SamplesDir, string.Create(CultureInfo.InvariantCulture, $"image_at_epoch_{epoch:D4}.png"));
 
     public string CheckpointPath(int index) => Path.Combine(CheckpointsDir, string.Create(CultureInfo.InvariantCulture, $"ckpt-{index}.dcgan"));
+
+    /// <summary>Whether the folder holds anything besides a lock file (a run folder must start empty).</summary>
+    public bool HoldsFiles => Directory.Exists(Root) && Directory.EnumerateFileSystemEntries(Root).Any(e => Path.GetFileName(e) != RunLock.FileName);
 
     /// <summary>Whether this looks like a run folder (it has a config.json).</summary>
     public bool IsRun => File.Exists(ConfigPath);

@@ -21,7 +21,7 @@ public static class SampleFiles
     /// </summary>
     public static void WriteArray(string path, Sampler sampler, int count, ulong seed, int? label)
     {
-        int side = sampler.ImageSize, channels = sampler.Gan.Options.Channels;
+        int side = sampler.ImageSize, channels = sampler.Generator.Options.Channels;
         string ext = Path.GetExtension(path).ToLowerInvariant();
         if (ext == ".idx" && channels != 1)
         {

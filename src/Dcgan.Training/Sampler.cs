@@ -1,4 +1,4 @@
-// Drawing images from a trained generator: load a run or a checkpoint, then run the generator in
+// Drawing images from a trained generator: load a run or a checkpoint (the generator only), then run it in
 // inference mode (moving BatchNorm statistics, so an image never depends on its batch-mates).
 namespace Dcgan.Training;
 
@@ -6,32 +6,37 @@ using Dcgan.Engine;
 using Dcgan.Models;
 using Dcgan.Kernels;
 
-/// <summary>A generator restored from a checkpoint, ready to draw.</summary>
+/// <summary>A generator restored from a checkpoint, ready to draw; it holds no discriminator and no optimizer state.</summary>
 public sealed class Sampler
 {
     private const int MaxChunk = 1024;
 
-    private Sampler(GanPair gan, TrainConfig config, string checkpoint)
+    private Sampler(GeneratorModel generator, TrainConfig config, string checkpoint, int epoch)
     {
-        Gan = gan;
+        Generator = generator;
         Config = config;
         CheckpointPath = checkpoint;
+        Epoch = epoch;
     }
 
-    public GanPair Gan { get; }
+    /// <summary>The generator samples come from: the run's moving average when it keeps one, else the trained one.</summary>
+    public GeneratorModel Generator { get; }
 
     public TrainConfig Config { get; }
 
     public string CheckpointPath { get; }
 
+    /// <summary>Epochs the checkpoint's generator was trained for.</summary>
+    public int Epoch { get; }
+
     /// <summary>Side of the square images the generator draws.</summary>
-    public int ImageSize => Gan.Options.ImageSize;
+    public int ImageSize => Generator.Options.ImageSize;
 
     /// <summary>
     /// Opens a run folder (its latest checkpoint) or a checkpoint file. Errors name the path and the
-    /// problem on one line; nothing is written.
+    /// problem on one line; nothing is written. <paramref name="reuse"/>: see <see cref="Checkpoint.LoadGenerator"/>.
     /// </summary>
-    public static Sampler Open(string runOrCheckpoint)
+    public static Sampler Open(string runOrCheckpoint, Func<ModelOptions, GeneratorModel?>? reuse = null)
     {
         string path = Path.GetFullPath(runOrCheckpoint);
         string checkpoint;
@@ -57,20 +62,18 @@ public sealed class Sampler
         {
             throw new FileNotFoundException($"{path} does not exist");
         }
-        var (config, _) = Checkpoint.ReadHeader(checkpoint);
-        var gan = new GanPair(config.ModelOptions());
-        Checkpoint.Load(checkpoint, gan);
-        return new Sampler(gan, config, checkpoint);
+        var (generator, config, state) = Checkpoint.LoadGenerator(checkpoint, reuse);
+        return new Sampler(generator, config, checkpoint, state.CompletedEpochs);
     }
 
     /// <summary>Classes a conditional generator draws (0 for a plain one).</summary>
-    public int Classes => Gan.Options.Classes;
+    public int Classes => Generator.Options.Classes;
 
     /// <summary>Receives drawn images in order: <paramref name="images"/> (NHWC in [-1, 1]) are images start, start + 1, ...</summary>
     public delegate void Sink(ReadOnlySpan<float> images, ReadOnlySpan<int> labels, int start);
 
     /// <summary>Values per image (H * W * C).</summary>
-    public int ImageValues => ImageSize * ImageSize * Gan.Options.Channels;
+    public int ImageValues => ImageSize * ImageSize * Generator.Options.Channels;
 
     /// <summary>
     /// Images per generator call: 1,024 at 28 px, fewer for larger images, so a drawing's memory stays about that of
@@ -81,23 +84,26 @@ public sealed class Sampler
     /// <summary>
     /// Draws <paramref name="count"/> images (NHWC, values in [-1, 1]) from noise seeded by <paramref name="seed"/>.
     /// A conditional generator draws class <paramref name="label"/>, or an even mix (0, 1, ..., K-1, 0, ...) without one.
+    /// The generator runs on at most <paramref name="batch"/> images at a time (default <see cref="ChunkSize"/>; the
+    /// images are the same for any batch).
     /// </summary>
-    public float[] Draw(int count, ulong seed, int? label = null)
+    public float[] Draw(int count, ulong seed, int? label = null, int? batch = null)
     {
         var images = new float[(long)count * ImageValues];
-        Draw(count, seed, label, (chunk, _, start) => chunk.CopyTo(images.AsSpan(start * ImageValues)));
+        Draw(count, seed, label, (chunk, _, start) => chunk.CopyTo(images.AsSpan(start * ImageValues)), batch);
         return images;
     }
 
     /// <summary>
-    /// <see cref="Draw(int, ulong, int?)"/> a chunk at a time into <paramref name="sink"/>, so any number of images
+    /// <see cref="Draw(int, ulong, int?, int?)"/> a chunk at a time into <paramref name="sink"/>, so any number of images
     /// can be written without holding them all; the images are the same however they are cut.
     /// </summary>
-    public void Draw(int count, ulong seed, int? label, Sink sink)
+    public void Draw(int count, ulong seed, int? label, Sink sink, int? batch = null)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch ?? 1, 1);
         if (label is int k)
         {
-            if (!Gan.Options.Conditional)
+            if (!Generator.Options.Conditional)
             {
                 throw new ArgumentException("this generator was not trained with --conditional, so it takes no label");
             }
@@ -107,7 +113,7 @@ public sealed class Sampler
             }
         }
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        int chunk = Math.Min(count, ChunkSize);
+        int chunk = Math.Min(count, batch ?? ChunkSize);
         var rng = Noise.ForDrawing(seed);
         var noise = Tensor.ForBatch(chunk, [Config.NoiseDim]);
         var labels = new int[chunk];
@@ -126,5 +132,5 @@ public sealed class Sampler
 
     /// <summary>Runs the generator on given noise (N x noiseDim), and labels if conditional, in inference mode.</summary>
     public ReadOnlySpan<float> Draw(Tensor noise, ReadOnlySpan<int> labels = default)
-        => Gan.Generate(noise, Gan.Options.Conditional ? labels : default).Span;
+        => Generator.Generate(noise, Generator.Options.Conditional ? labels : default).Span;
 }

@@ -2,6 +2,7 @@
 // inside every checkpoint, so a run can be resumed, compared and reproduced.
 namespace Dcgan.Training;
 
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dcgan.Engine.Layers;
@@ -87,6 +88,21 @@ public sealed record TrainConfig : IJsonOnDeserializing
 
     /// <summary>The --arch names.</summary>
     public static readonly IReadOnlyList<string> Architectures = ["tutorial", "dcgan"];
+
+    /// <summary>The --background names (what transparent pixels of folder images become).</summary>
+    public static readonly IReadOnlyList<string> Backgrounds = ["white", "black"];
+
+    /// <summary>The --noise names.</summary>
+    public static readonly IReadOnlyList<string> NoiseKinds = ["normal", "uniform"];
+
+    /// <summary>The --g-activation names.</summary>
+    public static readonly IReadOnlyList<string> GeneratorActivations = ["leaky-relu", "relu"];
+
+    /// <summary>The --d-output names.</summary>
+    public static readonly IReadOnlyList<string> DiscriminatorOutputs = ["logits", "sigmoid"];
+
+    /// <summary>The --bn-variance names.</summary>
+    public static readonly IReadOnlyList<string> BatchNormVariances = ["keras2", "keras3"];
 
     public ModelOptions ModelOptions() => new()
     {
@@ -219,15 +235,82 @@ public sealed record TrainConfig : IJsonOnDeserializing
         return ((Samples + cols - 1) / cols, cols, Samples);
     }
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    // A null where the type has none (say "noise": null) is refused as the JSON error it is.
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, RespectNullableAnnotations = true };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>The exact text of a run's config.json (what exports fingerprint): <see cref="ToJson"/> and a newline.</summary>
     public string ToFileText() => ToJson() + "\n";
 
-    public static TrainConfig FromJson(string json) => JsonSerializer.Deserialize<TrainConfig>(json, Json)
-        ?? throw new InvalidDataException("empty configuration");
+    /// <summary>Reads a config.json; throws <see cref="JsonException"/> or <see cref="InvalidDataException"/> (see <see cref="Validate"/>).</summary>
+    public static TrainConfig FromJson(string json)
+    {
+        var config = JsonSerializer.Deserialize<TrainConfig>(json, Json) ?? throw new InvalidDataException("empty configuration");
+        config.Validate();
+        return config;
+    }
+
+    /// <summary>Throws <see cref="InvalidDataException"/> with <see cref="Problem"/> when a setting is not one train accepts.</summary>
+    public void Validate()
+    {
+        if (Problem() is { } problem)
+        {
+            throw new InvalidDataException(problem);
+        }
+    }
+
+    /// <summary>
+    /// The first setting train's flags would refuse (same ranges, same names: <see cref="TrainLimits"/>), or a pair of
+    /// settings that cannot go together, as one line naming the setting; null when the config describes a run train
+    /// could start. Configs come from files anyone can edit, so every value is checked before a model is built from it.
+    /// </summary>
+    public string? Problem()
+    {
+        return Range("epochs", Epochs, TrainLimits.Epochs)
+            ?? Range("batch-size", BatchSize, TrainLimits.BatchSize)
+            ?? Range("limit", Limit, TrainLimits.Limit)
+            ?? Range("noise-dim", NoiseDim, TrainLimits.NoiseDim)
+            ?? Range("lr-g", LearningRateG, TrainLimits.LearningRate)
+            ?? Range("lr-d", LearningRateD, TrainLimits.LearningRate)
+            ?? Range("beta1", Beta1, TrainLimits.Beta1)
+            ?? Range("beta2", Beta2, TrainLimits.Beta2)
+            ?? Range("g-ema", GeneratorEma, TrainLimits.GeneratorEma)
+            ?? Range("checkpoint-every", CheckpointEvery, TrainLimits.CheckpointEvery)
+            ?? Range("class-weight", ClassLossWeight, TrainLimits.ClassWeight)
+            ?? Range("eval-every", EvalEvery, TrainLimits.EvalEvery)
+            ?? Range("samples", Samples, TrainLimits.Samples)
+            ?? Range("seed", Seed, TrainLimits.Seed)
+            ?? Range("threads", Threads, TrainLimits.Threads)
+            ?? Range("image-size", ImageSize, TrainLimits.ImageSize)
+            ?? (ImageSize % 4 == 0 ? null : $"--image-size must be a multiple of 4, got {ImageSize}")
+            ?? (TrainLimits.Channels.Contains(Channels) ? null : $"--channels must be one of {string.Join(", ", TrainLimits.Channels)}, got {Channels}")
+            ?? Range("g-width", GeneratorWidth, TrainLimits.Width)
+            ?? Range("d-width", DiscriminatorWidth, TrainLimits.Width)
+            ?? Range("classes", ClassCount, TrainLimits.Classes)
+            ?? (ClassNames is null || (ClassNames.Count == ClassCount && ClassNames.All(n => n is not null))
+                ? null : $"--class-names must name each of the {ClassCount} classes, got {ClassNames.Count} names")
+            ?? (Dataset.Length > 0 ? null : "--dataset must not be empty")
+            ?? Choice("noise", Noise, NoiseKinds)
+            ?? Choice("g-activation", GeneratorActivation, GeneratorActivations)
+            ?? Choice("d-output", DiscriminatorOutput, DiscriminatorOutputs)
+            ?? Choice("bn-variance", BatchNormVariance, BatchNormVariances)
+            ?? Choice("arch", Architecture, Architectures)
+            ?? Choice("background", Background, Backgrounds)
+            ?? Choice("cond-scheme", CondScheme, CondSchemes)
+            ?? Choice("conv-algorithm", ConvAlgorithm, ConvAlgorithms)
+            ?? (Conditional && ClassCount < 2 ? $"--conditional needs at least 2 classes, got {ClassCount}" : null)
+            ?? (Conditional && DiscriminatorOutput == "sigmoid"
+                ? "--conditional needs --d-output logits (the discriminator's class head is a set of logits)" : null);
+
+        static string? Range(string name, double value, SettingRange range) => range.Contains(value)
+            ? null
+            : $"--{name} must be {range.Describe()}, got {value.ToString("G", CultureInfo.InvariantCulture)}";
+
+        static string? Choice(string name, string value, IReadOnlyList<string> choices) => choices.Contains(value)
+            ? null
+            : $"--{name} must be one of {string.Join(", ", choices)}, got '{(value.Length > 40 ? value[..40] + "..." : value)}'";
+    }
 
     /// <summary>The settings (by flag name) whose values differ between two configs.</summary>
     public IReadOnlyList<string> Differences(TrainConfig other)

@@ -52,9 +52,12 @@ public sealed class Trainer
     /// <summary>
     /// Runs from scratch, or from <paramref name="resumeFrom"/> (a checkpoint path of this run).
     /// <paramref name="stop"/> is checked after every step: when set, a checkpoint is written and the run returns.
+    /// Throws <see cref="RunInUseException"/>, having read and written nothing, when another process writes the run.
     /// </summary>
     public TrainOutcome Run(CancellationToken stop, string? resumeFrom = null)
     {
+        // One writer per run folder, for the run's whole life: taken before the checkpoint is read or a file written.
+        using var writer = RunLock.Acquire(_run.Root);
         RunArtifacts? artifacts = null;
         try
         {
@@ -62,7 +65,7 @@ public sealed class Trainer
         }
         catch (Exception e) when (artifacts is not null)
         {
-            TryWriteStatus(artifacts, "failed", e.Message);
+            TryWriteStatus(artifacts, RunState.Failed, e.Message);
             throw;
         }
     }
@@ -70,7 +73,7 @@ public sealed class Trainer
     // Epochs finished so far, for the status file when a run fails.
     private int _epochsDone;
 
-    private void TryWriteStatus(RunArtifacts artifacts, string state, string message)
+    private void TryWriteStatus(RunArtifacts artifacts, RunState state, string message)
     {
         try
         {
@@ -93,13 +96,8 @@ public sealed class Trainer
         if (resumeFrom is null)
         {
             gan.Initialize(Rng.Derive(seed, "init"));
-            shuffle = Rng.Derive(seed, "shuffle");
-            state = new TrainingState
-            {
-                NoiseState = Rng.Derive(seed, "noise").GetState(),
-                DropoutState = Rng.Derive(seed, "dropout").GetState(),
-                EpochShuffleState = shuffle.GetState(),
-            };
+            state = TrainingState.Start(seed);
+            shuffle = Rng.FromState(state.EpochShuffleState);
         }
         else
         {
@@ -110,6 +108,12 @@ public sealed class Trainer
         }
         var noiseRng = Rng.FromState(state.NoiseState);
         gan.Discriminator.Random = Rng.FromState(state.DropoutState);
+        var feeder = new BatchFeeder(_data, _config.BatchSize, shuffle, _config.DropLast, _config.Limit);
+        int stepsPerEpoch = feeder.StepsPerEpoch;
+        if (state.StepInEpoch >= stepsPerEpoch)
+        {
+            throw new CheckpointException(resumeFrom!, $"stopped at step {state.StepInEpoch} of an epoch, but an epoch of this data has {stepsPerEpoch} steps (other data?)");
+        }
 
         // config.json first: a folder killed before it exists is still empty enough to start over in.
         var artifacts = new RunArtifacts(_run, _config);
@@ -125,17 +129,15 @@ public sealed class Trainer
         RemoveStaleTemporaries();
         artifacts.RewriteMetrics(state.History);
         _epochsDone = state.CompletedEpochs;
-        artifacts.WriteStatus("training", state.CompletedEpochs);
+        artifacts.WriteStatus(RunState.Training, state.CompletedEpochs);
         var (gridRows, gridCols, _) = _config.SampleGrid();
         var (fixedNoise, fixedLabels) = SampleInputs(_config);
 
-        var feeder = new BatchFeeder(_data, _config.BatchSize, shuffle, _config.DropLast, _config.Limit);
         var step = new TrainStep(gan);
         var real = Tensor.ForBatch(_config.BatchSize, [_data.Height, _data.Width, _data.Channels]);
         var labels = new int[_config.BatchSize];
         var noise = Tensor.ForBatch(_config.BatchSize, [_config.NoiseDim]);
         var fakeLabels = new int[_config.BatchSize];
-        int stepsPerEpoch = feeder.StepsPerEpoch;
 
         for (int epoch = state.CompletedEpochs + 1; epoch <= _config.Epochs; epoch++)
         {
@@ -183,14 +185,17 @@ public sealed class Trainer
                     state.NoiseState = noiseRng.GetState();
                     state.DropoutState = gan.Discriminator.Random!.GetState();
                     SaveCheckpoint(state, gan);
-                    artifacts.WriteStatus("interrupted", state.CompletedEpochs);
+                    artifacts.WriteStatus(RunState.Interrupted, state.CompletedEpochs);
                     _observer.Message($"Interrupted at epoch {epoch}, step {state.StepInEpoch}: checkpoint written; continue with --resume");
                     return TrainOutcome.Interrupted;
                 }
             }
 
-            // End of epoch: metrics, the fixed-noise grid in inference mode, plots.
+            // End of epoch: the checkpoint when one is due, then metrics, the fixed-noise grid in inference mode, plots.
+            // The checkpoint goes first, so metrics.jsonl never gains an epoch whose checkpoint then failed to write.
+            // A stop is read once here: one asked for during the epoch's files is taken at the next step, with its checkpoint.
             bool last = epoch == _config.Epochs;
+            bool stopping = stop.IsCancellationRequested;
             var metrics = state.Accumulator.ToMetrics(epoch);
             if (_evaluator is not null && (epoch % _config.EvalEvery == 0 || last))
             {
@@ -205,35 +210,35 @@ public sealed class Trainer
             state.EpochShuffleState = shuffle.GetState();
             state.NoiseState = noiseRng.GetState();
             state.DropoutState = gan.Discriminator.Random!.GetState();
+            if (last || (_config.CheckpointEvery > 0 && epoch % _config.CheckpointEvery == 0) || stopping)
+            {
+                SaveCheckpoint(state, gan);
+            }
             artifacts.AppendMetrics(metrics);
             var samples = gan.Generate(fixedNoise, fixedLabels);
             artifacts.WriteEpochGrid(epoch, samples.Span, samples.Batch, gridRows, gridCols, _data.Height, _data.Width, gan.Options.Channels);
             artifacts.WritePlots(state);
             _observer.OnEpoch(metrics);
             _observer.Message($"Time for epoch {epoch} is {metrics.Seconds:0.###} sec");
-            if (last || (_config.CheckpointEvery > 0 && epoch % _config.CheckpointEvery == 0) || stop.IsCancellationRequested)
-            {
-                SaveCheckpoint(state, gan);
-            }
             _epochsDone = epoch;
-            artifacts.WriteStatus("training", epoch);
-            if (stop.IsCancellationRequested && !last)
+            artifacts.WriteStatus(RunState.Training, epoch);
+            if (stopping && !last)
             {
-                artifacts.WriteStatus("interrupted", epoch);
+                artifacts.WriteStatus(RunState.Interrupted, epoch);
                 _observer.Message($"Interrupted after epoch {epoch}: checkpoint written; continue with --resume");
                 return TrainOutcome.Interrupted;
             }
         }
         artifacts.WriteGif(state.CompletedEpochs);
         artifacts.WriteReport(state);
-        artifacts.WriteStatus("finished", state.CompletedEpochs);
+        artifacts.WriteStatus(RunState.Finished, state.CompletedEpochs);
         return TrainOutcome.Completed;
     }
 
     private void SaveCheckpoint(TrainingState state, GanPair gan)
     {
         // Never seal a diverged model: the last good checkpoint stays the newest.
-        if (!AllFinite(gan.Generator.Values) || !AllFinite(gan.Discriminator.Values))
+        if (FiniteValues.FirstNonFinite(gan.Generator.Values) >= 0 || FiniteValues.FirstNonFinite(gan.Discriminator.Values) >= 0)
         {
             throw new TrainingDivergedException(state.CompletedEpochs, state.StepInEpoch, "a weight is NaN or infinite");
         }
@@ -255,18 +260,6 @@ public sealed class Trainer
             throw new IOException($"could not write checkpoint {path}: {reason.TrimEnd('.')}; {previous}", e);
         }
         _observer.Message($"Checkpoint {path}");
-    }
-
-    private static bool AllFinite(ReadOnlySpan<float> values)
-    {
-        foreach (float v in values)
-        {
-            if (!float.IsFinite(v))
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     /// <summary>Temporary files of writes that a crash interrupted; they never count as data.</summary>

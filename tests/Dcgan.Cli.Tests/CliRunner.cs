@@ -1,4 +1,4 @@
-// Runs the CLI in-process and captures what it prints, for the command-line tests.
+// Runs the CLI in-process and captures what it prints, for the command-line tests (CliProcess runs it as a real process).
 namespace Dcgan.Cli.Tests;
 
 public static class CliRunner

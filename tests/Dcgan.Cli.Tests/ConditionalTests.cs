@@ -3,6 +3,7 @@
 namespace Dcgan.Cli.Tests;
 
 using Dcgan.Imaging;
+using Dcgan.Models;
 using Dcgan.Training;
 
 public sealed class ConditionalTests : IDisposable
@@ -27,14 +28,17 @@ public sealed class ConditionalTests : IDisposable
 
         var sampler = Sampler.Open(run);
         Assert.Equal(10, sampler.Classes);
-        Assert.Equal(110, sampler.Gan.Generator.InputShape[0]); // 100 noise + 10 one-hot
+        Assert.Equal(110, sampler.Generator.Network.InputShape[0]); // 100 noise + 10 one-hot
         var saved = TrainConfig.FromJson(File.ReadAllText(Path.Combine(run, "config.json")));
         Assert.Equal(TrainConfig.DefaultCondScheme, saved.CondScheme);
         // A conditional run samples from the generator's moving average unless told otherwise; checkpoints keep it.
         Assert.Equal(TrainConfig.ConditionalGeneratorEma, saved.GeneratorEma);
         Assert.Equal(2, saved.ClassLossWeight);
-        Assert.NotNull(Sampler.Open(run).Gan.GeneratorAverage);
-        Assert.Equal(sampler.Gan.Options.DiscriminatorOutputs, sampler.Gan.Discriminator.OutputShape[0]);
+        string latest = new RunFolder(run).Checkpoints()[^1].Path;
+        var gan = new GanPair(saved.ModelOptions());
+        Checkpoint.Load(latest, gan);
+        Assert.NotNull(gan.GeneratorAverage);
+        Assert.Equal(gan.Options.DiscriminatorOutputs, gan.Discriminator.OutputShape[0]);
         // The label changes the picture; the same label and seed repeat it.
         float[] three = sampler.Draw(2, seed: 1, label: 3);
         float[] seven = sampler.Draw(2, seed: 1, label: 7);
@@ -61,8 +65,10 @@ public sealed class ConditionalTests : IDisposable
         Assert.True(train.Exit == 0, train.Err);
         Assert.Contains("\"cond-scheme\": \"projection-ac-cbn\"", File.ReadAllText(Path.Combine(run, "config.json")));
         var sampler = Sampler.Open(run);
-        Assert.Equal(21, sampler.Gan.Discriminator.OutputShape[0]); // psi + 10 projections + 10 class logits
-        Assert.Equal(3, sampler.Gan.Generator.Layers.Count(l => l is Dcgan.Engine.Layers.ClassAffine));
+        var gan = new GanPair(sampler.Config.ModelOptions());
+        Checkpoint.Load(sampler.CheckpointPath, gan);
+        Assert.Equal(21, gan.Discriminator.OutputShape[0]); // psi + 10 projections + 10 class logits
+        Assert.Equal(3, sampler.Generator.Network.Layers.Count(l => l is Dcgan.Engine.Layers.ClassAffine));
         Assert.Equal(0, CliRunner.Run("generate", "--from", run, "--label", "4", "--count", "3", "--out", Path.Combine(_root, "fours.png")).Exit);
 
         var changed = CliRunner.Run(["train", "--resume", "--epochs", "2", "--cond-scheme", "acgan", .. common]);

@@ -6,6 +6,7 @@ namespace Dcgan.Cli.Tests;
 
 using System.Diagnostics;
 using Dcgan.Models;
+using Dcgan.TestSupport;
 using Dcgan.Training;
 
 public sealed class FaultTests : IDisposable
@@ -36,11 +37,12 @@ public sealed class FaultTests : IDisposable
         Assert.Equal(0, CliRunner.Run(Args(dir, 1)).Exit);
         var run = new RunFolder(dir);
         string path = run.Checkpoints()[^1].Path;
-        // Poison one generator weight and re-seal the checkpoint, as if training had blown up.
+        // Blow the discriminator's first kernel up to the largest float and re-seal the checkpoint, as if training were
+        // about to: the next step overflows. (A NaN in the file itself is refused before training starts, below.)
         var (config, state) = Checkpoint.ReadHeader(path);
         var gan = new GanPair(config.ModelOptions());
         Checkpoint.Load(path, gan);
-        gan.Generator.Values[123] = float.NaN;
+        gan.Discriminator.Values.AsSpan(0, 5 * 5 * 64).Fill(float.MaxValue);
         Checkpoint.Save(path, config, state, gan);
         byte[] before = File.ReadAllBytes(path);
 
@@ -52,6 +54,56 @@ public sealed class FaultTests : IDisposable
         Assert.Single(run.Checkpoints());
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Contains("\"failed\"", File.ReadAllText(run.StatusPath));
+    }
+
+    [Fact]
+    public void ACheckpointHoldingNaNIsRefusedBeforeTraining()
+    {
+        string dir = Path.Combine(_root, "run");
+        Assert.Equal(0, CliRunner.Run(Args(dir, 1)).Exit);
+        var run = new RunFolder(dir);
+        string path = run.Checkpoints()[^1].Path;
+        var (config, state) = Checkpoint.ReadHeader(path);
+        var gan = new GanPair(config.ModelOptions());
+        Checkpoint.Load(path, gan);
+        gan.Generator.Values[123] = float.NaN;
+        Checkpoint.Save(path, config, state, gan);
+        var before = FolderSnapshot.Take(dir);
+
+        foreach (string[] args in new string[][] { [.. Args(dir, 3), "--resume"], ["generate", "--from", dir, "--out", Path.Combine(_root, "x.png")] })
+        {
+            var (exit, _, err) = CliRunner.Run(args);
+            Assert.Equal(2, exit);
+            Assert.Equal($"dcgan: error: checkpoint {path} holds NaN at generator value 123 (a diverged model, or a modified file)\n", err);
+        }
+        Assert.Equal(before, FolderSnapshot.Take(dir));
+    }
+
+    [Fact]
+    public void CraftedCheckpointsAndSpecialFilesAreOneLineErrors()
+    {
+        string dir = Path.Combine(_root, "run");
+        Assert.Equal(0, CliRunner.Run(Args(dir, 1)).Exit);
+        var run = new RunFolder(dir);
+        string path = run.Checkpoints()[^1].Path;
+        // A billion completed epochs, sealed again: resuming used to spin through the epoch loop's bounds.
+        byte[] file = File.ReadAllBytes(path);
+        int headerLength = (int)BitConverter.ToUInt32(file, 12);
+        string header = System.Text.Encoding.UTF8.GetString(file, 16, headerLength).Replace("\"CompletedEpochs\":1,", "\"CompletedEpochs\":1000000000,", StringComparison.Ordinal);
+        byte[] headerBytes = System.Text.Encoding.UTF8.GetBytes(header);
+        byte[] edited = [.. file.AsSpan(0, 12), .. BitConverter.GetBytes(headerBytes.Length), .. headerBytes, .. file.AsSpan(16 + headerLength, file.Length - 32 - 16 - headerLength)];
+        File.WriteAllBytes(path, [.. edited, .. System.Security.Cryptography.SHA256.HashData(edited)]);
+        var resume = CliRunner.Run([.. Args(dir, 3), "--resume"]);
+        Assert.Equal(2, resume.Exit);
+        Assert.Equal($"dcgan: error: checkpoint {path} holds an impossible training state: 1000000000 completed epochs where the run has 1\n", resume.Err);
+
+        if (File.Exists("/dev/zero"))
+        {
+            var zero = CliRunner.Run("generate", "--from", "/dev/zero", "--out", Path.Combine(_root, "z.png"));
+            Assert.Equal(2, zero.Exit);
+            Assert.StartsWith("dcgan: error: checkpoint /dev/zero is not a dcgan checkpoint (0 bytes", zero.Err);
+            Assert.Single(zero.Err.TrimEnd('\n').Split('\n'));
+        }
     }
 
     [Fact]

@@ -4,6 +4,7 @@ namespace Dcgan.Cli.Tests;
 
 using System.Diagnostics;
 using Dcgan.Models;
+using Dcgan.TestSupport;
 using Dcgan.Training;
 
 public sealed class KillResumeTests : IDisposable
@@ -18,28 +19,8 @@ public sealed class KillResumeTests : IDisposable
         "--samples", "4", "--seed", "9", "--threads", "2", "--out", dir,
     ];
 
-    /// <summary>Starts the built CLI (dcgan.dll sits next to this test assembly) as a child process.</summary>
     private static (Process Process, List<string> Lines) Start(IEnumerable<string> args, IDictionary<string, string>? env = null)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dcgan.dll"));
-        foreach (string a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-        foreach (var (k, v) in env ?? new Dictionary<string, string>())
-        {
-            info.Environment[k] = v;
-        }
-        var lines = new List<string>();
-        var p = new Process { StartInfo = info };
-        p.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (lines) { lines.Add(e.Data); } } };
-        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (lines) { lines.Add(e.Data); } } };
-        p.Start();
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return (p, lines);
-    }
+        => CliProcess.Start(args, env);
 
     private static int RunToEnd(IEnumerable<string> args)
     {
@@ -184,5 +165,30 @@ public sealed class KillResumeTests : IDisposable
         RunToEnd([.. Args(dir), "--resume"]);
         AssertSame(Final(straight), Final(dir));
         Assert.Contains("finished", File.ReadAllText(Path.Combine(dir, "status.json")));
+    }
+
+    [Fact]
+    public void SighupStopsAtACheckpointLikeSigterm()
+    {
+        // A closed terminal or a dropped ssh session sends SIGHUP, whose default ends the process on the spot.
+        string dir = Path.Combine(_root, "hangup");
+        string[] args = ["train", "--dataset", "synthetic", "--limit", "24", "--batch-size", "8", "--epochs", "100000", "--checkpoint-every", "100000",
+            "--samples", "1", "--seed", "9", "--threads", "2", "--out", dir];
+        var (p, lines) = Start(args);
+        Assert.True(CliProcess.WaitForLine(p, lines, "Time for epoch 1 ", TimeSpan.FromSeconds(120)), "training never finished an epoch");
+        Process.Start("kill", ["-HUP", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        Assert.True(p.WaitForExit(60_000));
+        p.WaitForExit();
+        Assert.Equal(130, p.ExitCode);
+        lock (lines)
+        {
+            Assert.Contains(lines, l => l.StartsWith("Interrupted", StringComparison.Ordinal));
+        }
+        var run = new RunFolder(dir);
+        var (_, state) = Checkpoint.ReadHeader(run.Checkpoints()[^1].Path);
+        Assert.True(state.CompletedEpochs >= 1);
+        Assert.Equal(RunState.Interrupted, RunStatus.Read(run.StatusPath).State);
+        string epochs = (state.CompletedEpochs + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(0, RunToEnd([.. args.Select(a => a == "100000" ? epochs : a), "--resume"]));
     }
 }

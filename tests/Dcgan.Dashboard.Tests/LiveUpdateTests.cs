@@ -52,6 +52,9 @@ public sealed class LiveUpdateTests(RunsFixture runs)
         Assert.Equal(("interrupted", "training diverged (NaN loss)"), RunReader.Status(folder, 1, 5, DateTime.UtcNow, window));
         File.WriteAllText(status, """{"state":"finished"}""");
         Assert.Equal("finished", RunReader.Status(folder, 5, 5, old, window).State);
+        // A run that failed (diverged, or a checkpoint it could not write) says so, with the trainer's message.
+        new RunStatus { State = RunState.Failed, Pid = DeadPid(), Detail = "training diverged at epoch 2, step 1 (g_loss NaN)" }.Write(folder.StatusPath);
+        Assert.Equal(("failed", "training diverged at epoch 2, step 1 (g_loss NaN)"), RunReader.Status(folder, 1, 5, old, window));
         File.WriteAllText(status, """{"state":"trai""");
         Assert.Equal("interrupted", RunReader.Status(folder, 1, 5, old, window).State);
 
@@ -59,6 +62,19 @@ public sealed class LiveUpdateTests(RunsFixture runs)
         Assert.Equal("finished", RunReader.Status(folder, 5, 5, old, window).State);
         Assert.Equal("training", RunReader.Status(folder, 1, 5, DateTime.UtcNow.AddSeconds(-10), window).State);
         Assert.Equal("interrupted", RunReader.Status(folder, 1, 5, old, window).State);
+    }
+
+    [Fact]
+    public async Task AFailedRunIsListedAsFailedWithItsMessage()
+    {
+        string name = "failed-" + Guid.NewGuid().ToString("N")[..6];
+        var folder = new RunFolder(runs.Copy(name));
+        new RunStatus { State = RunState.Failed, EpochsDone = 1, Epochs = 2, Pid = DeadPid(), Detail = "could not write checkpoint ckpt-2.dcgan: No space left on device" }
+            .Write(folder.StatusPath);
+        await using var dash = await TestDashboard.StartAsync(runs.RunsDir);
+        var run = (await dash.Json($"/api/runs/{name}")).GetProperty("run");
+        Assert.Equal("failed", run.GetProperty("status").GetString());
+        Assert.Equal("could not write checkpoint ckpt-2.dcgan: No space left on device", run.GetProperty("status_detail").GetString());
     }
 
     [Fact]

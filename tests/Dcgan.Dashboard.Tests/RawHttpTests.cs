@@ -79,10 +79,63 @@ public sealed class RawHttpTests(RunsFixture runs) : IAsyncLifetime
         Assert.Equal(400, rebound);
     }
 
-    private async Task<(int Status, string Body)> Raw(string request)
+    [Fact]
+    public async Task HalfOpenConnectionsNeitherKeepNewClientsOutNorStay()
+    {
+        await using var dash = await DashboardServer.StartAsync(new DashboardOptions
+        {
+            RunsDir = runs.RunsDir, Port = 0, HeadersTimeout = TimeSpan.FromSeconds(1), IdleTimeout = TimeSpan.FromSeconds(2),
+        });
+        var open = new List<TcpClient>();
+        try
+        {
+            // 128 connections that never finish a request: half say nothing, half start headers they never end.
+            for (int i = 0; i < 128; i++)
+            {
+                var tcp = new TcpClient();
+                await tcp.ConnectAsync("127.0.0.1", dash.Address.Port);
+                if (i % 2 == 1)
+                {
+                    await tcp.GetStream().WriteAsync("GET /api/runs HTTP/1.1\r\nHost: 127.0"u8.ToArray());
+                }
+                open.Add(tcp);
+            }
+            // A new client is served while they all hang on.
+            var (status, body) = await Raw(dash.Address.Port, "GET /api/runs HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+            Assert.Equal(200, status);
+            Assert.Contains("\"runs\"", body);
+            // And the server lets go of them: unfinished headers get a 408, silent connections are closed.
+            for (int i = 0; i < open.Count; i++)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+                using var reader = new StreamReader(open[i].GetStream(), Encoding.Latin1);
+                string rest;
+                try
+                {
+                    rest = await reader.ReadToEndAsync(timeout.Token);
+                }
+                catch (IOException)
+                {
+                    rest = "";
+                }
+                if (i % 2 == 1 && rest.Length > 0)
+                {
+                    Assert.StartsWith("HTTP/1.1 408 ", rest);
+                }
+            }
+        }
+        finally
+        {
+            open.ForEach(t => t.Dispose());
+        }
+    }
+
+    private Task<(int Status, string Body)> Raw(string request) => Raw(_dash.Address.Port, request);
+
+    private static async Task<(int Status, string Body)> Raw(int port, string request)
     {
         using var tcp = new TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", _dash.Address.Port);
+        await tcp.ConnectAsync("127.0.0.1", port);
         var stream = tcp.GetStream();
         try
         {

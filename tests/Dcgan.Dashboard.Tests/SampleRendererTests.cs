@@ -18,7 +18,7 @@ public sealed class SampleRendererTests : IDisposable
     public void AColourGeneratorGivesRgbGridsAndWalksInTrueColours()
     {
         Sampler sampler = ColourSampler();
-        Assert.Equal(3, sampler.Gan.Options.Channels);
+        Assert.Equal(3, sampler.Generator.Options.Channels);
         int side = sampler.ImageSize;
         const int Count = 4, Scale = 1, G = SampleRenderer.Gutter;
 
@@ -55,7 +55,7 @@ public sealed class SampleRendererTests : IDisposable
         var run = new RunFolder(_dir.Dir("colour"));
         Directory.CreateDirectory(run.CheckpointsDir);
         File.WriteAllText(run.ConfigPath, config.ToJson());
-        Checkpoint.Save(run.CheckpointPath(1), config, new TrainingState(), gan);
+        Checkpoint.Save(run.CheckpointPath(1), config, TrainingState.Start(1), gan);
         return Sampler.Open(run.Root);
     }
 }

@@ -16,6 +16,7 @@ public sealed class SamplerCacheTests(RunsFixture runs)
         Assert.EndsWith("ckpt-1.dcgan", first);
         Assert.EndsWith("ckpt-2.dcgan", second);
         Assert.Equal(1, cache.Count);
+        Assert.Equal(1, cache.Loaded);
     }
 
     [Fact]
@@ -25,5 +26,6 @@ public sealed class SamplerCacheTests(RunsFixture runs)
         string damaged = new RunFolder(runs.Damaged).CheckpointPath(2);
         await Assert.ThrowsAsync<CheckpointException>(() => cache.UseAsync(damaged, s => 0, CancellationToken.None));
         Assert.Equal(0, cache.Count);
+        Assert.Equal(0, cache.Loaded);
     }
 }

@@ -4,6 +4,7 @@ namespace Dcgan.Dashboard.Tests;
 using System.Net;
 using System.Net.Sockets;
 using Dcgan.Cli;
+using Dcgan.TestSupport;
 
 public sealed class ServeCommandTests
 {
@@ -39,6 +40,19 @@ public sealed class ServeCommandTests
         var (exit, _, err) = Run("serve", "--runs", Path.GetTempPath(), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(2, exit);
         Assert.Contains($"cannot listen on 127.0.0.1:{port}", err);
+    }
+
+    [Fact]
+    public void ABusyPortIsOneLineOnTheRealConsole()
+    {
+        // Only a real process shows what the web host itself prints (to the real console, not Program.Run's writers).
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        string port = ((IPEndPoint)listener.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var (exit, output, err) = CliProcess.Run("serve", "--runs", Path.GetTempPath(), "--port", port);
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Equal($"dcgan: error: cannot listen on 127.0.0.1:{port}: Failed to bind to address http://127.0.0.1:{port}: address already in use. (try another --port, or --port 0 for any free one)\n", err);
     }
 
     private static (int Exit, string Out, string Err) Run(params string[] args)

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 /// <summary>A started in-memory dashboard and its client.</summary>
 public sealed class TestDashboard : IAsyncDisposable
@@ -20,9 +21,13 @@ public sealed class TestDashboard : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<TestDashboard> StartAsync(string runsDir)
+    /// <summary>The server's API object: its generator cache and draw queue, for tests of their bounds.</summary>
+    internal DashboardApi Api => _app.Services.GetRequiredService<DashboardApi>();
+
+    public static async Task<TestDashboard> StartAsync(string runsDir, Func<DashboardOptions, DashboardOptions>? configure = null)
     {
         var options = new DashboardOptions { RunsDir = runsDir, WatchInterval = TimeSpan.FromMilliseconds(100) };
+        options = configure?.Invoke(options) ?? options;
         var app = DashboardServer.Build(options, b => b.WebHost.UseTestServer());
         await app.StartAsync();
         return new TestDashboard(app);

@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Dcgan.Cli;
+using Dcgan.TestSupport;
 
 public sealed partial class TrainServeTests : IDisposable
 {
@@ -82,6 +83,22 @@ public sealed partial class TrainServeTests : IDisposable
         Assert.Equal(2, exit);
         Assert.Contains("cannot serve the dashboard on port", stderr.ToString());
         Assert.Single(stderr.ToString().TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public void ABusyPortIsOneLineOnTheRealConsole()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        string port = ((IPEndPoint)listener.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var (exit, output, err) = CliProcess.Run("train", "--dataset", "synthetic", "--limit", "8", "--batch-size", "8", "--epochs", "1",
+            "--serve", "--serve-port", port, "--out", Path.Combine(_root, "busy-process"));
+        Assert.Equal(2, exit);
+        // What training printed before the dashboard was started, and nothing from the web host.
+        Assert.DoesNotContain("fail:", output);
+        Assert.DoesNotContain("   at ", output + err);
+        Assert.StartsWith($"dcgan: error: cannot serve the dashboard on port {port}: ", err);
+        Assert.Single(err.TrimEnd('\n').Split('\n'));
     }
 
     [GeneratedRegex(@"Dashboard at (http://[^ ]+) ")]

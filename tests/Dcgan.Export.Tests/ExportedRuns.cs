@@ -8,6 +8,7 @@ namespace Dcgan.Export.Tests;
 using Dcgan.Data;
 using Dcgan.Kernels;
 using Dcgan.TestSupport;
+using Dcgan.Models;
 using Dcgan.Training;
 
 /// <summary>The exported runs, by name: plain, conditional, class-norm, and each with "-spread".</summary>
@@ -97,9 +98,9 @@ public sealed class ExportedRuns : IDisposable
     /// </summary>
     public static void Spread(string checkpoint, string copy, ulong seed)
     {
-        var sampler = Sampler.Open(checkpoint);
-        var (_, state) = Checkpoint.ReadHeader(checkpoint);
-        var gan = sampler.Gan;
+        var (config, _) = Checkpoint.ReadHeader(checkpoint);
+        var gan = new GanPair(config.ModelOptions());
+        var (_, state) = Checkpoint.Load(checkpoint, gan);
         var rng = new Rng(seed);
         foreach (float[] values in gan.GeneratorAverage is { } average ? [gan.Generator.Values, average] : new[] { gan.Generator.Values })
         {
@@ -115,7 +116,7 @@ public sealed class ExportedRuns : IDisposable
                 }
             }
         }
-        Checkpoint.Save(copy, sampler.Config, state, gan);
+        Checkpoint.Save(copy, config, state, gan);
     }
 
     public void Dispose() => _dir.Dispose();

@@ -5,6 +5,7 @@ namespace Dcgan.Export.Tests;
 using System.Security.Cryptography;
 using Dcgan.Kernels;
 using Dcgan.Models;
+using Dcgan.Training;
 
 [Collection(ExportedRunsCollection.Name)]
 public sealed class OnnxRuntimeTests(ExportedRuns runs)
@@ -40,7 +41,7 @@ public sealed class OnnxRuntimeTests(ExportedRuns runs)
         var (images, shape) = onnx.Run(noise, config.NoiseDim, labels);
         float[] expected = sampler.Draw(count, seed);
 
-        Assert.Equal(new long[] { count, sampler.ImageSize, sampler.ImageSize, sampler.Gan.Options.Channels }, shape);
+        Assert.Equal(new long[] { count, sampler.ImageSize, sampler.ImageSize, sampler.Generator.Options.Channels }, shape);
         Assert.Equal(expected.Length, images.Length);
         float worst = MaxAbsDifference(expected, images);
         Assert.True(worst <= Tolerance, $"{name} at batch {count}: ONNX Runtime differs from the sampler by {worst:G3}");
@@ -55,7 +56,9 @@ public sealed class OnnxRuntimeTests(ExportedRuns runs)
     public void ConditionalRunsExportTheAveragedWeightsAndTheLabelMatters(string name)
     {
         var run = runs[name];
-        var gan = run.Sampler.Gan;
+        var (config, _) = Checkpoint.ReadHeader(run.Sampler.CheckpointPath);
+        var gan = new GanPair(config.ModelOptions());
+        Checkpoint.Load(run.Sampler.CheckpointPath, gan);
         Assert.NotNull(gan.GeneratorAverage);
         int z = run.Sampler.Config.NoiseDim, classes = run.Sampler.Classes;
         var noise = new float[2 * z];

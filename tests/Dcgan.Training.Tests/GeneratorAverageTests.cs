@@ -100,6 +100,6 @@ public sealed class GeneratorAverageTests : IDisposable
         new Rng(7).FillNormal(noise.Span);
         var plain = new GanPair(new ModelOptions());
         full.GeneratorAverage.CopyTo(plain.Generator.Values, 0);
-        Assert.Equal(plain.Generate(noise).Span.ToArray(), sampler.Gan.Generate(noise).Span.ToArray());
+        Assert.Equal(plain.Generate(noise).Span.ToArray(), sampler.Generator.Generate(noise).Span.ToArray());
     }
 }

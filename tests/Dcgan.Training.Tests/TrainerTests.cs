@@ -130,6 +130,45 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void AStopDuringAnEpochsFilesIsTakenAtTheNextStepWithItsCheckpoint()
+    {
+        // No checkpoint is due after epoch 1: a stop that arrives while its files are written must still end in one.
+        var config = Small(3) with { CheckpointEvery = 5 };
+        var full = Train(config, Path.Combine(_root, "straight")).Trainer.Gan!;
+        string dir = Path.Combine(_root, "late-stop");
+        using var cts = new CancellationTokenSource();
+        var observer = new StopOnMessage(cts, "Time for epoch 1 ");
+        var outcome = new Trainer(config, SyntheticDataset.Create(config.Limit, (ulong)config.Seed), new RunFolder(dir), observer).Run(cts.Token);
+        Assert.Equal(TrainOutcome.Interrupted, outcome);
+        var run = new RunFolder(dir);
+        var (_, state) = Checkpoint.ReadHeader(run.Checkpoints()[^1].Path);
+        Assert.Equal((1, 1), (state.CompletedEpochs, state.StepInEpoch));
+        Assert.Equal(RunState.Interrupted, RunStatus.Read(run.StatusPath).State);
+        var resumed = Train(config, dir, run.Checkpoints()[^1].Path).Trainer.Gan!;
+        Assert.True(full.Generator.Values.AsSpan().SequenceEqual(resumed.Generator.Values), "generator differs");
+    }
+
+    /// <summary>Asks for a stop when the trainer says a line starting with <paramref name="prefix"/>.</summary>
+    private sealed class StopOnMessage(CancellationTokenSource cts, string prefix) : ITrainingObserver
+    {
+        public void OnStep(int epoch, int step, int stepsPerEpoch, in StepResult result)
+        {
+        }
+
+        public void OnEpoch(EpochMetrics metrics)
+        {
+        }
+
+        public void Message(string line)
+        {
+            if (line.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                cts.Cancel();
+            }
+        }
+    }
+
+    [Fact]
     public void DamagedCheckpointsAreRefusedWithTheirName()
     {
         string dir = Path.Combine(_root, "run");

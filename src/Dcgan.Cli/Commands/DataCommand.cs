@@ -17,7 +17,7 @@ public static class DataCommand
         .Text("data-dir", null, "mnist/fashion-mnist: folder with the four IDX files or a Keras .npz; folder: the folder of images")
         .Int("image-size", 64, "folder: image side the images are decoded to", 1, 4096)
         .Choice("channels", "auto", "folder: 1, 3, or auto (3 if any image has colour)", "auto", "1", "3")
-        .Choice("background", "white", "folder: what transparent pixels become", "white", "black");
+        .Choice("background", "white", "folder: what transparent pixels become", [.. Training.TrainConfig.Backgrounds]);
 
     public static int Run(OptionSet o, TextWriter stdout)
     {

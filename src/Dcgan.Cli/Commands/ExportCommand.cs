@@ -33,11 +33,11 @@ public static class ExportCommand
         }
         byte[] model = OnnxExport.FromSampler(sampler, Program.Version);
         OnnxExport.Write(model, outPath);
-        var options = sampler.Gan.Options;
+        var options = sampler.Generator.Options;
         stdout.WriteLine($"Wrote {outPath} ({model.Length:N0} bytes, ONNX opset {OnnxExport.Opset}): noise [N, {sampler.Config.NoiseDim}]" +
             (options.Conditional ? $" and label [N] (0..{options.Classes - 1})" : "") +
             $" -> images [N, {options.ImageSize}, {options.ImageSize}, {options.Channels}]" +
-            (sampler.Gan.GeneratorAverage is null ? "" : ", averaged weights") + $" (from {sampler.CheckpointPath})");
+            (sampler.Generator.Options.AverageGenerator ? ", averaged weights" : "") + $" (from {sampler.CheckpointPath})");
         return 0;
     }
 }

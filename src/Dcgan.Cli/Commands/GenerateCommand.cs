@@ -45,7 +45,7 @@ public static class GenerateCommand
         }
         var sampler = Sampler.Open(from);
         int? label = o.GetText("label") is { } given ? Label(given, sampler, from) : null;
-        if (ext == ".idx" && sampler.Gan.Options.Channels != 1)
+        if (ext == ".idx" && sampler.Generator.Options.Channels != 1)
         {
             throw new UserError($"--out .idx holds gray images and {from} draws colour ones; write .npy or .npz");
         }
@@ -54,7 +54,7 @@ public static class GenerateCommand
         if (ext == ".png")
         {
             var images = sampler.Draw(count, seed, label);
-            int channels = sampler.Gan.Options.Channels;
+            int channels = sampler.Generator.Options.Channels;
             var scaling = o.GetText("scaling") switch
             {
                 "fixed" => GridScaling.FixedMinusOneToOne,

@@ -23,14 +23,14 @@ public static class ModelFlags
             [.. Training.TrainConfig.Architectures])
         .Int("image-size", null,
             $"Image side: {Sizes(Architecture.Tutorial)} for --arch tutorial, {Sizes(Architecture.Dcgan)} for dcgan " +
-            $"[default: {ModelBuilder.DefaultImageSize(Architecture.Tutorial)}, or {ModelBuilder.DefaultImageSize(Architecture.Dcgan)} with dcgan]", 1, 4096)
+            $"[default: {ModelBuilder.DefaultImageSize(Architecture.Tutorial)}, or {ModelBuilder.DefaultImageSize(Architecture.Dcgan)} with dcgan]", Training.TrainLimits.ImageSize)
         .Choice("channels", "1", "Image channels: 1 (grayscale) or 3 (RGB)", "1", "3")
-        .Int("g-width", 64, "dcgan: feature maps of G's last hidden layer (ngf), doubled per layer toward the noise", 1, 1024)
-        .Int("d-width", 64, "dcgan: feature maps of D's first layer (ndf), doubled per layer down", 1, 1024)
-        .Int("noise-dim", 100, "Size of the generator's noise vector", 1, 4096)
-        .Choice("g-activation", "leaky-relu", "Tutorial: generator hidden activation", "leaky-relu", "relu")
-        .Choice("d-output", "logits", "Discriminator output: a logit (BCE from logits) or, tutorial only, a sigmoid probability", "logits", "sigmoid")
-        .Choice("bn-variance", "keras2", "Tutorial: moving-variance update: keras2 (unbiased for conv layers) or keras3 (biased)", "keras2", "keras3")
+        .Int("g-width", 64, "dcgan: feature maps of G's last hidden layer (ngf), doubled per layer toward the noise", Training.TrainLimits.Width)
+        .Int("d-width", 64, "dcgan: feature maps of D's first layer (ndf), doubled per layer down", Training.TrainLimits.Width)
+        .Int("noise-dim", 100, "Size of the generator's noise vector", Training.TrainLimits.NoiseDim)
+        .Choice("g-activation", "leaky-relu", "Tutorial: generator hidden activation", [.. Training.TrainConfig.GeneratorActivations])
+        .Choice("d-output", "logits", "Discriminator output: a logit (BCE from logits) or, tutorial only, a sigmoid probability", [.. Training.TrainConfig.DiscriminatorOutputs])
+        .Choice("bn-variance", "keras2", "Tutorial: moving-variance update: keras2 (unbiased for conv layers) or keras3 (biased)", [.. Training.TrainConfig.BatchNormVariances])
         .Flag("conditional", "Class-conditional DCGAN: the label enters G with the noise; D judges it per --cond-scheme")
         .Choice("cond-scheme", Training.TrainConfig.DefaultCondScheme,
             "Conditional: how D uses the class: acgan (a class head, Odena et al. 2017), projection (Miyato and Koyama 2018) or both; -cbn: class-conditional BatchNorm in G",

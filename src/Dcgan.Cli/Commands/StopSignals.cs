@@ -1,15 +1,17 @@
-// Ctrl-C and SIGTERM as a polite stop: the long-running verbs finish the current step, write a
-// checkpoint and return, instead of being killed mid-write.
+// Ctrl-C, SIGTERM and SIGHUP as a polite stop: the long-running verbs finish the current step, write a
+// checkpoint and return, instead of being killed mid-write. SIGHUP is what a closed terminal (or a dropped ssh
+// session) sends; its default would end the process on the spot.
 namespace Dcgan.Cli.Commands;
 
 using System.Runtime.InteropServices;
 
-/// <summary>Turns Ctrl-C and SIGTERM (and an embedding host's own token) into a cancellation request while installed.</summary>
+/// <summary>Turns Ctrl-C, SIGTERM and SIGHUP (and an embedding host's own token) into a cancellation request while installed.</summary>
 public sealed class StopSignals : IDisposable
 {
     private readonly CancellationTokenSource _cts;
     private readonly ConsoleCancelEventHandler _onCancel;
     private readonly PosixSignalRegistration _term;
+    private readonly PosixSignalRegistration _hangUp;
 
     /// <param name="host">A stop asked for by whoever called <c>Program.Run</c> (tests, embedding hosts).</param>
     public StopSignals(CancellationToken host = default)
@@ -25,20 +27,24 @@ public sealed class StopSignals : IDisposable
             }
         };
         Console.CancelKeyPress += _onCancel;
-        _term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
-        {
-            ctx.Cancel = true;
-            _cts.Cancel();
-        });
+        _term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        _hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
     }
 
     /// <summary>Set once a stop was asked for.</summary>
     public CancellationToken Token => _cts.Token;
 
+    private void Stop(PosixSignalContext context)
+    {
+        context.Cancel = true;
+        _cts.Cancel();
+    }
+
     public void Dispose()
     {
         Console.CancelKeyPress -= _onCancel;
         _term.Dispose();
+        _hangUp.Dispose();
         _cts.Dispose();
     }
 }

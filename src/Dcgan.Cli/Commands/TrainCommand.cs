@@ -15,22 +15,22 @@ public static class TrainCommand
         "paper's recipe (Adam 2e-4, beta1 0.5, batch 128). Any flag below overrides the recipe's value.")
         .Choice("dataset", "mnist", "Data set: folder is --data-dir's images (subfolders are classes); emoji the built-in colour set; synthetic a tiny generated set for smoke tests", [.. TrainingData.Datasets])
         .Text("data-dir", null, "mnist/fashion-mnist: folder with the four IDX files or a Keras .npz; folder: the folder of images")
-        .Choice("background", "white", "Image folders: what transparent pixels become", "white", "black")
-        .Int("epochs", 50, "Epochs to train", 1, 100000)
-        .Int("batch-size", 256, "Images per step [default: 256, or 128 with --arch dcgan]", 1, 65536)
-        .Int("limit", 0, "Train on the first N images only (0: all)", 0, int.MaxValue)
+        .Choice("background", "white", "Image folders: what transparent pixels become", [.. TrainConfig.Backgrounds])
+        .Int("epochs", 50, "Epochs to train", TrainLimits.Epochs)
+        .Int("batch-size", 256, "Images per step [default: 256, or 128 with --arch dcgan]", TrainLimits.BatchSize)
+        .Int("limit", 0, "Train on the first N images only (0: all)", TrainLimits.Limit)
         .Flag("drop-last", "Drop the last partial batch of each epoch (Keras keeps it)")
-        .Choice("noise", "normal", "Noise distribution: normal(0,1) or uniform in [-1,1]", "normal", "uniform")
-        .Float("lr-g", 1e-4, "Generator Adam learning rate [default: 1e-4, or 2e-4 with --arch dcgan]", 1e-12, 10)
-        .Float("lr-d", 1e-4, "Discriminator Adam learning rate [default: 1e-4, or 2e-4 with --arch dcgan]", 1e-12, 10)
-        .Float("beta1", 0.9, "Adam beta1 (momentum) [default: 0.9, or 0.5 with --arch dcgan]", 0, 0.999999)
-        .Float("beta2", 0.999, "Adam beta2", 0, 0.9999999)
-        .Float("g-ema", 0, $"Draw grids and samples from a moving average of G's weights with this decay (0: off, as the tutorial; {TrainConfig.ConditionalGeneratorEma} with --conditional)", 0, 0.99999)
-        .Int("checkpoint-every", 15, "Write a checkpoint every N epochs (and at the end)", 1, 100000)
-        .Float("class-weight", TrainConfig.ConditionalClassWeight, "Conditional: weight of the class loss in the generator's loss (AC-GAN's paper uses 1)", 0, 100)
-        .Int("eval-every", 0, "Measure quality (FID, class coverage) every N epochs and at the end (0: never)", 0, 100000)
-        .Int("samples", 16, "Fixed noise vectors drawn in each epoch's grid", 1, 1024)
-        .Int("seed", 42, "Random seed (weights, shuffling, noise, dropout)", 0, int.MaxValue)
+        .Choice("noise", "normal", "Noise distribution: normal(0,1) or uniform in [-1,1]", [.. TrainConfig.NoiseKinds])
+        .Float("lr-g", 1e-4, "Generator Adam learning rate [default: 1e-4, or 2e-4 with --arch dcgan]", TrainLimits.LearningRate)
+        .Float("lr-d", 1e-4, "Discriminator Adam learning rate [default: 1e-4, or 2e-4 with --arch dcgan]", TrainLimits.LearningRate)
+        .Float("beta1", 0.9, "Adam beta1 (momentum) [default: 0.9, or 0.5 with --arch dcgan]", TrainLimits.Beta1)
+        .Float("beta2", 0.999, "Adam beta2", TrainLimits.Beta2)
+        .Float("g-ema", 0, $"Draw grids and samples from a moving average of G's weights with this decay (0: off, as the tutorial; {TrainConfig.ConditionalGeneratorEma} with --conditional)", TrainLimits.GeneratorEma)
+        .Int("checkpoint-every", 15, "Write a checkpoint every N epochs (and at the end)", TrainLimits.CheckpointEvery)
+        .Float("class-weight", TrainConfig.ConditionalClassWeight, "Conditional: weight of the class loss in the generator's loss (AC-GAN's paper uses 1)", TrainLimits.ClassWeight)
+        .Int("eval-every", 0, "Measure quality (FID, class coverage) every N epochs and at the end (0: never)", TrainLimits.EvalEvery)
+        .Int("samples", 16, "Fixed noise vectors drawn in each epoch's grid", TrainLimits.Samples)
+        .Int("seed", 42, "Random seed (weights, shuffling, noise, dropout)", TrainLimits.Seed)
         .Threads()
         .Text("out", null, "Run folder [default: runs/<dataset>-<timestamp>]")
         .Flag("resume", "Continue the run in --out from its latest checkpoint")
@@ -47,6 +47,12 @@ public static class TrainCommand
         {
             throw new UserError("--resume needs --out RUN_DIR (the run to continue)");
         }
+        // Every value within train's limits (as a saved config is checked); an image folder's channels (0 here) are
+        // decided by its images later, so any count the models take stands in for them.
+        if ((given.Channels == 0 ? given with { Channels = 3 } : given).Problem() is { } problem)
+        {
+            throw new UserError(problem);
+        }
         if (!resume && o.GetFlag("fallback-checkpoint"))
         {
             throw new UserError("--fallback-checkpoint only applies with --resume");
@@ -61,6 +67,7 @@ public static class TrainCommand
         {
             throw new UserError($"--out {outDir} is a file, not a folder");
         }
+        RunLock.ThrowIfInUse(run.Root);
         TrainConfig config = given;
         string? checkpoint = null;
         if (resume)
@@ -68,7 +75,7 @@ public static class TrainCommand
             (config, checkpoint) = PrepareResume(run, given, o, o.GetFlag("fallback-checkpoint"), stdout);
             CheckConditionalFlags(o, config);
         }
-        else if (Directory.Exists(run.Root) && Directory.EnumerateFileSystemEntries(run.Root).Any())
+        else if (run.HoldsFiles)
         {
             throw new UserError($"--out {outDir} already holds files; use --resume to continue it, or choose another folder");
         }

@@ -37,8 +37,13 @@ async function api(path) {
 }
 
 // Fetches a picture; returns an object URL and the grid headers, or throws the server's JSON error message.
+// A busy server (503) says when to ask again; the page waits that long, a few times, before showing the error.
 async function picture(path) {
-  const r = await fetch(path, { cache: "no-store" });
+  let r = await fetch(path, { cache: "no-store" });
+  for (let attempt = 0; r.status === 503 && attempt < 5; attempt++) {
+    await new Promise(done => setTimeout(done, 1000 * (+r.headers.get("Retry-After") || 1)));
+    r = await fetch(path, { cache: "no-store" });
+  }
   if (!r.ok) {
     const body = await r.json().catch(() => ({ error: `HTTP ${r.status}` }));
     throw new Error(body.error || `HTTP ${r.status}`);

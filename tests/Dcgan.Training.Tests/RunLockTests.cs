@@ -1,0 +1,97 @@
+// One writer per run folder, in one process: a second lock on a folder is refused naming the holder, probing creates
+// nothing, and a second trainer on a run that trains stops before it reads or writes anything. (Two real processes:
+// tests/Dcgan.Cli.Tests/OneWriterTests.cs.)
+namespace Dcgan.Training.Tests;
+
+using Dcgan.Data;
+using Dcgan.Models;
+using Dcgan.TestSupport;
+
+public sealed class RunLockTests : IDisposable
+{
+    private readonly TempDir _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void ASecondLockIsRefusedAndNamesTheHolder()
+    {
+        string dir = _temp.Dir("run");
+        var first = RunLock.Acquire(dir);
+        var e = Assert.Throws<RunInUseException>(() => RunLock.Acquire(dir));
+        Assert.Equal(Environment.ProcessId, e.Pid);
+        Assert.Contains($"is in use by process {Environment.ProcessId}", e.Message);
+        Assert.Throws<RunInUseException>(() => RunLock.ThrowIfInUse(dir));
+        first.Dispose();
+        RunLock.ThrowIfInUse(dir);
+        using var again = RunLock.Acquire(dir);
+    }
+
+    [Fact]
+    public void ProbingCreatesNothing()
+    {
+        string empty = _temp.Dir("empty");
+        RunLock.ThrowIfInUse(empty);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(empty));
+        string missing = _temp.File("missing");
+        RunLock.ThrowIfInUse(missing);
+        Assert.False(Directory.Exists(missing));
+        // A lock file left by a finished (or killed) writer holds no lock.
+        using (RunLock.Acquire(empty))
+        {
+        }
+        RunLock.ThrowIfInUse(empty);
+        Assert.False(new RunFolder(empty).HoldsFiles);
+    }
+
+    [Fact]
+    public async Task ASecondTrainerOnARunThatTrainsIsRefusedAndChangesNothing()
+    {
+        var config = new TrainConfig { Dataset = "synthetic", Epochs = 3, BatchSize = 8, Limit = 16, CheckpointEvery = 1, Samples = 1, Seed = 4, Threads = 2, Version = "test" };
+        var data = SyntheticDataset.Create(config.Limit, (ulong)config.Seed);
+        string dir = _temp.Dir("run");
+        var run = new RunFolder(dir);
+        using var reached = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var first = Task.Run(() => new Trainer(config, data, run, new PausingObserver(reached, release)).Run(CancellationToken.None));
+        try
+        {
+            Assert.True(reached.Wait(TimeSpan.FromMinutes(2)), "the first trainer never reached epoch 2");
+            var before = FolderSnapshot.Take(dir);
+            string latest = run.Checkpoints()[^1].Path;
+            var second = new Trainer(config, data, run, new QuietObserver());
+            var e = Assert.Throws<RunInUseException>(() => second.Run(CancellationToken.None, latest));
+            Assert.Equal(Environment.ProcessId, e.Pid);
+            Assert.Throws<RunInUseException>(() => new Trainer(config, data, run, new QuietObserver()).Run(CancellationToken.None));
+            Assert.Equal(before, FolderSnapshot.Take(dir));
+        }
+        finally
+        {
+            release.Set();
+        }
+        Assert.Equal(TrainOutcome.Completed, await first);
+        // Released with the run: the next writer gets in.
+        using var next = RunLock.Acquire(dir);
+    }
+
+    /// <summary>Holds the trainer at the first step of epoch 2 (epoch 1's checkpoint written) until released.</summary>
+    private sealed class PausingObserver(ManualResetEventSlim reached, ManualResetEventSlim release) : ITrainingObserver
+    {
+        public void OnStep(int epoch, int step, int stepsPerEpoch, in StepResult result)
+        {
+            if (epoch == 2 && step == 1)
+            {
+                reached.Set();
+                release.Wait(TimeSpan.FromMinutes(2));
+            }
+        }
+
+        public void OnEpoch(EpochMetrics metrics)
+        {
+        }
+
+        public void Message(string line)
+        {
+        }
+    }
+}
