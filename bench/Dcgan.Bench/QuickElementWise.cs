@@ -32,7 +32,8 @@ public static class QuickElementWise
         }
         int savedThreads = Workers.Threads;
         Workers.Threads = threads;
-        Console.WriteLine($"Vector512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}, Vector256 {(Vector256.IsHardwareAccelerated ? "on" : "off")}, {threads} thread(s)");
+        string Accelerated(bool on) => on ? "on" : "off";
+        Console.WriteLine($"Vector512 {Accelerated(Vector512.IsHardwareAccelerated)}, Vector256 {Accelerated(Vector256.IsHardwareAccelerated)}, {threads} thread(s)");
         Console.WriteLine($"{"kernel",-28} {"floats",10} {"median us",10} {"best us",10} {"GB/s",7}");
         foreach (var (name, floats, streams, run) in Kernels())
         {

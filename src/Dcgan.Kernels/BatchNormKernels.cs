@@ -1,6 +1,5 @@
 // Batch normalization over the last axis of a (rows x C) matrix, Keras semantics: biased batch variance
-// to normalize, epsilon inside the square root; backward per the standard closed form. The per-row work is
-// operators of the element-wise driver (ElementWise.cs).
+// to normalize, epsilon inside the square root; backward per the standard closed form, row by row through ElementWise.
 namespace Dcgan.Kernels;
 
 using System.Runtime.Intrinsics;
@@ -134,7 +133,7 @@ public static unsafe class BatchNormKernels
         var (start, end) = ChunkRows(job.Rows, chunk);
         for (int r = start; r < end; r++)
         {
-            VectorMath.AddInPlace(acc, new ReadOnlySpan<float>(job.X + (long)r * c, c));
+            ElementWise.Binary(default(AddOperator), acc, new ReadOnlySpan<float>(job.X + (long)r * c, c), acc);
         }
     }
 
@@ -282,13 +281,17 @@ public static unsafe class BatchNormKernels
 
         public readonly void Invoke(int j) => Dx[j] = Gain[j] * (Dy[j] - MeanDy[j] - Xhat[j] * MeanDyXhat[j]);
 
-        public readonly void Invoke256(int j) =>
-            (Vector256.Load(Gain + j) * (Vector256.Load(Dy + j) - Vector256.Load(MeanDy + j) - Vector256.Load(Xhat + j) * Vector256.Load(MeanDyXhat + j)))
-                .Store(Dx + j);
+        public readonly void Invoke256(int j)
+        {
+            var inner = Vector256.Load(Dy + j) - Vector256.Load(MeanDy + j) - Vector256.Load(Xhat + j) * Vector256.Load(MeanDyXhat + j);
+            (Vector256.Load(Gain + j) * inner).Store(Dx + j);
+        }
 
-        public readonly void Invoke512(int j) =>
-            (Vector512.Load(Gain + j) * (Vector512.Load(Dy + j) - Vector512.Load(MeanDy + j) - Vector512.Load(Xhat + j) * Vector512.Load(MeanDyXhat + j)))
-                .Store(Dx + j);
+        public readonly void Invoke512(int j)
+        {
+            var inner = Vector512.Load(Dy + j) - Vector512.Load(MeanDy + j) - Vector512.Load(Xhat + j) * Vector512.Load(MeanDyXhat + j);
+            (Vector512.Load(Gain + j) * inner).Store(Dx + j);
+        }
     }
 
     private static void Check(int rows, int c, int xLength, int yLength, int xhatLength, int scratchLength)

@@ -1,7 +1,6 @@
 // Inverted-dropout masks from a counter-based generator: element i's uniform is a SplitMix64 hash of (key, i / 2),
 // so any element can be drawn independently and masks fill in parallel, identical for every thread count.
 // Reference: Steele, Lea, Flood, "Fast splittable pseudorandom number generators" (OOPSLA 2014), SplitMix64's finalizer.
-// Mask and output are one multi-array operator of the element-wise driver (ElementWise.cs).
 namespace Dcgan.Kernels;
 
 using System.Runtime.CompilerServices;

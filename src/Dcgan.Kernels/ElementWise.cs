@@ -1,8 +1,8 @@
-// The one loop of every element-wise kernel, in the pattern of System.Numerics.Tensors' TensorPrimitives: operations
-// are readonly structs (ElementWiseOperators.cs) and this driver picks the vector width, runs the loop, takes the
-// remainder and splits long spans into fixed chunks over the worker pool.
+// The one loop of every element-wise kernel, after System.Numerics.Tensors' TensorPrimitives: operators
+// (ElementWiseOperators.cs) give the bodies; this driver picks the width, loops, takes the remainder, splits long spans.
 namespace Dcgan.Kernels;
 
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -47,68 +47,74 @@ internal static unsafe class ElementWise
         }
     }
 
+    // The entry points inline into their callers, so the many short rows of batch norm and bias additions pay only
+    // the checks and the loop; the parallel split stays out of line.
+
     /// <summary>Effectively destination[i] = op(x[i]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Unary<TOp>(TOp op, ReadOnlySpan<float> x, Span<float> destination)
         where TOp : unmanaged, IUnaryOperator
     {
         int n = x.Length;
-        CheckDestination(n, destination);
-        CheckOverlap(x, destination);
+        ref float px = ref MemoryMarshal.GetReference(x);
+        ref float pd = ref MemoryMarshal.GetReference(destination);
+        CheckDestination(n, destination.Length);
+        CheckOverlap(ref px, ref pd, n);
         if (n <= ChunkLength || !Workers.RunsInParallel)
         {
-            UnaryLoop(op, ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(destination), n);
+            UnaryLoop(op, ref px, ref pd, n);
             return;
         }
-        fixed (float* px = x, pd = destination)
-        {
-            ForChunks(n, new UnaryChunks<TOp> { Op = op, X = px, Destination = pd });
-        }
+        UnaryParallel(op, x, destination);
     }
 
     /// <summary>Effectively destination[i] = op(x[i], y[i]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Binary<TOp>(TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination)
         where TOp : unmanaged, IBinaryOperator
     {
         int n = x.Length;
+        ref float px = ref MemoryMarshal.GetReference(x);
+        ref float py = ref MemoryMarshal.GetReference(y);
+        ref float pd = ref MemoryMarshal.GetReference(destination);
         CheckInput(n, y.Length);
-        CheckDestination(n, destination);
-        CheckOverlap(x, destination);
-        CheckOverlap(y, destination);
+        CheckDestination(n, destination.Length);
+        CheckOverlap(ref px, ref pd, n);
+        CheckOverlap(ref py, ref pd, n);
         if (n <= ChunkLength || !Workers.RunsInParallel)
         {
-            BinaryLoop(op, ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y), ref MemoryMarshal.GetReference(destination), n);
+            BinaryLoop(op, ref px, ref py, ref pd, n);
             return;
         }
-        fixed (float* px = x, py = y, pd = destination)
-        {
-            ForChunks(n, new BinaryChunks<TOp> { Op = op, X = px, Y = py, Destination = pd });
-        }
+        BinaryParallel(op, x, y, destination);
     }
 
     /// <summary>Effectively destination[i] = op(x[i], y[i], z[i]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Ternary<TOp>(TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z, Span<float> destination)
         where TOp : unmanaged, ITernaryOperator
     {
         int n = x.Length;
+        ref float px = ref MemoryMarshal.GetReference(x);
+        ref float py = ref MemoryMarshal.GetReference(y);
+        ref float pz = ref MemoryMarshal.GetReference(z);
+        ref float pd = ref MemoryMarshal.GetReference(destination);
         CheckInput(n, y.Length);
         CheckInput(n, z.Length);
-        CheckDestination(n, destination);
-        CheckOverlap(x, destination);
-        CheckOverlap(y, destination);
-        CheckOverlap(z, destination);
+        CheckDestination(n, destination.Length);
+        CheckOverlap(ref px, ref pd, n);
+        CheckOverlap(ref py, ref pd, n);
+        CheckOverlap(ref pz, ref pd, n);
         if (n <= ChunkLength || !Workers.RunsInParallel)
         {
-            TernaryLoop(op, ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y), ref MemoryMarshal.GetReference(z),
-                ref MemoryMarshal.GetReference(destination), n);
+            TernaryLoop(op, ref px, ref py, ref pz, ref pd, n);
             return;
         }
-        fixed (float* px = x, py = y, pz = z, pd = destination)
-        {
-            ForChunks(n, new TernaryChunks<TOp> { Op = op, X = px, Y = py, Z = pz, Destination = pd });
-        }
+        TernaryParallel(op, x, y, z, destination);
     }
 
     /// <summary>Runs op over elements [0, length) of its arrays; long runs go in fixed chunks over the worker pool.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void MultiArray<TOp>(TOp op, int length)
         where TOp : unmanaged, IMultiArrayOperator
     {
@@ -119,6 +125,33 @@ internal static unsafe class ElementWise
             return;
         }
         ForChunks(length, new MultiArrayChunks<TOp> { Op = op });
+    }
+
+    private static void UnaryParallel<TOp>(TOp op, ReadOnlySpan<float> x, Span<float> destination)
+        where TOp : unmanaged, IUnaryOperator
+    {
+        fixed (float* px = x, pd = destination)
+        {
+            ForChunks(x.Length, new UnaryChunks<TOp> { Op = op, X = px, Destination = pd });
+        }
+    }
+
+    private static void BinaryParallel<TOp>(TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination)
+        where TOp : unmanaged, IBinaryOperator
+    {
+        fixed (float* px = x, py = y, pd = destination)
+        {
+            ForChunks(x.Length, new BinaryChunks<TOp> { Op = op, X = px, Y = py, Destination = pd });
+        }
+    }
+
+    private static void TernaryParallel<TOp>(TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z, Span<float> destination)
+        where TOp : unmanaged, ITernaryOperator
+    {
+        fixed (float* px = x, py = y, pz = z, pd = destination)
+        {
+            ForChunks(x.Length, new TernaryChunks<TOp> { Op = op, X = px, Y = py, Z = pz, Destination = pd });
+        }
     }
 
     /// <summary>Runs body.Run(start, length) over [0, length) in fixed chunks of <see cref="ChunkLength"/> on the worker pool.</summary>
@@ -287,28 +320,43 @@ internal static unsafe class ElementWise
         public readonly void Run(int start, int length) => MultiArrayLoop(Op, start, length);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CheckInput(int length, int inputLength)
     {
         if (inputLength != length)
         {
-            throw new ArgumentException($"element-wise inputs differ in length: {length} vs {inputLength}");
+            ThrowLengths(length, inputLength);
         }
     }
 
-    private static void CheckDestination(int length, Span<float> destination)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CheckDestination(int length, int destinationLength)
     {
-        if (destination.Length < length)
+        if (destinationLength < length)
         {
-            throw new ArgumentException($"element-wise destination holds {destination.Length} floats, the inputs {length}");
+            ThrowDestination(length, destinationLength);
         }
     }
 
     /// <summary>The destination may be an input exactly (in place), but a shifted overlap would read values already written.</summary>
-    private static void CheckOverlap(ReadOnlySpan<float> input, Span<float> destination)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CheckOverlap(ref float input, ref float destination, int length)
     {
-        if (input.Overlaps(destination, out int offset) && offset != 0)
+        nint offset = Unsafe.ByteOffset(ref input, ref destination);
+        if (offset != 0 && nint.Abs(offset) < (nint)length * sizeof(float))
         {
-            throw new ArgumentException("element-wise destination overlaps an input at a different start");
+            ThrowOverlap();
         }
     }
+
+    [DoesNotReturn]
+    private static void ThrowLengths(int length, int inputLength) =>
+        throw new ArgumentException($"element-wise inputs differ in length: {length} vs {inputLength}");
+
+    [DoesNotReturn]
+    private static void ThrowDestination(int length, int destinationLength) =>
+        throw new ArgumentException($"element-wise destination holds {destinationLength} floats, the inputs {length}");
+
+    [DoesNotReturn]
+    private static void ThrowOverlap() => throw new ArgumentException("element-wise destination overlaps an input at a different start");
 }

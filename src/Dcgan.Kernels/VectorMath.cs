@@ -23,7 +23,8 @@ public static class VectorMath
         int cols = bias.Length;
         for (int offset = 0; offset + cols <= matrix.Length; offset += cols)
         {
-            AddInPlace(matrix.Slice(offset, cols), bias);
+            var row = matrix.Slice(offset, cols);
+            ElementWise.Binary(default(AddOperator), row, bias, row);
         }
     }
 
@@ -43,7 +44,7 @@ public static class VectorMath
         }
         for (int offset = 0; offset + cols <= matrix.Length; offset += cols)
         {
-            AddInPlace(sums, matrix.Slice(offset, cols));
+            ElementWise.Binary(default(AddOperator), sums, matrix.Slice(offset, cols), sums);
         }
     }
 

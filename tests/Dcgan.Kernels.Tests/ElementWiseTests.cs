@@ -1,7 +1,5 @@
-// Tests of the element-wise driver (ElementWise.cs) and every operator it runs: lengths 0..256 and a few long ones,
-// unaligned and in-place slices, each width this machine accelerates, bit for bit against the operator's scalar body
-// and (value operators) within a few roundings of a double reference; then the public kernels at every width against
-// their scalar-width bits. KernelTwinTests and DropoutKernelTests hold the kernels' double and scalar twins.
+// Tests of the element-wise driver (ElementWise.cs): every operator over lengths 0..256 and longer, unaligned and in place,
+// at each accelerated width against its scalar body (and a double reference), and the public kernels at every width.
 namespace Dcgan.Kernels.Tests;
 
 using System.Runtime.CompilerServices;
@@ -168,7 +166,8 @@ public unsafe class ElementWiseTests
     [Fact]
     public void TheWidestWidthIsTheWidestTheHardwareRunsNatively()
     {
-        var expected = Vector512.IsHardwareAccelerated ? VectorWidth.Vector512 : Vector256.IsHardwareAccelerated ? VectorWidth.Vector256 : VectorWidth.Scalar;
+        var expected = Vector512.IsHardwareAccelerated ? VectorWidth.Vector512
+            : Vector256.IsHardwareAccelerated ? VectorWidth.Vector256 : VectorWidth.Scalar;
         Assert.Equal(expected, ElementWise.Widest);
         Assert.Equal(expected, ElementWise.Width);
     }
@@ -304,7 +303,8 @@ public unsafe class ElementWiseTests
                     expected[offset + i] = op.Invoke(x[offset + i], y[offset + i]);
                 }
                 AssertSameBits(expected, d, $"{typeof(TOp).Name}, {lanes} floats per step, n = {n}, offset {offset}");
-                CheckReference(expected.AsSpan(offset, n), i => reference?.Invoke(x[offset + i], y[offset + i]), i => Magnitude(x[offset + i], y[offset + i]), typeof(TOp).Name);
+                CheckReference(expected.AsSpan(offset, n), i => reference?.Invoke(x[offset + i], y[offset + i]),
+                    i => Magnitude(x[offset + i], y[offset + i]), typeof(TOp).Name);
                 ElementWise.Binary(op, x.AsSpan(offset, n), y.AsSpan(offset, n), y.AsSpan(offset, n));
                 AssertSameBits(expected.AsSpan(offset, n).ToArray(), y.AsSpan(offset, n).ToArray(), $"{typeof(TOp).Name} in place, n = {n}");
             }
