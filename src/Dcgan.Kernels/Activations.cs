@@ -178,6 +178,7 @@ public static class Activations
     {
         public static bool Vectorizable => false;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public float Invoke(float x)
         {
             if (x >= 0)

@@ -343,7 +343,7 @@ internal static unsafe class ElementWise
     private static void CheckOverlap(ref float input, ref float destination, int length)
     {
         nint offset = Unsafe.ByteOffset(ref input, ref destination);
-        if (offset != 0 && nint.Abs(offset) < (nint)length * sizeof(float))
+        if (offset != 0 && (offset < 0 ? -offset : offset) < (nint)length * sizeof(float))
         {
             ThrowOverlap();
         }

@@ -23,8 +23,7 @@ public static class VectorMath
         int cols = bias.Length;
         for (int offset = 0; offset + cols <= matrix.Length; offset += cols)
         {
-            var row = matrix.Slice(offset, cols);
-            ElementWise.Binary(default(AddOperator), row, bias, row);
+            AddInPlace(matrix.Slice(offset, cols), bias);
         }
     }
 
