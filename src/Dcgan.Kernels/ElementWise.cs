@@ -48,7 +48,8 @@ internal static unsafe class ElementWise
     }
 
     // The entry points inline into their callers, so the many short rows of batch norm and bias additions pay only
-    // the checks and the loop; the parallel split stays out of line.
+    // the checks and the loop. Long spans always go chunk by chunk, also on one thread (Workers.For then runs the
+    // chunks inline): the loop is entered often enough for tiered compilation to promote it, as the old kernels were.
 
     /// <summary>Effectively destination[i] = op(x[i]).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -60,7 +61,7 @@ internal static unsafe class ElementWise
         ref float pd = ref MemoryMarshal.GetReference(destination);
         CheckDestination(n, destination.Length);
         CheckOverlap(ref px, ref pd, n);
-        if (n <= ChunkLength || !Workers.RunsInParallel)
+        if (n <= ChunkLength)
         {
             UnaryLoop(op, ref px, ref pd, n);
             return;
@@ -81,7 +82,7 @@ internal static unsafe class ElementWise
         CheckDestination(n, destination.Length);
         CheckOverlap(ref px, ref pd, n);
         CheckOverlap(ref py, ref pd, n);
-        if (n <= ChunkLength || !Workers.RunsInParallel)
+        if (n <= ChunkLength)
         {
             BinaryLoop(op, ref px, ref py, ref pd, n);
             return;
@@ -105,7 +106,7 @@ internal static unsafe class ElementWise
         CheckOverlap(ref px, ref pd, n);
         CheckOverlap(ref py, ref pd, n);
         CheckOverlap(ref pz, ref pd, n);
-        if (n <= ChunkLength || !Workers.RunsInParallel)
+        if (n <= ChunkLength)
         {
             TernaryLoop(op, ref px, ref py, ref pz, ref pd, n);
             return;
@@ -119,7 +120,7 @@ internal static unsafe class ElementWise
         where TOp : unmanaged, IMultiArrayOperator
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        if (length <= ChunkLength || !Workers.RunsInParallel)
+        if (length <= ChunkLength)
         {
             MultiArrayLoop(op, 0, length);
             return;
