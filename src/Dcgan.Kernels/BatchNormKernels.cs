@@ -67,17 +67,6 @@ public static unsafe class BatchNormKernels
                 {
                     throw new ArgumentException("batch norm: dx too small");
                 }
-                // Per channel, once: mean(dy), mean(dy * xhat) and gamma * invStd, in scratch (its sums are combined).
-                float invRows = 1.0f / rows;
-                var meanDy = new Span<float>(ps, c);
-                var meanDyXhat = new Span<float>(ps + c, c);
-                var gain = new Span<float>(ps + 2L * c, c);
-                ElementWise.Unary(new ScaleOperator(invRows), sumDy[..c], meanDy);
-                ElementWise.Unary(new ScaleOperator(invRows), sumDyXhat[..c], meanDyXhat);
-                ElementWise.Binary(default(MultiplyOperator), gamma[..c], invStd[..c], gain);
-                job.Mean = ps;
-                job.Y = ps + c;
-                job.Gamma = ps + 2L * c;
                 Workers.For(Chunks, &InputGradientChunk, &job);
             }
         }
@@ -155,13 +144,16 @@ public static unsafe class BatchNormKernels
     {
         ref Job job = ref *(Job*)state;
         int c = job.C;
-        var op = new NormalizeOperator { Mean = job.Mean, InvStd = job.InvStd, Gamma = job.Gamma, Beta = job.Beta };
+        // A fresh operator per row, from locals, lets the JIT keep its addresses in registers.
+        float* mean = job.Mean, invStd = job.InvStd, gamma = job.Gamma, beta = job.Beta;
         var (start, end) = ChunkRows(job.Rows, chunk);
         for (int r = start; r < end; r++)
         {
-            op.X = job.X + (long)r * c;
-            op.Xhat = job.Xhat + (long)r * c;
-            op.Y = job.Y + (long)r * c;
+            long row = (long)r * c;
+            var op = new NormalizeOperator
+            {
+                X = job.X + row, Xhat = job.Xhat + row, Y = job.Y + row, Mean = mean, InvStd = invStd, Gamma = gamma, Beta = beta,
+            };
             ElementWise.MultiArray(op, c);
         }
     }
@@ -170,15 +162,14 @@ public static unsafe class BatchNormKernels
     {
         ref Job job = ref *(Job*)state;
         int c = job.C;
-        var op = new GradientSumsOperator { SumDy = job.Scratch + (long)chunk * c, SumDyXhat = job.Scratch + ((long)Chunks + chunk) * c };
-        new Span<float>(op.SumDy, c).Clear();
-        new Span<float>(op.SumDyXhat, c).Clear();
+        float* sumDy = job.Scratch + (long)chunk * c, sumDyXhat = job.Scratch + ((long)Chunks + chunk) * c;
+        new Span<float>(sumDy, c).Clear();
+        new Span<float>(sumDyXhat, c).Clear();
         var (start, end) = ChunkRows(job.Rows, chunk);
         for (int r = start; r < end; r++)
         {
-            op.Dy = job.Dy + (long)r * c;
-            op.Xhat = job.Xhat + (long)r * c;
-            ElementWise.MultiArray(op, c);
+            long row = (long)r * c;
+            ElementWise.MultiArray(new GradientSumsOperator { Dy = job.Dy + row, Xhat = job.Xhat + row, SumDy = sumDy, SumDyXhat = sumDyXhat }, c);
         }
     }
 
@@ -186,14 +177,17 @@ public static unsafe class BatchNormKernels
     {
         ref Job job = ref *(Job*)state;
         int c = job.C;
-        // Here job.Mean holds mean(dy), job.Y mean(dy * xhat) and job.Gamma gamma * invStd.
-        var op = new InputGradientOperator { MeanDy = job.Mean, MeanDyXhat = job.Y, Gain = job.Gamma };
+        // Here job.Mean holds sum(dy) and job.Y sum(dy * xhat).
+        float* sumDy = job.Mean, sumDyXhat = job.Y, gamma = job.Gamma, invStd = job.InvStd;
+        float invRows = 1.0f / job.Rows;
         var (start, end) = ChunkRows(job.Rows, chunk);
         for (int r = start; r < end; r++)
         {
-            op.Dy = job.Dy + (long)r * c;
-            op.Xhat = job.Xhat + (long)r * c;
-            op.Dx = job.Dx + (long)r * c;
+            long row = (long)r * c;
+            var op = new InputGradientOperator
+            {
+                Dy = job.Dy + row, Xhat = job.Xhat + row, Dx = job.Dx + row, SumDy = sumDy, SumDyXhat = sumDyXhat, Gamma = gamma, InvStd = invStd, InvRows = invRows,
+            };
             ElementWise.MultiArray(op, c);
         }
     }
@@ -274,23 +268,36 @@ public static unsafe class BatchNormKernels
         }
     }
 
-    /// <summary>Channel j of a row: dx = gain * ((dy - mean(dy)) - xhat * mean(dy * xhat)), gain = gamma * invStd.</summary>
+    /// <summary>
+    /// Channel j of a row: dx = gamma * invStd * ((dy - mean(dy)) - xhat * mean(dy * xhat)), each mean a sum times
+    /// 1 / rows.
+    /// </summary>
     internal struct InputGradientOperator : IMultiArrayOperator
     {
-        public float* Dy, Xhat, Dx, MeanDy, MeanDyXhat, Gain;
+        public float* Dy, Xhat, Dx, SumDy, SumDyXhat, Gamma, InvStd;
+        public float InvRows;
 
-        public readonly void Invoke(int j) => Dx[j] = Gain[j] * (Dy[j] - MeanDy[j] - Xhat[j] * MeanDyXhat[j]);
+        public readonly void Invoke(int j)
+        {
+            float meanDy = SumDy[j] * InvRows;
+            float meanDyXhat = SumDyXhat[j] * InvRows;
+            Dx[j] = Gamma[j] * InvStd[j] * (Dy[j] - meanDy - Xhat[j] * meanDyXhat);
+        }
 
         public readonly void Invoke256(int j)
         {
-            var inner = Vector256.Load(Dy + j) - Vector256.Load(MeanDy + j) - Vector256.Load(Xhat + j) * Vector256.Load(MeanDyXhat + j);
-            (Vector256.Load(Gain + j) * inner).Store(Dx + j);
+            var meanDy = Vector256.Load(SumDy + j) * InvRows;
+            var meanDyXhat = Vector256.Load(SumDyXhat + j) * InvRows;
+            var gain = Vector256.Load(Gamma + j) * Vector256.Load(InvStd + j);
+            (gain * (Vector256.Load(Dy + j) - meanDy - Vector256.Load(Xhat + j) * meanDyXhat)).Store(Dx + j);
         }
 
         public readonly void Invoke512(int j)
         {
-            var inner = Vector512.Load(Dy + j) - Vector512.Load(MeanDy + j) - Vector512.Load(Xhat + j) * Vector512.Load(MeanDyXhat + j);
-            (Vector512.Load(Gain + j) * inner).Store(Dx + j);
+            var meanDy = Vector512.Load(SumDy + j) * InvRows;
+            var meanDyXhat = Vector512.Load(SumDyXhat + j) * InvRows;
+            var gain = Vector512.Load(Gamma + j) * Vector512.Load(InvStd + j);
+            (gain * (Vector512.Load(Dy + j) - meanDy - Vector512.Load(Xhat + j) * meanDyXhat)).Store(Dx + j);
         }
     }
 

@@ -86,9 +86,9 @@ public unsafe class ElementWiseTests
         {
             Dy = a[0], Xhat = a[1], SumDy = a[2], SumDyXhat = a[3],
         }),
-        ["BatchNormInputGradient"] = w => CheckMultiArray(w, 6, a => new BatchNormKernels.InputGradientOperator
+        ["BatchNormInputGradient"] = w => CheckMultiArray(w, 7, a => new BatchNormKernels.InputGradientOperator
         {
-            Dy = a[0], Xhat = a[1], Dx = a[2], MeanDy = a[3], MeanDyXhat = a[4], Gain = a[5],
+            Dy = a[0], Xhat = a[1], Dx = a[2], SumDy = a[3], SumDyXhat = a[4], Gamma = a[5], InvStd = a[6], InvRows = 1f / 300,
         }),
     };
 
