@@ -1,5 +1,6 @@
 // Benchmark entry point: "gemm-quick [filters] [--ms N]" prints a quick GFLOP/s table, "kernel-quick" the bare
-// micro-kernel rate, "blas-quick [--threads N]" ours next to the system's OpenBLAS; anything else goes to BenchmarkDotNet.
+// micro-kernel rate, "blas-quick [--threads N]" ours next to the system's OpenBLAS, "elementwise-quick [filters] [--ms N]
+// [--threads N]" the element-wise kernels; anything else goes to BenchmarkDotNet.
 using BenchmarkDotNet.Running;
 using Dcgan.Bench;
 
@@ -16,6 +17,11 @@ if (args.Length > 0 && args[0] == "blas-quick")
 if (args.Length > 0 && args[0] == "kernel-quick")
 {
     QuickKernel.Run();
+    return;
+}
+if (args.Length > 0 && args[0] == "elementwise-quick")
+{
+    QuickElementWise.Run(args[1..]);
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);

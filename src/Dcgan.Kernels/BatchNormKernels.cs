@@ -1,13 +1,13 @@
 // Batch normalization over the last axis of a (rows x C) matrix, Keras semantics: biased batch variance
-// to normalize, epsilon inside the square root; backward per the standard closed form.
+// to normalize, epsilon inside the square root; backward per the standard closed form, row by row through ElementWise.
 namespace Dcgan.Kernels;
 
 using System.Runtime.Intrinsics;
 
 /// <summary>
 /// Training-mode and inference-mode batch-norm kernels. Reductions run over a fixed number of row
-/// chunks (independent of the thread count) and are combined in chunk order, so results are
-/// bit-identical for any number of threads.
+/// chunks (independent of the thread count) and are combined in chunk order, and each channel's sums are
+/// the same operations at every vector width, so results are bit-identical for any number of threads and any width.
 /// </summary>
 public static unsafe class BatchNormKernels
 {
@@ -83,10 +83,7 @@ public static unsafe class BatchNormKernels
         }
         for (int r = 0; r < rows; r++)
         {
-            var xr = x.Slice(r * c, c);
-            var yr = y.Slice(r * c, c);
-            VectorMath.Multiply(xr, scale, yr);
-            VectorMath.AddInPlace(yr, shift);
+            ElementWise.Ternary(default(MultiplyAddOperator), x.Slice(r * c, c), scale[..c], shift[..c], y.Slice(r * c, c));
         }
     }
 
@@ -125,7 +122,7 @@ public static unsafe class BatchNormKernels
         var (start, end) = ChunkRows(job.Rows, chunk);
         for (int r = start; r < end; r++)
         {
-            VectorMath.AddInPlace(acc, new ReadOnlySpan<float>(job.X + (long)r * c, c));
+            ElementWise.Binary(default(AddOperator), acc, new ReadOnlySpan<float>(job.X + (long)r * c, c), acc);
         }
     }
 
@@ -133,26 +130,13 @@ public static unsafe class BatchNormKernels
     {
         ref Job job = ref *(Job*)state;
         int c = job.C;
-        float* acc = job.Scratch + (long)chunk * c;
-        new Span<float>(acc, c).Clear();
+        var acc = new Span<float>(job.Scratch + (long)chunk * c, c);
+        acc.Clear();
+        var mean = new ReadOnlySpan<float>(job.Mean, c);
         var (start, end) = ChunkRows(job.Rows, chunk);
         for (int r = start; r < end; r++)
         {
-            float* xr = job.X + (long)r * c;
-            int j = 0;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                for (; j <= c - 16; j += 16)
-                {
-                    var d = Vector512.Load(xr + j) - Vector512.Load(job.Mean + j);
-                    Vector512.FusedMultiplyAdd(d, d, Vector512.Load(acc + j)).Store(acc + j);
-                }
-            }
-            for (; j < c; j++)
-            {
-                float d = xr[j] - job.Mean[j];
-                acc[j] += d * d;
-            }
+            ElementWise.Ternary(default(SquaredDeviationOperator), new ReadOnlySpan<float>(job.X + (long)r * c, c), mean, acc, acc);
         }
     }
 
@@ -160,28 +144,17 @@ public static unsafe class BatchNormKernels
     {
         ref Job job = ref *(Job*)state;
         int c = job.C;
+        // A fresh operator per row, from locals, lets the JIT keep its addresses in registers.
+        float* mean = job.Mean, invStd = job.InvStd, gamma = job.Gamma, beta = job.Beta;
         var (start, end) = ChunkRows(job.Rows, chunk);
         for (int r = start; r < end; r++)
         {
-            float* xr = job.X + (long)r * c;
-            float* hr = job.Xhat + (long)r * c;
-            float* yr = job.Y + (long)r * c;
-            int j = 0;
-            if (Vector512.IsHardwareAccelerated)
+            long row = (long)r * c;
+            var op = new NormalizeOperator
             {
-                for (; j <= c - 16; j += 16)
-                {
-                    var h = (Vector512.Load(xr + j) - Vector512.Load(job.Mean + j)) * Vector512.Load(job.InvStd + j);
-                    h.Store(hr + j);
-                    Vector512.FusedMultiplyAdd(h, Vector512.Load(job.Gamma + j), Vector512.Load(job.Beta + j)).Store(yr + j);
-                }
-            }
-            for (; j < c; j++)
-            {
-                float h = (xr[j] - job.Mean[j]) * job.InvStd[j];
-                hr[j] = h;
-                yr[j] = MathF.FusedMultiplyAdd(h, job.Gamma[j], job.Beta[j]);
-            }
+                X = job.X + row, Xhat = job.Xhat + row, Y = job.Y + row, Mean = mean, InvStd = invStd, Gamma = gamma, Beta = beta,
+            };
+            ElementWise.MultiArray(op, c);
         }
     }
 
@@ -189,30 +162,14 @@ public static unsafe class BatchNormKernels
     {
         ref Job job = ref *(Job*)state;
         int c = job.C;
-        float* sumDy = job.Scratch + (long)chunk * c;
-        float* sumDyXhat = job.Scratch + ((long)Chunks + chunk) * c;
+        float* sumDy = job.Scratch + (long)chunk * c, sumDyXhat = job.Scratch + ((long)Chunks + chunk) * c;
         new Span<float>(sumDy, c).Clear();
         new Span<float>(sumDyXhat, c).Clear();
         var (start, end) = ChunkRows(job.Rows, chunk);
         for (int r = start; r < end; r++)
         {
-            float* hr = job.Xhat + (long)r * c;
-            float* gr = job.Dy + (long)r * c;
-            int j = 0;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                for (; j <= c - 16; j += 16)
-                {
-                    var g = Vector512.Load(gr + j);
-                    (Vector512.Load(sumDy + j) + g).Store(sumDy + j);
-                    Vector512.FusedMultiplyAdd(g, Vector512.Load(hr + j), Vector512.Load(sumDyXhat + j)).Store(sumDyXhat + j);
-                }
-            }
-            for (; j < c; j++)
-            {
-                sumDy[j] += gr[j];
-                sumDyXhat[j] += gr[j] * hr[j];
-            }
+            long row = (long)r * c;
+            ElementWise.MultiArray(new GradientSumsOperator { Dy = job.Dy + row, Xhat = job.Xhat + row, SumDy = sumDy, SumDyXhat = sumDyXhat }, c);
         }
     }
 
@@ -220,33 +177,127 @@ public static unsafe class BatchNormKernels
     {
         ref Job job = ref *(Job*)state;
         int c = job.C;
+        // Here job.Mean holds sum(dy) and job.Y sum(dy * xhat).
+        float* sumDy = job.Mean, sumDyXhat = job.Y, gamma = job.Gamma, invStd = job.InvStd;
         float invRows = 1.0f / job.Rows;
-        // job.Mean holds sum(dy), job.Y holds sum(dy * xhat) here.
         var (start, end) = ChunkRows(job.Rows, chunk);
         for (int r = start; r < end; r++)
         {
-            float* hr = job.Xhat + (long)r * c;
-            float* gr = job.Dy + (long)r * c;
-            float* dr = job.Dx + (long)r * c;
-            int j = 0;
-            if (Vector512.IsHardwareAccelerated)
+            long row = (long)r * c;
+            var op = new InputGradientOperator
             {
-                var vInv = Vector512.Create(invRows);
-                for (; j <= c - 16; j += 16)
-                {
-                    var meanDy = Vector512.Load(job.Mean + j) * vInv;
-                    var meanDyXhat = Vector512.Load(job.Y + j) * vInv;
-                    var k = Vector512.Load(job.Gamma + j) * Vector512.Load(job.InvStd + j);
-                    var inner = Vector512.Load(gr + j) - meanDy - Vector512.Load(hr + j) * meanDyXhat;
-                    (k * inner).Store(dr + j);
-                }
-            }
-            for (; j < c; j++)
-            {
-                float meanDy = job.Mean[j] * invRows;
-                float meanDyXhat = job.Y[j] * invRows;
-                dr[j] = job.Gamma[j] * job.InvStd[j] * (gr[j] - meanDy - hr[j] * meanDyXhat);
-            }
+                Dy = job.Dy + row, Xhat = job.Xhat + row, Dx = job.Dx + row, SumDy = sumDy, SumDyXhat = sumDyXhat, Gamma = gamma, InvStd = invStd, InvRows = invRows,
+            };
+            ElementWise.MultiArray(op, c);
+        }
+    }
+
+    /// <summary>(x, mean, sum) to sum + (x - mean)^2, the square fused into the sum.</summary>
+    internal readonly struct SquaredDeviationOperator : ITernaryOperator
+    {
+        public float Invoke(float x, float mean, float sum)
+        {
+            float d = x - mean;
+            return MathF.FusedMultiplyAdd(d, d, sum);
+        }
+
+        public Vector256<float> Invoke(Vector256<float> x, Vector256<float> mean, Vector256<float> sum)
+        {
+            var d = x - mean;
+            return Vector256.FusedMultiplyAdd(d, d, sum);
+        }
+
+        public Vector512<float> Invoke(Vector512<float> x, Vector512<float> mean, Vector512<float> sum)
+        {
+            var d = x - mean;
+            return Vector512.FusedMultiplyAdd(d, d, sum);
+        }
+    }
+
+    /// <summary>Channel j of a row: xhat = (x - mean) * invStd, then y = gamma * xhat + beta rounded once.</summary>
+    internal struct NormalizeOperator : IMultiArrayOperator
+    {
+        public float* X, Xhat, Y, Mean, InvStd, Gamma, Beta;
+
+        public readonly void Invoke(int j)
+        {
+            float h = (X[j] - Mean[j]) * InvStd[j];
+            Xhat[j] = h;
+            Y[j] = MathF.FusedMultiplyAdd(h, Gamma[j], Beta[j]);
+        }
+
+        public readonly void Invoke256(int j)
+        {
+            var h = (Vector256.Load(X + j) - Vector256.Load(Mean + j)) * Vector256.Load(InvStd + j);
+            h.Store(Xhat + j);
+            Vector256.FusedMultiplyAdd(h, Vector256.Load(Gamma + j), Vector256.Load(Beta + j)).Store(Y + j);
+        }
+
+        public readonly void Invoke512(int j)
+        {
+            var h = (Vector512.Load(X + j) - Vector512.Load(Mean + j)) * Vector512.Load(InvStd + j);
+            h.Store(Xhat + j);
+            Vector512.FusedMultiplyAdd(h, Vector512.Load(Gamma + j), Vector512.Load(Beta + j)).Store(Y + j);
+        }
+    }
+
+    /// <summary>Channel j of a row added to a chunk's sums: sumDy += dy; sumDyXhat += dy * xhat rounded once.</summary>
+    internal struct GradientSumsOperator : IMultiArrayOperator
+    {
+        public float* Dy, Xhat, SumDy, SumDyXhat;
+
+        public readonly void Invoke(int j)
+        {
+            float g = Dy[j];
+            SumDy[j] += g;
+            SumDyXhat[j] = MathF.FusedMultiplyAdd(g, Xhat[j], SumDyXhat[j]);
+        }
+
+        public readonly void Invoke256(int j)
+        {
+            var g = Vector256.Load(Dy + j);
+            (Vector256.Load(SumDy + j) + g).Store(SumDy + j);
+            Vector256.FusedMultiplyAdd(g, Vector256.Load(Xhat + j), Vector256.Load(SumDyXhat + j)).Store(SumDyXhat + j);
+        }
+
+        public readonly void Invoke512(int j)
+        {
+            var g = Vector512.Load(Dy + j);
+            (Vector512.Load(SumDy + j) + g).Store(SumDy + j);
+            Vector512.FusedMultiplyAdd(g, Vector512.Load(Xhat + j), Vector512.Load(SumDyXhat + j)).Store(SumDyXhat + j);
+        }
+    }
+
+    /// <summary>
+    /// Channel j of a row: dx = gamma * invStd * ((dy - mean(dy)) - xhat * mean(dy * xhat)), each mean a sum times
+    /// 1 / rows.
+    /// </summary>
+    internal struct InputGradientOperator : IMultiArrayOperator
+    {
+        public float* Dy, Xhat, Dx, SumDy, SumDyXhat, Gamma, InvStd;
+        public float InvRows;
+
+        public readonly void Invoke(int j)
+        {
+            float meanDy = SumDy[j] * InvRows;
+            float meanDyXhat = SumDyXhat[j] * InvRows;
+            Dx[j] = Gamma[j] * InvStd[j] * (Dy[j] - meanDy - Xhat[j] * meanDyXhat);
+        }
+
+        public readonly void Invoke256(int j)
+        {
+            var meanDy = Vector256.Load(SumDy + j) * InvRows;
+            var meanDyXhat = Vector256.Load(SumDyXhat + j) * InvRows;
+            var gain = Vector256.Load(Gamma + j) * Vector256.Load(InvStd + j);
+            (gain * (Vector256.Load(Dy + j) - meanDy - Vector256.Load(Xhat + j) * meanDyXhat)).Store(Dx + j);
+        }
+
+        public readonly void Invoke512(int j)
+        {
+            var meanDy = Vector512.Load(SumDy + j) * InvRows;
+            var meanDyXhat = Vector512.Load(SumDyXhat + j) * InvRows;
+            var gain = Vector512.Load(Gamma + j) * Vector512.Load(InvStd + j);
+            (gain * (Vector512.Load(Dy + j) - meanDy - Vector512.Load(Xhat + j) * meanDyXhat)).Store(Dx + j);
         }
     }
 

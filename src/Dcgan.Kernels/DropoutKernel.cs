@@ -9,9 +9,6 @@ using System.Runtime.Intrinsics;
 /// <summary>Dropout forward (mask and output in one pass) and the per-element uniform it is defined by.</summary>
 public static unsafe class DropoutKernel
 {
-    /// <summary>Elements per task: a fixed split, so the work per task never depends on the thread count.</summary>
-    private const int ChunkSize = 1 << 15;
-
     private const ulong Gamma = 0x9E3779B97F4A7C15UL;
 
     /// <summary>
@@ -39,10 +36,11 @@ public static unsafe class DropoutKernel
         {
             throw new ArgumentOutOfRangeException(nameof(rate), "dropout rate must be in [0, 1)");
         }
+        // Compare 24-bit integers: u >= rate exactly when bits >= ceil(rate * 2^24) (the product is exact in double).
+        uint threshold = (uint)Math.Ceiling(rate * (double)(1 << 24));
         fixed (float* px = x, pm = mask, py = y)
         {
-            var job = new Job { Key = key, Rate = rate, Scale = 1f / (1f - rate), N = n, X = px, Mask = pm, Y = py };
-            Workers.For((n + ChunkSize - 1) / ChunkSize, &Chunk, &job);
+            ElementWise.MultiArray(new ForwardOperator { Key = key, Threshold = threshold, Scale = 1f / (1f - rate), X = px, Mask = pm, Y = py }, n);
         }
     }
 
@@ -57,14 +55,6 @@ public static unsafe class DropoutKernel
         }
     }
 
-    private struct Job
-    {
-        public ulong Key;
-        public float Rate, Scale;
-        public int N;
-        public float* X, Mask, Y;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Mix(ulong z)
     {
@@ -73,47 +63,50 @@ public static unsafe class DropoutKernel
         return z ^ (z >> 31);
     }
 
-    private static void Chunk(void* state, int chunk)
+    /// <summary>
+    /// Element i of (x, mask, y): mask = scale where the 24 bits of its uniform reach the threshold, else 0, and
+    /// y = x * mask. A vector of 2k elements takes k hashes: each 64-bit lane's high 24 bits are the even element,
+    /// bits 8..31 the odd one (vector offsets are even, so the pairs line up).
+    /// </summary>
+    internal struct ForwardOperator : IMultiArrayOperator
     {
-        ref Job job = ref *(Job*)state;
-        // ChunkSize is even, so every chunk starts on a pair boundary.
-        int start = chunk * ChunkSize;
-        int end = Math.Min(job.N, start + ChunkSize);
-        // Compare 24-bit integers: u >= rate exactly when bits >= ceil(rate * 2^24) (the product is exact in double).
-        uint threshold = (uint)Math.Ceiling(job.Rate * (double)(1 << 24));
-        float scale = job.Scale;
-        int i = start;
-        if (Vector512.IsHardwareAccelerated)
+        public ulong Key;
+        public uint Threshold;
+        public float Scale;
+        public float* X, Mask, Y;
+
+        public readonly void Invoke(int i)
         {
-            // 8 hashes give 16 elements: lanes' high halves are the even elements, bits 8..31 the odd ones.
-            var lane = Vector512.Create(0UL, 1, 2, 3, 4, 5, 6, 7);
-            var vThreshold = Vector512.Create(threshold);
-            var vScale = Vector512.Create(scale);
-            var low24 = Vector512.Create(0xFFFFFFUL);
-            for (; i <= end - 16; i += 16)
-            {
-                var counter = (Vector512.Create((ulong)(i >> 1) + 1) + lane) * Gamma + Vector512.Create(job.Key);
-                var z = counter;
-                z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-                z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-                z ^= z >> 31;
-                var even = z >> 40;
-                var odd = (z >> 8) & low24;
-                // Interleave to element order: (even0, odd0, even1, odd1, ...) as 32-bit lanes.
-                var bits = (even | (odd << 32)).AsUInt32();
-                var keep = Vector512.GreaterThanOrEqual(bits, vThreshold).AsSingle();
-                var m = keep & vScale;
-                m.Store(job.Mask + i);
-                (Vector512.Load(job.X + i) * m).Store(job.Y + i);
-            }
-        }
-        for (; i < end; i++)
-        {
-            ulong h = Mix(job.Key + ((ulong)(i >> 1) + 1) * Gamma);
+            ulong h = Mix(Key + ((ulong)(i >> 1) + 1) * Gamma);
             uint bits = (i & 1) == 0 ? (uint)(h >> 40) : (uint)(h >> 8) & 0xFFFFFF;
-            float m = bits >= threshold ? scale : 0f;
-            job.Mask[i] = m;
-            job.Y[i] = job.X[i] * m;
+            float m = bits >= Threshold ? Scale : 0f;
+            Mask[i] = m;
+            Y[i] = X[i] * m;
+        }
+
+        public readonly void Invoke256(int i)
+        {
+            var z = (Vector256.Create((ulong)(i >> 1) + 1) + Vector256.Create(0UL, 1, 2, 3)) * Gamma + Vector256.Create(Key);
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            z ^= z >> 31;
+            // Interleave to element order: (even0, odd0, even1, odd1, ...) as 32-bit lanes.
+            var bits = ((z >> 40) | (((z >> 8) & Vector256.Create(0xFFFFFFUL)) << 32)).AsUInt32();
+            var m = Vector256.GreaterThanOrEqual(bits, Vector256.Create(Threshold)).AsSingle() & Vector256.Create(Scale);
+            m.Store(Mask + i);
+            (Vector256.Load(X + i) * m).Store(Y + i);
+        }
+
+        public readonly void Invoke512(int i)
+        {
+            var z = (Vector512.Create((ulong)(i >> 1) + 1) + Vector512.Create(0UL, 1, 2, 3, 4, 5, 6, 7)) * Gamma + Vector512.Create(Key);
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            z ^= z >> 31;
+            var bits = ((z >> 40) | (((z >> 8) & Vector512.Create(0xFFFFFFUL)) << 32)).AsUInt32();
+            var m = Vector512.GreaterThanOrEqual(bits, Vector512.Create(Threshold)).AsSingle() & Vector512.Create(Scale);
+            m.Store(Mask + i);
+            (Vector512.Load(X + i) * m).Store(Y + i);
         }
     }
 }

@@ -1,8 +1,6 @@
-// Small SIMD building blocks (Vector512 with Vector256 and scalar tails) used by the layer kernels.
+// Small element-wise span helpers used by the layer kernels, each an operator of the element-wise driver (ElementWise.cs).
 namespace Dcgan.Kernels;
 
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 /// <summary>Element-wise span helpers; each says what it effectively computes.</summary>
@@ -16,24 +14,7 @@ public static class VectorMath
         {
             throw new ArgumentException("source shorter than destination");
         }
-        ref float d = ref MemoryMarshal.GetReference(destination);
-        ref float s = ref MemoryMarshal.GetReference(source);
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i <= n - 16; i += 16)
-            {
-                (Vector512.LoadUnsafe(ref d, (nuint)i) + Vector512.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
-            }
-        }
-        for (; i <= n - 8; i += 8)
-        {
-            (Vector256.LoadUnsafe(ref d, (nuint)i) + Vector256.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
-        }
-        for (; i < n; i++)
-        {
-            Unsafe.Add(ref d, i) += Unsafe.Add(ref s, i);
-        }
+        ElementWise.Binary(default(AddOperator), destination, source[..n], destination);
     }
 
     /// <summary>Effectively matrix[r, c] += bias[c] for every row r of a (rows x bias.Length) matrix.</summary>
@@ -62,56 +43,28 @@ public static class VectorMath
         }
         for (int offset = 0; offset + cols <= matrix.Length; offset += cols)
         {
-            AddInPlace(sums, matrix.Slice(offset, cols));
+            ElementWise.Binary(default(AddOperator), sums, matrix.Slice(offset, cols), sums);
         }
     }
 
     /// <summary>Effectively average[i] = decay * average[i] + (1 - decay) * values[i] (an exponential moving average).</summary>
     public static void MovingAverage(Span<float> average, ReadOnlySpan<float> values, float decay)
     {
-        int n = average.Length;
-        if (values.Length != n)
+        if (values.Length != average.Length)
         {
             throw new ArgumentException("moving average: lengths differ");
         }
-        ref float a = ref MemoryMarshal.GetReference(average);
-        ref float v = ref MemoryMarshal.GetReference(values);
-        float rest = 1f - decay;
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var vd = Vector512.Create(decay);
-            var vr = Vector512.Create(rest);
-            for (; i <= n - 16; i += 16)
-            {
-                (vd * Vector512.LoadUnsafe(ref a, (nuint)i) + vr * Vector512.LoadUnsafe(ref v, (nuint)i)).StoreUnsafe(ref a, (nuint)i);
-            }
-        }
-        for (; i < n; i++)
-        {
-            Unsafe.Add(ref a, i) = decay * Unsafe.Add(ref a, i) + rest * Unsafe.Add(ref v, i);
-        }
+        ElementWise.Binary(new MovingAverageOperator(decay, 1f - decay), average, values, average);
     }
 
     /// <summary>Effectively destination[i] = source[i] * scale.</summary>
     public static void Scale(ReadOnlySpan<float> source, float scale, Span<float> destination)
     {
-        int n = destination.Length;
-        ref float d = ref MemoryMarshal.GetReference(destination);
-        ref float s = ref MemoryMarshal.GetReference(source);
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (source.Length < destination.Length)
         {
-            var vs = Vector512.Create(scale);
-            for (; i <= n - 16; i += 16)
-            {
-                (Vector512.LoadUnsafe(ref s, (nuint)i) * vs).StoreUnsafe(ref d, (nuint)i);
-            }
+            throw new ArgumentException("source shorter than destination");
         }
-        for (; i < n; i++)
-        {
-            Unsafe.Add(ref d, i) = Unsafe.Add(ref s, i) * scale;
-        }
+        ElementWise.Unary(new ScaleOperator(scale), source[..destination.Length], destination);
     }
 
     /// <summary>
@@ -140,20 +93,16 @@ public static class VectorMath
         {
             throw new ArgumentException("inputs shorter than destination");
         }
-        ref float d = ref MemoryMarshal.GetReference(destination);
-        ref float pa = ref MemoryMarshal.GetReference(a);
-        ref float pb = ref MemoryMarshal.GetReference(b);
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i <= n - 16; i += 16)
-            {
-                (Vector512.LoadUnsafe(ref pa, (nuint)i) * Vector512.LoadUnsafe(ref pb, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
-            }
-        }
-        for (; i < n; i++)
-        {
-            Unsafe.Add(ref d, i) = Unsafe.Add(ref pa, i) * Unsafe.Add(ref pb, i);
-        }
+        ElementWise.Binary(default(MultiplyOperator), a[..n], b[..n], destination);
+    }
+
+    /// <summary>(average, value) to decay * average + rest * value, rest being 1 - decay rounded once.</summary>
+    internal readonly struct MovingAverageOperator(float decay, float rest) : IBinaryOperator
+    {
+        public float Invoke(float average, float value) => decay * average + rest * value;
+
+        public Vector256<float> Invoke(Vector256<float> average, Vector256<float> value) => average * decay + value * rest;
+
+        public Vector512<float> Invoke(Vector512<float> average, Vector512<float> value) => average * decay + value * rest;
     }
 }

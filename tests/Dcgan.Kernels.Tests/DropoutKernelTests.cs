@@ -27,10 +27,10 @@ public class DropoutKernelTests
         {
             Check(n, 0.3f, (ulong)n * 977);
         }
-        // Across the task chunk size (1 << 15) and odd tails.
-        Check((1 << 15) - 1, 0.3f, 5);
-        Check((1 << 15) + 17, 0.5f, 6);
-        Check(3 * (1 << 15) + 33, 0.1f, 7);
+        // Across the element-wise driver's task chunks and odd tails.
+        Check(ElementWise.ChunkLength - 1, 0.3f, 5);
+        Check(ElementWise.ChunkLength + 17, 0.5f, 6);
+        Check(3 * ElementWise.ChunkLength + 33, 0.1f, 7);
         Check(1000, 0f, 8);
     }
 
