@@ -81,20 +81,6 @@ public readonly record struct WinogradShape(int Height, int Width, int InC, int 
 
     /// <summary>Floats of a packed kernel: 64 planes.</summary>
     public int PackedKernelFloats => Points * PackedKernelPlane;
-
-    /// <summary>
-    /// Contiguous parts of a batch that the layers hand to threads, one task each (the engine's WinogradConvolution).
-    /// Fixed, not the thread count: each part sums its own kernel gradient and the parts' sums are added in order, so the
-    /// gradient never depends on how many threads run.
-    /// </summary>
-    public const int BatchParts = 2;
-
-    /// <summary>
-    /// Images per group: a part of the batch goes this many images at a time through transform, products and inverse
-    /// transform on one thread (transformed inputs and products together about <see cref="ConvGeometry.ChunkFloats"/>).
-    /// Groups half this size cost F(4x4, 5x5) 10 % more: its point GEMMs get only 40 rows. It depends only on the shape.
-    /// </summary>
-    public int ImagesPerGroup => Math.Max(1, ConvGeometry.ChunkFloats / (Points * TilesPerImage * (InC + OutC)));
 }
 
 /// <summary>

@@ -1,6 +1,6 @@
-// The convolution layers process a batch in chunks of images (ConvGeometry.ImagesPerChunk), or on the Winograd path in
-// parts (WinogradShape.BatchParts) taken a group at a time (WinogradShape.ImagesPerGroup); a batch that spans several
-// chunks or groups, with a short last one, must give what the images give one at a time.
+// The convolution layers process a batch in chunks of images (ConvGeometry.ImagesPerChunk), or on the Winograd path a
+// group at a time (WinogradConvolution.ImagesPerGroup); a batch that spans several chunks or groups, with a short last
+// one, must give what the images give one at a time.
 namespace Dcgan.Engine.Tests;
 
 using Dcgan.Engine;
@@ -32,13 +32,13 @@ public class ConvChunkTests
         {
             "conv" => ConvGeometry.ForConv(14, 14, 64, 5, 5, 2, true).ImagesPerChunk,
             "convT" => ConvGeometry.ForConvTranspose(7, 7, 128, 5, 5, 1, true).ImagesPerChunk,
-            "convT-winograd" => new WinogradShape(7, 7, 256, 128).ImagesPerGroup,
+            "convT-winograd" => WinogradConvolution.ImagesPerGroup(new WinogradShape(7, 7, 256, 128)),
             // The stride-2 layers' Winograd problems: 3x3 over the phases, 256 phase-stacked channels in or out.
-            "conv-s2-winograd" => new WinogradShape(7, 7, 256, 128, 3).ImagesPerGroup,
-            _ => new WinogradShape(7, 7, 128, 256, 3).ImagesPerGroup,
+            "conv-s2-winograd" => WinogradConvolution.ImagesPerGroup(new WinogradShape(7, 7, 256, 128, 3)),
+            _ => WinogradConvolution.ImagesPerGroup(new WinogradShape(7, 7, 128, 256, 3)),
         };
-        // Winograd: every part of the batch spans two full groups and a short one.
-        int batch = kind.EndsWith("winograd") ? WinogradShape.BatchParts * (2 * chunk + 1) + 1 : 2 * chunk + 3;
+        // Two full chunks or groups and a short one.
+        int batch = 2 * chunk + 3;
         Assert.True(chunk >= 2, "the geometry should put several images in a chunk");
 
         var rng = new Rng(9);
@@ -116,7 +116,7 @@ public class ConvChunkTests
     [InlineData("convT-winograd")]
     [InlineData("conv-s2-winograd")]
     [InlineData("convT-s2-winograd")]
-    public void WinogradPartsGiveTheSameBitsOnOneAndTwoThreads(string kind)
+    public void WinogradLayersGiveTheSameBitsOnOneToSixteenThreads(string kind)
     {
         float[] Run(int threads)
         {
@@ -141,7 +141,11 @@ public class ConvChunkTests
                 Workers.Threads = saved;
             }
         }
-        Assert.True(Run(1).AsSpan().SequenceEqual(Run(2)), "one and two threads differ");
+        float[] one = Run(1);
+        foreach (int threads in new[] { 2, 3, 4, 8, 16 })
+        {
+            Assert.True(one.AsSpan().SequenceEqual(Run(threads)), $"one and {threads} threads differ");
+        }
     }
 }
 

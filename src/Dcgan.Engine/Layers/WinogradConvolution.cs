@@ -8,14 +8,13 @@ using System.Runtime.InteropServices;
 using Dcgan.Kernels;
 
 /// <summary>
-/// Runs one convolution layer's products by Winograd; holds the transformed kernel and the per-part buffers. The batch is
-/// cut into <see cref="WinogradShape.BatchParts"/> contiguous parts, one <see cref="Workers"/> task each. A part takes its
-/// images a group at a time through the input transform, the point GEMMs and the output transform on one thread, so the
-/// transformed arrays are written and read by the same core: split across cores by tile for the transforms and by point
-/// for the GEMMs, as a first version did, half of every array crossed between the cores' caches and the transforms gained
-/// nothing from a second thread.
+/// Runs one convolution layer's products by Winograd; holds the transformed kernel and the group buffers. The batch goes
+/// through a group of images at a time (<see cref="ImagesPerGroup"/>): input transform, point GEMMs, output transform,
+/// each kernel spread over all <see cref="Workers"/> threads (the transforms by tile or image, the GEMMs by point). How
+/// the work is cut depends only on the layer's shape and the batch, never on the thread count, and the kernel gradient
+/// is one sum over the groups in order, so results are bit-identical for any --threads, and every thread has work.
 /// </summary>
-internal sealed unsafe class WinogradConvolution
+internal sealed class WinogradConvolution
 {
     private enum Kind
     {
@@ -32,7 +31,12 @@ internal sealed unsafe class WinogradConvolution
     /// <summary>The 1-channel image layers stay direct: their transforms would cost about what they save.</summary>
     private const int MinChannels = 2;
 
-    private const int Parts = WinogradShape.BatchParts;
+    /// <summary>
+    /// Floats of a group's transformed inputs and products together (8 MB): large enough that each point GEMM has a few
+    /// hundred rows, small enough that a group's arrays stay in the last-level cache between the transform that writes
+    /// them and the GEMM that reads them.
+    /// </summary>
+    private const int GroupFloats = 1 << 21;
 
     private readonly Kind _kind;
     private readonly WinogradShape _s;
@@ -61,8 +65,14 @@ internal sealed unsafe class WinogradConvolution
         _s = s;
         _inC = inC;
         _outC = outC;
-        _group = s.ImagesPerGroup;
+        _group = ImagesPerGroup(s);
     }
+
+    /// <summary>
+    /// Images per group for a shape: transformed inputs and products together about <see cref="GroupFloats"/>. Groups half
+    /// this size cost F(4x4, 5x5) 10 % more: its point GEMMs get only 40 rows. It depends only on the shape.
+    /// </summary>
+    public static int ImagesPerGroup(in WinogradShape s) => Math.Max(1, GroupFloats / (s.Points * s.TilesPerImage * (s.InC + s.OutC)));
 
     /// <summary>The Winograd plan for a layer over (h, w, inC) images, or null where its geometry has none.</summary>
     public static WinogradConvolution? For(bool transposed, ConvSettings conv, int h, int w, int inC)
@@ -128,18 +138,12 @@ internal sealed unsafe class WinogradConvolution
             Winograd.PackKernel(_s, _u, forInputGradient: true, Conv2D.Scratch(ref _uBackward, _s.PackedKernelFloats));
             _backwardPacked = true;
         }
-        Run(n, x, dy, dx, parameters ? Conv2D.Scratch(ref _du, Parts * _s.KernelFloats) : default, forward: false);
+        var du = parameters ? Conv2D.Scratch(ref _du, _s.KernelFloats) : default;
+        Run(n, x, dy, dx, du, forward: false);
         if (!parameters)
         {
             return;
         }
-        int parts = Math.Min(Parts, n);
-        fixed (float* pdu = _du)
-        {
-            var sum = new SumJob { Du = pdu, Parts = parts, Plane = _s.KernelPlane, PartFloats = _s.KernelFloats };
-            Workers.For(_s.Points, &SumParts, &sum);
-        }
-        var du = _du.AsSpan(0, _s.KernelFloats);
         if (_kind == Kind.Transposed1)
         {
             Winograd.AccumulateKernelGradient(_s, du, flip: true, dw);
@@ -159,87 +163,33 @@ internal sealed unsafe class WinogradConvolution
     }
 
     /// <summary>
-    /// Forward: a = x, b = y. Backward: a = x, dy = dy, b = dx (empty when not wanted), du = the parts' kernel gradients
-    /// (empty when not wanted).
+    /// The batch a group at a time. Forward: y = the convolution of x. Backward: dm from dy, then du (+)= the kernel
+    /// gradient (when du is not empty; the first group overwrites) and dx (when not empty).
     /// </summary>
-    private void Run(int n, ReadOnlySpan<float> a, ReadOnlySpan<float> dy, Span<float> b, Span<float> du, bool forward)
+    private void Run(int n, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> b, Span<float> du, bool forward)
     {
+        var s = _s;
         int group = Math.Min(_group, n);
-        int partV = _s.InputFloats(group), partM = _s.ProductFloats(group);
-        int partPhases = group * _s.Height * _s.Width * Math.Max(_s.InC, _s.OutC);
-        Conv2D.Scratch(ref _v, Parts * partV);
-        Conv2D.Scratch(ref _m, Parts * partM);
-        bool phased = (_kind == Kind.Conv2 && !_s.InputPhases) || (_kind == Kind.Transposed2 && !_s.OutputPhases);
-        if (phased)
+        var v = Conv2D.Scratch(ref _v, s.InputFloats(group));
+        var m = Conv2D.Scratch(ref _m, s.ProductFloats(group));
+        bool phased = (_kind == Kind.Conv2 && !s.InputPhases) || (_kind == Kind.Transposed2 && !s.OutputPhases);
+        var phases = phased ? Conv2D.Scratch(ref _phases, group * s.Height * s.Width * Math.Max(s.InC, s.OutC)) : default;
+        var u = (ReadOnlySpan<float>)(forward ? _uForward : _uBackward);
+        int inSize = _kind == Kind.Conv2 ? s.Height * s.Width * s.InC : s.Height * s.Width * _inC;
+        int outSize = _kind == Kind.Transposed2 ? s.Height * s.Width * s.OutC : s.Height * s.Width * _outC;
+        for (int n0 = 0; n0 < n; n0 += group)
         {
-            Conv2D.Scratch(ref _phases, Parts * partPhases);
-        }
-        fixed (float* pa = a, pdy = dy, pb = b, pdu = du, pu = forward ? _uForward : _uBackward, pv = _v, pm = _m, pp = _phases)
-        {
-            var job = new PartJob
+            int cn = Math.Min(group, n - n0);
+            var images = x.Slice(n0 * inSize, cn * inSize);
+            if (forward)
             {
-                Kind = _kind, S = _s, InC = _inC, OutC = _outC, Images = n, Group = group,
-                A = pa, Dy = pdy, B = pb, U = pu, Du = pdu, V = pv, M = pm, Phases = pp,
-                PartV = partV, PartM = partM, PartPhases = partPhases,
-                Forward = forward, Parameters = !du.IsEmpty, Input = !b.IsEmpty,
-            };
-            Workers.For(Math.Min(Parts, n), &PartTask, &job);
-        }
-    }
-
-    private struct PartJob
-    {
-        public Kind Kind;
-        public WinogradShape S;
-        public int InC;
-        public int OutC;
-        public int Images;
-        public int Group;
-        public float* A;
-        public float* Dy;
-        public float* B;
-        public float* U;
-        public float* Du;
-        public float* V;
-        public float* M;
-        public float* Phases;
-        public int PartV;
-        public int PartM;
-        public int PartPhases;
-        public bool Forward;
-        public bool Parameters;
-        public bool Input;
-
-        public readonly int InSize => Kind == Kind.Conv2 ? S.Height * S.Width * S.InC : S.Height * S.Width * InC;
-
-        public readonly int OutSize => Kind == Kind.Transposed2 ? S.Height * S.Width * S.OutC : S.Height * S.Width * OutC;
-    }
-
-    /// <summary>One part: its images [part n / P, (part + 1) n / P), a group at a time, on this thread.</summary>
-    private static void PartTask(void* state, int part)
-    {
-        ref PartJob job = ref *(PartJob*)state;
-        int parts = Math.Min(Parts, job.Images);
-        int first = (int)((long)part * job.Images / parts), end = (int)((long)(part + 1) * job.Images / parts);
-        var s = job.S;
-        int inSize = job.InSize, outSize = job.OutSize;
-        var v = new Span<float>(job.V + (long)part * job.PartV, job.PartV);
-        var m = new Span<float>(job.M + (long)part * job.PartM, job.PartM);
-        var phases = new Span<float>(job.Phases + (long)part * job.PartPhases, job.Phases == null ? 0 : job.PartPhases);
-        var u = new ReadOnlySpan<float>(job.U, job.U == null ? 0 : s.PackedKernelFloats);
-        for (int n0 = first; n0 < end; n0 += job.Group)
-        {
-            int cn = Math.Min(job.Group, end - n0);
-            var x = new ReadOnlySpan<float>(job.A + (long)n0 * inSize, cn * inSize);
-            if (job.Forward)
-            {
-                var y = new Span<float>(job.B + (long)n0 * outSize, cn * outSize);
-                Winograd.TransformInput(s, cn, PhaseInput(ref job, cn, x, phases), v);
+                var y = b.Slice(n0 * outSize, cn * outSize);
+                Winograd.TransformInput(s, cn, PhaseInput(cn, images, phases), v);
                 Winograd.Multiply(s, cn, v, u, m);
-                if (job.Kind == Kind.Transposed2 && !s.OutputPhases)
+                if (_kind == Kind.Transposed2 && !s.OutputPhases)
                 {
                     Winograd.TransformOutput(s, cn, m, phases);
-                    Polyphase.DepthToSpace(cn, s.Height, s.Width, job.OutC, phases, y);
+                    Polyphase.DepthToSpace(cn, s.Height, s.Width, _outC, phases, y);
                 }
                 else
                 {
@@ -247,30 +197,30 @@ internal sealed unsafe class WinogradConvolution
                 }
                 continue;
             }
-            var dy = new ReadOnlySpan<float>(job.Dy + (long)n0 * outSize, cn * outSize);
-            if (job.Kind == Kind.Transposed2 && !s.OutputPhases)
+            var gradient = dy.Slice(n0 * outSize, cn * outSize);
+            if (_kind == Kind.Transposed2 && !s.OutputPhases)
             {
-                Polyphase.SpaceToDepth(cn, s.Height, s.Width, job.OutC, dy, phases);
+                Polyphase.SpaceToDepth(cn, s.Height, s.Width, _outC, gradient, phases);
                 Winograd.OutputGradient(s, cn, phases, m);
             }
             else
             {
-                Winograd.OutputGradient(s, cn, dy, m);
+                Winograd.OutputGradient(s, cn, gradient, m);
             }
-            if (job.Parameters)
+            bool parameters = !du.IsEmpty, input = !b.IsEmpty;
+            if (parameters)
             {
-                Winograd.TransformInput(s, cn, PhaseInput(ref job, cn, x, phases), v);
+                Winograd.TransformInput(s, cn, PhaseInput(cn, images, phases), v);
             }
             // du (+)= dm^T v per point, then v = dm u: the transformed input gradient, mapped back to pixels below.
-            var du = job.Parameters ? new Span<float>(job.Du + (long)part * s.KernelFloats, s.KernelFloats) : default;
-            Winograd.MultiplyBackward(s, cn, m, u, v, du, job.Parameters, accumulate: n0 > first, job.Input);
-            if (job.Input)
+            Winograd.MultiplyBackward(s, cn, m, u, v, du, parameters, accumulate: n0 > 0, input);
+            if (input)
             {
-                var dx = new Span<float>(job.B + (long)n0 * inSize, cn * inSize);
-                if (job.Kind == Kind.Conv2 && !s.InputPhases)
+                var dx = b.Slice(n0 * inSize, cn * inSize);
+                if (_kind == Kind.Conv2 && !s.InputPhases)
                 {
                     Winograd.InputGradient(s, cn, v, phases);
-                    Polyphase.DepthToSpace(cn, s.Height, s.Width, job.InC, phases, dx);
+                    Polyphase.DepthToSpace(cn, s.Height, s.Width, _inC, phases, dx);
                 }
                 else
                 {
@@ -284,34 +234,14 @@ internal sealed unsafe class WinogradConvolution
     /// The group's input as the stride-1 problem reads it: for Conv2 its phases stacked as channels (a copy, unless the
     /// transforms read the phases in place), else itself.
     /// </summary>
-    private static ReadOnlySpan<float> PhaseInput(ref PartJob job, int images, ReadOnlySpan<float> x, Span<float> phases)
+    private ReadOnlySpan<float> PhaseInput(int images, ReadOnlySpan<float> x, Span<float> phases)
     {
-        if (job.Kind != Kind.Conv2 || job.S.InputPhases)
+        if (_kind != Kind.Conv2 || _s.InputPhases)
         {
             return x;
         }
-        var s = job.S;
-        var stacked = phases[..(images * s.Height * s.Width * s.InC)];
-        Polyphase.SpaceToDepth(images, s.Height, s.Width, job.InC, x, stacked);
+        var stacked = phases[..(images * _s.Height * _s.Width * _s.InC)];
+        Polyphase.SpaceToDepth(images, _s.Height, _s.Width, _inC, x, stacked);
         return stacked;
-    }
-
-    private struct SumJob
-    {
-        public float* Du;
-        public int Parts;
-        public int Plane;
-        public int PartFloats;
-    }
-
-    /// <summary>Part 0's plane xi += the other parts' planes xi, in part order.</summary>
-    private static void SumParts(void* state, int xi)
-    {
-        ref SumJob job = ref *(SumJob*)state;
-        var total = new Span<float>(job.Du + (long)xi * job.Plane, job.Plane);
-        for (int part = 1; part < job.Parts; part++)
-        {
-            VectorMath.AddInPlace(total, new ReadOnlySpan<float>(job.Du + (long)part * job.PartFloats + (long)xi * job.Plane, job.Plane));
-        }
     }
 }
