@@ -107,7 +107,7 @@ public static unsafe class Winograd
         Require(Supports(s.KernelSize) && w.Length >= s.KernelTaps && u.Length >= s.KernelFloats, "kernel transform: buffer too small");
         fixed (float* pw = w, pu = u)
         {
-            var job = new Job { S = s, A = pw, B = pu, Flip = flip };
+            var job = new KernelJob { S = s, Taps = pw, Transformed = pu, Flip = flip };
             Workers.For(s.OutC, &KernelTask, &job);
         }
     }
@@ -118,7 +118,7 @@ public static unsafe class Winograd
         Require(Supports(s.KernelSize) && dw.Length >= s.KernelTaps && du.Length >= s.KernelFloats, "kernel gradient: buffer too small");
         fixed (float* pdu = du, pdw = dw)
         {
-            var job = new Job { S = s, A = pdu, B = pdw, Flip = flip };
+            var job = new KernelJob { S = s, Transformed = pdu, Taps = pdw, Flip = flip };
             Workers.For(s.OutC, &KernelGradientTask, &job);
         }
     }
@@ -129,7 +129,7 @@ public static unsafe class Winograd
         Require(x.Length >= images * s.Height * s.Width * s.InC && v.Length >= s.InputFloats(images), "input transform: buffer too small");
         fixed (float* px = x, pv = v)
         {
-            var job = new Job { S = s, A = px, B = pv, Images = images };
+            var job = new TileJob { S = s, Pixels = px, Transformed = pv, Images = images };
             Workers.For(job.Tiles, &InputTask, &job);
         }
     }
@@ -141,7 +141,7 @@ public static unsafe class Winograd
         fixed (float* pdv = dv, pdx = dx)
         {
             // One task per image: its tiles overlap, so they are added in a fixed order by one thread.
-            var job = new Job { S = s, A = pdv, B = pdx, Images = images };
+            var job = new TileJob { S = s, Transformed = pdv, Pixels = pdx, Images = images };
             Workers.For(images, &InputGradientTask, &job);
         }
     }
@@ -152,7 +152,7 @@ public static unsafe class Winograd
         Require(y.Length >= images * s.Height * s.Width * s.OutC && m.Length >= s.ProductFloats(images), "output transform: buffer too small");
         fixed (float* pm = m, py = y)
         {
-            var job = new Job { S = s, A = pm, B = py, Images = images };
+            var job = new TileJob { S = s, Transformed = pm, Pixels = py, Images = images };
             Workers.For(job.Tiles, &OutputTask, &job);
         }
     }
@@ -163,7 +163,7 @@ public static unsafe class Winograd
         Require(dy.Length >= images * s.Height * s.Width * s.OutC && dm.Length >= s.ProductFloats(images), "output gradient: buffer too small");
         fixed (float* pdy = dy, pdm = dm)
         {
-            var job = new Job { S = s, A = pdy, B = pdm, Images = images };
+            var job = new TileJob { S = s, Pixels = pdy, Transformed = pdm, Images = images };
             Workers.For(job.Tiles, &OutputGradientTask, &job);
         }
     }
@@ -178,7 +178,7 @@ public static unsafe class Winograd
         Require(u.Length >= s.KernelFloats && packed.Length >= s.PackedKernelFloats, "kernel packing: buffer too small");
         fixed (float* pu = u, pp = packed)
         {
-            var job = new Job { S = s, A = pu, B = pp, Input = forInputGradient };
+            var job = new PackJob { S = s, Kernel = pu, Packed = pp, ForInputGradient = forInputGradient };
             Workers.For(s.Points, &PackTask, &job);
         }
     }
@@ -192,7 +192,7 @@ public static unsafe class Winograd
         Require(v.Length >= s.InputFloats(images) && u.Length >= s.PackedKernelFloats && m.Length >= s.ProductFloats(images), "winograd product: buffer too small");
         fixed (float* pv = v, pu = u, pm = m)
         {
-            var job = new Job { S = s, A = pv, B = pu, C = pm, Images = images };
+            var job = new ProductJob { S = s, V = pv, PackedKernel = pu, M = pm, Images = images };
             Workers.For(s.Points, &MultiplyTask, &job);
         }
     }
@@ -209,31 +209,72 @@ public static unsafe class Winograd
             && (!weights || du.Length >= s.KernelFloats), "winograd product backward: buffer too small");
         fixed (float* pv = v, pu = u, pdm = dm, pdu = du)
         {
-            var job = new Job
+            var job = new ProductJob
             {
-                S = s, A = pv, B = pu, C = pdm, D = pdu, Images = images,
+                S = s, V = pv, PackedKernel = pu, M = pdm, KernelGradient = pdu, Images = images,
                 Weights = weights, Accumulate = accumulate, Input = input,
             };
             Workers.For(s.Points, &MultiplyBackwardTask, &job);
         }
     }
 
-    private struct Job
+    /// <summary>The kernel transform and its adjoint: one task per output channel.</summary>
+    private struct KernelJob
     {
         public WinogradShape S;
-        public float* A;
-        public float* B;
-        public float* C;
-        public float* D;
-        public int Images;
+        // The kernel as taps (r, r, OutC, InC), and transformed (points x [OutC][InC]).
+        public float* Taps;
+        public float* Transformed;
         public bool Flip;
+
+        public readonly int KernelPlane => S.KernelPlane;
+    }
+
+    /// <summary>A transform between images (NHWC pixels) and a transformed array (points x [tiles][channels]).</summary>
+    private struct TileJob
+    {
+        public WinogradShape S;
+        public float* Pixels;
+        public float* Transformed;
+        public int Images;
+
+        public readonly int Tiles => Images * S.TilesPerImage;
+
+        // Plane strides of the input-side and output-side transformed arrays.
+        public readonly int InPlane => S.InputPlane(Images);
+
+        public readonly int OutPlane => S.ProductPlane(Images);
+    }
+
+    /// <summary>Packing the transformed kernel for the products: one task per point.</summary>
+    private struct PackJob
+    {
+        public WinogradShape S;
+        public float* Kernel;
+        public float* Packed;
+        public bool ForInputGradient;
+
+        public readonly int KernelPlane => S.KernelPlane;
+
+        public readonly int PackedPlane => S.PackedKernelPlane;
+    }
+
+    /// <summary>The point GEMMs, forward and backward: one task per point.</summary>
+    private struct ProductJob
+    {
+        public WinogradShape S;
+        // Transformed input (or, backward, its gradient), the packed kernel, the products (or their gradient), du.
+        public float* V;
+        public float* PackedKernel;
+        public float* M;
+        public float* KernelGradient;
+        public int Images;
         public bool Weights;
         public bool Accumulate;
         public bool Input;
 
         public readonly int Tiles => Images * S.TilesPerImage;
 
-        // Plane strides of the input-side, output-side and kernel arrays a task reads or writes.
         public readonly int InPlane => S.InputPlane(Images);
 
         public readonly int OutPlane => S.ProductPlane(Images);
@@ -255,22 +296,22 @@ public static unsafe class Winograd
 
     private static void MultiplyTask(void* state, int xi)
     {
-        ref Job job = ref *(Job*)state;
+        ref ProductJob job = ref *(ProductJob*)state;
         int t = job.Tiles, ic = job.S.InC, oc = job.S.OutC;
         // Inside a task the GEMM runs on this thread alone: called directly, the points are split among the threads; called
         // from a task of its own (the layers run each part of a batch as one), everything runs on that thread.
-        Gemm.SgemmPackedB(false, t, oc, ic, Span(job.A + (long)xi * job.InPlane, t * ic), ic, Span(job.B + (long)xi * job.PackedPlane, job.PackedPlane),
-            0f, new Span<float>(job.C + (long)xi * job.OutPlane, t * oc), oc);
+        Gemm.SgemmPackedB(false, t, oc, ic, Span(job.V + (long)xi * job.InPlane, t * ic), ic, Span(job.PackedKernel + (long)xi * job.PackedPlane, job.PackedPlane),
+            0f, new Span<float>(job.M + (long)xi * job.OutPlane, t * oc), oc);
     }
 
     private static void PackTask(void* state, int xi)
     {
-        ref Job job = ref *(Job*)state;
+        ref PackJob job = ref *(PackJob*)state;
         int ic = job.S.InC, oc = job.S.OutC;
-        var u = Span(job.A + (long)xi * job.KernelPlane, oc * ic);
-        var packed = new Span<float>(job.B + (long)xi * job.PackedPlane, job.PackedPlane);
+        var u = Span(job.Kernel + (long)xi * job.KernelPlane, oc * ic);
+        var packed = new Span<float>(job.Packed + (long)xi * job.PackedPlane, job.PackedPlane);
         // u[xi] is [OutC][InC]: the forward's op(B) is its transpose, the input gradient's is u[xi] itself.
-        if (job.Input)
+        if (job.ForInputGradient)
         {
             Gemm.PackB(false, oc, ic, u, ic, packed);
         }
@@ -282,17 +323,17 @@ public static unsafe class Winograd
 
     private static void MultiplyBackwardTask(void* state, int xi)
     {
-        ref Job job = ref *(Job*)state;
+        ref ProductJob job = ref *(ProductJob*)state;
         int t = job.Tiles, ic = job.S.InC, oc = job.S.OutC;
-        var v = new Span<float>(job.A + (long)xi * job.InPlane, t * ic);
-        var dm = Span(job.C + (long)xi * job.OutPlane, t * oc);
+        var v = new Span<float>(job.V + (long)xi * job.InPlane, t * ic);
+        var dm = Span(job.M + (long)xi * job.OutPlane, t * oc);
         if (job.Weights)
         {
-            Gemm.Sgemm(true, false, oc, ic, t, dm, oc, v, ic, job.Accumulate ? 1f : 0f, new Span<float>(job.D + (long)xi * job.KernelPlane, oc * ic), ic);
+            Gemm.Sgemm(true, false, oc, ic, t, dm, oc, v, ic, job.Accumulate ? 1f : 0f, new Span<float>(job.KernelGradient + (long)xi * job.KernelPlane, oc * ic), ic);
         }
         if (job.Input)
         {
-            Gemm.SgemmPackedB(false, t, ic, oc, dm, oc, Span(job.B + (long)xi * job.PackedPlane, job.PackedPlane), 0f, v, ic);
+            Gemm.SgemmPackedB(false, t, ic, oc, dm, oc, Span(job.PackedKernel + (long)xi * job.PackedPlane, job.PackedPlane), 0f, v, ic);
         }
     }
 
@@ -331,7 +372,7 @@ public static unsafe class Winograd
 
     private static void KernelTask(void* state, int o)
     {
-        ref Job job = ref *(Job*)state;
+        ref KernelJob job = ref *(KernelJob*)state;
         WinogradShape s = job.S;
         int ic = s.InC, oc = s.OutC, r = s.KernelSize, n = s.Tile;
         V* g = stackalloc V[25];
@@ -345,7 +386,7 @@ public static unsafe class Winograd
                 for (int b = 0; b < r; b++)
                 {
                     int tap = job.Flip ? (r - 1 - a) * r + (r - 1 - b) : a * r + b;
-                    g[a * r + b] = Load(job.A + ((long)tap * oc + o) * ic + c0, lanes);
+                    g[a * r + b] = Load(job.Taps + ((long)tap * oc + o) * ic + c0, lanes);
                 }
             }
             for (int b = 0; b < r; b++)
@@ -358,14 +399,14 @@ public static unsafe class Winograd
             }
             for (int xi = 0; xi < s.Points; xi++)
             {
-                Store(job.B + (long)xi * job.KernelPlane + (long)o * ic + c0, lanes, u[xi]);
+                Store(job.Transformed + (long)xi * job.KernelPlane + (long)o * ic + c0, lanes, u[xi]);
             }
         }
     }
 
     private static void KernelGradientTask(void* state, int o)
     {
-        ref Job job = ref *(Job*)state;
+        ref KernelJob job = ref *(KernelJob*)state;
         WinogradShape s = job.S;
         int ic = s.InC, oc = s.OutC, r = s.KernelSize, n = s.Tile;
         V* du = stackalloc V[MaxPoints];
@@ -376,7 +417,7 @@ public static unsafe class Winograd
             int lanes = Math.Min(Lanes, ic - c0);
             for (int xi = 0; xi < s.Points; xi++)
             {
-                du[xi] = Load(job.A + (long)xi * job.KernelPlane + (long)o * ic + c0, lanes);
+                du[xi] = Load(job.Transformed + (long)xi * job.KernelPlane + (long)o * ic + c0, lanes);
             }
             for (int j = 0; j < n; j++)
             {
@@ -391,7 +432,7 @@ public static unsafe class Winograd
                 for (int b = 0; b < r; b++)
                 {
                     int tap = job.Flip ? (r - 1 - a) * r + (r - 1 - b) : a * r + b;
-                    float* p = job.B + ((long)tap * oc + o) * ic + c0;
+                    float* p = job.Taps + ((long)tap * oc + o) * ic + c0;
                     Store(p, lanes, Load(p, lanes) + g[a * r + b]);
                 }
             }
@@ -400,11 +441,11 @@ public static unsafe class Winograd
 
     private static void InputTask(void* state, int tile)
     {
-        ref Job job = ref *(Job*)state;
+        ref TileJob job = ref *(TileJob*)state;
         WinogradShape s = job.S;
         int ic = s.InC, tpi = s.TilesPerImage, r = s.KernelSize, n = s.Tile;
         int image = tile / tpi, ty = tile % tpi / s.TilesW, tx = tile % s.TilesW;
-        float* x = job.A + (long)image * s.Height * s.Width * ic;
+        float* x = job.Pixels + (long)image * s.Height * s.Width * ic;
         V* d = stackalloc V[MaxPoints];
         V* t = stackalloc V[MaxPoints];
         V* v = stackalloc V[MaxPoints];
@@ -432,7 +473,7 @@ public static unsafe class Winograd
             {
                 Input1D(r, t + i * n, 1, v + i * n, 1);
             }
-            float* dst = job.B + (long)tile * ic + c0;
+            float* dst = job.Transformed + (long)tile * ic + c0;
             for (int xi = 0; xi < s.Points; xi++)
             {
                 Store(dst + xi * pointStride, lanes, v[xi]);
@@ -442,10 +483,10 @@ public static unsafe class Winograd
 
     private static void InputGradientTask(void* state, int image)
     {
-        ref Job job = ref *(Job*)state;
+        ref TileJob job = ref *(TileJob*)state;
         WinogradShape s = job.S;
         int ic = s.InC, tpi = s.TilesPerImage, r = s.KernelSize, n = s.Tile;
-        float* dx = job.B + (long)image * s.Height * s.Width * ic;
+        float* dx = job.Pixels + (long)image * s.Height * s.Width * ic;
         new Span<float>(dx, s.Height * s.Width * ic).Clear();
         V* dv = stackalloc V[MaxPoints];
         V* t = stackalloc V[MaxPoints];
@@ -454,7 +495,7 @@ public static unsafe class Winograd
         for (int k = 0; k < tpi; k++)
         {
             int tile = image * tpi + k, ty = k / s.TilesW, tx = k % s.TilesW;
-            float* src = job.A + (long)tile * ic;
+            float* src = job.Transformed + (long)tile * ic;
             for (int c0 = 0; c0 < ic; c0 += Lanes)
             {
                 int lanes = Math.Min(Lanes, ic - c0);
@@ -494,16 +535,16 @@ public static unsafe class Winograd
 
     private static void OutputTask(void* state, int tile)
     {
-        ref Job job = ref *(Job*)state;
+        ref TileJob job = ref *(TileJob*)state;
         WinogradShape s = job.S;
         int oc = s.OutC, tpi = s.TilesPerImage, r = s.KernelSize, n = s.Tile;
         int image = tile / tpi, ty = tile % tpi / s.TilesW, tx = tile % s.TilesW;
-        float* y = job.B + (long)image * s.Height * s.Width * oc;
+        float* y = job.Pixels + (long)image * s.Height * s.Width * oc;
         V* m = stackalloc V[MaxPoints];
         V* t = stackalloc V[32];
         V* o = stackalloc V[16];
         long pointStride = job.OutPlane;
-        float* src = job.A + (long)tile * oc;
+        float* src = job.Transformed + (long)tile * oc;
         int rows = Math.Min(4, s.Height - 4 * ty), cols = Math.Min(4, s.Width - 4 * tx);
         for (int c0 = 0; c0 < oc; c0 += Lanes)
         {
@@ -533,16 +574,16 @@ public static unsafe class Winograd
 
     private static void OutputGradientTask(void* state, int tile)
     {
-        ref Job job = ref *(Job*)state;
+        ref TileJob job = ref *(TileJob*)state;
         WinogradShape s = job.S;
         int oc = s.OutC, tpi = s.TilesPerImage, r = s.KernelSize, n = s.Tile;
         int image = tile / tpi, ty = tile % tpi / s.TilesW, tx = tile % s.TilesW;
-        float* dy = job.A + (long)image * s.Height * s.Width * oc;
+        float* dy = job.Pixels + (long)image * s.Height * s.Width * oc;
         V* o = stackalloc V[16];
         V* t = stackalloc V[32];
         V* m = stackalloc V[MaxPoints];
         long pointStride = job.OutPlane;
-        float* dst = job.B + (long)tile * oc;
+        float* dst = job.Transformed + (long)tile * oc;
         int rows = Math.Min(4, s.Height - 4 * ty), cols = Math.Min(4, s.Width - 4 * tx);
         for (int c0 = 0; c0 < oc; c0 += Lanes)
         {
