@@ -5,6 +5,8 @@
 #       --batch-size 256 --steps 10 --warmup 2 --threads 1
 #
 # Last output line: {"train_images_per_s": ..., "generate_images_per_s": ..., "batch_size": ..., "threads": ...}
+# --profile adds a per-layer table (torch.profiler; the layers carry the Keras names `./dcgan bench --profile` prints)
+# and a "profile" key to that line: {"step_ms", "rest_ms", "layers": [[model, layer, forward ms, backward ms], ...]}.
 #
 # Padding: by default the layers use PyTorch's symmetric padding with the same output sizes as Keras
 # 'same' (Conv2D k5 s2 padding=2; ConvTranspose2d k5 s1 padding=2; k5 s2 padding=2, output_padding=1).
@@ -45,6 +47,25 @@ NOISE_DIM = 100
 LEAKY_SLOPE = 0.3
 BN_MOMENTUM = 0.01      # torch momentum = 1 - Keras momentum (0.99)
 BN_EPS = 1e-3
+
+
+def leaky(h):
+    return F.leaky_relu(h, LEAKY_SLOPE)
+
+
+# --profile names every layer call with a profiler range ("layer:<model>/<name>"); otherwise the ranges cost nothing.
+LAYER_SCOPE = None
+
+
+def run_layers(model, layers, h):
+    if LAYER_SCOPE is None:
+        for _, f in layers:
+            h = f(h)
+        return h
+    for name, f in layers:
+        with LAYER_SCOPE("layer:%s/%s" % (model, name)):
+            h = f(h)
+    return h
 
 
 class TfSameConv2d(nn.Conv2d):
@@ -93,14 +114,17 @@ class Generator(nn.Module):
         self.convt2 = conv_t(128, 64, 2, tf_same)
         self.bn2 = nn.BatchNorm2d(64, eps=BN_EPS, momentum=BN_MOMENTUM)
         self.convt3 = conv_t(64, 1, 2, tf_same)
+        # The Keras layer names, as `./dcgan bench --profile` prints them, so per-layer tables line up.
+        self.layers = [
+            ("dense", self.dense), ("batch_normalization", self.bn0), ("leaky_re_lu", leaky),
+            # Keras reshapes to NHWC (7,7,256); the NCHW view here costs the same.
+            ("reshape", lambda h: h.view(-1, 256, 7, 7)),
+            ("conv2d_transpose", self.convt1), ("batch_normalization_1", self.bn1), ("leaky_re_lu_1", leaky),
+            ("conv2d_transpose_1", self.convt2), ("batch_normalization_2", self.bn2), ("leaky_re_lu_2", leaky),
+            ("conv2d_transpose_2", self.convt3), ("activation", torch.tanh)]
 
     def forward(self, z):
-        h = F.leaky_relu(self.bn0(self.dense(z)), LEAKY_SLOPE)
-        # Keras reshapes to NHWC (7,7,256); the NCHW view here costs the same.
-        h = h.view(-1, 256, 7, 7)
-        h = F.leaky_relu(self.bn1(self.convt1(h)), LEAKY_SLOPE)
-        h = F.leaky_relu(self.bn2(self.convt2(h)), LEAKY_SLOPE)
-        return torch.tanh(self.convt3(h))
+        return run_layers("generator", self.layers, z)
 
 
 class Discriminator(nn.Module):
@@ -110,11 +134,13 @@ class Discriminator(nn.Module):
         self.conv1 = conv(64, 128, tf_same)
         self.dense = nn.Linear(7 * 7 * 128, 1)
         self.dropout = nn.Dropout(0.3)
+        self.layers = [
+            ("conv2d", self.conv0), ("leaky_re_lu_3", leaky), ("dropout", self.dropout),
+            ("conv2d_1", self.conv1), ("leaky_re_lu_4", leaky), ("dropout_1", self.dropout),
+            ("flatten", lambda h: h.flatten(1)), ("dense_1", self.dense)]
 
     def forward(self, x):
-        h = self.dropout(F.leaky_relu(self.conv0(x), LEAKY_SLOPE))
-        h = self.dropout(F.leaky_relu(self.conv1(h), LEAKY_SLOPE))
-        return self.dense(h.flatten(1))
+        return run_layers("discriminator", self.layers, x)
 
 
 def glorot_init(module):
@@ -126,6 +152,68 @@ def glorot_init(module):
                 nn.init.zeros_(m.bias)
 
 
+def profile_layers(train_step, steps):
+    """Runs `steps` more train steps under torch.profiler and returns per-layer forward and backward milliseconds per step.
+
+    Forward: the self CPU time of every op inside a layer's range ("layer:<model>/<name>"), D's two calls added.
+    Backward: every autograd node's evaluation ("autograd::engine::evaluate_function: ...", its ops included) goes to
+    the layer whose forward op created the node, matched by the autograd sequence number; the node an op creates
+    carries the number that op was recorded with, and the last op recorded with a number is the one that created
+    it (ops that create no node only peek at the next number). Everything else (losses, Adam, the noise) is the
+    rest of the step. Times are the profiler's: wall time on the thread that ran the op.
+    """
+    global LAYER_SCOPE
+    from torch.profiler import ProfilerActivity, profile, record_function
+    LAYER_SCOPE = record_function
+    train_step()   # one untimed step with the ranges in place
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        for _ in range(steps):
+            with record_function("dcgan:step"):
+                train_step()
+    LAYER_SCOPE = None
+    events = sorted(prof.events(), key=lambda e: e.time_range.start)
+
+    def layer_of(event):
+        """The layer whose range holds the event; "backward" inside an autograd node's evaluation."""
+        while event is not None:
+            if event.name.startswith("layer:"):
+                return event.name[len("layer:"):]
+            if event.name.startswith("autograd::engine::evaluate_function:"):
+                return "backward"
+            event = event.cpu_parent
+        return None
+
+    order, forward, backward, node_layer = [], {}, {}, {}
+    step_us = 0.0
+    for e in events:
+        if e.name == "dcgan:step":
+            step_us += e.cpu_time_total
+        elif e.name.startswith("layer:"):
+            key = e.name[len("layer:"):]
+            if key not in forward:
+                order.append(key)
+                forward[key], backward[key] = 0.0, 0.0
+            if layer_of(e.cpu_parent) is None:      # not nested in another layer's range nor in a backward node
+                forward[key] += e.cpu_time_total
+        elif e.sequence_nr >= 0 and not e.name.startswith("autograd::"):
+            key = layer_of(e)
+            if key != "backward":    # the ops a node runs carry its number too
+                node_layer[(e.thread, e.sequence_nr)] = key
+    for e in events:
+        if e.name.startswith("autograd::engine::evaluate_function:"):
+            key = node_layer.get((getattr(e, "fwd_thread", e.thread), e.sequence_nr))
+            if key is None:
+                key = node_layer.get((e.thread, e.sequence_nr))
+            if key is not None:
+                backward[key] += e.cpu_time_total
+    per_step = 1.0 / steps / 1000.0    # microseconds in all steps -> milliseconds per step
+    rows = [key.split("/", 1) + [round(forward[key] * per_step, 3), round(backward[key] * per_step, 3)] for key in order]
+    step_ms = step_us * per_step
+    rest_ms = step_ms - sum(r[2] + r[3] for r in rows)
+    return {"clock": "wall time (torch.profiler)", "steps": steps, "step_ms": round(step_ms, 3),
+            "rest_ms": round(rest_ms, 3), "layers": rows}
+
+
 def main():
     parser = argparse.ArgumentParser(description="PyTorch DCGAN CPU benchmark (TF tutorial model)")
     parser.add_argument("--batch-size", type=int, default=256)
@@ -134,6 +222,8 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--generate-batch", type=int, default=1024)
     parser.add_argument("--tf-same", action="store_true", help="exact TF 'same' padding emulation")
+    parser.add_argument("--profile", action="store_true",
+                        help="also time every layer's forward and backward with torch.profiler (a separate run of the same steps)")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -204,8 +294,19 @@ def main():
     print("generate: %.1f images/s (batch %d, %.3f s/call; median call %.3f s = %.1f images/s)" %
           (gen_ips, args.generate_batch, gen_seconds / args.steps, median, args.generate_batch / median))
     print("peak RSS: %.0f MB" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
-    print(json.dumps({"train_images_per_s": round(train_ips, 2), "generate_images_per_s": round(gen_ips, 2),
-                      "batch_size": args.batch_size, "threads": args.threads}))
+    summary = {"train_images_per_s": round(train_ips, 2), "generate_images_per_s": round(gen_ips, 2),
+               "batch_size": args.batch_size, "threads": args.threads}
+    if args.profile:
+        gen.train()
+        profile = profile_layers(train_step, args.steps)
+        print("profile: %d steps, %.1f ms per step (%s)" % (args.steps, profile["step_ms"], profile["clock"]))
+        print("| model | layer | forward ms | backward ms | share of step |")
+        print("| --- | --- | ---: | ---: | ---: |")
+        for model, layer, fw, bw in profile["layers"]:
+            print("| %s | %s | %.2f | %.2f | %.1f %% |" % (model, layer, fw, bw, (fw + bw) / profile["step_ms"] * 100))
+        print("| both | rest of the step | %.2f | | %.1f %% |" % (profile["rest_ms"], profile["rest_ms"] / profile["step_ms"] * 100))
+        summary["profile"] = profile
+    print(json.dumps(summary))
 
 
 if __name__ == "__main__":
