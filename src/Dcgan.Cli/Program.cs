@@ -15,7 +15,7 @@ public static class Program
         ("export", "Write a trained generator as an ONNX model for other runtimes"),
         ("summary", "Print Keras-style tables of the generator and discriminator"),
         ("bench", "Time the train step and generation on random data"),
-        ("data", "Fetch or inspect the MNIST and Fashion-MNIST data sets"),
+        ("data", "Fetch or inspect the data sets: MNIST, Fashion-MNIST, emoji, an image folder"),
         ("evaluate", "Measure a trained generator: FID, KID, precision/recall, class coverage, memorisation (quality.jsonl)"),
         ("experiment", "Run an experiment file's variants and write report.md and report.html"),
         ("serve", "Serve a web dashboard of the runs: curves, grids, fresh samples, latent walks"),

@@ -28,8 +28,8 @@ internal static unsafe class GemmBlocked
     /// <summary>Columns of C per block; the packed B block (KC x NC) sits in L2/L3.</summary>
     private const int Nc = 1024;
 
-    /// <summary>Enough blocks that two threads stay balanced when work is handed out dynamically.</summary>
-    private const int MinTasks = 4;
+    /// <summary>Blocks per thread that keep the threads balanced when work is handed out dynamically.</summary>
+    private const int TasksPerThread = 2;
 
     /// <summary>Below this many multiply-adds per block a split no longer pays for its extra packing.</summary>
     private const long MinTaskFlops = 1L << 18;
@@ -74,13 +74,14 @@ internal static unsafe class GemmBlocked
         int nBlocks = CeilDiv(n, Nc);
         int nc = RoundUp(CeilDiv(n, nBlocks), nr);
 
-        // Split further until there are enough tasks to balance two threads. N is split first: every column block
+        // Split further until there are enough tasks to balance the threads (two per thread). N is split first: every column block
         // re-reads A, every row block re-reads B, and a row split is only taken while both halves keep at least two
         // strips, so thin operands (M or N of a few strips) are not re-streamed from memory for little gain. A product
         // that will run on this thread alone (one thread, or inside another kernel's task, like Winograd's point GEMMs)
         // is not split: its blocks would only pack the operands again. The split never changes a result, since every
         // element of C sees the same K slices in the same order whichever block holds it.
-        while (Workers.RunsInParallel && CeilDiv(m, mc) * CeilDiv(n, nc) < MinTasks && (long)mc * nc * k / 2 >= MinTaskFlops)
+        int minTasks = TasksPerThread * Workers.Threads;
+        while (Workers.RunsInParallel && CeilDiv(m, mc) * CeilDiv(n, nc) < minTasks && (long)mc * nc * k / 2 >= MinTaskFlops)
         {
             if (nc >= 2 * nr && (nc >= mc || mc < 4 * mr))
             {
