@@ -106,7 +106,7 @@ public static class Program
     public static string MainHelp()
     {
         var sb = new System.Text.StringBuilder();
-        sb.Append("dcgan ").Append(Version).Append(": deep convolutional GANs on MNIST and Fashion-MNIST, on the CPU.\n\n");
+        sb.Append("dcgan ").Append(Version).Append(": deep convolutional GANs on the CPU, for MNIST, Fashion-MNIST and your own pictures.\n\n");
         sb.Append("Usage: dcgan <command> [options]\n\nCommands:\n");
         int width = Verbs.Max(v => v.Verb.Length) + 2;
         foreach (var (verb, help) in Verbs)

@@ -22,8 +22,15 @@ internal static unsafe class GemmBlocked
     /// </summary>
     public static int SliceDepth(int k) => CeilDiv(k, CeilDiv(k, Kc));
 
-    /// <summary>Rows of C per block; a multiple of both MR values.</summary>
-    private const int Mc = 240;
+    /// <summary>
+    /// Rows of C per block, a multiple of both MR values: the packed A block (MC x KC) takes at most half the core's L2
+    /// (<see cref="CacheSizes.L2Bytes"/>), up to 240 rows (240 KB, half of a 512 KB L2; on cores with 256 KB, 120 rows).
+    /// Only how C is cut into blocks depends on it, never a sum, so results are the same on every machine.
+    /// </summary>
+    internal static readonly int Mc = McFor(CacheSizes.L2Bytes);
+
+    /// <summary>The <see cref="Mc"/> for an L2 of <paramref name="l2Bytes"/>.</summary>
+    internal static int McFor(int l2Bytes) => Math.Clamp(l2Bytes / 2 / (Kc * sizeof(float)) / 24 * 24, 48, 240);
 
     /// <summary>Columns of C per block; the packed B block (KC x NC) sits in L2/L3.</summary>
     private const int Nc = 1024;
