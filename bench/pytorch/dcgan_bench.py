@@ -1,8 +1,11 @@
 # PyTorch peer benchmark for `./dcgan bench`: the TensorFlow-tutorial DCGAN (same layers, same joint train
-# step, Adam 1e-4) timed on random data on the CPU; reference: docs/keras-semantics.md.
+# step, Adam 1e-4) timed on random data on the CPU; reference: docs/keras-semantics.md. `--arch dcgan` times the
+# DCGAN paper's models instead, as pytorch/examples' dcgan builds them (64x64x3: G 3,576,704 and D 2,765,568
+# parameters; weights N(0, 0.02); Adam 2e-4, betas (0.5, 0.999)), with the same joint train step.
 #
 #   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/pytorch/dcgan_bench.py \
 #       --batch-size 256 --steps 10 --warmup 2 --threads 1
+#   ... bench/pytorch/dcgan_bench.py --arch dcgan --image-size 64 --channels 3 --batch-size 128 --generate-batch 256
 #
 # Last output line: {"train_images_per_s": ..., "generate_images_per_s": ..., "batch_size": ..., "threads": ...}
 # --profile adds a per-layer table (torch.profiler; the layers carry the Keras names `./dcgan bench --profile` prints)
@@ -143,6 +146,106 @@ class Discriminator(nn.Module):
         return run_layers("discriminator", self.layers, x)
 
 
+class KerasNames:
+    """Names layers as Keras (and `./dcgan bench --profile`) does: the first of a kind plain, then _1, _2, ... across both models."""
+
+    def __init__(self):
+        self.seen = {}
+
+    def __call__(self, base):
+        n = self.seen.get(base, 0)
+        self.seen[base] = n + 1
+        return base if n == 0 else "%s_%d" % (base, n)
+
+
+PAPER_SIZES = (16, 32, 64, 128, 256)   # 4 * 2^L for L = 2..6 up-sampling layers, as ours takes
+PAPER_WIDTH = 64                       # ngf and ndf
+PAPER_SLOPE = 0.2
+
+
+def paper_depth(image_size):
+    return image_size.bit_length() - 3
+
+
+class PaperGenerator(nn.Module):
+    """The DCGAN paper's G as pytorch/examples' dcgan builds it: ConvTranspose2d(nz, ngf*2^(L-1), 4, 1, 0) + BN + ReLU,
+    then L - 1 times [ConvTranspose2d(halving, 4, 2, 1) + BN + ReLU], then ConvTranspose2d(channels, 4, 2, 1) + tanh;
+    no biases; PyTorch's BatchNorm2d defaults (momentum 0.1, eps 1e-5); in-place ReLU, as pytorch/examples."""
+
+    def __init__(self, image_size, channels, names):
+        super().__init__()
+        depth = paper_depth(image_size)
+        width = PAPER_WIDTH << (depth - 1)
+        self.convs, self.norms, relu = nn.ModuleList(), nn.ModuleList(), nn.ReLU(inplace=True)
+        self.convs.append(nn.ConvTranspose2d(NOISE_DIM, width, 4, 1, 0, bias=False))
+        self.norms.append(nn.BatchNorm2d(width))
+        for _ in range(1, depth):
+            self.convs.append(nn.ConvTranspose2d(width, width // 2, 4, 2, 1, bias=False))
+            width //= 2
+            self.norms.append(nn.BatchNorm2d(width))
+        self.convs.append(nn.ConvTranspose2d(width, channels, 4, 2, 1, bias=False))
+        # Ours builds the first layer as Dense(4*4*width) + Reshape(4, 4, width), PyTorch's ConvTranspose2d on a 1x1
+        # input: that layer is "dense" here, and "reshape" the (free) view of the noise as 1x1 images before it.
+        self.layers = [(names("reshape"), lambda z: z.view(-1, NOISE_DIM, 1, 1)), (names("dense"), self.convs[0]),
+                       (names("batch_normalization"), self.norms[0]), (names("re_lu"), relu)]
+        for conv, norm in zip(self.convs[1:], self.norms[1:]):
+            self.layers += [(names("conv2d_transpose"), conv), (names("batch_normalization"), norm), (names("re_lu"), relu)]
+        self.layers += [(names("conv2d_transpose"), self.convs[-1]), (names("activation"), torch.tanh)]
+
+    def forward(self, z):
+        return run_layers("generator", self.layers, z)
+
+
+class PaperDiscriminator(nn.Module):
+    """The DCGAN paper's D as pytorch/examples' dcgan builds it: Conv2d(channels, ndf, 4, 2, 1) + LeakyReLU(0.2), then
+    L - 1 times [Conv2d(doubling, 4, 2, 1) + BN + LeakyReLU(0.2)] down to 4x4, then Conv2d(ndf*2^(L-1), 1, 4, 1, 0):
+    logits (no sigmoid: BCE with logits); no biases."""
+
+    def __init__(self, image_size, channels, names):
+        super().__init__()
+        depth = paper_depth(image_size)
+        width = PAPER_WIDTH
+        self.convs, self.norms = nn.ModuleList([nn.Conv2d(channels, width, 4, 2, 1, bias=False)]), nn.ModuleList()
+        lrelu = nn.LeakyReLU(PAPER_SLOPE, inplace=True)
+        self.layers = [(names("conv2d"), self.convs[0]), (names("leaky_re_lu"), lrelu)]
+        for _ in range(1, depth):
+            self.convs.append(nn.Conv2d(width, width * 2, 4, 2, 1, bias=False))
+            width *= 2
+            self.norms.append(nn.BatchNorm2d(width))
+            self.layers += [(names("conv2d"), self.convs[-1]), (names("batch_normalization"), self.norms[-1]),
+                            (names("leaky_re_lu"), lrelu)]
+        self.convs.append(nn.Conv2d(width, 1, 4, 1, 0, bias=False))
+        # Ours ends in Flatten + Dense(1), PyTorch's 4x4 valid Conv2d: that conv is "dense_1", the view to (N, 1) "flatten".
+        flatten, dense = names("flatten"), names("dense")
+        self.layers += [(dense, self.convs[-1]), (flatten, lambda h: h.flatten(1))]
+
+    def forward(self, x):
+        return run_layers("discriminator", self.layers, x)
+
+
+def paper_parameters(image_size, channels):
+    """G's and D's parameter counts at ngf = ndf = 64: kernels, and BatchNorm's gamma and beta."""
+    depth = paper_depth(image_size)
+    widths = [PAPER_WIDTH << i for i in range(depth)]          # 64, 128, ... (D's order; G's reversed)
+    g = NOISE_DIM * widths[-1] * 16 + 2 * widths[-1]
+    g += sum(widths[i] * widths[i - 1] * 16 + 2 * widths[i - 1] for i in range(1, depth))
+    g += widths[0] * channels * 16
+    d = channels * widths[0] * 16
+    d += sum(widths[i - 1] * widths[i] * 16 + 2 * widths[i] for i in range(1, depth))
+    d += widths[-1] * 16
+    return g, d
+
+
+def normal_init(module):
+    # pytorch/examples' weights_init: conv kernels N(0, 0.02), BatchNorm gamma N(1, 0.02), beta 0.
+    for m in module.modules():
+        if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
+            nn.init.normal_(m.weight, 0.0, 0.02)
+        elif isinstance(m, nn.BatchNorm2d):
+            nn.init.normal_(m.weight, 1.0, 0.02)
+            nn.init.zeros_(m.bias)
+
+
 def glorot_init(module):
     # Keras defaults: glorot_uniform kernels, zero biases (cost-neutral, but keeps values realistic).
     for m in module.modules():
@@ -215,7 +318,11 @@ def profile_layers(train_step, steps):
 
 
 def main():
-    parser = argparse.ArgumentParser(description="PyTorch DCGAN CPU benchmark (TF tutorial model)")
+    parser = argparse.ArgumentParser(description="PyTorch DCGAN CPU benchmark (the TF tutorial's model, or the DCGAN paper's)")
+    parser.add_argument("--arch", choices=("tutorial", "dcgan"), default="tutorial",
+                        help="tutorial: the TensorFlow tutorial's models (28x28x1); dcgan: the DCGAN paper's, as pytorch/examples builds them")
+    parser.add_argument("--image-size", type=int, help="image side: 28 for tutorial; 16, 32, 64, 128 or 256 for dcgan [default: 28, or 64 with dcgan]")
+    parser.add_argument("--channels", type=int, choices=(1, 3), default=1, help="image channels (dcgan; the tutorial's are 1)")
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--steps", type=int, default=10, help="timed train steps (and generate calls)")
     parser.add_argument("--warmup", type=int, default=2, help="untimed steps before timing")
@@ -225,16 +332,42 @@ def main():
     parser.add_argument("--profile", action="store_true",
                         help="also time every layer's forward and backward with torch.profiler (a separate run of the same steps)")
     args = parser.parse_args()
+    paper = args.arch == "dcgan"
+    if args.image_size is None:
+        args.image_size = 64 if paper else 28
+    if paper:
+        if args.image_size not in PAPER_SIZES:
+            parser.error("--arch dcgan takes --image-size %s" % ", ".join(map(str, PAPER_SIZES)))
+        if args.tf_same:
+            parser.error("--tf-same applies to --arch tutorial only (dcgan's 4x4 stride-2 padding-1 layers already pad as TF 'same')")
+    elif args.image_size != 28 or args.channels != 1:
+        parser.error("--arch tutorial takes 28x28x1 images (--image-size 28 --channels 1)")
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    gen, disc = Generator(args.tf_same), Discriminator(args.tf_same)
-    glorot_init(gen)
-    glorot_init(disc)
-    # Keras Adam(1e-4): beta1 0.9, beta2 0.999, epsilon 1e-7.
-    gen_opt = torch.optim.Adam(gen.parameters(), lr=1e-4, betas=(0.9, 0.999), eps=1e-7)
-    disc_opt = torch.optim.Adam(disc.parameters(), lr=1e-4, betas=(0.9, 0.999), eps=1e-7)
-    real = torch.rand(args.batch_size, 1, 28, 28) * 2 - 1          # random "images" in [-1, 1]
+    if paper:
+        names = KerasNames()
+        gen, disc = PaperGenerator(args.image_size, args.channels, names), PaperDiscriminator(args.image_size, args.channels, names)
+        normal_init(gen)
+        normal_init(disc)
+        expected = paper_parameters(args.image_size, args.channels)
+        if (args.image_size, args.channels) == (64, 3):
+            assert expected == (3576704, 2765568), expected    # pytorch/examples' dcgan at 64x64x3
+        # pytorch/examples' dcgan: Adam(2e-4, betas (0.5, 0.999)), PyTorch's eps 1e-8.
+        lr, betas, eps = 2e-4, (0.5, 0.999), 1e-8
+    else:
+        gen, disc = Generator(args.tf_same), Discriminator(args.tf_same)
+        glorot_init(gen)
+        glorot_init(disc)
+        expected = (2305472, 212865)
+        # Keras Adam(1e-4): beta1 0.9, beta2 0.999, epsilon 1e-7.
+        lr, betas, eps = 1e-4, (0.9, 0.999), 1e-7
+    counts = (sum(p.numel() for p in gen.parameters()), sum(p.numel() for p in disc.parameters()))
+    assert counts == expected, "parameter counts G %d, D %d; the %s models have G %d, D %d" % (counts + (args.arch,) + expected)
+    gen_opt = torch.optim.Adam(gen.parameters(), lr=lr, betas=betas, eps=eps)
+    disc_opt = torch.optim.Adam(disc.parameters(), lr=lr, betas=betas, eps=eps)
+    # random "images" in [-1, 1]
+    real = torch.rand(args.batch_size, args.channels, args.image_size, args.image_size) * 2 - 1
     gen_params, disc_params = list(gen.parameters()), list(disc.parameters())
 
     def train_step():
@@ -259,8 +392,9 @@ def main():
 
     gen.train()
     disc.train()
-    print("torch %s, threads %d, batch %d, %s padding" %
-          (torch.__version__, torch.get_num_threads(), args.batch_size, "TF-same" if args.tf_same else "symmetric"))
+    print("torch %s, threads %d, batch %d, %s models at %dx%dx%d, %s padding" %
+          (torch.__version__, torch.get_num_threads(), args.batch_size, args.arch, args.image_size, args.image_size,
+           args.channels, "TF-same" if args.tf_same else "symmetric"))
     for _ in range(args.warmup):
         train_step()
     step_seconds = []
