@@ -54,10 +54,10 @@ public static class QualityCharts
         string Name(int k) => classNames is { } names && k < names.Count ? names[k] : k.ToString(c);
         string when = report.Epoch is int epoch ? string.Create(c, $" at epoch {epoch}") : "";
         double balanced = 1.0 / shares.Length;
-        var guides = new List<GuideLine> { new(string.Create(c, $"balanced ({balanced:P1})"), balanced) };
+        var guides = new List<GuideLine> { new(string.Create(c, $"balanced ({balanced * 100:0.0}%)"), balanced) };
         if (report.RealMinClassShare is double real)
         {
-            guides.Add(new GuideLine(string.Create(c, $"rarest class of real images ({real:P1})"), real) { Color = "#bbbbbb" });
+            guides.Add(new GuideLine(string.Create(c, $"rarest class of real images ({real * 100:0.0}%)"), real) { Color = "#bbbbbb" });
         }
         return new Chart($"Classes of generated images{when}")
         {

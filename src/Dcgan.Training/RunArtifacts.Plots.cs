@@ -56,7 +56,7 @@ public sealed partial class RunArtifacts
         {
             charts.Add(new(RunPlots.PrecisionRecall, "Precision and recall", new Chart("Precision (realism) and recall (variety) by epoch")
             {
-                XLabel = "epoch", YLabel = "share of images", IntegerX = true, YRange = (0, 1.05),
+                XLabel = "epoch", YLabel = "share of images", IntegerX = true, YRange = (-0.05, 1.05),
                 Lines = [EpochLine("precision", precision, Chart.Palette[2]), EpochLine("recall", recall, Chart.Palette[3])],
             }));
         }
@@ -108,7 +108,7 @@ public sealed partial class RunArtifacts
 
     private static Chart AccuracyChart(IReadOnlyList<EpochMetrics> history) => new("Discriminator accuracy per epoch")
     {
-        XLabel = "epoch", YLabel = "accuracy", IntegerX = true, YRange = (0, 1.05),
+        XLabel = "epoch", YLabel = "accuracy", IntegerX = true, YRange = (-0.05, 1.05),
         Guides = [new GuideLine("chance (50%)", 0.5)],
         Lines =
         [
