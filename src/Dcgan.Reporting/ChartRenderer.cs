@@ -109,15 +109,14 @@ internal static partial class ChartRenderer
             plot.Axes.Bottom.TickGenerator = manual;
             if (ticks.Count > 12 || ticks.Any(t => t.Label.Length > 6))
             {
+                // Slanted labels, and room under the axis for the longest of them and the axis label below it.
                 plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
                 plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+                using var font = new SkiaSharp.SKFont(ChartFont.Typeface, TickSize);
+                float widest = ticks.Max(t => font.MeasureText(Clean(t.Label)));
+                plot.Axes.Bottom.MinimumSize = Math.Min(Chart.Height / 3f, widest * MathF.Sqrt(0.5f) + TickSize + LabelSize + 16);
             }
         }
-        else
-        {
-            plot.Axes.Bottom.TickGenerator = new NumericAutomatic { IntegerTicksOnly = chart.IntegerX };
-        }
-
         if (!chart.HasData)
         {
             plot.Axes.SetLimits(0, 1, 0, 1);
@@ -143,6 +142,25 @@ internal static partial class ChartRenderer
         {
             plot.Axes.SetLimitsY(min, max);
         }
+
+        AxisLimits final = plot.Axes.GetLimits();
+        if (chart.XTicks is null)
+        {
+            plot.Axes.Bottom.TickGenerator = new NumericAutomatic { IntegerTicksOnly = chart.IntegerX, LabelFormatter = TickFormat(final.Right - final.Left) };
+        }
+        plot.Axes.Left.TickGenerator = new NumericAutomatic { LabelFormatter = TickFormat(final.Top - final.Bottom) };
+    }
+
+    /// <summary>
+    /// Tick labels with as many decimals as an axis of this span needs (ticks are at least span / 20 apart), without
+    /// trailing zeros or thousands separators, so neighbouring ticks never read the same (13326.95, not 13,327).
+    /// </summary>
+    internal static Func<double, string> TickFormat(double span)
+    {
+        int decimals = double.IsFinite(span) && span > 0 ? Math.Clamp((int)Math.Ceiling(-Math.Log10(span / 20)), 0, 12) : 3;
+        string format = "0." + new string('#', Math.Max(1, decimals));
+        double zero = double.IsFinite(span) && span > 0 ? span * 1e-9 : 0;
+        return v => Math.Abs(v) <= zero ? "0" : v.ToString(decimals == 0 ? "0" : format, CultureInfo.InvariantCulture);
     }
 
     private static bool AllBarsNonNegative(Chart chart) =>

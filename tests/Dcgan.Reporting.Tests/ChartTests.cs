@@ -166,6 +166,23 @@ public sealed class ChartTests : IDisposable
     }
 
     [Fact]
+    public void TickLabelsHaveTheDecimalsTheirAxisNeedsAndNoSeparators()
+    {
+        Assert.Equal("13326.95", ChartRenderer.TickFormat(0.15)(13326.95));
+        Assert.Equal("13327", ChartRenderer.TickFormat(0.15)(13327.0));
+        Assert.Equal("3510", ChartRenderer.TickFormat(50)(3510));
+        Assert.Equal("1234567", ChartRenderer.TickFormat(2e6)(1234567));
+        Assert.Equal("0.3", ChartRenderer.TickFormat(1)(0.30000000000000004));
+        Assert.Equal("0", ChartRenderer.TickFormat(1)(-2.7e-17));
+        Assert.Equal("0.0005", ChartRenderer.TickFormat(0.002)(0.0005));
+        // Two values a tick apart on a narrow axis far from zero still read differently on the chart.
+        var texts = ChartAssert.SvgText(new Chart("KID") { Lines = [new LineSeries("KID", [1.0, 2, 3], [13327.05, 13326.99, 13326.9])] }.ToSvg(), "KID");
+        var numbers = texts.Where(t => t.StartsWith("13326.", StringComparison.Ordinal) || t.StartsWith("13327", StringComparison.Ordinal)).ToList();
+        Assert.True(numbers.Count >= 3, string.Join(" | ", texts));
+        Assert.Equal(numbers.Count, numbers.Distinct().Count());
+    }
+
+    [Fact]
     public void HistogramBinsShareValuesAndClampTheEdges()
     {
         var bins = new HistogramBins(4, 0, 1);
