@@ -1,6 +1,7 @@
 // The experiment's two reports, DIR/report.md and DIR/report.html (self-contained: inline SVG, images as data:
 // URLs per RFC 2397): the table of variants, a generated summary, each part's question and answer, the final
-// grids side by side and the loss and FID curves overlaid.
+// grids side by side and the loss and FID curves overlaid (g_loss, d_loss, fid: each as .png, which report.md
+// shows, and .svg, which report.html inlines).
 namespace Dcgan.Experiments;
 
 using System.Globalization;
@@ -10,7 +11,7 @@ using Dcgan.Quality;
 using Dcgan.Reporting;
 using Dcgan.Training;
 
-/// <summary>Writes report.md and report.html (and the three SVG charts the Markdown links to).</summary>
+/// <summary>Writes report.md and report.html, and the charts (PNG and SVG) they show.</summary>
 public static class ExperimentReport
 {
     public const string MarkdownName = "report.md";
@@ -24,11 +25,7 @@ public static class ExperimentReport
     {
         var results = states.Where(s => s.Result is not null).ToDictionary(s => s.Name, s => s.Result!);
         var pending = states.Where(s => s.Result is null).ToDictionary(s => s.Name, s => s.Description);
-        var charts = Charts(plan, results, root);
-        foreach (var (name, svg) in charts)
-        {
-            SvgPlot.WriteFile(Path.Combine(root, name), svg);
-        }
+        var charts = Charts(plan, results, root).Select(c => (c.Name, ChartFiles.Write(c.Chart, Path.Combine(root, c.Name)))).ToList();
         AtomicFile.WriteAllText(Path.Combine(root, MarkdownName), Markdown(plan, results, pending, root, charts));
         AtomicFile.WriteAllText(Path.Combine(root, HtmlName), Html(plan, results, pending, charts));
     }
@@ -183,11 +180,12 @@ public static class ExperimentReport
         return table;
     }
 
-    private static List<(string File, string Svg)> Charts(ExperimentPlan plan, IReadOnlyDictionary<string, VariantResult> results, string root)
+    /// <summary>The comparison charts by file name (without extension): losses per epoch, and FID where measured.</summary>
+    private static List<(string Name, Chart Chart)> Charts(ExperimentPlan plan, IReadOnlyDictionary<string, VariantResult> results, string root)
     {
-        var charts = new List<(string, string)>();
+        var charts = new List<(string, Chart)>();
         var histories = plan.Variants.Where(v => results.ContainsKey(v.Name))
-            .Select((v, i) => (Variant: v, Run: new RunFolder(Path.Combine(root, v.Name)), Color: SvgPlot.DefaultColors[i % SvgPlot.DefaultColors.Count]))
+            .Select((v, i) => (Variant: v, Run: new RunFolder(Path.Combine(root, v.Name)), Color: Chart.Palette[i % Chart.Palette.Count]))
             .ToList();
         if (histories.Count == 0)
         {
@@ -196,12 +194,17 @@ public static class ExperimentReport
         var metrics = histories.Select(h => (h.Variant, h.Color, Metrics: ExperimentRunner.ReadMetrics(h.Run))).ToList();
         LineSeries Line(string name, string color, IEnumerable<EpochMetrics> m, Func<EpochMetrics, double> value) =>
             new(name, m.Select(x => (double)x.Epoch).ToArray(), m.Select(value).ToArray()) { Color = color, Markers = m.Count() <= 30 };
-        charts.Add(("g_loss.svg", SvgPlot.LineChart("Generator loss per epoch", metrics.Select(m => Line(m.Variant.Name, m.Color, m.Metrics, x => x.GeneratorLoss)).ToList(), "epoch", "binary cross-entropy")));
-        charts.Add(("d_loss.svg", SvgPlot.LineChart("Discriminator loss per epoch", metrics.Select(m => Line(m.Variant.Name, m.Color, m.Metrics, x => x.DiscriminatorLoss)).ToList(), "epoch", "binary cross-entropy")));
+        Chart Losses(string title, Func<EpochMetrics, double> value) => new(title)
+        {
+            XLabel = "epoch", YLabel = "binary cross-entropy", IntegerX = true,
+            Lines = metrics.Select(m => Line(m.Variant.Name, m.Color, m.Metrics, value)).ToList(),
+        };
+        charts.Add(("g_loss", Losses("Generator loss per epoch", x => x.GeneratorLoss)));
+        charts.Add(("d_loss", Losses("Discriminator loss per epoch", x => x.DiscriminatorLoss)));
         var quality = histories.Select(h => (h.Variant.Name, QualityLog.Read(h.Run))).ToList();
         if (QualityCharts.FidChart(quality, "FID per epoch (lower is better)") is { } fid)
         {
-            charts.Add(("fid.svg", fid));
+            charts.Add(("fid", fid));
         }
         return charts;
     }
@@ -218,7 +221,7 @@ public static class ExperimentReport
         + "min class share is the rarest predicted class's share (10% when balanced); training seconds count train steps only (evaluation and plots excluded). "
         + "D accuracy is the discriminator's mean accuracy on real and generated images in that epoch.";
 
-    private static string Markdown(ExperimentPlan plan, IReadOnlyDictionary<string, VariantResult> results, IReadOnlyDictionary<string, string> pending, string root, List<(string File, string Svg)> charts)
+    private static string Markdown(ExperimentPlan plan, IReadOnlyDictionary<string, VariantResult> results, IReadOnlyDictionary<string, string> pending, string root, List<(string Name, ChartFile File)> charts)
     {
         var sb = new StringBuilder();
         sb.Append("# Experiment ").Append(plan.File.Name).Append("\n\n");
@@ -254,14 +257,14 @@ public static class ExperimentReport
             sb.Append("![").Append(caption).Append("](").Append(Path.GetRelativePath(root, path).Replace('\\', '/')).Append(") ");
         }
         sb.Append("\n\n## Curves\n\n");
-        foreach (var (file, _) in charts)
+        foreach (var (name, file) in charts)
         {
-            sb.Append("![").Append(Path.GetFileNameWithoutExtension(file)).Append("](").Append(file).Append(")\n\n");
+            sb.Append("![").Append(name).Append("](").Append(Path.GetFileName(file.PngPath)).Append(")\n\n");
         }
         return sb.ToString();
     }
 
-    private static string Html(ExperimentPlan plan, IReadOnlyDictionary<string, VariantResult> results, IReadOnlyDictionary<string, string> pending, List<(string File, string Svg)> charts)
+    private static string Html(ExperimentPlan plan, IReadOnlyDictionary<string, VariantResult> results, IReadOnlyDictionary<string, string> pending, List<(string Name, ChartFile File)> charts)
     {
         var sb = new StringBuilder(1 << 16);
         string title = Markup.Escape($"Experiment {plan.File.Name}");
@@ -329,10 +332,10 @@ public static class ExperimentReport
             sb.Append("<figcaption>").Append(Markup.Escape(caption)).Append("</figcaption></figure>\n");
         }
         sb.Append("</div>\n<h2>Curves</h2>\n");
-        foreach (var (_, svg) in charts)
+        foreach (var (_, file) in charts)
         {
-            int start = svg.IndexOf("<svg", StringComparison.Ordinal);
-            sb.Append("<div class=\"chart\">\n").Append(start > 0 ? svg[start..] : svg).Append("\n</div>\n");
+            int start = file.Svg.IndexOf("<svg", StringComparison.Ordinal);
+            sb.Append("<div class=\"chart\">\n").Append(start > 0 ? file.Svg[start..] : file.Svg).Append("\n</div>\n");
         }
         sb.Append("</body>\n</html>\n");
         return sb.ToString();

@@ -58,5 +58,8 @@ public sealed class EpochQualityProbe : IEpochEvaluator
         return (measured, summary);
     }
 
+    /// <summary>The class shares at the last measured epoch up to <paramref name="epoch"/>, from the run's quality.jsonl.</summary>
+    public IReadOnlyList<RunChart> Charts(int epoch) => QualityCharts.RunCharts(QualityLog.Read(_run), epoch, _config.ClassNames);
+
     private static double? Round(double? value, int digits) => value is double v ? Math.Round(v, digits) : null;
 }

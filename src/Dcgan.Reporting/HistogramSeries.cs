@@ -1,7 +1,7 @@
-// One named distribution of an SvgPlot histogram, e.g. discriminator outputs on real or generated images.
+// One named distribution of a Chart's histogram, e.g. discriminator outputs on real or generated images.
 namespace Dcgan.Reporting;
 
-/// <summary>A named sample of values to bin. NaN values are ignored.</summary>
+/// <summary>A named sample of values to bin. NaN values are ignored; values outside the range land in the edge bins.</summary>
 public sealed class HistogramSeries
 {
     public HistogramSeries(string name, ReadOnlyMemory<float> values)
@@ -15,6 +15,6 @@ public sealed class HistogramSeries
 
     public ReadOnlyMemory<float> Values { get; }
 
-    /// <summary>CSS colour; null picks the next colour of the default palette.</summary>
+    /// <summary>Colour as "#rrggbb"; null picks the next colour of <see cref="Chart.Palette"/>.</summary>
     public string? Color { get; init; }
 }

@@ -19,7 +19,7 @@ public sealed class ReportContent
     /// <summary>Per-epoch metric rows, already formatted; short rows are padded with empty cells.</summary>
     public IReadOnlyList<IReadOnlyList<string>> MetricRows { get; init; } = [];
 
-    /// <summary>SVG markup of the loss chart (e.g. from <see cref="SvgPlot.LineChart"/>), inlined as is.</summary>
+    /// <summary>SVG markup of the loss chart (e.g. from <see cref="Chart.ToSvg"/>), inlined as is.</summary>
     public string? LossSvg { get; init; }
 
     /// <summary>SVG markup of the discriminator-output histogram, inlined as is.</summary>

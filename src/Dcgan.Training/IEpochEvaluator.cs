@@ -13,4 +13,10 @@ public interface IEpochEvaluator
     /// touch training's random streams.
     /// </summary>
     (EpochMetrics Metrics, string Summary) Evaluate(GanPair gan, EpochMetrics metrics);
+
+    /// <summary>
+    /// Charts of what it measured up to <paramref name="epoch"/> that metrics.jsonl does not hold (e.g. each class's
+    /// share), written beside the run's other plots and shown in report.html; none by default.
+    /// </summary>
+    IReadOnlyList<RunChart> Charts(int epoch) => [];
 }

@@ -1,4 +1,5 @@
-// The run's plots (losses.svg, d_hist.svg) and its one-page report.html.
+// The run's plots (RunPlots: losses, d_hist, d_accuracy, fid, kid, precision_recall, epoch_times, and what the quality
+// probe adds), each as NAME.png and NAME.svg, and its one-page report.html, which inlines the same charts as SVG.
 namespace Dcgan.Training;
 
 using System.Globalization;
@@ -6,50 +7,121 @@ using Dcgan.Reporting;
 
 public sealed partial class RunArtifacts
 {
-    /// <summary>losses.svg (per step, smoothed, and per epoch) and d_hist.svg (last epoch's D outputs).</summary>
-    public void WritePlots(TrainingState state)
+    // Per-epoch lines get a dot at each point while there are few enough to tell apart.
+    private const int MarkerLimit = 60;
+
+    // The epoch means are darker shades of the per-step lines' colours (Chart.Palette[0] and [1]).
+    private const string GeneratorMeanColor = "#124e78";
+    private const string DiscriminatorMeanColor = "#b35900";
+
+    /// <summary>
+    /// Every plot of the run so far, as NAME.png and NAME.svg (<see cref="Chart.Width"/> x <see cref="Chart.Height"/>):
+    /// <see cref="RunPlots"/>' charts from <paramref name="state"/>, then <paramref name="extra"/> (the evaluator's).
+    /// </summary>
+    public void WritePlots(TrainingState state, IReadOnlyList<RunChart>? extra = null)
     {
-        SvgPlot.WriteFile(_run.LossPlotPath, LossChart(state));
-        SvgPlot.WriteFile(_run.HistogramPath, HistogramChart(state));
+        foreach (RunChart chart in Charts(state, extra))
+        {
+            ChartFiles.Write(chart.Chart, _run.PlotBase(chart.Name));
+        }
     }
 
-    private static string LossChart(TrainingState state)
+    /// <summary>The run's charts in report order; FID, KID and precision/recall only when some epoch measured them.</summary>
+    public static IReadOnlyList<RunChart> Charts(TrainingState state, IReadOnlyList<RunChart>? extra = null)
+    {
+        var history = state.History;
+        var charts = new List<RunChart>
+        {
+            new(RunPlots.Losses, "Losses", LossChart(state)),
+            new(RunPlots.Histogram, "Discriminator outputs", HistogramChart(state)),
+            new(RunPlots.Accuracy, "Discriminator accuracy", AccuracyChart(history)),
+        };
+        if (Measured(history, m => m.Fid) is { Count: > 0 } fid)
+        {
+            charts.Add(new(RunPlots.Fid, "Quality over epochs (FID, lower is better)", new Chart("FID by epoch (lower is better)")
+            {
+                XLabel = "epoch", YLabel = "FID (classifier features)", IntegerX = true, Lines = [EpochLine("FID", fid, Chart.Palette[0])],
+            }));
+        }
+        if (Measured(history, m => m.Kid) is { Count: > 0 } kid)
+        {
+            charts.Add(new(RunPlots.Kid, "KID (lower is better)", new Chart("KID by epoch (lower is better)")
+            {
+                XLabel = "epoch", YLabel = "KID (classifier features)", IntegerX = true, Lines = [EpochLine("KID", kid, Chart.Palette[4])],
+            }));
+        }
+        var precision = Measured(history, m => m.Precision);
+        var recall = Measured(history, m => m.Recall);
+        if (precision.Count > 0 || recall.Count > 0)
+        {
+            charts.Add(new(RunPlots.PrecisionRecall, "Precision and recall", new Chart("Precision (realism) and recall (variety) by epoch")
+            {
+                XLabel = "epoch", YLabel = "share of images", IntegerX = true, YRange = (-0.05, 1.05),
+                Lines = [EpochLine("precision", precision, Chart.Palette[2]), EpochLine("recall", recall, Chart.Palette[3])],
+            }));
+        }
+        charts.AddRange(extra ?? []);
+        charts.Add(new(RunPlots.EpochTimes, "Time per epoch", new Chart("Training time per epoch")
+        {
+            XLabel = "epoch", YLabel = "seconds", IntegerX = true,
+            Bars = [new BarSeries("seconds per epoch", history.Select(m => (double)m.Epoch).ToArray(), history.Select(m => m.Seconds).ToArray())
+                { Color = Chart.Palette[7] }],
+        }));
+        return charts;
+    }
+
+    private static Chart LossChart(TrainingState state)
     {
         int steps = state.StepGeneratorLoss.Count;
         int epochs = state.History.Count;
         // Step i of the run sits at x = epochs * i / steps, so per-step and per-epoch lines share the epoch axis.
         double perStep = steps == 0 || epochs == 0 ? 1 : (double)state.History.Sum(h => h.Steps) / Math.Max(1, epochs);
         var x = Enumerable.Range(1, steps).Select(i => i / perStep).ToArray();
-        var epochX = state.History.Select(h => (double)h.Epoch).ToArray();
-        var series = new List<LineSeries>
+        var means = state.History.Select(h => ((double)h.Epoch, h.GeneratorLoss, h.DiscriminatorLoss)).ToList();
+        return new Chart("Generator and discriminator loss")
         {
-            new("G loss (per step)", x, state.StepGeneratorLoss.Select(v => (double)v).ToArray()) { Smoothing = 0.9, Color = SvgPlot.DefaultColors[0] },
-            new("D loss (per step)", x, state.StepDiscriminatorLoss.Select(v => (double)v).ToArray()) { Smoothing = 0.9, Color = SvgPlot.DefaultColors[1] },
-            new("G loss (epoch mean)", epochX, state.History.Select(h => h.GeneratorLoss).ToArray()) { Markers = true, Dashed = true, Color = SvgPlot.DefaultColors[0] },
-            new("D loss (epoch mean)", epochX, state.History.Select(h => h.DiscriminatorLoss).ToArray()) { Markers = true, Dashed = true, Color = SvgPlot.DefaultColors[1] },
+            XLabel = "epoch", YLabel = "binary cross-entropy", IntegerX = true,
+            Lines =
+            [
+                new("G loss (per step)", x, state.StepGeneratorLoss.Select(v => (double)v).ToArray()) { Smoothing = 0.9, Color = Chart.Palette[0] },
+                new("D loss (per step)", x, state.StepDiscriminatorLoss.Select(v => (double)v).ToArray()) { Smoothing = 0.9, Color = Chart.Palette[1] },
+                EpochLine("G loss (epoch mean)", means.Select(m => (m.Item1, m.GeneratorLoss)).ToList(), GeneratorMeanColor),
+                EpochLine("D loss (epoch mean)", means.Select(m => (m.Item1, m.DiscriminatorLoss)).ToList(), DiscriminatorMeanColor),
+            ],
         };
-        return SvgPlot.LineChart("Generator and discriminator loss", series, "epoch", "binary cross-entropy");
     }
 
-    private static string HistogramChart(TrainingState state)
+    private static Chart HistogramChart(TrainingState state)
     {
         int epoch = state.History.Count == 0 ? 0 : state.History[^1].Epoch;
-        return SvgPlot.Histogram($"Discriminator output D(x) in epoch {epoch}",
-        [
-            new HistogramSeries("real images", FromCounts(state.LastRealHistogram)) { Color = SvgPlot.DefaultColors[2] },
-            new HistogramSeries("generated images", FromCounts(state.LastFakeHistogram)) { Color = SvgPlot.DefaultColors[3] },
-        ], bins: EpochAccumulator.Bins, xLabel: "D(x) = probability of 'real'");
+        return new Chart($"Discriminator output D(x) in epoch {epoch}")
+        {
+            XLabel = "D(x) = probability of 'real'", YLabel = "fraction of images",
+            Bins = new HistogramBins(EpochAccumulator.Bins, 0, 1),
+            Histograms =
+            [
+                new HistogramSeries("real images", FromCounts(state.LastRealHistogram)) { Color = Chart.Palette[2] },
+                new HistogramSeries("generated images", FromCounts(state.LastFakeHistogram)) { Color = Chart.Palette[3] },
+            ],
+        };
     }
 
-    /// <summary>FID by epoch from the epochs that were measured (--eval-every); null when none was.</summary>
-    private static string? FidChart(IReadOnlyList<EpochMetrics> history)
+    private static Chart AccuracyChart(IReadOnlyList<EpochMetrics> history) => new("Discriminator accuracy per epoch")
     {
-        var measured = history.Where(m => m.Fid is not null).ToList();
-        return measured.Count == 0 ? null : SvgPlot.LineChart("FID over training (lower is better)",
-            [new LineSeries("FID", measured.Select(m => (double)m.Epoch).ToArray(), measured.Select(m => m.Fid!.Value).ToArray())
-                { Markers = true, Color = SvgPlot.DefaultColors[0] }],
-            "epoch", "FID (classifier features)");
-    }
+        XLabel = "epoch", YLabel = "accuracy", IntegerX = true, YRange = (-0.05, 1.05),
+        Guides = [new GuideLine("chance (50%)", 0.5)],
+        Lines =
+        [
+            EpochLine("on real images", history.Select(m => ((double)m.Epoch, m.RealAccuracy)).ToList(), Chart.Palette[2]),
+            EpochLine("on generated images", history.Select(m => ((double)m.Epoch, m.FakeAccuracy)).ToList(), Chart.Palette[3]),
+        ],
+    };
+
+    private static List<(double Epoch, double Value)> Measured(IReadOnlyList<EpochMetrics> history, Func<EpochMetrics, double?> value) =>
+        history.Where(m => value(m) is not null).Select(m => ((double)m.Epoch, value(m)!.Value)).ToList();
+
+    private static LineSeries EpochLine(string name, IReadOnlyList<(double Epoch, double Value)> points, string color) =>
+        new(name, points.Select(p => p.Epoch).ToArray(), points.Select(p => p.Value).ToArray()) { Markers = points.Count <= MarkerLimit, Color = color };
 
     /// <summary>Bin counts back to values at the bin centres, for a histogram with the same bins.</summary>
     private static float[] FromCounts(long[] counts)
@@ -67,10 +139,12 @@ public sealed partial class RunArtifacts
         return values;
     }
 
-    /// <summary>report.html: the config, metrics table, curves, histogram, every grid and the GIF.</summary>
-    public void WriteReport(TrainingState state)
+    /// <summary>report.html: the config, metrics table, every chart (inline SVG), every grid and the GIF.</summary>
+    public void WriteReport(TrainingState state, IReadOnlyList<RunChart>? extra = null)
     {
         var history = state.History;
+        var charts = Charts(state, extra);
+        string Svg(string name) => charts.First(c => c.Name == name).Chart.ToSvg();
         var content = new ReportContent
         {
             Title = $"DCGAN run: {_config.Dataset}, {history.Count} of {_config.Epochs} epochs",
@@ -83,9 +157,9 @@ public sealed partial class RunArtifacts
                 m.Epoch.ToString(CultureInfo.InvariantCulture), F(m.GeneratorLoss), F(m.DiscriminatorLoss), F(m.RealAccuracy), F(m.FakeAccuracy),
                 F(m.RealMean), F(m.FakeMean), F(m.Seconds), F(m.ImagesPerSecond), m.Fid is double fid ? F(fid) : "",
             ]).ToList(),
-            LossSvg = LossChart(state),
-            HistogramSvg = HistogramChart(state),
-            Charts = FidChart(history) is { } fid ? [("Quality over epochs (FID, lower is better)", fid)] : [],
+            LossSvg = Svg(RunPlots.Losses),
+            HistogramSvg = Svg(RunPlots.Histogram),
+            Charts = charts.Where(c => c.Name is not (RunPlots.Losses or RunPlots.Histogram)).Select(c => (c.Heading, c.Chart.ToSvg())).ToList(),
             Grids = history.Select(m => ($"epoch {m.Epoch}", _run.SamplePath(m.Epoch))).Where(g => File.Exists(g.Item2)).ToList(),
             GifPath = File.Exists(_run.GifPath) ? _run.GifPath : null,
             EpochSeconds = history.Select(m => m.Seconds).ToList(),

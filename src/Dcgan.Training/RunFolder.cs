@@ -4,6 +4,7 @@ namespace Dcgan.Training;
 
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Dcgan.Reporting;
 
 /// <summary>Paths inside one run folder.</summary>
 public sealed partial class RunFolder(string root)
@@ -20,9 +21,14 @@ public sealed partial class RunFolder(string root)
 
     public string GifPath => Path.Combine(Root, "progress.gif");
 
-    public string LossPlotPath => Path.Combine(Root, "losses.svg");
+    /// <summary>A plot's path without extension: NAME.png and NAME.svg lie side by side (<see cref="RunPlots"/> names them).</summary>
+    public string PlotBase(string name) => Path.Combine(Root, name);
 
-    public string HistogramPath => Path.Combine(Root, "d_hist.svg");
+    /// <summary>losses.svg (losses.png beside it).</summary>
+    public string LossPlotPath => ChartFiles.SvgPath(PlotBase(RunPlots.Losses));
+
+    /// <summary>d_hist.svg (d_hist.png beside it), which the dashboard shows.</summary>
+    public string HistogramPath => ChartFiles.SvgPath(PlotBase(RunPlots.Histogram));
 
     public string ReportPath => Path.Combine(Root, "report.html");
 

@@ -217,7 +217,7 @@ public sealed class Trainer
             artifacts.AppendMetrics(metrics);
             var samples = gan.Generate(fixedNoise, fixedLabels);
             artifacts.WriteEpochGrid(epoch, samples.Span, samples.Batch, gridRows, gridCols, _data.Height, _data.Width, gan.Options.Channels);
-            artifacts.WritePlots(state);
+            artifacts.WritePlots(state, _evaluator?.Charts(epoch));
             _observer.OnEpoch(metrics);
             _observer.Message($"Time for epoch {epoch} is {metrics.Seconds:0.###} sec");
             _epochsDone = epoch;
@@ -230,7 +230,7 @@ public sealed class Trainer
             }
         }
         artifacts.WriteGif(state.CompletedEpochs);
-        artifacts.WriteReport(state);
+        artifacts.WriteReport(state, _evaluator?.Charts(state.CompletedEpochs));
         artifacts.WriteStatus(RunState.Finished, state.CompletedEpochs);
         return TrainOutcome.Completed;
     }

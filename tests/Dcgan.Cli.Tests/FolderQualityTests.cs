@@ -5,6 +5,8 @@
 using System.Text.Json;
 using Dcgan.Imaging;
 using Dcgan.Quality;
+using Dcgan.Reporting;
+using Dcgan.TestSupport;
 using Dcgan.Training;
 
 namespace Dcgan.Cli.Tests;
@@ -57,6 +59,13 @@ public sealed class FolderQualityTests : IDisposable
         {
             Assert.True(metrics.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number, $"metrics.jsonl has no {name}");
         }
+        // The measured figures are plotted beside the run's other plots, each as PNG and SVG.
+        var folder = new RunFolder(run);
+        foreach (string plot in new[] { RunPlots.Losses, RunPlots.Histogram, RunPlots.Accuracy, RunPlots.EpochTimes, RunPlots.Fid, RunPlots.Kid })
+        {
+            ChartAssert.Files(folder.PlotBase(plot));
+        }
+        ChartAssert.Files(folder.PlotBase(RunPlots.PrecisionRecall), "precision", "recall");
 
         var (exit, output, err) = CliRunner.Run("evaluate", "--from", run, "--count", "100");
         Assert.True(exit == 0, err + output);
@@ -100,6 +109,8 @@ public sealed class FolderQualityTests : IDisposable
     {
         var (run, output) = TrainAndEvaluate(WriteFolder("two", classes: true));
         Assert.Matches(@"class shares +bright:\d+ ?% dark:\d+ ?%", output);
+        ChartAssert.Files(new RunFolder(run).PlotBase(RunPlots.ClassShares), "Classes of generated images at epoch 1", "bright", "dark", "balanced (50.0%)");
+        Assert.Contains("Classes of generated images at epoch 1", File.ReadAllText(new RunFolder(run).ReportPath));
         var q = LastReport(run);
         Assert.Equal("classes", q.Task);
         Assert.Equal(2, q.ClassShares.Length);
@@ -113,6 +124,7 @@ public sealed class FolderQualityTests : IDisposable
         var (run, output) = TrainAndEvaluate(WriteFolder("none", classes: false));
         Assert.Contains("upright", output);
         Assert.DoesNotContain("Inception Score", output);
+        Assert.False(File.Exists(ChartFiles.PngPath(new RunFolder(run).PlotBase(RunPlots.ClassShares))), "a rotation classifier measures no class shares");
         var q = LastReport(run);
         Assert.Equal("rotation", q.Task);
         Assert.Null(q.InceptionScore);

@@ -54,8 +54,19 @@ public sealed class ExperimentRunnerTests : IDisposable
         }
         Assert.Contains("vs", md);
         Assert.Contains("data:image/png;base64,", html);
+        // The comparison charts: PNG for report.md, SVG inlined in report.html, one line per variant.
         Assert.Equal(3, html.Split("<svg").Length - 1);
-        Assert.True(System.IO.File.Exists(Path.Combine(root, "fid.svg")));
+        foreach (string chart in new[] { "g_loss", "d_loss", "fid" })
+        {
+            ChartAssert.Files(Path.Combine(root, chart), "base", "relu");
+            Assert.Contains($"]({chart}.png)", md);
+        }
+        // Each variant's run folder has the run plots of its own.
+        var baseRun = new RunFolder(Path.Combine(root, "base"));
+        foreach (string name in new[] { RunPlots.Losses, RunPlots.Histogram, RunPlots.Accuracy, RunPlots.EpochTimes })
+        {
+            ChartAssert.Files(baseRun.PlotBase(name));
+        }
         var quality = QualityLog.Read(new RunFolder(Path.Combine(root, "base")));
         Assert.Equal([1, 2], quality.Select(q => q.Epoch!.Value));
         Assert.All(quality, q => Assert.True(q.Fid > 0 && q.Count == 64));

@@ -3,6 +3,7 @@
 // with high precision and recall while noise scores large ones, and one class alone keeps precision but loses recall.
 using Dcgan.Data;
 using Dcgan.Quality;
+using Dcgan.Reporting;
 using Dcgan.Training;
 
 using Dcgan.TestSupport;
@@ -131,6 +132,29 @@ public sealed class ClassifierTests : IDisposable
         File.AppendAllText(QualityLog.PathFor(run), "{\"epoch\": 3, \"fi");
         var read = QualityLog.Read(run);
         Assert.Equal([(2, 8.0), (1, 9.0)], read.Select(r => (r.Epoch!.Value, r.Fid)));
-        Assert.Contains("<svg", QualityCharts.FidChart(read));
+        ChartAssert.SvgText(QualityCharts.FidChart(read)!.ToSvg(), "FID", "epoch");
+        Assert.Null(QualityCharts.FidChart([new QualityReport { Fid = 3 }]));
+    }
+
+    [Fact]
+    public void ClassSharesAreChartedFromTheLastMeasuredEpochWithNamesAndTheBalancedShare()
+    {
+        var run = new RunFolder(_t.Dir("shares"));
+        QualityLog.Append(run, new QualityReport { Epoch = 1, Fid = 10, Count = 40, ClassShares = [0.5, 0.25, 0.25] });
+        QualityLog.Append(run, new QualityReport { Epoch = 2, Fid = 8, Count = 40, ClassShares = [0.25, 0.5, 0.25], RealMinClassShare = 0.3 });
+        QualityLog.Append(run, new QualityReport { Epoch = 3, Fid = 7, Task = "rotation" });
+        var history = QualityLog.Read(run);
+
+        Assert.Empty(QualityCharts.RunCharts(history, epoch: 0));
+        var chart = Assert.Single(QualityCharts.RunCharts(history, epoch: 3, ["cat", "dog", "owl"]));
+        Assert.Equal(RunPlots.ClassShares, chart.Name);
+        Assert.Equal("Classes of generated images at epoch 2", chart.Chart.Title);
+        Assert.Equal([0.25, 0.5, 0.25], chart.Chart.Bars.Single().Y);
+        string basePath = run.PlotBase(chart.Name);
+        ChartFiles.Write(chart.Chart, basePath);
+        ChartAssert.Files(basePath, "cat", "dog", "owl", "generated images (n=40)", "balanced (33.3%)", "rarest class of real images (30.0%)");
+
+        Assert.Equal("Classes of generated images at epoch 1", QualityCharts.RunCharts(history, epoch: 1).Single().Chart.Title);
+        Assert.Null(QualityCharts.ClassSharesChart(history[^1]));
     }
 }

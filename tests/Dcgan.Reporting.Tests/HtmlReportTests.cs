@@ -35,8 +35,8 @@ public class HtmlReportTests : IDisposable
             Config = [new("learning_rate", "1e-4"), new("note", "<script>alert('x')</script>"), new("url", "https://example.invalid/a?b=1&c=2")],
             MetricColumns = ["epoch", "G loss", "D <loss>"],
             MetricRows = [["1", "1.25", "0.75"], ["2", "1.5"]],
-            LossSvg = "<?xml version=\"1.0\"?>\n" + SvgPlot.LineChart("Losses", [new LineSeries("G loss", [0.0, 1], [1.0, 2])]),
-            HistogramSvg = SvgPlot.Histogram("D", [new HistogramSeries("real", new float[] { 0.2f, 0.9f })]),
+            LossSvg = new Chart("Losses") { Lines = [new LineSeries("G loss", [0.0, 1], [1.0, 2])] }.ToSvg(),
+            HistogramSvg = new Chart("D") { Histograms = [new HistogramSeries("real", new float[] { 0.2f, 0.9f })] }.ToSvg(),
             Grids = grids,
             GifPath = gif,
             EpochSeconds = [10.5, 11.25, 9.0],
@@ -97,7 +97,8 @@ public class HtmlReportTests : IDisposable
         Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<?xml", html, StringComparison.Ordinal);
         Assert.Equal(2, Regex.Matches(html, "<svg ").Count);
-        Assert.Contains("data-name=\"G loss\"", html, StringComparison.Ordinal);
+        Assert.Contains("G loss", html, StringComparison.Ordinal);
+        Assert.Contains("real (n=2)", html, StringComparison.Ordinal);
         // The short metrics row is padded to three cells.
         Assert.Contains("<tr><td class=\"num\">2</td><td class=\"num\">1.5</td><td></td></tr>", html, StringComparison.Ordinal);
         Assert.Contains("<td class=\"num\">2</td><td class=\"num\">11.25</td><td class=\"num\">21.75</td>", html, StringComparison.Ordinal);

@@ -6,6 +6,7 @@ namespace Dcgan.Training.Tests;
 
 using Dcgan.Data;
 using Dcgan.Models;
+using Dcgan.Reporting;
 using Dcgan.Training;
 
 public sealed class TrainerTests : IDisposable
@@ -61,9 +62,24 @@ public sealed class TrainerTests : IDisposable
         Assert.True(File.Exists(run.SamplePath(1)));
         Assert.True(File.Exists(run.SamplePath(2)));
         Assert.True(new FileInfo(run.GifPath).Length > 100);
-        Assert.StartsWith("<svg", File.ReadAllText(run.LossPlotPath).TrimStart().Split('\n').First(l => l.StartsWith("<svg", StringComparison.Ordinal)));
-        Assert.Contains("real images", File.ReadAllText(run.HistogramPath));
-        Assert.Contains("data:image/png;base64,", File.ReadAllText(run.ReportPath));
+        // Every plot as PNG and SVG, the SVG names kept (the dashboard serves d_hist.svg); no quality plots without --eval-every.
+        Assert.Equal(Path.Combine(dir, "losses.svg"), run.LossPlotPath);
+        Assert.Equal(Path.Combine(dir, "d_hist.svg"), run.HistogramPath);
+        ChartAssert.Files(run.PlotBase(RunPlots.Losses), "G loss (per step)", "D loss (per step)", "G loss (epoch mean)", "D loss (epoch mean)");
+        // 20 real images per epoch; the noise batch is always full, so 3 x 8 generated ones.
+        ChartAssert.Files(run.PlotBase(RunPlots.Histogram), "Discriminator output D(x) in epoch 2", "real images (n=20)", "generated images (n=24)");
+        ChartAssert.Files(run.PlotBase(RunPlots.Accuracy), "on real images", "on generated images", "chance (50%)");
+        ChartAssert.Files(run.PlotBase(RunPlots.EpochTimes), "seconds per epoch", "1", "2");
+        foreach (string name in new[] { RunPlots.Fid, RunPlots.Kid, RunPlots.PrecisionRecall, RunPlots.ClassShares })
+        {
+            Assert.False(File.Exists(ChartFiles.SvgPath(run.PlotBase(name))) || File.Exists(ChartFiles.PngPath(run.PlotBase(name))), name);
+        }
+        string report = File.ReadAllText(run.ReportPath);
+        Assert.Contains("data:image/png;base64,", report);
+        // report.html inlines the same four charts as SVG.
+        Assert.Equal(4, report.Split("<svg ").Length - 1);
+        Assert.Contains("Discriminator accuracy per epoch", report);
+        Assert.Contains("Training time per epoch", report);
         var lines = File.ReadAllLines(run.MetricsPath);
         Assert.Equal(2, lines.Length);
         var first = EpochMetrics.FromJsonLine(lines[0]);
@@ -84,6 +100,37 @@ public sealed class TrainerTests : IDisposable
             Assert.True(Math.Abs(recorder.Steps[i].GeneratorLoss - g[i]) < 2e-4 * g[i], $"g_loss at step {i}: {recorder.Steps[i].GeneratorLoss}");
             Assert.True(Math.Abs(recorder.Steps[i].DiscriminatorLoss - d[i]) < 2e-4 * d[i], $"d_loss at step {i}: {recorder.Steps[i].DiscriminatorLoss}");
         }
+    }
+
+    /// <summary>Fills in made-up quality figures and adds a chart of its own, as the quality probe does.</summary>
+    private sealed class FakeEvaluator : IEpochEvaluator
+    {
+        public (EpochMetrics Metrics, string Summary) Evaluate(GanPair gan, EpochMetrics metrics) =>
+            (metrics with { Fid = 100.0 / metrics.Epoch, Kid = 0.1 / metrics.Epoch, Precision = 0.2 * metrics.Epoch, Recall = 0.1 * metrics.Epoch }, "made up");
+
+        public IReadOnlyList<RunChart> Charts(int epoch) =>
+            [new RunChart(RunPlots.ClassShares, "Classes", new Chart($"Classes at epoch {epoch}") { Bars = [new BarSeries("share", [0.0, 1], [0.4, 0.6])] })];
+    }
+
+    [Fact]
+    public void QualityPlotsAreDrawnForMeasuredEpochsAndTheEvaluatorsChartsJoinThem()
+    {
+        string dir = Path.Combine(_root, "measured");
+        var config = Small() with { EvalEvery = 1 };
+        var data = SyntheticDataset.Create(config.Limit, (ulong)config.Seed);
+        Assert.Equal(TrainOutcome.Completed, new Trainer(config, data, new RunFolder(dir), new Recorder(), new FakeEvaluator()).Run(CancellationToken.None));
+        var run = new RunFolder(dir);
+        ChartAssert.Files(run.PlotBase(RunPlots.Fid), "FID", "FID by epoch (lower is better)");
+        ChartAssert.Files(run.PlotBase(RunPlots.Kid), "KID");
+        ChartAssert.Files(run.PlotBase(RunPlots.PrecisionRecall), "precision", "recall");
+        ChartAssert.Files(run.PlotBase(RunPlots.ClassShares), "share", "Classes at epoch 2");
+        foreach (string name in new[] { RunPlots.Losses, RunPlots.Histogram, RunPlots.Accuracy, RunPlots.EpochTimes })
+        {
+            ChartAssert.Files(run.PlotBase(name));
+        }
+        string report = File.ReadAllText(run.ReportPath);
+        Assert.Equal(8, report.Split("<svg ").Length - 1);
+        Assert.Contains("Classes at epoch 2", report);
     }
 
     [Fact]
