@@ -67,6 +67,11 @@ public static class TrainCommand
         {
             throw new UserError($"--out {outDir} is a file, not a folder");
         }
+        // Before the data are loaded: nothing is created for a run that could not write its files.
+        if (OutputFolder.Problem(run.Root) is { } unwritable)
+        {
+            throw new UserError($"cannot write the run folder {outDir}: {unwritable}");
+        }
         RunLock.ThrowIfInUse(run.Root);
         TrainConfig config = given;
         string? checkpoint = null;
