@@ -25,13 +25,26 @@ public sealed partial class RunLock : IDisposable
     // The pid is written as a fixed-width record, so a shorter pid never leaves digits of a longer one behind.
     private const int RecordBytes = 16;
 
+    // How long a lock that only a copy of one of this process's own descriptors holds is waited for (see OwnCopy).
+    private static readonly TimeSpan CopyWait = TimeSpan.FromSeconds(5);
+
+    // The folders this process holds the lock of now, with how many times (a second Acquire here is refused at once).
+    private static readonly Dictionary<string, int> HeldHere = [];
+
     private readonly SafeFileHandle? _handle;
     private readonly FileStream? _stream;
+    private readonly string _root;
+    private int _disposed;
 
-    private RunLock(SafeFileHandle? handle, FileStream? stream)
+    private RunLock(string root, SafeFileHandle? handle, FileStream? stream)
     {
+        _root = root;
         _handle = handle;
         _stream = stream;
+        lock (HeldHere)
+        {
+            HeldHere[root] = HeldHere.GetValueOrDefault(root) + 1;
+        }
     }
 
     /// <summary>
@@ -50,7 +63,7 @@ public sealed partial class RunLock : IDisposable
                 var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
                 stream.Write(Record(Environment.ProcessId));
                 stream.Flush();
-                return new RunLock(null, stream);
+                return new RunLock(root, null, stream);
             }
             catch (IOException) when (File.Exists(path))
             {
@@ -60,12 +73,12 @@ public sealed partial class RunLock : IDisposable
         var handle = OpenLinux(path, create: true) ?? throw new IOException($"cannot create {path}");
         try
         {
-            if (!TryFlock(handle, path, LockExclusive))
+            if (!TryFlockUnlessHeld(handle, root, path, LockExclusive))
             {
                 throw new RunInUseException(root, ReadPid(handle));
             }
             RandomAccess.Write(handle, Record(Environment.ProcessId), 0);
-            return new RunLock(handle, null);
+            return new RunLock(root, handle, null);
         }
         catch
         {
@@ -100,7 +113,7 @@ public sealed partial class RunLock : IDisposable
         }
         // A shared lock only conflicts with a writer's exclusive one; it is dropped when the handle closes below.
         using var handle = OpenLinux(path, create: false);
-        if (handle is not null && !TryFlock(handle, path, LockShared))
+        if (handle is not null && !TryFlockUnlessHeld(handle, root, path, LockShared))
         {
             throw new RunInUseException(root, ReadPid(handle));
         }
@@ -108,9 +121,50 @@ public sealed partial class RunLock : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         // Closing the descriptor drops the flock.
         _handle?.Dispose();
         _stream?.Dispose();
+        lock (HeldHere)
+        {
+            if (HeldHere[_root] == 1)
+            {
+                HeldHere.Remove(_root);
+            }
+            else
+            {
+                HeldHere[_root]--;
+            }
+        }
+    }
+
+    /// <summary>
+    /// flock, waiting a little when the lock is held only by a copy of a descriptor of this process's own: a lock file
+    /// naming this process while no lock of this process holds it. A child being started (Process.Start: fork, then
+    /// exec) gets a copy of every descriptor, and keeps a released lock until its exec closes them, which takes longer
+    /// the more memory the parent has mapped (tens of milliseconds for a few GB). A writer started right after another
+    /// in the same process (a resume after a run, an experiment's next variant, tests) would otherwise be refused.
+    /// </summary>
+    private static bool TryFlockUnlessHeld(SafeFileHandle handle, string root, string path, int operation)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!TryFlock(handle, path, operation))
+        {
+            bool heldHere;
+            lock (HeldHere)
+            {
+                heldHere = HeldHere.ContainsKey(root);
+            }
+            if (heldHere || clock.Elapsed > CopyWait || ReadPid(handle) != Environment.ProcessId)
+            {
+                return false;
+            }
+            Thread.Sleep(10);
+        }
+        return true;
     }
 
     private static byte[] Record(int pid) => Encoding.ASCII.GetBytes(pid.ToString(CultureInfo.InvariantCulture).PadRight(RecordBytes - 1) + "\n");

@@ -81,8 +81,13 @@ public sealed record TrainConfig : IJsonOnDeserializing
     [JsonPropertyName("threads")] public int Threads { get; init; }
     [JsonPropertyName("version")] public string Version { get; init; } = "";
 
-    /// <summary>Settings that may differ when a run is resumed; every other one must match.</summary>
-    public static readonly IReadOnlySet<string> ResumableChanges = new HashSet<string> { "epochs", "threads", "checkpoint-every", "version", "data-dir", "eval-every" };
+    /// <summary>
+    /// The settings (flag names) that <c>train --resume</c> may change: how long the run goes on, how it uses the machine,
+    /// where its data lie, how often it writes checkpoints and measures quality; none of them changes what a step computes.
+    /// Every other setting must match the run's (the program version is recorded anew by every resume). The one owner of
+    /// this list: train checks against it and docs/reliability.md lists it (a test holds them together).
+    /// </summary>
+    public static readonly IReadOnlyList<string> ResumableChanges = ["epochs", "threads", "checkpoint-every", "data-dir", "eval-every"];
 
     [JsonIgnore] public NoiseKind NoiseKind => Noise == "uniform" ? NoiseKind.Uniform : NoiseKind.Normal;
 
@@ -310,6 +315,25 @@ public sealed record TrainConfig : IJsonOnDeserializing
         static string? Choice(string name, string value, IReadOnlyList<string> choices) => choices.Contains(value)
             ? null
             : $"--{name} must be one of {string.Join(", ", choices)}, got '{(value.Length > 40 ? value[..40] + "..." : value)}'";
+    }
+
+    /// <summary>
+    /// A setting's value as a flag takes it (<c>0.0001</c>, <c>relu</c>, <c>true</c>; <c>none</c> when unset), for messages
+    /// that show a changed setting.
+    /// </summary>
+    public string ValueText(string name)
+    {
+        var element = JsonSerializer.SerializeToElement(this, Json);
+        if (!element.TryGetProperty(name, out var value))
+        {
+            throw new ArgumentException($"no setting named '{name}'", nameof(name));
+        }
+        return value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString()!,
+            JsonValueKind.Null => "none",
+            _ => value.GetRawText(),
+        };
     }
 
     /// <summary>The settings (by flag name) whose values differ between two configs.</summary>

@@ -115,12 +115,10 @@ public sealed class Trainer
             throw new CheckpointException(resumeFrom!, $"stopped at step {state.StepInEpoch} of an epoch, but an epoch of this data has {stepsPerEpoch} steps (other data?)");
         }
 
-        // config.json first: a folder killed before it exists is still empty enough to start over in.
+        // config.json first: a folder killed before it exists is still empty enough to start over in. A resume writes it
+        // again (atomically), so it always holds the settings the run now goes on with (more epochs, another thread count).
         var artifacts = new RunArtifacts(_run, _config);
-        if (resumeFrom is null || !File.Exists(_run.ConfigPath))
-        {
-            artifacts.WriteConfig();
-        }
+        artifacts.WriteConfig();
         if (_data.Report is { } report)
         {
             AtomicFile.WriteAllText(_run.DataReportPath, report.ToJson() + "\n");

@@ -125,16 +125,84 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal("x", File.ReadAllText(file));
 
         var notRun = CliRunner.Run("generate", "--from", _root, "--out", Path.Combine(_root, "g.png"));
-        Assert.Equal(1, notRun.Exit);
-        Assert.Contains("is not a run folder", notRun.Err);
-        Assert.Single(notRun.Err.TrimEnd('\n').Split('\n'));
+        Assert.Equal(2, notRun.Exit);
+        Assert.Equal($"dcgan: error: {_root} is not a run folder (no config.json)\n", notRun.Err.ReplaceLineEndings("\n"));
 
         var missing = CliRunner.Run("generate", "--from", Path.Combine(_root, "nope"));
-        Assert.Contains("does not exist", missing.Err);
+        Assert.Equal(2, missing.Exit);
+        Assert.Equal($"dcgan: error: {Path.Combine(_root, "nope")} does not exist\n", missing.Err.ReplaceLineEndings("\n"));
 
         var badData = CliRunner.Run("train", "--data-dir", Path.Combine(_root, "no-data"), "--out", Path.Combine(_root, "r"));
         Assert.Equal(2, badData.Exit);
         Assert.Contains("does not exist", badData.Err);
+    }
+
+    [Theory]
+    [InlineData("folder", "missing", "{dir}: folder not found")]
+    [InlineData("folder", "file", "{dir}: is a file; --data-dir takes a folder of images")]
+    [InlineData("folder", "empty", "{dir}: no images found (PNG, JPEG, BMP, GIF or WebP files, searched recursively)")]
+    [InlineData("folder", null, "--dataset folder needs --data-dir DIR, the folder of images")]
+    [InlineData("mnist", "missing", "--data-dir {dir} does not exist")]
+    [InlineData("fashion-mnist", "missing", "--data-dir {dir} does not exist")]
+    [InlineData("fashion-mnist", "empty", "{dir}: fashion-mnist not found in the data dir: no IDX files (raw or .gz) or .npz archive")]
+    [InlineData("emoji", "empty", "{dir}: no emoji set in the data dir")]
+    public void DataThatCannotTrainLeaveNoRunFolderSoTheRetryStarts(string dataset, string? kind, string message)
+    {
+        string? dir = kind is null ? null : Path.Combine(_root, "data-" + kind);
+        if (kind == "file")
+        {
+            File.WriteAllText(dir!, "not a folder");
+        }
+        else if (kind == "empty")
+        {
+            Directory.CreateDirectory(dir!);
+        }
+        string run = Path.Combine(_root, "run");
+        var (exit, output, err) = CliRunner.Run(["train", "--dataset", dataset, .. dir is null ? Array.Empty<string>() : ["--data-dir", dir], "--epochs", "1", "--out", run]);
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.StartsWith($"dcgan: error: {message.Replace("{dir}", dir, StringComparison.Ordinal)}", err);
+        Assert.Single(err.TrimEnd('\n').Split('\n'));
+        Assert.False(Directory.Exists(run), "a run folder was created for data that cannot train");
+
+        // The same --out with data that train: no "already holds files".
+        var retry = CliRunner.Run("train", "--dataset", "synthetic", "--limit", "8", "--batch-size", "8", "--epochs", "1", "--samples", "1", "--out", run);
+        Assert.True(retry.Exit == 0, retry.Err);
+    }
+
+    [Fact]
+    public void APngGridIsBoundedByItsPixelsAsWellAsItsImages()
+    {
+        // A 128 px generator (tiny widths, as initialised): 1,024 of its images make a 4096 x 4096 grid, the most a PNG
+        // may hold; the array formats take any count.
+        var config = new TrainConfig
+        {
+            Dataset = "folder", Architecture = "dcgan", ImageSize = 128, Channels = 1, GeneratorWidth = 1, DiscriminatorWidth = 1, ClassCount = 0,
+            GeneratorActivation = "relu", BatchSize = 8, Epochs = 1, Samples = 1, Version = "test",
+        };
+        var gan = new Dcgan.Models.GanPair(config.ModelOptions());
+        gan.Initialize(Dcgan.Kernels.Rng.Derive(1, "init"));
+        string checkpoint = Path.Combine(_root, "ckpt-1.dcgan");
+        Checkpoint.Save(checkpoint, config, TrainingState.Start(1), gan);
+        string png = Path.Combine(_root, "grid.png");
+
+        foreach (var (count, message) in new[]
+        {
+            (1025, "--count 1025 is too many for one PNG grid of 128x128 images (at most 1024; use .npy, .npz or .idx for more)"),
+            (4097, "--count 4097 is too many for one PNG grid (at most 4096; use .npy, .npz or .idx for more)"),
+        })
+        {
+            var (exit, output, err) = CliRunner.Run("generate", "--from", checkpoint, "--count", $"{count}", "--out", png);
+            Assert.Equal(2, exit);
+            Assert.Equal("", output);
+            Assert.Equal($"dcgan: error: {message}\n", err.ReplaceLineEndings("\n"));
+        }
+        Assert.False(File.Exists(png));
+
+        string npy = Path.Combine(_root, "many.npy");
+        var array = CliRunner.Run("generate", "--from", checkpoint, "--count", "1025", "--out", npy);
+        Assert.True(array.Exit == 0, array.Err);
+        Assert.Equal(128 + 1025 * 128 * 128, new FileInfo(npy).Length);
     }
 
     [Fact]

@@ -85,6 +85,9 @@ public sealed partial class SlurmClusterTests : IDisposable
         // Requeue it (and skip Slurm's two-minute delay before a requeued job may start).
         Must("scontrol", "requeue", $"{job}_1");
         Must("scontrol", "update", $"jobid={job}_1", "StartTime=now");
+        // "short" may still be training when "long" reached its first checkpoint (they run side by side on a loaded
+        // machine); the refusal below is about "long" once "short" is done.
+        WaitFor(() => SlurmClient.TaskStates(job) is { } s && s.TryGetValue(0, out var st) && st == "COMPLETED", job, "the short task to complete");
         var twice = CliRunner.Run("experiment", file, "--slurm", "--out", outDir);
         Assert.Equal(2, twice.Exit);
         Assert.Contains($"variant long is still queued or running as Slurm task {job}_1", twice.Err);

@@ -74,6 +74,56 @@ public sealed class RunLockTests : IDisposable
         using var next = RunLock.Acquire(dir);
     }
 
+    [Fact]
+    public async Task ALockReleasedWhileChildrenStartIsTakenAgainInThisProcess()
+    {
+        // Process.Start forks: the child has a copy of every descriptor, the lock's included, until its exec closes them,
+        // which takes longer the more memory is mapped. With 1 GB in use and children started all the while, a lock
+        // released and taken again here used to be refused ("in use by process <this one>") most of the time.
+        var memory = new byte[4][];
+        for (int i = 0; i < memory.Length; i++)
+        {
+            memory[i] = new byte[1 << 28];
+            Array.Fill(memory[i], (byte)1);
+        }
+        string dir = _temp.Dir("run");
+        using var stop = new CancellationTokenSource();
+        var starters = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var child = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("true") { RedirectStandardOutput = true })!;
+                child.WaitForExit();
+            }
+        })).ToArray();
+        int refused = 0;
+        try
+        {
+            for (int i = 0; i < 300; i++)
+            {
+                try
+                {
+                    using (RunLock.Acquire(dir))
+                    {
+                        Thread.SpinWait(2000);
+                    }
+                    RunLock.ThrowIfInUse(dir);
+                }
+                catch (RunInUseException)
+                {
+                    refused++;
+                }
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(starters);
+        }
+        GC.KeepAlive(memory);
+        Assert.Equal(0, refused);
+    }
+
     /// <summary>Holds the trainer at the first step of epoch 2 (epoch 1's checkpoint written) until released.</summary>
     private sealed class PausingObserver(ManualResetEventSlim reached, ManualResetEventSlim release) : ITrainingObserver
     {

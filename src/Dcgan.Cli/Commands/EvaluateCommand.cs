@@ -26,23 +26,21 @@ public static class EvaluateCommand
     public static int Run(OptionSet o, TextWriter stdout)
     {
         string from = o.GetText("from") ?? throw new UserError("--from RUN_DIR|CHECKPOINT is required");
-        Sampler sampler;
-        try
-        {
-            sampler = Sampler.Open(from);
-        }
-        catch (FileNotFoundException e)
-        {
-            throw new UserError(e.Message);
-        }
+        var sampler = GenerateCommand.OpenSampler(from);
         string? dataDir = o.GetText("data-dir") is { } dir ? Path.GetFullPath(dir) : sampler.Config.DataDir;
         if (dataDir is not null && !Directory.Exists(dataDir) && !File.Exists(dataDir))
         {
             throw new UserError($"--data-dir {dataDir} does not exist");
         }
+        var run = RunOf(sampler.CheckpointPath);
+        // Before the classifier and the measurement: a run folder that cannot take the record is said at once.
+        if (run is not null && OutputFolder.Problem(run.Root) is { } unwritable)
+        {
+            throw new UserError($"cannot record the evaluation in {run.Root}: {unwritable} (quality.jsonl and nearest.png go there; " +
+                "evaluate a copy of the checkpoint outside the run to measure without recording)");
+        }
         var config = sampler.Config with { DataDir = dataDir };
         var evaluator = QualityEvaluator.For(config, stdout, DataLocations.FromEnvironment(dataDir));
-        var run = RunOf(sampler.CheckpointPath);
         string? picture = run is null ? null : Path.Combine(run.Root, QualityEvaluator.NearestFileName);
         var report = evaluator.Evaluate(sampler, o.GetInt("count"), (ulong)o.GetInt("seed"), picture, config);
         stdout.WriteLine($"Quality of {sampler.CheckpointPath} (epoch {report.Epoch}):");

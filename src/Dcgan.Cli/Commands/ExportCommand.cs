@@ -22,15 +22,7 @@ public static class ExportCommand
         {
             throw new UserError($"--out {outPath} is a folder; give a file name such as {Path.Combine(outPath, "generator.onnx")}");
         }
-        Sampler sampler;
-        try
-        {
-            sampler = Sampler.Open(from);
-        }
-        catch (FileNotFoundException e)
-        {
-            throw new UserError(e.Message);
-        }
+        var sampler = GenerateCommand.OpenSampler(from);
         byte[] model = OnnxExport.FromSampler(sampler, Program.Version);
         OnnxExport.Write(model, outPath);
         var options = sampler.Generator.Options;

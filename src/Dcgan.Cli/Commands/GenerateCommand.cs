@@ -38,12 +38,21 @@ public static class GenerateCommand
         {
             throw new UserError($"--out folder {parent} does not exist");
         }
-        int count = o.GetInt("count");
-        if (ext == ".png" && count > 4096)
+        if (parent is not null && OutputFolder.Problem(parent) is { } unwritable)
         {
-            throw new UserError($"--count {count} is too many for one PNG grid (at most 4096; use .npy, .npz or .idx for more)");
+            throw new UserError($"cannot write {outPath}: {unwritable}");
         }
-        var sampler = Sampler.Open(from);
+        int count = o.GetInt("count");
+        if (ext == ".png" && count > MaxGridImages)
+        {
+            throw new UserError($"--count {count} is too many for one PNG grid (at most {MaxGridImages}; use .npy, .npz or .idx for more)");
+        }
+        var sampler = OpenSampler(from);
+        if (ext == ".png" && (long)count * sampler.ImageSize * sampler.ImageSize > MaxGridPixels)
+        {
+            int most = (int)(MaxGridPixels / ((long)sampler.ImageSize * sampler.ImageSize));
+            throw new UserError($"--count {count} is too many for one PNG grid of {sampler.ImageSize}x{sampler.ImageSize} images (at most {most}; use .npy, .npz or .idx for more)");
+        }
         int? label = o.GetText("label") is { } given ? Label(given, sampler, from) : null;
         if (ext == ".idx" && sampler.Generator.Options.Channels != 1)
         {
@@ -61,14 +70,50 @@ public static class GenerateCommand
                 "tile" => GridScaling.PerTileMinMax,
                 _ => SampleGrid.ScalingForChannels(channels),
             };
-            SampleFiles.WritePng(outPath, images, count, side, side, channels, scaling);
+            Write(() => SampleFiles.WritePng(outPath, images, count, side, side, channels, scaling));
         }
         else
         {
-            SampleFiles.WriteArray(outPath, sampler, count, seed, label);
+            // A batch of images at a time straight into the file: any --count fits in memory.
+            Write(() => SampleFiles.WriteArray(outPath, sampler, count, seed, label));
         }
         stdout.WriteLine($"Wrote {count} images to {outPath} (from {sampler.CheckpointPath})");
         return 0;
+    }
+
+    /// <summary>Images in one PNG grid at most: a grid is drawn whole in memory, unlike the array formats.</summary>
+    private const int MaxGridImages = 4096;
+
+    /// <summary>Pixels in one PNG grid at most (4,096 images of 64 x 64, a 4096 x 4096 grid), whatever the image size.</summary>
+    private const long MaxGridPixels = 4096L * 64 * 64;
+
+    /// <summary>A run folder or checkpoint to draw from; a path that is neither is bad input (exit 2).</summary>
+    public static Sampler OpenSampler(string from)
+    {
+        try
+        {
+            return Sampler.Open(from);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new UserError(e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Writes the output file; a file system that refuses it (read-only, full, permissions) is one line naming the
+    /// user's path (AtomicFile's message; never the temporary file), exit 2 as for every output the user chose.
+    /// </summary>
+    private static void Write(Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserError(e.Message.ReplaceLineEndings(" "));
+        }
     }
 
     /// <summary>A --label value: a class number, or a class name of the run's data set.</summary>

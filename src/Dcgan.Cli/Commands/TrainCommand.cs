@@ -67,13 +67,25 @@ public static class TrainCommand
         {
             throw new UserError($"--out {outDir} is a file, not a folder");
         }
+        // Before the data are loaded: nothing is created for a run that could not write its files.
+        if (OutputFolder.Problem(run.Root) is { } unwritable)
+        {
+            throw new UserError($"cannot write the run folder {outDir}: {unwritable}");
+        }
         RunLock.ThrowIfInUse(run.Root);
         TrainConfig config = given;
         string? checkpoint = null;
         if (resume)
         {
-            (config, checkpoint) = PrepareResume(run, given, o, o.GetFlag("fallback-checkpoint"), stdout);
+            (config, checkpoint, int done) = PrepareResume(run, given, o, o.GetFlag("fallback-checkpoint"), stdout);
             CheckConditionalFlags(o, config);
+            if (done >= config.Epochs && (done > config.Epochs || IsFinished(run, done)))
+            {
+                stdout.WriteLine(o.Has("epochs")
+                    ? $"Nothing trained: run {run.Root} has already trained {done} epochs; --epochs {config.Epochs} trains nothing more (give more epochs to continue it)"
+                    : $"Nothing trained: run {run.Root} has already trained its {done} epochs; give --epochs N above {done} to continue it");
+                return 0;
+            }
         }
         else if (run.HoldsFiles)
         {
@@ -135,7 +147,28 @@ public static class TrainCommand
         }
     }
 
-    private static (TrainConfig Config, string? Checkpoint) PrepareResume(RunFolder run, TrainConfig given, OptionSet o, bool fallback, TextWriter stdout)
+    /// <summary>
+    /// Whether the run's status.json says it finished after <paramref name="epochs"/> epochs. A run killed after its last
+    /// checkpoint but before its last files (metrics line, GIF, report) is not finished: resuming it writes them.
+    /// </summary>
+    private static bool IsFinished(RunFolder run, int epochs)
+    {
+        try
+        {
+            var status = RunStatus.Read(run.StatusPath);
+            return status.State == RunState.Finished && status.EpochsDone == epochs;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The run's settings with the resumable ones given now, its latest checkpoint (null: none yet) and the epochs that
+    /// checkpoint completed. Reads only; refuses changed settings, naming each with its old and new value.
+    /// </summary>
+    private static (TrainConfig Config, string? Checkpoint, int EpochsDone) PrepareResume(RunFolder run, TrainConfig given, OptionSet o, bool fallback, TextWriter stdout)
     {
         if (!Directory.Exists(run.Root))
         {
@@ -147,6 +180,7 @@ public static class TrainCommand
         }
         TrainConfig saved;
         string? checkpoint = null;
+        int done = 0;
         var checkpoints = run.Checkpoints();
         if (checkpoints.Count == 0)
         {
@@ -167,7 +201,8 @@ public static class TrainCommand
             {
                 try
                 {
-                    (saved, _) = Checkpoint.ReadHeader(checkpoints[i].Path);
+                    (saved, var state) = Checkpoint.ReadHeader(checkpoints[i].Path);
+                    done = state.CompletedEpochs;
                     checkpoint = checkpoints[i].Path;
                     break;
                 }
@@ -182,7 +217,9 @@ public static class TrainCommand
             .ToList();
         if (changed.Count > 0)
         {
-            throw new UserError($"cannot resume {run.Root} with changed settings: {string.Join(", ", changed.Select(n => "--" + n))} (the run was started with other values)");
+            throw new UserError($"cannot resume {run.Root} with changed settings: " +
+                string.Join(", ", changed.Select(n => $"--{n} {saved.ValueText(n)} -> {given.ValueText(n)}")) +
+                $" (the run was started with the first values; only {string.Join(", ", TrainConfig.ResumableChanges.Select(n => "--" + n))} may change)");
         }
         var config = saved with
         {
@@ -193,7 +230,7 @@ public static class TrainCommand
             DataDir = o.Has("data-dir") ? given.DataDir : saved.DataDir,
             Version = Program.Version,
         };
-        return (config, checkpoint);
+        return (config, checkpoint, done);
     }
 
     /// <summary>The flags as a config; what they do not say comes from <see cref="TrainConfig.WithDefaultsFor"/>.</summary>
