@@ -1,6 +1,6 @@
-// The convolution layers process a batch in chunks of images (ConvGeometry.ImagesPerChunk), or on the Winograd path a
-// group at a time (WinogradConvolution.ImagesPerGroup); a batch that spans several chunks or groups, with a short last
-// one, must give what the images give one at a time.
+// The convolution layers process a batch in chunks of images (ConvGeometry.ImagesPerChunk), or on the Winograd path in
+// two parts taken a group at a time (WinogradConvolution.ImagesPerGroup); a batch that spans several chunks or groups,
+// with a short last one, must give what the images give one at a time.
 namespace Dcgan.Engine.Tests;
 
 using Dcgan.Engine;
@@ -37,8 +37,9 @@ public class ConvChunkTests
             "conv-s2-winograd" => WinogradConvolution.ImagesPerGroup(new WinogradShape(7, 7, 256, 128, 3)),
             _ => WinogradConvolution.ImagesPerGroup(new WinogradShape(7, 7, 128, 256, 3)),
         };
-        // Two full chunks or groups and a short one.
-        int batch = 2 * chunk + 3;
+        // Direct: two full chunks and a short one. Winograd: each half of the batch (its kernel-gradient parts) spans two
+        // full groups and a short one.
+        int batch = kind.EndsWith("winograd") ? 2 * (2 * chunk + 1) + 1 : 2 * chunk + 3;
         Assert.True(chunk >= 2, "the geometry should put several images in a chunk");
 
         var rng = new Rng(9);

@@ -8,13 +8,17 @@ using System.Runtime.InteropServices;
 using Dcgan.Kernels;
 
 /// <summary>
-/// Runs one convolution layer's products by Winograd; holds the transformed kernel and the group buffers. The batch goes
-/// through a group of images at a time (<see cref="ImagesPerGroup"/>): input transform, point GEMMs, output transform,
-/// each kernel spread over all <see cref="Workers"/> threads (the transforms by tile or image, the GEMMs by point). How
-/// the work is cut depends only on the layer's shape and the batch, never on the thread count, and the kernel gradient
-/// is one sum over the groups in order, so results are bit-identical for any --threads, and every thread has work.
+/// Runs one convolution layer's products by Winograd; holds the transformed kernel and the group buffers. The engine
+/// decides how the work is spread. The batch is cut into <see cref="Parts"/> contiguous parts, each taken a group of
+/// images at a time (<see cref="ImagesPerGroup"/>) through input transform, point GEMMs and output transform; each part
+/// sums its own kernel gradient and the parts' sums are added in order. On up to <see cref="Parts"/> threads each part
+/// runs on one thread, so a group's transformed arrays are written and read by the same core (split by tile and point
+/// across two cores, half of every array crossed between their caches). On more threads the parts run one after
+/// another and every kernel of a group spreads over all threads (the transforms by tile or image, the GEMMs by point),
+/// so no thread sits idle. Both ways do the same arithmetic in the same order (each image's outputs do not depend on
+/// its group, each part's gradient sums its groups in order), so results are bit-identical for any thread count.
 /// </summary>
-internal sealed class WinogradConvolution
+internal sealed unsafe class WinogradConvolution
 {
     private enum Kind
     {
@@ -30,6 +34,12 @@ internal sealed class WinogradConvolution
 
     /// <summary>The 1-channel image layers stay direct: their transforms would cost about what they save.</summary>
     private const int MinChannels = 2;
+
+    /// <summary>
+    /// Contiguous parts of a batch, each with its own kernel-gradient sum (added in order). Fixed, not the thread count,
+    /// so the sums never depend on it.
+    /// </summary>
+    private const int Parts = 2;
 
     /// <summary>
     /// Floats of a group's transformed inputs and products together (8 MB): large enough that each point GEMM has a few
@@ -138,12 +148,18 @@ internal sealed class WinogradConvolution
             Winograd.PackKernel(_s, _u, forInputGradient: true, Conv2D.Scratch(ref _uBackward, _s.PackedKernelFloats));
             _backwardPacked = true;
         }
-        var du = parameters ? Conv2D.Scratch(ref _du, _s.KernelFloats) : default;
-        Run(n, x, dy, dx, du, forward: false);
+        Run(n, x, dy, dx, parameters ? Conv2D.Scratch(ref _du, Parts * _s.KernelFloats) : default, forward: false);
         if (!parameters)
         {
             return;
         }
+        int parts = Math.Min(Parts, n);
+        fixed (float* pdu = _du)
+        {
+            var sum = new SumJob { Du = pdu, Parts = parts, Plane = _s.KernelPlane, PartFloats = _s.KernelFloats };
+            Workers.For(_s.Points, &SumParts, &sum);
+        }
+        var du = _du.AsSpan(0, _s.KernelFloats);
         if (_kind == Kind.Transposed1)
         {
             Winograd.AccumulateKernelGradient(_s, du, flip: true, dw);
@@ -163,33 +179,111 @@ internal sealed class WinogradConvolution
     }
 
     /// <summary>
-    /// The batch a group at a time. Forward: y = the convolution of x. Backward: dm from dy, then du (+)= the kernel
-    /// gradient (when du is not empty; the first group overwrites) and dx (when not empty).
+    /// Forward: x in, y = output. Backward: x and dy in, output = dx (empty when not wanted), du = the parts' kernel
+    /// gradients (empty when not wanted).
     /// </summary>
-    private void Run(int n, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> b, Span<float> du, bool forward)
+    private void Run(int n, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> output, Span<float> du, bool forward)
     {
-        var s = _s;
         int group = Math.Min(_group, n);
-        var v = Conv2D.Scratch(ref _v, s.InputFloats(group));
-        var m = Conv2D.Scratch(ref _m, s.ProductFloats(group));
-        bool phased = (_kind == Kind.Conv2 && !s.InputPhases) || (_kind == Kind.Transposed2 && !s.OutputPhases);
-        var phases = phased ? Conv2D.Scratch(ref _phases, group * s.Height * s.Width * Math.Max(s.InC, s.OutC)) : default;
-        var u = (ReadOnlySpan<float>)(forward ? _uForward : _uBackward);
-        int inSize = _kind == Kind.Conv2 ? s.Height * s.Width * s.InC : s.Height * s.Width * _inC;
-        int outSize = _kind == Kind.Transposed2 ? s.Height * s.Width * s.OutC : s.Height * s.Width * _outC;
-        for (int n0 = 0; n0 < n; n0 += group)
+        int parts = Math.Min(Parts, n);
+        // Each part on its own thread while there are no more threads than parts; else the parts in turn, each kernel
+        // on every thread (one set of buffers).
+        bool partPerThread = Workers.Threads <= Parts;
+        int buffers = partPerThread ? parts : 1;
+        int partV = _s.InputFloats(group), partM = _s.ProductFloats(group);
+        int partPhases = group * _s.Height * _s.Width * Math.Max(_s.InC, _s.OutC);
+        Conv2D.Scratch(ref _v, buffers * partV);
+        Conv2D.Scratch(ref _m, buffers * partM);
+        bool phased = (_kind == Kind.Conv2 && !_s.InputPhases) || (_kind == Kind.Transposed2 && !_s.OutputPhases);
+        if (phased)
         {
-            int cn = Math.Min(group, n - n0);
-            var images = x.Slice(n0 * inSize, cn * inSize);
-            if (forward)
+            Conv2D.Scratch(ref _phases, buffers * partPhases);
+        }
+        fixed (float* px = x, pdy = dy, pout = output, pdu = du, pu = forward ? _uForward : _uBackward, pv = _v, pm = _m, pp = _phases)
+        {
+            var job = new PartJob
             {
-                var y = b.Slice(n0 * outSize, cn * outSize);
-                Winograd.TransformInput(s, cn, PhaseInput(cn, images, phases), v);
+                Kind = _kind, S = _s, InC = _inC, OutC = _outC, Images = n, Parts = parts, Group = group,
+                X = px, Dy = pdy, Output = pout, PackedKernel = pu, KernelGradients = pdu, V = pv, M = pm, Phases = pp,
+                PartV = partV, PartM = partM, PartPhases = partPhases, BufferPerPart = partPerThread,
+                Forward = forward, Parameters = !du.IsEmpty, Input = !output.IsEmpty,
+            };
+            if (partPerThread)
+            {
+                Workers.For(parts, &PartTask, &job);
+            }
+            else
+            {
+                for (int part = 0; part < parts; part++)
+                {
+                    PartTask(&job, part);
+                }
+            }
+        }
+    }
+
+    private struct PartJob
+    {
+        public Kind Kind;
+        public WinogradShape S;
+        public int InC;
+        public int OutC;
+        public int Images;
+        public int Parts;
+        public int Group;
+        // The layer's input, the output's gradient (backward), the output (forward: y; backward: dx), the packed
+        // transformed kernel, the parts' kernel gradients, and the group buffers: transformed input, products, phases.
+        public float* X;
+        public float* Dy;
+        public float* Output;
+        public float* PackedKernel;
+        public float* KernelGradients;
+        public float* V;
+        public float* M;
+        public float* Phases;
+        public int PartV;
+        public int PartM;
+        public int PartPhases;
+        // Whether each part has its own buffers (parts on their own threads) or all share the first.
+        public bool BufferPerPart;
+        public bool Forward;
+        public bool Parameters;
+        public bool Input;
+
+        public readonly int InSize => Kind == Kind.Conv2 ? S.Height * S.Width * S.InC : S.Height * S.Width * InC;
+
+        public readonly int OutSize => Kind == Kind.Transposed2 ? S.Height * S.Width * S.OutC : S.Height * S.Width * OutC;
+    }
+
+    /// <summary>
+    /// One part: its images [part n / P, (part + 1) n / P), a group at a time. As a task, its kernels run on this thread;
+    /// called in turn outside a task, each kernel spreads over every thread.
+    /// </summary>
+    private static void PartTask(void* state, int part)
+    {
+        ref PartJob job = ref *(PartJob*)state;
+        int parts = job.Parts;
+        int first = (int)((long)part * job.Images / parts), end = (int)((long)(part + 1) * job.Images / parts);
+        var s = job.S;
+        int inSize = job.InSize, outSize = job.OutSize;
+        long buffer = job.BufferPerPart ? part : 0;
+        var v = new Span<float>(job.V + buffer * job.PartV, job.PartV);
+        var m = new Span<float>(job.M + buffer * job.PartM, job.PartM);
+        var phases = new Span<float>(job.Phases + buffer * job.PartPhases, job.Phases == null ? 0 : job.PartPhases);
+        var u = new ReadOnlySpan<float>(job.PackedKernel, job.PackedKernel == null ? 0 : s.PackedKernelFloats);
+        for (int n0 = first; n0 < end; n0 += job.Group)
+        {
+            int cn = Math.Min(job.Group, end - n0);
+            var x = new ReadOnlySpan<float>(job.X + (long)n0 * inSize, cn * inSize);
+            if (job.Forward)
+            {
+                var y = new Span<float>(job.Output + (long)n0 * outSize, cn * outSize);
+                Winograd.TransformInput(s, cn, PhaseInput(ref job, cn, x, phases), v);
                 Winograd.Multiply(s, cn, v, u, m);
-                if (_kind == Kind.Transposed2 && !s.OutputPhases)
+                if (job.Kind == Kind.Transposed2 && !s.OutputPhases)
                 {
                     Winograd.TransformOutput(s, cn, m, phases);
-                    Polyphase.DepthToSpace(cn, s.Height, s.Width, _outC, phases, y);
+                    Polyphase.DepthToSpace(cn, s.Height, s.Width, job.OutC, phases, y);
                 }
                 else
                 {
@@ -197,30 +291,30 @@ internal sealed class WinogradConvolution
                 }
                 continue;
             }
-            var gradient = dy.Slice(n0 * outSize, cn * outSize);
-            if (_kind == Kind.Transposed2 && !s.OutputPhases)
+            var dy = new ReadOnlySpan<float>(job.Dy + (long)n0 * outSize, cn * outSize);
+            if (job.Kind == Kind.Transposed2 && !s.OutputPhases)
             {
-                Polyphase.SpaceToDepth(cn, s.Height, s.Width, _outC, gradient, phases);
+                Polyphase.SpaceToDepth(cn, s.Height, s.Width, job.OutC, dy, phases);
                 Winograd.OutputGradient(s, cn, phases, m);
             }
             else
             {
-                Winograd.OutputGradient(s, cn, gradient, m);
+                Winograd.OutputGradient(s, cn, dy, m);
             }
-            bool parameters = !du.IsEmpty, input = !b.IsEmpty;
-            if (parameters)
+            if (job.Parameters)
             {
-                Winograd.TransformInput(s, cn, PhaseInput(cn, images, phases), v);
+                Winograd.TransformInput(s, cn, PhaseInput(ref job, cn, x, phases), v);
             }
             // du (+)= dm^T v per point, then v = dm u: the transformed input gradient, mapped back to pixels below.
-            Winograd.MultiplyBackward(s, cn, m, u, v, du, parameters, accumulate: n0 > 0, input);
-            if (input)
+            var du = job.Parameters ? new Span<float>(job.KernelGradients + (long)part * s.KernelFloats, s.KernelFloats) : default;
+            Winograd.MultiplyBackward(s, cn, m, u, v, du, job.Parameters, accumulate: n0 > first, job.Input);
+            if (job.Input)
             {
-                var dx = b.Slice(n0 * inSize, cn * inSize);
-                if (_kind == Kind.Conv2 && !s.InputPhases)
+                var dx = new Span<float>(job.Output + (long)n0 * inSize, cn * inSize);
+                if (job.Kind == Kind.Conv2 && !s.InputPhases)
                 {
                     Winograd.InputGradient(s, cn, v, phases);
-                    Polyphase.DepthToSpace(cn, s.Height, s.Width, _inC, phases, dx);
+                    Polyphase.DepthToSpace(cn, s.Height, s.Width, job.InC, phases, dx);
                 }
                 else
                 {
@@ -234,14 +328,34 @@ internal sealed class WinogradConvolution
     /// The group's input as the stride-1 problem reads it: for Conv2 its phases stacked as channels (a copy, unless the
     /// transforms read the phases in place), else itself.
     /// </summary>
-    private ReadOnlySpan<float> PhaseInput(int images, ReadOnlySpan<float> x, Span<float> phases)
+    private static ReadOnlySpan<float> PhaseInput(ref PartJob job, int images, ReadOnlySpan<float> x, Span<float> phases)
     {
-        if (_kind != Kind.Conv2 || _s.InputPhases)
+        if (job.Kind != Kind.Conv2 || job.S.InputPhases)
         {
             return x;
         }
-        var stacked = phases[..(images * _s.Height * _s.Width * _s.InC)];
-        Polyphase.SpaceToDepth(images, _s.Height, _s.Width, _inC, x, stacked);
+        var s = job.S;
+        var stacked = phases[..(images * s.Height * s.Width * s.InC)];
+        Polyphase.SpaceToDepth(images, s.Height, s.Width, job.InC, x, stacked);
         return stacked;
+    }
+
+    private struct SumJob
+    {
+        public float* Du;
+        public int Parts;
+        public int Plane;
+        public int PartFloats;
+    }
+
+    /// <summary>Part 0's plane xi += the other parts' planes xi, in part order.</summary>
+    private static void SumParts(void* state, int xi)
+    {
+        ref SumJob job = ref *(SumJob*)state;
+        var total = new Span<float>(job.Du + (long)xi * job.Plane, job.Plane);
+        for (int part = 1; part < job.Parts; part++)
+        {
+            VectorMath.AddInPlace(total, new ReadOnlySpan<float>(job.Du + (long)part * job.PartFloats + (long)xi * job.Plane, job.Plane));
+        }
     }
 }
