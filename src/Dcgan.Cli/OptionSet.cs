@@ -183,7 +183,8 @@ public sealed class OptionSet
         foreach (var s in _specs)
         {
             string left = s.Kind == "" ? $"--{s.Name}" : $"--{s.Name} {s.Kind}";
-            string right = s.Help + (s.Default is null ? "" : $" [default: {s.Default}]");
+            // A help text that states its defaults itself (they differ by architecture) gets no second one.
+            string right = s.Help + (s.Default is null || s.Help.Contains("[default:", StringComparison.Ordinal) ? "" : $" [default: {s.Default}]");
             sb.Append("  ").Append(left.PadRight(30)).Append(' ').Append(right).Append('\n');
         }
         sb.Append("  ").Append("--help".PadRight(30)).Append(" Show this help\n");

@@ -9,9 +9,10 @@ using Dcgan.Training;
 public static class TrainCommand
 {
     public static OptionSet Options() => ModelFlags.Add(new OptionSet("dcgan train [options]",
-        "Train a DCGAN and write a run folder: config.json, metrics.jsonl, samples/, progress.gif, plots (losses, d_hist, d_accuracy,\n" +
-        "epoch_times, and the quality figures with --eval-every; each as .png and .svg), report.html, checkpoints/. MNIST and Fashion-MNIST train the TensorFlow tutorial's models with its recipe; an image\n" +
-        "folder (--dataset folder --data-dir DIR) or the emoji set trains the DCGAN paper's models (--arch dcgan) with the\n" +
+        "Train a DCGAN and write a run folder: config.json, metrics.jsonl, samples/, progress.gif, plots (losses, d_hist,\n" +
+        "d_accuracy, epoch_times, and the quality figures with --eval-every; each as .png and .svg), report.html,\n" +
+        "checkpoints/. MNIST and Fashion-MNIST train the TensorFlow tutorial's models with its recipe; an image folder\n" +
+        "(--dataset folder --data-dir DIR) or the emoji set trains the DCGAN paper's models (--arch dcgan) with the\n" +
         "paper's recipe (Adam 2e-4, beta1 0.5, batch 128). Any flag below overrides the recipe's value.")
         .Choice("dataset", "mnist", "Data set: folder is --data-dir's images (subfolders are classes); emoji the built-in colour set; synthetic a tiny generated set for smoke tests", [.. TrainingData.Datasets])
         .Text("data-dir", null, "mnist/fashion-mnist: folder with the four IDX files or a Keras .npz; folder: the folder of images")
