@@ -24,7 +24,10 @@ public sealed class CommandLineTests : IDisposable
         var train = CliRunner.Run("train", "--help");
         Assert.Equal(0, train.Exit);
         Assert.Contains("--batch-size N", train.Out);
-        Assert.Contains("[default: 256]", train.Out);
+        Assert.Contains("[default: 256, or 128 with --arch dcgan]", train.Out);
+        Assert.Contains("--epochs N                     Epochs to train [default: 50]", train.Out);
+        // A flag whose help states its defaults gets no second one.
+        Assert.DoesNotContain(train.Out.Split('\n'), l => l.Split("[default:").Length > 2);
     }
 
     [Fact]
