@@ -3,7 +3,6 @@
 // no .onnx or temporary file left behind and an existing file untouched.
 namespace Dcgan.Cli.Tests;
 
-using System.Diagnostics;
 using Dcgan.Training;
 
 public sealed class ExportCommandTests : IDisposable
@@ -90,10 +89,10 @@ public sealed class ExportCommandTests : IDisposable
         string locked = Directory.CreateDirectory(Path.Combine(_root, "locked")).FullName;
         File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserExecute);
         // Root writes through permissions: there, a read-only file system stands in.
-        bool mounted = Writable(locked) && Command("mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", locked);
+        bool mounted = ReadOnlyFolder.Writable(locked) && ReadOnlyFolder.Command("mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", locked);
         try
         {
-            Skip.If(Writable(locked), "cannot make a folder unwritable here");
+            Skip.If(ReadOnlyFolder.Writable(locked), "cannot make a folder unwritable here");
             string target = Path.Combine(locked, "g.onnx");
             var (exit, _, err) = CliRunner.Run("export", "--from", run, "--out", target);
             Assert.Equal(2, exit);
@@ -106,7 +105,7 @@ public sealed class ExportCommandTests : IDisposable
         {
             if (mounted)
             {
-                Command("umount", locked);
+                ReadOnlyFolder.Command("umount", locked);
             }
             File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
@@ -118,7 +117,7 @@ public sealed class ExportCommandTests : IDisposable
         string run = TrainRun();
         // A 1 MiB file system of our own (root only) cannot hold the 9 MB model: the write fails part-way.
         string tiny = Directory.CreateDirectory(Path.Combine(_root, "tiny")).FullName;
-        Skip.IfNot(Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", tiny), "cannot mount a tmpfs here (not root)");
+        Skip.IfNot(ReadOnlyFolder.Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", tiny), "cannot mount a tmpfs here (not root)");
         try
         {
             string target = Path.Combine(tiny, "g.onnx");
@@ -132,7 +131,7 @@ public sealed class ExportCommandTests : IDisposable
         }
         finally
         {
-            Command("umount", tiny);
+            ReadOnlyFolder.Command("umount", tiny);
         }
     }
 
@@ -144,39 +143,5 @@ public sealed class ExportCommandTests : IDisposable
         Assert.StartsWith("dcgan: error: ", err);
         Assert.Contains(message, err);
         Assert.Single(err.TrimEnd('\n').Split('\n'));
-    }
-
-    private static bool Writable(string folder)
-    {
-        string probe = Path.Combine(folder, "probe");
-        try
-        {
-            File.WriteAllText(probe, "");
-            File.Delete(probe);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
-
-    private static bool Command(string file, params string[] args)
-    {
-        try
-        {
-            var psi = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (string a in args)
-            {
-                psi.ArgumentList.Add(a);
-            }
-            using var p = Process.Start(psi)!;
-            p.WaitForExit();
-            return p.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
     }
 }

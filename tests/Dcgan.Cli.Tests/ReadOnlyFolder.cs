@@ -6,13 +6,13 @@ namespace Dcgan.Cli.Tests;
 using System.Diagnostics;
 
 /// <summary>A folder that nothing can be written into until disposed; <see cref="Works"/> false where that cannot be made.</summary>
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class ReadOnlyFolder : IDisposable
 {
     private readonly string _path;
     private readonly UnixFileMode _mode;
     private readonly bool _mounted;
 
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public ReadOnlyFolder(string path)
     {
         _path = path;
@@ -33,6 +33,7 @@ public sealed class ReadOnlyFolder : IDisposable
     /// <summary>Whether the folder really refuses writes here.</summary>
     public bool Works { get; }
 
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void Dispose()
     {
         if (_mounted)
@@ -42,7 +43,8 @@ public sealed class ReadOnlyFolder : IDisposable
         File.SetUnixFileMode(_path, _mode);
     }
 
-    private static bool Writable(string folder)
+    /// <summary>Whether a file can be created (and is removed again) in <paramref name="folder"/>.</summary>
+    internal static bool Writable(string folder)
     {
         string probe = Path.Combine(folder, ".probe");
         try
@@ -57,7 +59,8 @@ public sealed class ReadOnlyFolder : IDisposable
         }
     }
 
-    private static bool Command(string file, params string[] args)
+    /// <summary>Runs a program quietly; whether it started and exited with 0.</summary>
+    internal static bool Command(string file, params string[] args)
     {
         try
         {
