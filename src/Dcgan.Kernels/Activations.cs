@@ -158,7 +158,8 @@ public static class Activations
             var e = Vector512.Exp(Vector512.Min(ax, Vector512.Create(Saturation)) * -2f);
             var large = Vector512.CopySign((Vector512<float>.One - e) / (Vector512<float>.One + e), x);
             return Vector512.ConditionalSelect(Vector512.LessThan(ax, Vector512.Create(SeriesLimit)), small, large);
-        }    }
+        }
+    }
 
     /// <summary>(y, dy) to dy * (1 - y * y).</summary>
     internal readonly struct TanhDerivativeOperator : IBinaryOperator

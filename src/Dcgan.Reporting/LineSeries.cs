@@ -2,31 +2,8 @@
 namespace Dcgan.Reporting;
 
 /// <summary>A named series of (x, y) points. NaN or infinite values leave a gap.</summary>
-public sealed class LineSeries
+public sealed class LineSeries(string name, IReadOnlyList<double> x, IReadOnlyList<double> y) : XySeries(name, x, y)
 {
-    public LineSeries(string name, IReadOnlyList<double> x, IReadOnlyList<double> y)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(y);
-        if (x.Count != y.Count)
-        {
-            throw new ArgumentException($"Series '{name}' has {x.Count} x values but {y.Count} y values.", nameof(y));
-        }
-        Name = name;
-        X = x;
-        Y = y;
-    }
-
-    public string Name { get; }
-
-    public IReadOnlyList<double> X { get; }
-
-    public IReadOnlyList<double> Y { get; }
-
-    /// <summary>Colour as "#rrggbb"; null picks the next colour of <see cref="Chart.Palette"/>.</summary>
-    public string? Color { get; init; }
-
     /// <summary>
     /// Exponential-moving-average weight of the history in [0, 1): 0 draws the values as they are; e.g. 0.9
     /// draws the smoothed line over a faint copy of the raw one, as TensorBoard does.
