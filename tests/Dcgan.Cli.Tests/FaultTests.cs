@@ -39,9 +39,7 @@ public sealed class FaultTests : IDisposable
         string path = run.Checkpoints()[^1].Path;
         // Blow the discriminator's first kernel up to the largest float and re-seal the checkpoint, as if training were
         // about to: the next step overflows. (A NaN in the file itself is refused before training starts, below.)
-        var (config, state) = Checkpoint.ReadHeader(path);
-        var gan = new GanPair(config.ModelOptions());
-        Checkpoint.Load(path, gan);
+        var (gan, config, state) = Checkpoints.Open(path);
         gan.Discriminator.Values.AsSpan(0, 5 * 5 * 64).Fill(float.MaxValue);
         Checkpoint.Save(path, config, state, gan);
         byte[] before = File.ReadAllBytes(path);
@@ -63,9 +61,7 @@ public sealed class FaultTests : IDisposable
         Assert.Equal(0, CliRunner.Run(Args(dir, 1)).Exit);
         var run = new RunFolder(dir);
         string path = run.Checkpoints()[^1].Path;
-        var (config, state) = Checkpoint.ReadHeader(path);
-        var gan = new GanPair(config.ModelOptions());
-        Checkpoint.Load(path, gan);
+        var (gan, config, state) = Checkpoints.Open(path);
         gan.Generator.Values[123] = float.NaN;
         Checkpoint.Save(path, config, state, gan);
         var before = FolderSnapshot.Take(dir);

@@ -89,9 +89,7 @@ public sealed class FolderRunTests : IDisposable
     private static GanPair Final(string run)
     {
         var checkpoint = new RunFolder(run).Checkpoints()[^1].Path;
-        var (config, _) = Checkpoint.ReadHeader(checkpoint);
-        var gan = new GanPair(config.ModelOptions());
-        Checkpoint.Load(checkpoint, gan);
+        var (gan, config, _) = Checkpoints.Open(checkpoint);
         return gan;
     }
 

@@ -37,10 +37,8 @@ public sealed class KillResumeTests : IDisposable
     private static GanPair Final(string dir)
     {
         var run = new RunFolder(dir);
-        var (config, _) = Checkpoint.ReadHeader(run.Checkpoints()[^1].Path);
-        Assert.Equal(8, Checkpoint.ReadHeader(run.Checkpoints()[^1].Path).State.CompletedEpochs);
-        var gan = new GanPair(config.ModelOptions());
-        Checkpoint.Load(run.Checkpoints()[^1].Path, gan);
+        var (gan, config, state) = Checkpoints.Open(run.Checkpoints()[^1].Path);
+        Assert.Equal(8, state.CompletedEpochs);
         return gan;
     }
 

@@ -98,9 +98,7 @@ public sealed class ExportedRuns : IDisposable
     /// </summary>
     public static void Spread(string checkpoint, string copy, ulong seed)
     {
-        var (config, _) = Checkpoint.ReadHeader(checkpoint);
-        var gan = new GanPair(config.ModelOptions());
-        var (_, state) = Checkpoint.Load(checkpoint, gan);
+        var (gan, config, state) = Checkpoints.Open(checkpoint);
         var rng = new Rng(seed);
         foreach (float[] values in gan.GeneratorAverage is { } average ? [gan.Generator.Values, average] : new[] { gan.Generator.Values })
         {

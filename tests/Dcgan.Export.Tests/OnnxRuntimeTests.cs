@@ -2,6 +2,7 @@
 // `dcgan generate` draws from the same noise, at batch 1 and 64: plain, conditional and class-conditional-BatchNorm runs.
 namespace Dcgan.Export.Tests;
 
+using Dcgan.TestSupport;
 using System.Security.Cryptography;
 using Dcgan.Kernels;
 using Dcgan.Models;
@@ -56,9 +57,7 @@ public sealed class OnnxRuntimeTests(ExportedRuns runs)
     public void ConditionalRunsExportTheAveragedWeightsAndTheLabelMatters(string name)
     {
         var run = runs[name];
-        var (config, _) = Checkpoint.ReadHeader(run.Sampler.CheckpointPath);
-        var gan = new GanPair(config.ModelOptions());
-        Checkpoint.Load(run.Sampler.CheckpointPath, gan);
+        var (gan, _, _) = Checkpoints.Open(run.Sampler.CheckpointPath);
         Assert.NotNull(gan.GeneratorAverage);
         int z = run.Sampler.Config.NoiseDim, classes = run.Sampler.Classes;
         var noise = new float[2 * z];
