@@ -2,6 +2,7 @@
 // stack trace), and a whole train -> generate -> resume round trip on the synthetic data set.
 namespace Dcgan.Cli.Tests;
 
+using Dcgan.TestSupport;
 using Dcgan.Training;
 
 public sealed class CommandLineTests : IDisposable
@@ -70,6 +71,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData(new[] { "train", "--conditional", "--cond-scheme", "projection-cbn", "--class-weight", "2" }, "--class-weight has no effect with --cond-scheme projection-cbn")]
     [InlineData(new[] { "summary", "--cond-scheme", "projection-ac" }, "--cond-scheme only applies with --conditional")]
     [InlineData(new[] { "train", "--conv-algorithm", "fft" }, "--conv-algorithm must be one of winograd, direct, got 'fft'")]
+    [InlineData(new[] { "train", "--recipe", "quick" }, "--recipe must be one of tutorial, fast, got 'quick'")]
     [InlineData(new[] { "bench", "--conv-algorithm", "Winograd" }, "--conv-algorithm must be one of winograd, direct, got 'Winograd'")]
     public void BadInputGetsOneLineAndExitTwo(string[] args, string message)
     {
@@ -206,6 +208,26 @@ public sealed class CommandLineTests : IDisposable
         var array = CliRunner.Run("generate", "--from", checkpoint, "--count", "1025", "--out", npy);
         Assert.True(array.Exit == 0, array.Err);
         Assert.Equal(128 + 1025 * 128 * 128, new FileInfo(npy).Length);
+    }
+
+    [Fact]
+    public void TheRecipeFillsWhatTheFlagsLeaveAndAResumeKeepsIt()
+    {
+        string run = Path.Combine(_root, "fast");
+        string[] common = ["--dataset", "synthetic", "--limit", "16", "--batch-size", "8", "--samples", "4", "--checkpoint-every", "1", "--out", run];
+        var train = CliRunner.Run(["train", "--epochs", "1", "--recipe", "fast", "--lr-d", "3e-4", .. common]);
+        Assert.True(train.Exit == 0, train.Err);
+        // config.json records the recipe and every value it resolved; the flag given wins over the recipe's.
+        var saved = TrainConfig.FromJson(File.ReadAllText(Path.Combine(run, "config.json")));
+        Assert.Equal(("fast", 2e-4, 3e-4, 0.5, TrainConfig.FastGeneratorEma), (saved.Recipe, saved.LearningRateG, saved.LearningRateD, saved.Beta1, saved.GeneratorEma));
+        Assert.Equal(saved, Checkpoints.Open(new RunFolder(run).Checkpoints()[^1].Path).Config with { Threads = saved.Threads });
+
+        var other = CliRunner.Run(["train", "--resume", "--epochs", "2", "--recipe", "tutorial", .. common]);
+        Assert.Equal(2, other.Exit);
+        Assert.Contains("--recipe fast -> tutorial", other.Err);
+        var resumed = CliRunner.Run(["train", "--resume", "--epochs", "2", .. common]);
+        Assert.True(resumed.Exit == 0, resumed.Err);
+        Assert.Equal("fast", TrainConfig.FromJson(File.ReadAllText(Path.Combine(run, "config.json"))).Recipe);
     }
 
     [Fact]

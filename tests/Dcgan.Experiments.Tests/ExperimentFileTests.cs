@@ -3,6 +3,7 @@
 using Dcgan.Experiments;
 
 using Dcgan.TestSupport;
+using Dcgan.Training;
 
 namespace Dcgan.Experiments.Tests;
 
@@ -31,6 +32,21 @@ public class ExperimentFileTests
         var fashion = ExperimentFile.Load(Path.Combine(Repo.Root, "experiments", "fashion-recipe.json"));
         var s4 = fashion.Config(fashion.Variants.Single(v => v.Name == "fashion-recipe"));
         Assert.Equal(("fashion-mnist", 128, 2e-4, 2e-4, "uniform"), (s4.Dataset, s4.BatchSize, s4.LearningRateG, s4.LearningRateD, s4.Noise));
+
+        // The recipe study: each recipe's own optimizer settings and average, resolved as train resolves them.
+        var recipes = ExperimentFile.Load(Path.Combine(Repo.Root, "experiments", "recipe-fast.json"));
+        Assert.Equal(6, recipes.Variants.Count);
+        var tutorial = recipes.Config(recipes.Variants.Single(v => v.Name == "tutorial-2"));
+        Assert.Equal(("tutorial", 50, 2L, 1e-4, 0.9, 0.0), (tutorial.Recipe, tutorial.Epochs, tutorial.Seed, tutorial.LearningRateG, tutorial.Beta1, tutorial.GeneratorEma));
+        var fast = recipes.Config(recipes.Variants.Single(v => v.Name == "fast-3"));
+        Assert.Equal(("fast", 10, 3L, 2e-4, 0.5, TrainConfig.FastGeneratorEma), (fast.Recipe, fast.Epochs, fast.Seed, fast.LearningRateG, fast.Beta1, fast.GeneratorEma));
+    }
+
+    [Fact]
+    public void AConditionalVariantDrawsFromTheAverageAsTrainDoes()
+    {
+        var file = ExperimentFile.Parse(Minimal.Replace("\"g-activation\": \"relu\",", "\"conditional\": true,"), "t.json");
+        Assert.Equal(TrainConfig.ConditionalGeneratorEma, file.Config(file.Variants[1]).GeneratorEma);
     }
 
     [Fact]

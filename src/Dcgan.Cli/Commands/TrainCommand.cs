@@ -21,12 +21,13 @@ public static class TrainCommand
         .Int("batch-size", 256, "Images per step [default: 256, or 128 with --arch dcgan]", TrainLimits.BatchSize)
         .Int("limit", 0, "Train on the first N images only (0: all)", TrainLimits.Limit)
         .Flag("drop-last", "Drop the last partial batch of each epoch (Keras keeps it)")
+        .Choice("recipe", TrainConfig.DefaultRecipe, "Training recipe for the settings no flag gives: tutorial (the models' own: the TensorFlow tutorial's, or the DCGAN paper's with --arch dcgan) or fast (the paper's Adam and samples from G's moving average; docs/quality.md)", [.. TrainConfig.Recipes])
         .Choice("noise", "normal", "Noise distribution: normal(0,1) or uniform in [-1,1]", [.. TrainConfig.NoiseKinds])
-        .Float("lr-g", 1e-4, "Generator Adam learning rate [default: 1e-4, or 2e-4 with --arch dcgan]", TrainLimits.LearningRate)
-        .Float("lr-d", 1e-4, "Discriminator Adam learning rate [default: 1e-4, or 2e-4 with --arch dcgan]", TrainLimits.LearningRate)
-        .Float("beta1", 0.9, "Adam beta1 (momentum) [default: 0.9, or 0.5 with --arch dcgan]", TrainLimits.Beta1)
+        .Float("lr-g", 1e-4, "Generator Adam learning rate [default: 1e-4, or 2e-4 with --arch dcgan or --recipe fast]", TrainLimits.LearningRate)
+        .Float("lr-d", 1e-4, "Discriminator Adam learning rate [default: 1e-4, or 2e-4 with --arch dcgan or --recipe fast]", TrainLimits.LearningRate)
+        .Float("beta1", 0.9, "Adam beta1 (momentum) [default: 0.9, or 0.5 with --arch dcgan or --recipe fast]", TrainLimits.Beta1)
         .Float("beta2", 0.999, "Adam beta2", TrainLimits.Beta2)
-        .Float("g-ema", 0, $"Draw grids and samples from a moving average of G's weights with this decay (0: off, as the tutorial; {TrainConfig.ConditionalGeneratorEma} with --conditional)", TrainLimits.GeneratorEma)
+        .Float("g-ema", 0, $"Draw grids and samples from a moving average of G's weights with this decay (0: off, as the tutorial; {TrainConfig.FastGeneratorEma} with --recipe fast, else {TrainConfig.ConditionalGeneratorEma} with --conditional)", TrainLimits.GeneratorEma)
         .Int("checkpoint-every", 15, "Write a checkpoint every N epochs (and at the end)", TrainLimits.CheckpointEvery)
         .Float("class-weight", TrainConfig.ConditionalClassWeight, "Conditional: weight of the class loss in the generator's loss (AC-GAN's paper uses 1)", TrainLimits.ClassWeight)
         .Int("eval-every", 0, "Measure quality (FID, class coverage) every N epochs and at the end (0: never)", TrainLimits.EvalEvery)
@@ -255,6 +256,7 @@ public static class TrainCommand
         var config = new TrainConfig
         {
             Dataset = dataset,
+            Recipe = o.GetText("recipe")!,
             DataDir = o.GetText("data-dir") is { } dir ? Path.GetFullPath(dir) : null,
             Architecture = o.GetText("arch")!,
             ImageSize = o.GetIntOrNull("image-size") ?? 0,
@@ -279,7 +281,7 @@ public static class TrainCommand
             ClassLossWeight = o.GetFloat("class-weight"),
             CondScheme = o.GetText("cond-scheme")!,
             ConvAlgorithm = o.GetText("conv-algorithm")!,
-            GeneratorEma = o.Has("g-ema") ? o.GetFloat("g-ema") : o.GetFlag("conditional") ? TrainConfig.ConditionalGeneratorEma : 0,
+            GeneratorEma = o.GetFloat("g-ema"),
             EvalEvery = o.GetInt("eval-every"),
             CheckpointEvery = o.GetInt("checkpoint-every"),
             Samples = o.GetInt("samples"),
