@@ -72,7 +72,12 @@ mount --bind /sys "$root/sys"
 mount --bind /dev "$root/dev"
 mount --bind "$(dirname "$(readlink -f "$(command -v dotnet)")")" "$root/opt/dotnet"
 mount --bind "$(pwd)" "$root/mnt/here"
-# The host's tuning for its own OpenBLAS does not apply to the root's.
-exec env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE -u MODERN_PEER_NS DOTNET_ROOT=/opt/dotnet DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 \
-  DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+# The host's tuning for its own OpenBLAS does not apply to the root's. MODERN_PEER_ISA=avx2 holds every library in the
+# root to AVX2 (ATen's kernels, oneDNN, MKL, OpenBLAS), as on a CPU without AVX-512.
+isa=()
+if [[ ${MODERN_PEER_ISA:-} == avx2 ]]; then
+  isa=(ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 DNNL_MAX_CPU_ISA=AVX2 MKL_ENABLE_INSTRUCTIONS=AVX2 OPENBLAS_CORETYPE=Haswell)
+fi
+exec env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE -u MODERN_PEER_NS -u MODERN_PEER_ISA "${isa[@]}" DOTNET_ROOT=/opt/dotnet \
+  DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 PATH=/usr/sbin:/usr/bin:/sbin:/bin \
   chroot "$root" /bin/bash -c 'cd /mnt/here && exec "$@"' peer "$@"

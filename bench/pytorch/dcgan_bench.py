@@ -392,9 +392,10 @@ def main():
 
     gen.train()
     disc.train()
-    print("torch %s, threads %d, batch %d, %s models at %dx%dx%d, %s padding" %
+    capability = getattr(getattr(torch.backends, "cpu", None), "get_cpu_capability", lambda: "unknown")()
+    print("torch %s, threads %d, batch %d, %s models at %dx%dx%d, %s padding, CPU capability %s" %
           (torch.__version__, torch.get_num_threads(), args.batch_size, args.arch, args.image_size, args.image_size,
-           args.channels, "TF-same" if args.tf_same else "symmetric"))
+           args.channels, "TF-same" if args.tf_same else "symmetric", capability))
     for _ in range(args.warmup):
         train_step()
     step_seconds = []
