@@ -99,6 +99,13 @@ public sealed record ModelOptions
     public float ClassLossWeight { get; init; } = 1f;
 
     /// <summary>
+    /// The target of the discriminator's loss on real images: 1, or 1 - s with one-sided label smoothing (Salimans et al.,
+    /// "Improved Techniques for Training GANs", 2016). Generated images keep target 0, and the generator's own loss
+    /// target 1.
+    /// </summary>
+    public float RealTarget { get; init; } = 1f;
+
+    /// <summary>
     /// Keep an exponential moving average of the generator's weights and draw samples from it (Yazici et al., "The
     /// Unusual Effectiveness of Averaging in GAN Training", ICLR 2019). Training itself never reads the average.
     /// </summary>

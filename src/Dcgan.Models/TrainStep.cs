@@ -76,11 +76,11 @@ public sealed class TrainStep
         _gan.GeneratorLabels?.Set(fakeLabels[..noise.Batch]); // read by a class-conditional BatchNorm
         var fake = g.Forward(gInput, training: true);
 
-        // (1) Discriminator loss on the real batch: CE(1, D(real)), averaged over the real batch
-        //     (+ the class loss on the real labels, conditional).
+        // (1) Discriminator loss on the real batch: CE(1, D(real)) (1 - s with label smoothing), averaged over the real
+        //     batch (+ the class loss on the real labels, conditional).
         var realOut = d.Forward(real, training: true);
         var dReal = Buffer(ref _dRealT, realOut);
-        float realLoss = Loss(realOut, 1f, realLabels, classLoss: true, dReal);
+        float realLoss = Loss(realOut, _gan.Options.RealTarget, realLabels, classLoss: true, dReal);
         KeepProbabilities(realOut, ref _realProb, ref _realCount);
         d.Backward(dReal, GradientNeeds.Parameters);
 

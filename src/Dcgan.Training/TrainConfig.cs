@@ -81,6 +81,8 @@ public sealed record TrainConfig : IJsonOnDeserializing
     /// </summary>
     [JsonPropertyName("class-weight")] public double ClassLossWeight { get => _classLossWeight; init => _classLossWeight = value; }
     [JsonPropertyName("g-ema")] public double GeneratorEma { get; init; }
+    /// <summary>One-sided label smoothing: D's target for real images is 1 minus this (0: none, as the tutorial).</summary>
+    [JsonPropertyName("label-smoothing")] public double LabelSmoothing { get; init; }
     /// <summary>
     /// The convolutions' arithmetic (see <see cref="ModelOptions.ConvAlgorithm"/>); configs and checkpoints written before
     /// the key existed load as "direct", the only arithmetic there was, so they resume bit for bit.
@@ -137,6 +139,7 @@ public sealed record TrainConfig : IJsonOnDeserializing
         Scheme = SchemeOf(CondScheme).Scheme,
         ClassNormInGenerator = Conditional && SchemeOf(CondScheme).ClassNorm,
         AverageGenerator = GeneratorEma > 0,
+        RealTarget = (float)(1 - LabelSmoothing),
         ConvAlgorithm = ConvAlgorithmOf(ConvAlgorithm),
     };
 
@@ -303,6 +306,7 @@ public sealed record TrainConfig : IJsonOnDeserializing
             ?? Range("beta1", Beta1, TrainLimits.Beta1)
             ?? Range("beta2", Beta2, TrainLimits.Beta2)
             ?? Range("g-ema", GeneratorEma, TrainLimits.GeneratorEma)
+            ?? Range("label-smoothing", LabelSmoothing, TrainLimits.LabelSmoothing)
             ?? Range("checkpoint-every", CheckpointEvery, TrainLimits.CheckpointEvery)
             ?? Range("class-weight", ClassLossWeight, TrainLimits.ClassWeight)
             ?? Range("eval-every", EvalEvery, TrainLimits.EvalEvery)

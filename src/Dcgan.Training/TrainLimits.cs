@@ -15,6 +15,7 @@ public static class TrainLimits
     public static readonly SettingRange GeneratorEma = new(0, 0.99999);
     public static readonly SettingRange CheckpointEvery = new(1, 100_000);
     public static readonly SettingRange ClassWeight = new(0, 100);
+    public static readonly SettingRange LabelSmoothing = new(0, 0.5);
     public static readonly SettingRange EvalEvery = new(0, 100_000);
     public static readonly SettingRange Samples = new(1, 1024);
     public static readonly SettingRange Seed = new(0, int.MaxValue);

@@ -72,6 +72,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData(new[] { "summary", "--cond-scheme", "projection-ac" }, "--cond-scheme only applies with --conditional")]
     [InlineData(new[] { "train", "--conv-algorithm", "fft" }, "--conv-algorithm must be one of winograd, direct, got 'fft'")]
     [InlineData(new[] { "train", "--recipe", "quick" }, "--recipe must be one of tutorial, fast, got 'quick'")]
+    [InlineData(new[] { "train", "--label-smoothing", "0.7" }, "--label-smoothing must be between 0 and 0.5, got 0.7")]
     [InlineData(new[] { "bench", "--conv-algorithm", "Winograd" }, "--conv-algorithm must be one of winograd, direct, got 'Winograd'")]
     public void BadInputGetsOneLineAndExitTwo(string[] args, string message)
     {

@@ -8,6 +8,8 @@ using Dcgan.Engine.Layers;
 using Dcgan.Kernels;
 using Dcgan.Models;
 
+// Alone: the memory check reads the process-wide allocation counter, which other tests would move.
+[Collection(WorkersCollection.Name)]
 public class InferenceSliceTests
 {
     private const int Rows = GeneratorModel.InferenceRows * 2 + 37;

@@ -6,7 +6,7 @@ using Dcgan.Engine;
 using Dcgan.Engine.Layers;
 using Dcgan.Kernels;
 
-/// <summary>Tests that set <see cref="Workers.Threads"/>: they run alone, never beside another test.</summary>
+/// <summary>Tests that set <see cref="Workers.Threads"/> or read process-wide counters: they run alone, never beside another test.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class WorkersCollection
 {

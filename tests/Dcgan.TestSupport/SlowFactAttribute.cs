@@ -13,3 +13,15 @@ public sealed class SlowFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A theory that runs only with DCGAN_SLOW_TESTS=1 (long trainings on real data); skipped otherwise.</summary>
+public sealed class SlowTheoryAttribute : TheoryAttribute
+{
+    public SlowTheoryAttribute()
+    {
+        if (Environment.GetEnvironmentVariable("DCGAN_SLOW_TESTS") != "1")
+        {
+            Skip = "slow: set DCGAN_SLOW_TESTS=1 to run";
+        }
+    }
+}

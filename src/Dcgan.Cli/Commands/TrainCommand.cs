@@ -28,6 +28,7 @@ public static class TrainCommand
         .Float("beta1", 0.9, "Adam beta1 (momentum) [default: 0.9, or 0.5 with --arch dcgan or --recipe fast]", TrainLimits.Beta1)
         .Float("beta2", 0.999, "Adam beta2", TrainLimits.Beta2)
         .Float("g-ema", 0, $"Draw grids and samples from a moving average of G's weights with this decay (0: off, as the tutorial; {TrainConfig.FastGeneratorEma} with --recipe fast, else {TrainConfig.ConditionalGeneratorEma} with --conditional)", TrainLimits.GeneratorEma)
+        .Float("label-smoothing", 0, "One-sided label smoothing: the discriminator's target for real images is 1 - X (Salimans et al. 2016; 0: none, as the tutorial)", TrainLimits.LabelSmoothing)
         .Int("checkpoint-every", 15, "Write a checkpoint every N epochs (and at the end)", TrainLimits.CheckpointEvery)
         .Float("class-weight", TrainConfig.ConditionalClassWeight, "Conditional: weight of the class loss in the generator's loss (AC-GAN's paper uses 1)", TrainLimits.ClassWeight)
         .Int("eval-every", 0, "Measure quality (FID, class coverage) every N epochs and at the end (0: never)", TrainLimits.EvalEvery)
@@ -282,6 +283,7 @@ public static class TrainCommand
             CondScheme = o.GetText("cond-scheme")!,
             ConvAlgorithm = o.GetText("conv-algorithm")!,
             GeneratorEma = o.GetFloat("g-ema"),
+            LabelSmoothing = o.GetFloat("label-smoothing"),
             EvalEvery = o.GetInt("eval-every"),
             CheckpointEvery = o.GetInt("checkpoint-every"),
             Samples = o.GetInt("samples"),
