@@ -184,6 +184,19 @@ public sealed class FolderRunTests : IDisposable
         Assert.False(Directory.Exists(_t.File("gray-conditional")));
     }
 
+    [Fact]
+    public void TheFastRecipeTrainsAColourFolderOnThePapersModels()
+    {
+        string run = _t.File("fast-run");
+        var result = CliRunner.Run(Train(Pictures(), run, 1, "--recipe", "fast"));
+        Assert.True(result.Exit == 0, result.Err);
+        var config = TrainConfig.FromJson(File.ReadAllText(Path.Combine(run, "config.json")));
+        // The paper's models, batch and Adam, and samples drawn from the generator's moving average.
+        Assert.Equal(("fast", "dcgan", 3, 2e-4, 0.5, TrainConfig.FastGeneratorEma), (config.Recipe, config.Architecture, config.Channels, config.LearningRateG, config.Beta1, config.GeneratorEma));
+        Assert.NotNull(Final(run).GeneratorAverage);
+        Assert.Equal(3, ImageFiles.ReadImage(Path.Combine(run, "samples", "image_at_epoch_0001.png")).Channels);
+    }
+
     [Theory]
     [InlineData("missing", "folder not found")]
     [InlineData("empty", "no images found")]
