@@ -15,7 +15,15 @@ public sealed class GeneratorModel : IImageGenerator
         Options = options;
         Labels = options.ClassNormInGenerator ? new ClassLabels(options.Classes) : null;
         Network = ModelBuilder.Generator(options, namer, Labels);
+        long rowBytes = Network.Layers.Sum(l => (long)l.OutputShape.Aggregate(1, (a, b) => a * b)) * sizeof(float);
+        InferenceRows = (int)Math.Clamp(InferenceBytes / rowBytes, 1, 1024);
     }
+
+    /// <summary>
+    /// The most rows one inference pass takes: as many as fit <see cref="InferenceBytes"/> of layer outputs (232 for the
+    /// tutorial's generator, 62 for the DCGAN paper's at 64x64x3).
+    /// </summary>
+    public int InferenceRows { get; }
 
     public ModelOptions Options { get; }
 
@@ -25,11 +33,11 @@ public sealed class GeneratorModel : IImageGenerator
     public ClassLabels? Labels { get; }
 
     /// <summary>
-    /// The most rows one inference pass takes. A larger request runs in slices of this many rows through the same layer
-    /// buffers that training at the usual batch sizes already holds, so drawing 1,024 images needs no more memory than
-    /// drawing 256 (each row's arithmetic does not depend on the rows beside it, so the images are the same).
+    /// What the layers' outputs of one inference pass may take. A larger request runs in slices of
+    /// <see cref="InferenceRows"/> rows through the same layer buffers, so drawing many images needs no more memory than
+    /// training already holds (each row's arithmetic does not depend on the rows beside it, so the images are the same).
     /// </summary>
-    public const int InferenceRows = 256;
+    public const long InferenceBytes = 96L << 20;
 
     private Tensor? _noiseSlice;
     private Tensor? _output;

@@ -12,7 +12,7 @@ using Dcgan.Models;
 [Collection(WorkersCollection.Name)]
 public class InferenceSliceTests
 {
-    private const int Rows = GeneratorModel.InferenceRows * 2 + 37;
+    private static readonly int Rows = new GeneratorModel(new ModelOptions()).InferenceRows * 2 + 37;
 
     [Theory]
     [InlineData(false, false, ConvAlgorithm.Winograd)]
@@ -56,6 +56,17 @@ public class InferenceSliceTests
     }
 
     [Fact]
+    public void TheSliceFollowsTheGeneratorsSize()
+    {
+        // Below the tutorial's training batch (256), so drawing never grows the buffers training holds.
+        Assert.Equal(232, new GeneratorModel(new ModelOptions()).InferenceRows);
+        var paper = new GeneratorModel(new ModelOptions { Architecture = Architecture.Dcgan, ImageSize = 64, Channels = 3 });
+        Assert.Equal(62, paper.InferenceRows);
+        // Below the DCGAN paper's training batch (128), so drawing never grows the buffers training holds.
+        Assert.True(paper.InferenceRows < 128);
+    }
+
+    [Fact]
     public void LayerBuffersStayAtTheSliceSize()
     {
         static long Allocated(int rows)
@@ -71,7 +82,7 @@ public class InferenceSliceTests
             return allocated;
         }
 
-        long oneSlice = Allocated(GeneratorModel.InferenceRows);
+        long oneSlice = Allocated(new GeneratorModel(new ModelOptions()).InferenceRows);
         long slices = Allocated(Rows);
         // Every layer buffer is sized for one slice; what more rows add is the output and the noise slice.
         long extra = (long)Rows * (28 * 28 + 100) * sizeof(float) + (1 << 20);
