@@ -29,6 +29,7 @@ public abstract class Layer
 {
     private readonly List<Parameter> _parameters = [];
     private Tensor? _weightedOutputGradient;
+    private Tensor? _inputGradient, _sharedGradientA, _sharedGradientB;
 
     protected Layer(string? name) => Name = name ?? "";
 
@@ -47,6 +48,12 @@ public abstract class Layer
 
     /// <summary>Every parameter in Keras's weight order (trainable and not).</summary>
     public IReadOnlyList<Parameter> Parameters => _parameters;
+
+    /// <summary>
+    /// Where <see cref="InputGradient"/> puts the input gradient: the model's two shared buffers (set by
+    /// <see cref="Sequential"/>), or, when null (a layer on its own), a buffer of the layer's.
+    /// </summary>
+    public GradientBuffers? GradientBuffers { get; set; }
 
     /// <summary>Random stream for stochastic layers (Dropout); set by the model.</summary>
     public Rng? Random { get; set; }
@@ -113,6 +120,14 @@ public abstract class Layer
         _parameters.Add(p);
         return p;
     }
+
+    /// <summary>
+    /// The tensor a backward pass from <paramref name="dOutput"/> writes its input gradient into, (batch, InputShape):
+    /// never <paramref name="dOutput"/>'s buffer.
+    /// </summary>
+    protected Tensor InputGradient(Tensor dOutput, int batch) => GradientBuffers is { } shared
+        ? shared.Take(dOutput, batch, InputShape, ref _sharedGradientA, ref _sharedGradientB)
+        : Reuse(ref _inputGradient, batch, InputShape);
 
     /// <summary>Sizes a reusable buffer for this batch: allocated on first use, grown only if needed.</summary>
     protected static Tensor Reuse(ref Tensor? buffer, int batch, int[] sampleShape)

@@ -32,6 +32,12 @@ public sealed class Sequential
             shape = layer.OutputShape;
         }
         OutputShape = shape;
+        // The layers' input gradients take turns with two buffers of the model's instead of one per layer.
+        GradientBuffers = new GradientBuffers();
+        foreach (var layer in _layers)
+        {
+            layer.GradientBuffers = GradientBuffers;
+        }
         var all = _layers.SelectMany(l => l.Parameters).ToArray();
         TrainableCount = all.Where(p => p.Trainable).Sum(p => (long)p.Length) is var t ? checked((int)t) : 0;
         NonTrainableCount = checked((int)all.Where(p => !p.Trainable).Sum(p => (long)p.Length));
@@ -52,6 +58,9 @@ public sealed class Sequential
     }
 
     public string Name { get; }
+
+    /// <summary>The two buffers every layer's input gradient is written into in turn during a backward pass.</summary>
+    public GradientBuffers GradientBuffers { get; }
 
     public int[] InputShape { get; }
 

@@ -106,7 +106,26 @@ public sealed class Tensor
 
     public override string ToString() => $"Tensor{Format(Shape)}";
 
-    private static int ElementCount(ReadOnlySpan<int> shape)
+    /// <summary>
+    /// A tensor of (batch, sampleShape) over <paramref name="data"/> (at least that long), reusing <paramref name="view"/>
+    /// when it already wraps that array, so a caller that re-wraps the same buffer every step allocates only when it changes.
+    /// </summary>
+    internal static Tensor Over(ref Tensor? view, float[] data, int batch, ReadOnlySpan<int> sampleShape)
+    {
+        if (view is null || !ReferenceEquals(view._data, data) || view.Shape.Length != sampleShape.Length + 1)
+        {
+            view = new Tensor(data, new int[sampleShape.Length + 1]);
+        }
+        view.Shape[0] = batch;
+        sampleShape.CopyTo(view.Shape.AsSpan(1));
+        if (view.Length > data.Length)
+        {
+            throw new ArgumentException($"{Format(view.Shape)} does not fit {data.Length} floats");
+        }
+        return view;
+    }
+
+    internal static int ElementCount(ReadOnlySpan<int> shape)
     {
         long n = 1;
         foreach (int d in shape)

@@ -22,7 +22,6 @@ public sealed class Activation : Layer
     private readonly float _slope;
     private Tensor? _input;
     private Tensor? _output;
-    private Tensor? _dInput;
 
     public Activation(ActivationKind kind, float slope = 0.3f, string? name = null) : base(name)
     {
@@ -79,7 +78,7 @@ public sealed class Activation : Layer
         {
             return null;
         }
-        var dx = Reuse(ref _dInput, x.Batch, InputShape);
+        var dx = InputGradient(dOutput, x.Batch);
         switch (_kind)
         {
             case ActivationKind.LeakyRelu:

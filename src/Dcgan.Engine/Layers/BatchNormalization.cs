@@ -37,7 +37,6 @@ public sealed class BatchNormalization : Layer
     private Tensor? _xhat;
     private Tensor? _inferenceInput;
     private Tensor? _output;
-    private Tensor? _dInput;
 
     /// <param name="gammaInitializer">How gamma starts (Keras: 1); beta starts at 0, the moving statistics at 0 and 1.</param>
     public BatchNormalization(float momentum = 0.99f, float epsilon = 1e-3f, MovingVarianceRule rule = MovingVarianceRule.Keras2, string? name = null,
@@ -178,7 +177,7 @@ public sealed class BatchNormalization : Layer
             {
                 return null;
             }
-            var dxi = Reuse(ref _dInput, n, InputShape);
+            var dxi = InputGradient(dOutput, n);
             for (int r = 0; r < rows; r++)
             {
                 VectorMath.Multiply(dyAll.Slice(r * _c, _c), _mean, dxi.Span.Slice(r * _c, _c));
@@ -187,7 +186,7 @@ public sealed class BatchNormalization : Layer
         }
         Span<float> dgamma = (needs & GradientNeeds.Parameters) != 0 ? _gamma.Grad : new float[_c];
         Span<float> dbeta = (needs & GradientNeeds.Parameters) != 0 ? _beta.Grad : new float[_c];
-        Tensor? dx = (needs & GradientNeeds.Input) != 0 ? Reuse(ref _dInput, n, InputShape) : null;
+        Tensor? dx = (needs & GradientNeeds.Input) != 0 ? InputGradient(dOutput, n) : null;
         BatchNormKernels.BackwardTraining(rows, _c, _xhat!.Span, dOutput.Span, _gamma.Value, _invStd, dgamma, dbeta,
             dx is null ? Span<float>.Empty : dx.Span, _scratch, _sumDy, _sumDyXhat);
         return dx;

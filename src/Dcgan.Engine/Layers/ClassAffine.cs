@@ -17,7 +17,7 @@ public sealed class ClassAffine : Layer
     private Parameter _gamma = null!, _beta = null!;
     private int _c;
     private int[] _saved = [];
-    private Tensor? _input, _output, _dInput;
+    private Tensor? _input, _output;
 
     public ClassAffine(ClassLabels labels, string? name = null) : base(name) => _labels = labels;
 
@@ -85,7 +85,8 @@ public sealed class ClassAffine : Layer
         var dy = dOutput.Span;
         var gamma = _gamma.Value;
         bool wantInput = (needs & GradientNeeds.Input) != 0, wantParams = (needs & GradientNeeds.Parameters) != 0;
-        Span<float> dx = wantInput ? Reuse(ref _dInput, n, InputShape).Span : default;
+        var dxTensor = wantInput ? InputGradient(dOutput, n) : null;
+        Span<float> dx = dxTensor is null ? default : dxTensor.Span;
         var dGamma = _gamma.Grad;
         var dBeta = _beta.Grad;
         for (int i = 0; i < n; i++)
@@ -116,6 +117,6 @@ public sealed class ClassAffine : Layer
                 }
             }
         }
-        return wantInput ? _dInput : null;
+        return dxTensor;
     }
 }

@@ -20,7 +20,6 @@ public sealed class Conv2D : Layer
     private float[] _banded = [];
     private Tensor? _input;
     private Tensor? _output;
-    private Tensor? _dInput;
     private readonly ConvAlgorithm _requested;
     private readonly Initializer _kernelInitializer;
     // The Winograd path (null on the direct path).
@@ -121,7 +120,7 @@ public sealed class Conv2D : Layer
         {
             VectorMath.AddColumnSums(dOutput.Span, _bias.Grad);
         }
-        var dx = input ? Reuse(ref _dInput, n, InputShape) : null;
+        var dx = input ? InputGradient(dOutput, n) : null;
         if (_winograd is not null)
         {
             if (parameters || input)

@@ -21,7 +21,6 @@ public sealed class Conv2DTranspose : Layer
     private float[] _dBanded = [];
     private Tensor? _input;
     private Tensor? _output;
-    private Tensor? _dInput;
     private readonly ConvAlgorithm _requested;
     private readonly Initializer _kernelInitializer;
     // The Winograd path (null on the direct path).
@@ -120,7 +119,7 @@ public sealed class Conv2DTranspose : Layer
         {
             VectorMath.AddColumnSums(dOutput.Span, _bias.Grad);
         }
-        var dx = input ? Reuse(ref _dInput, n, InputShape) : null;
+        var dx = input ? InputGradient(dOutput, n) : null;
         if (!parameters && !input)
         {
             return null;

@@ -14,7 +14,6 @@ public sealed class Dense : Layer
     private Parameter? _bias;
     private Tensor? _input;
     private Tensor? _output;
-    private Tensor? _dInput;
 
     public Dense(int units, bool useBias = true, string? name = null, Initializer? kernelInitializer = null) : base(name)
     {
@@ -77,7 +76,7 @@ public sealed class Dense : Layer
         {
             return null;
         }
-        var dx = Reuse(ref _dInput, n, InputShape);
+        var dx = InputGradient(dOutput, n);
         // dx[N, in] = dy[N, out] * W^T[out, in]
         Gemm.Sgemm(false, true, n, inDim, _units, dOutput.Span, _units, _kernel.Value, _units, 0f, dx.Span, inDim);
         return dx;

@@ -11,7 +11,6 @@ public sealed class Dropout : Layer
     private float[] _mask = [];
     private bool _lastTraining;
     private Tensor? _output;
-    private Tensor? _dInput;
 
     public Dropout(float rate, string? name = null) : base(name)
     {
@@ -61,7 +60,7 @@ public sealed class Dropout : Layer
         {
             return dOutput;
         }
-        var dx = Reuse(ref _dInput, dOutput.Batch, InputShape);
+        var dx = InputGradient(dOutput, dOutput.Batch);
         VectorMath.Multiply(dOutput.Span, _mask, dx.Span);
         return dx;
     }
