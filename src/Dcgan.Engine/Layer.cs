@@ -22,8 +22,9 @@ public enum GradientNeeds
 }
 
 /// <summary>
-/// A layer in a <see cref="Sequential"/> model. Shapes exclude the batch dimension. Buffers are owned by
-/// the layer and reused across steps; Backward may be called more than once after one Forward.
+/// A layer in a <see cref="Sequential"/> model. Shapes exclude the batch dimension. Output buffers are owned by
+/// the layer and reused across steps; input gradients go where <see cref="GradientBuffers"/> says. Backward may be
+/// called more than once after one Forward.
 /// </summary>
 public abstract class Layer
 {
