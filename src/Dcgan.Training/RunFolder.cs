@@ -46,8 +46,12 @@ public sealed partial class RunFolder(string root)
 
     public string CheckpointPath(int index) => Path.Combine(CheckpointsDir, string.Create(CultureInfo.InvariantCulture, $"ckpt-{index}.dcgan"));
 
-    /// <summary>Whether the folder holds anything besides a lock file (a run folder must start empty).</summary>
-    public bool HoldsFiles => Directory.Exists(Root) && Directory.EnumerateFileSystemEntries(Root).Any(e => Path.GetFileName(e) != RunLock.FileName);
+    /// <summary>
+    /// Whether the folder holds anything besides a lock file and the temporaries of interrupted writes (a run folder must
+    /// start empty; a run killed while writing its first config.json leaves only such files, and may start over).
+    /// </summary>
+    public bool HoldsFiles => Directory.Exists(Root) && Directory.EnumerateFileSystemEntries(Root)
+        .Any(e => Path.GetFileName(e) != RunLock.FileName && !(e.EndsWith(".tmp", StringComparison.Ordinal) && File.Exists(e)));
 
     /// <summary>Whether this looks like a run folder (it has a config.json).</summary>
     public bool IsRun => File.Exists(ConfigPath);

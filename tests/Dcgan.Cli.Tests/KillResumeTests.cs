@@ -63,18 +63,18 @@ public sealed class KillResumeTests : IDisposable
         int kills = 0;
         for (int attempt = 0; attempt < 60; attempt++)
         {
-            var (p, _) = Start(ResumeOrStart(dir));
+            var (p, lines) = Start(ResumeOrStart(dir));
             if (kills >= 10)
             {
                 Assert.True(p.WaitForExit(120_000));
                 p.WaitForExit();
-                Assert.Equal(0, p.ExitCode);
+                Assert.True(p.ExitCode == 0, string.Join("\n", lines));
                 break;
             }
             if (p.WaitForExit(random.Next(150, 1500)))
             {
                 p.WaitForExit();
-                Assert.Equal(0, p.ExitCode);
+                Assert.True(p.ExitCode == 0, string.Join("\n", lines));
                 if (Directory.Exists(dir) && new RunFolder(dir).Checkpoints().Count > 0
                     && Checkpoint.ReadHeader(new RunFolder(dir).Checkpoints()[^1].Path).State.CompletedEpochs == 8)
                 {

@@ -42,6 +42,11 @@ public sealed class RunLockTests : IDisposable
         }
         RunLock.ThrowIfInUse(empty);
         Assert.False(new RunFolder(empty).HoldsFiles);
+        // Nor does the temporary of a config.json whose write a kill interrupted: the run may start over there.
+        File.WriteAllText(Path.Combine(empty, "config.json.0123456789abcdef.tmp"), "{");
+        Assert.False(new RunFolder(empty).HoldsFiles);
+        File.WriteAllText(Path.Combine(empty, "notes.txt"), "mine");
+        Assert.True(new RunFolder(empty).HoldsFiles);
     }
 
     [Fact]
