@@ -88,17 +88,11 @@ public sealed class Tensor
     /// </summary>
     internal Tensor ReuseView(ref Tensor? view, ReadOnlySpan<int> sampleShape)
     {
-        if (view is null || !ReferenceEquals(view._data, _data) || view.Shape.Length != sampleShape.Length + 1)
+        if ((long)Batch * ElementCount(sampleShape) != Length)
         {
-            view = new Tensor(_data, new int[sampleShape.Length + 1]);
+            throw new ArgumentException($"cannot view {Format(Shape)} as {Format([Batch, .. sampleShape])}");
         }
-        view.Shape[0] = Batch;
-        sampleShape.CopyTo(view.Shape.AsSpan(1));
-        if (view.Length != Length)
-        {
-            throw new ArgumentException($"cannot view {Format(Shape)} as {Format(view.Shape)}");
-        }
-        return view;
+        return Over(ref view, _data, Batch, sampleShape);
     }
 
     /// <summary>Shape written like (256, 7, 7, 128).</summary>
@@ -125,7 +119,8 @@ public sealed class Tensor
         return view;
     }
 
-    internal static int ElementCount(ReadOnlySpan<int> shape)
+    /// <summary>The elements of a tensor of this shape (the product of its dimensions).</summary>
+    public static int ElementCount(ReadOnlySpan<int> shape)
     {
         long n = 1;
         foreach (int d in shape)

@@ -5,6 +5,12 @@ namespace Dcgan.Imaging;
 /// <summary>Writes files so that readers see either the old content or the complete new content.</summary>
 public static class AtomicFile
 {
+    /// <summary>How the temporary file of a write ends; one left behind means the write was interrupted.</summary>
+    public const string TemporarySuffix = ".tmp";
+
+    /// <summary>Whether <paramref name="path"/> names a temporary file of an interrupted write (never data).</summary>
+    public static bool IsTemporary(string path) => path.EndsWith(TemporarySuffix, StringComparison.Ordinal);
+
     /// <summary>Runs <paramref name="write"/> against a temporary file next to <paramref name="path"/>, then renames it into place.</summary>
     /// <exception cref="IOException">The file could not be written; the message names <paramref name="path"/>, never the temporary file.</exception>
     public static void Write(string path, Action<Stream> write)
@@ -18,7 +24,7 @@ public static class AtomicFile
             Directory.CreateDirectory(dir);
         }
         // Same directory as the target: a rename within one file system is atomic, across file systems it is a copy.
-        string temp = full + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        string temp = full + "." + Guid.NewGuid().ToString("N") + TemporarySuffix;
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))

@@ -15,7 +15,7 @@ public sealed class GeneratorModel : IImageGenerator
         Options = options;
         Labels = options.ClassNormInGenerator ? new ClassLabels(options.Classes) : null;
         Network = ModelBuilder.Generator(options, namer, Labels);
-        long rowBytes = Network.Layers.Sum(l => (long)l.OutputShape.Aggregate(1, (a, b) => a * b)) * sizeof(float);
+        long rowBytes = Network.Layers.Sum(l => (long)Tensor.ElementCount(l.OutputShape)) * sizeof(float);
         InferenceRows = (int)Math.Clamp(InferenceBytes / rowBytes, 1, 1024);
     }
 

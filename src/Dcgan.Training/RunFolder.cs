@@ -4,6 +4,7 @@ namespace Dcgan.Training;
 
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Dcgan.Imaging;
 using Dcgan.Reporting;
 
 /// <summary>Paths inside one run folder.</summary>
@@ -51,7 +52,7 @@ public sealed partial class RunFolder(string root)
     /// start empty; a run killed while writing its first config.json leaves only such files, and may start over).
     /// </summary>
     public bool HoldsFiles => Directory.Exists(Root) && Directory.EnumerateFileSystemEntries(Root)
-        .Any(e => Path.GetFileName(e) != RunLock.FileName && !(e.EndsWith(".tmp", StringComparison.Ordinal) && File.Exists(e)));
+        .Any(e => Path.GetFileName(e) != RunLock.FileName && !(AtomicFile.IsTemporary(e) && File.Exists(e)));
 
     /// <summary>Whether this looks like a run folder (it has a config.json).</summary>
     public bool IsRun => File.Exists(ConfigPath);

@@ -269,7 +269,7 @@ public sealed class Trainer
             {
                 continue;
             }
-            foreach (string temp in Directory.EnumerateFiles(dir, "*.tmp"))
+            foreach (string temp in Directory.EnumerateFiles(dir, "*" + AtomicFile.TemporarySuffix))
             {
                 try
                 {
