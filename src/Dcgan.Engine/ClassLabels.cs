@@ -25,11 +25,7 @@ public sealed class ClassLabels(int classes)
                 throw new ArgumentOutOfRangeException(nameof(labels), $"label {label} is outside 0..{Classes - 1}");
             }
         }
-        if (_values.Length < labels.Length)
-        {
-            _values = new int[labels.Length];
-        }
-        labels.CopyTo(_values);
+        labels.CopyTo(Scratch.Grow(ref _values, labels.Length));
         Count = labels.Length;
     }
 }

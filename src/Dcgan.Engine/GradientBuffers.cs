@@ -25,18 +25,8 @@ public sealed class GradientBuffers
         int need = checked(batch * Tensor.ElementCount(sampleShape));
         if (ReferenceEquals(dOutput.Buffer, _a))
         {
-            Grow(ref _b, need);
-            return Tensor.Over(ref viewB, _b, batch, sampleShape);
+            return Tensor.Over(ref viewB, Scratch.Grow(ref _b, need), batch, sampleShape);
         }
-        Grow(ref _a, need);
-        return Tensor.Over(ref viewA, _a, batch, sampleShape);
-    }
-
-    private static void Grow(ref float[] buffer, int need)
-    {
-        if (buffer.Length < need)
-        {
-            buffer = new float[need];
-        }
+        return Tensor.Over(ref viewA, Scratch.Grow(ref _a, need), batch, sampleShape);
     }
 }

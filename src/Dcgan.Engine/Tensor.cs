@@ -65,11 +65,7 @@ public sealed class Tensor
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         Shape[0] = batch;
-        int need = Length;
-        if (_data.Length < need)
-        {
-            _data = new float[need];
-        }
+        Scratch.Grow(ref _data, Length);
     }
 
     /// <summary>A view sharing this buffer with another shape of the same length (Reshape, Flatten).</summary>

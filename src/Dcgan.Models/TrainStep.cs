@@ -150,10 +150,7 @@ public sealed class TrainStep
     private void KeepProbabilities(Tensor output, ref float[] storage, ref int count)
     {
         int n = output.Batch, width = output.SampleSize;
-        if (storage.Length < n)
-        {
-            storage = new float[n];
-        }
+        Scratch.Grow(ref storage, n);
         count = n;
         var o = output.Span;
         for (int i = 0; i < n; i++)

@@ -8,6 +8,8 @@ using Dcgan.Engine;
 using Dcgan.Kernels;
 using Dcgan.Models;
 
+// The gen-0 count is process-wide: this runs alone.
+[Collection(WorkersCollection.Name)]
 public class TrainStepAllocationTests
 {
     public static TheoryData<string> Models => ["dcgan-16x16x3", "dcgan-32x32x1", "tutorial-conditional", "dcgan-16x16x3-conditional"];

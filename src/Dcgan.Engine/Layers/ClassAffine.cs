@@ -48,11 +48,7 @@ public sealed class ClassAffine : Layer
         {
             throw new InvalidOperationException($"{Name}: {labels.Length} labels set for a batch of {n}");
         }
-        if (_saved.Length < n)
-        {
-            _saved = new int[n];
-        }
-        labels[..n].CopyTo(_saved);
+        labels[..n].CopyTo(Scratch.Grow(ref _saved, n));
         _input = input;
         var y = Reuse(ref _output, n, OutputShape);
         int sample = input.SampleSize, c = _c;

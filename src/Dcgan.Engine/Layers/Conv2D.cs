@@ -78,13 +78,13 @@ public sealed class Conv2D : Layer
         }
         // Chunk by chunk of images, so the im2col rows are multiplied while still in cache.
         int chunk = _g.ImagesPerChunk;
-        var cols = Scratch(ref _cols, Math.Min(chunk, n) * _g.OutPixels * patch);
+        var cols = Scratch.Floats(ref _cols, Math.Min(chunk, n) * _g.OutPixels * patch);
         int f = _conv.Filters;
         for (int n0 = 0; n0 < n; n0 += chunk)
         {
             int cn = Math.Min(chunk, n - n0), rows = cn * _g.OutPixels;
             var yc = y.Span.Slice(n0 * outSize, cn * outSize);
-            var yb = _bands.Length > 1 ? Scratch(ref _banded, rows * f) : yc;
+            var yb = _bands.Length > 1 ? Scratch.Floats(ref _banded, rows * f) : yc;
             // cols[cn*OH*OW, kh*kw*C] = patches of x, banded
             Im2Col.Gather(_g, cn, input.Span.Slice(n0 * inSize, cn * inSize), cols, _bands);
             foreach (RowBand band in _bands)
@@ -131,14 +131,14 @@ public sealed class Conv2D : Layer
         }
         int chunk = _g.ImagesPerChunk;
         int chunkFloats = Math.Min(chunk, n) * _g.OutPixels * patch;
-        var cols = parameters ? Scratch(ref _cols, chunkFloats) : default;
-        var dCols = input ? Scratch(ref _dCols, chunkFloats) : default;
+        var cols = parameters ? Scratch.Floats(ref _cols, chunkFloats) : default;
+        var dCols = input ? Scratch.Floats(ref _dCols, chunkFloats) : default;
         int f = _conv.Filters;
         for (int n0 = 0; n0 < n; n0 += chunk)
         {
             int cn = Math.Min(chunk, n - n0), rows = cn * _g.OutPixels;
             var dy = dOutput.Span.Slice(n0 * outSize, cn * outSize);
-            var dyb = _bands.Length > 1 ? Scratch(ref _banded, rows * f) : dy;
+            var dyb = _bands.Length > 1 ? Scratch.Floats(ref _banded, rows * f) : dy;
             if (_bands.Length > 1)
             {
                 RowBands.ToBanded(_g, _bands, cn, f, dy, dyb);
@@ -167,15 +167,5 @@ public sealed class Conv2D : Layer
             }
         }
         return dx;
-    }
-
-    /// <summary>A grow-only scratch buffer of at least <paramref name="length"/> floats.</summary>
-    internal static Span<float> Scratch(ref float[] buffer, int length)
-    {
-        if (buffer.Length < length)
-        {
-            buffer = new float[length];
-        }
-        return buffer.AsSpan(0, length);
     }
 }

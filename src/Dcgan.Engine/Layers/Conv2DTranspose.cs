@@ -94,7 +94,7 @@ public sealed class Conv2DTranspose : Layer
         int n = input.Batch, patch = _g.PatchSize, ic = InChannels, inSize = _g.OutPixels * ic, outSize = _g.InH * _g.InW * _conv.Filters;
         // Chunk by chunk of images, so the columns are scattered while still in cache.
         int chunk = _g.ImagesPerChunk;
-        var cols = Conv2D.Scratch(ref _cols, Math.Min(chunk, n) * _g.OutPixels * patch);
+        var cols = Scratch.Floats(ref _cols, Math.Min(chunk, n) * _g.OutPixels * patch);
         for (int n0 = 0; n0 < n; n0 += chunk)
         {
             int cn = Math.Min(chunk, n - n0);
@@ -130,7 +130,7 @@ public sealed class Conv2DTranspose : Layer
             return dx;
         }
         int chunk = _g.ImagesPerChunk;
-        var dCols = Conv2D.Scratch(ref _cols, Math.Min(chunk, n) * _g.OutPixels * patch);
+        var dCols = Scratch.Floats(ref _cols, Math.Min(chunk, n) * _g.OutPixels * patch);
         bool banded = _bands.Length > 1;
         for (int n0 = 0; n0 < n; n0 += chunk)
         {
@@ -151,7 +151,7 @@ public sealed class Conv2DTranspose : Layer
             if (input)
             {
                 var dxc = dx!.Span.Slice(n0 * inSize, cn * inSize);
-                var dxb = banded ? Conv2D.Scratch(ref _dBanded, rows * ic) : dxc;
+                var dxb = banded ? Scratch.Floats(ref _dBanded, rows * ic) : dxc;
                 foreach (RowBand band in _bands)
                 {
                     // dx[band rows, IC] = dcols[band rows, band taps] * Wm[band taps]
@@ -175,7 +175,7 @@ public sealed class Conv2DTranspose : Layer
         {
             return chunk;
         }
-        var banded = Conv2D.Scratch(ref _banded, chunk.Length);
+        var banded = Scratch.Floats(ref _banded, chunk.Length);
         RowBands.ToBanded(_g, _bands, images, InChannels, chunk, banded);
         return banded;
     }

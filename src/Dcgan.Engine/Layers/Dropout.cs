@@ -39,10 +39,7 @@ public sealed class Dropout : Layer
         }
         var rng = Random ?? throw new InvalidOperationException($"{Name}: no random stream set for dropout");
         int len = input.Length;
-        if (_mask.Length < len)
-        {
-            _mask = new float[len];
-        }
+        Scratch.Grow(ref _mask, len);
         // One draw from the model's stream per call keys a counter-based mask, so masks fill in parallel and the
         // stream (which checkpoints save) advances the same whatever the tensor size or thread count.
         var y = Reuse(ref _output, input.Batch, OutputShape);

@@ -110,29 +110,29 @@ internal sealed unsafe class WinogradConvolution
         if (!MemoryMarshal.Cast<float, int>(w).SequenceEqual(MemoryMarshal.Cast<float, int>(_transformed.AsSpan())))
         {
             TransformKernel(w);
-            w.CopyTo(Conv2D.Scratch(ref _transformed, w.Length));
+            w.CopyTo(Scratch.Floats(ref _transformed, w.Length));
         }
         Run(n, x, default, y, default, forward: true);
     }
 
     private void TransformKernel(ReadOnlySpan<float> w)
     {
-        var u = Conv2D.Scratch(ref _u, _s.KernelFloats);
+        var u = Scratch.Floats(ref _u, _s.KernelFloats);
         switch (_kind)
         {
             case Kind.Transposed1:
                 Winograd.TransformKernel(_s, w, flip: true, u);
                 break;
             case Kind.Conv2:
-                Polyphase.ConvKernel(_inC, _outC, w, Conv2D.Scratch(ref _k, _s.KernelTaps));
+                Polyphase.ConvKernel(_inC, _outC, w, Scratch.Floats(ref _k, _s.KernelTaps));
                 Winograd.TransformKernel(_s, _k, flip: false, u);
                 break;
             default:
-                Polyphase.TransposeKernel(_inC, _outC, w, Conv2D.Scratch(ref _k, _s.KernelTaps));
+                Polyphase.TransposeKernel(_inC, _outC, w, Scratch.Floats(ref _k, _s.KernelTaps));
                 Winograd.TransformKernel(_s, _k, flip: false, u);
                 break;
         }
-        Winograd.PackKernel(_s, u, forInputGradient: false, Conv2D.Scratch(ref _uForward, _s.PackedKernelFloats));
+        Winograd.PackKernel(_s, u, forInputGradient: false, Scratch.Floats(ref _uForward, _s.PackedKernelFloats));
         _backwardPacked = false;
     }
 
@@ -145,10 +145,10 @@ internal sealed unsafe class WinogradConvolution
         bool parameters = !dw.IsEmpty;
         if (!dx.IsEmpty && !_backwardPacked)
         {
-            Winograd.PackKernel(_s, _u, forInputGradient: true, Conv2D.Scratch(ref _uBackward, _s.PackedKernelFloats));
+            Winograd.PackKernel(_s, _u, forInputGradient: true, Scratch.Floats(ref _uBackward, _s.PackedKernelFloats));
             _backwardPacked = true;
         }
-        Run(n, x, dy, dx, parameters ? Conv2D.Scratch(ref _du, Parts * _s.KernelFloats) : default, forward: false);
+        Run(n, x, dy, dx, parameters ? Scratch.Floats(ref _du, Parts * _s.KernelFloats) : default, forward: false);
         if (!parameters)
         {
             return;
@@ -165,7 +165,7 @@ internal sealed unsafe class WinogradConvolution
             Winograd.AccumulateKernelGradient(_s, du, flip: true, dw);
             return;
         }
-        var dk = Conv2D.Scratch(ref _dk, _s.KernelTaps);
+        var dk = Scratch.Floats(ref _dk, _s.KernelTaps);
         dk.Clear();
         Winograd.AccumulateKernelGradient(_s, du, flip: false, dk);
         if (_kind == Kind.Conv2)
@@ -192,12 +192,12 @@ internal sealed unsafe class WinogradConvolution
         int buffers = partPerThread ? parts : 1;
         int partV = _s.InputFloats(group), partM = _s.ProductFloats(group);
         int partPhases = group * _s.Height * _s.Width * Math.Max(_s.InC, _s.OutC);
-        Conv2D.Scratch(ref _v, buffers * partV);
-        Conv2D.Scratch(ref _m, buffers * partM);
+        Scratch.Floats(ref _v, buffers * partV);
+        Scratch.Floats(ref _m, buffers * partM);
         bool phased = (_kind == Kind.Conv2 && !_s.InputPhases) || (_kind == Kind.Transposed2 && !_s.OutputPhases);
         if (phased)
         {
-            Conv2D.Scratch(ref _phases, buffers * partPhases);
+            Scratch.Floats(ref _phases, buffers * partPhases);
         }
         fixed (float* px = x, pdy = dy, pout = output, pdu = du, pu = forward ? _uForward : _uBackward, pv = _v, pm = _m, pp = _phases)
         {
