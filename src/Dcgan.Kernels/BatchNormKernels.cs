@@ -43,7 +43,8 @@ public static unsafe class BatchNormKernels
 
     /// <summary>
     /// Training backward. Effectively dbeta[c] += sum_r dy; dgamma[c] += sum_r dy * xhat;
-    /// dx = gamma * invStd * (dy - mean_r(dy) - xhat * mean_r(dy * xhat)). dx may be empty to skip it.
+    /// dx = gamma * invStd * (dy - mean_r(dy) - xhat * mean_r(dy * xhat)). dx may be empty to skip it, and dgamma and
+    /// dbeta both empty to leave the parameters' gradients alone (the sums dx needs are computed either way).
     /// </summary>
     public static void BackwardTraining(int rows, int c, ReadOnlySpan<float> xhat, ReadOnlySpan<float> dy, ReadOnlySpan<float> gamma,
         ReadOnlySpan<float> invStd, Span<float> dgamma, Span<float> dbeta, Span<float> dx, Span<float> scratch,
@@ -56,10 +57,17 @@ public static unsafe class BatchNormKernels
             Workers.For(Chunks, &GradientSumsChunk, &job);
             Combine(ps, c, psd, 1f);
             Combine(ps + (long)Chunks * c, c, psdx, 1f);
-            for (int j = 0; j < c; j++)
+            if (!dgamma.IsEmpty || !dbeta.IsEmpty)
             {
-                pdb[j] += psd[j];
-                pdg[j] += psdx[j];
+                if (dgamma.Length < c || dbeta.Length < c)
+                {
+                    throw new ArgumentException("batch norm: dgamma or dbeta too small");
+                }
+                for (int j = 0; j < c; j++)
+                {
+                    pdb[j] += psd[j];
+                    pdg[j] += psdx[j];
+                }
             }
             if (!dx.IsEmpty)
             {

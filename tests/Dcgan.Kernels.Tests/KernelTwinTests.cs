@@ -162,6 +162,10 @@ public class KernelTwinTests
         var dbeta = new float[c];
         var dx = new float[rows * c];
         BatchNormKernels.BackwardTraining(rows, c, xhat, dy, gamma, invStd, dgamma, dbeta, dx, scratch, new float[c], new float[c]);
+        // Without the parameters' gradients (empty dgamma and dbeta): the same dx, bit for bit.
+        var dxAlone = new float[rows * c];
+        BatchNormKernels.BackwardTraining(rows, c, xhat, dy, gamma, invStd, default, default, dxAlone, scratch, new float[c], new float[c]);
+        Assert.Equal(dx, dxAlone);
         for (int j = 0; j < c; j++)
         {
             double m = 0, v = 0, sdy = 0, sdyh = 0;

@@ -32,8 +32,6 @@ public sealed class BatchNormalization : Layer
     private Parameter _gamma = null!, _beta = null!, _movingMean = null!, _movingVariance = null!;
     private int _c;
     private float[] _mean = [], _variance = [], _invStd = [], _scratch = [], _sumDy = [], _sumDyXhat = [];
-    // Where gamma's and beta's gradients go when a backward pass does not want them (only the input's gradient).
-    private float[] _unwantedGradients = [];
     private bool _lastTraining;
     private int _batch;
     private Tensor? _xhat;
@@ -90,7 +88,6 @@ public sealed class BatchNormalization : Layer
         _variance = new float[_c];
         _invStd = new float[_c];
         _sumDy = new float[_c];
-        _unwantedGradients = new float[2 * _c];
         _sumDyXhat = new float[_c];
         _scratch = new float[2 * BatchNormKernels.Chunks * _c];
         return inputShape;
@@ -188,12 +185,7 @@ public sealed class BatchNormalization : Layer
             return dxi;
         }
         bool parameters = (needs & GradientNeeds.Parameters) != 0;
-        if (!parameters)
-        {
-            _unwantedGradients.AsSpan().Clear();
-        }
-        Span<float> dgamma = parameters ? _gamma.Grad : _unwantedGradients.AsSpan(0, _c);
-        Span<float> dbeta = parameters ? _beta.Grad : _unwantedGradients.AsSpan(_c, _c);
+        Span<float> dgamma = parameters ? _gamma.Grad : default, dbeta = parameters ? _beta.Grad : default;
         Tensor? dx = (needs & GradientNeeds.Input) != 0 ? InputGradient(dOutput, n) : null;
         BatchNormKernels.BackwardTraining(rows, _c, _xhat!.Span, dOutput.Span, _gamma.Value, _invStd, dgamma, dbeta,
             dx is null ? Span<float>.Empty : dx.Span, _scratch, _sumDy, _sumDyXhat);

@@ -192,12 +192,12 @@ internal sealed unsafe class WinogradConvolution
         int buffers = partPerThread ? parts : 1;
         int partV = _s.InputFloats(group), partM = _s.ProductFloats(group);
         int partPhases = group * _s.Height * _s.Width * Math.Max(_s.InC, _s.OutC);
-        Scratch.Floats(ref _v, buffers * partV);
-        Scratch.Floats(ref _m, buffers * partM);
+        Scratch.Grow(ref _v, buffers * partV);
+        Scratch.Grow(ref _m, buffers * partM);
         bool phased = (_kind == Kind.Conv2 && !_s.InputPhases) || (_kind == Kind.Transposed2 && !_s.OutputPhases);
         if (phased)
         {
-            Scratch.Floats(ref _phases, buffers * partPhases);
+            Scratch.Grow(ref _phases, buffers * partPhases);
         }
         fixed (float* px = x, pdy = dy, pout = output, pdu = du, pu = forward ? _uForward : _uBackward, pv = _v, pm = _m, pp = _phases)
         {
