@@ -49,6 +49,30 @@ public sealed class ExperimentSlurmCommandTests : IDisposable
         Assert.False(System.IO.File.Exists(Path.Combine(outDir, "slurm", "jobs")));
     }
 
+    [Fact]
+    public void StartedByTheLauncherTheScriptNamesTheLaunchersLinkToTheNewestBuild()
+    {
+        string link = _t.Dir("launcher-cli");
+        string before = Environment.GetEnvironmentVariable("DCGAN_BUILD") ?? "";
+        try
+        {
+            // A link that holds no dcgan.dll is not a build: the script names this build's own dll.
+            Environment.SetEnvironmentVariable("DCGAN_BUILD", link);
+            string first = Path.Combine(_t.Root, "exp-1");
+            Assert.Equal(0, CliRunner.Run("experiment", _file, "--slurm", "--dry-run", "--out", first).Exit);
+            Assert.Contains($" {Path.Combine(AppContext.BaseDirectory, "dcgan.dll")} experiment ", System.IO.File.ReadAllText(Path.Combine(first, "slurm", "experiment.sbatch")));
+
+            System.IO.File.WriteAllText(Path.Combine(link, "dcgan.dll"), "");
+            string second = Path.Combine(_t.Root, "exp-2");
+            Assert.Equal(0, CliRunner.Run("experiment", _file, "--slurm", "--dry-run", "--out", second).Exit);
+            Assert.Contains($" {Path.Combine(link, "dcgan.dll")} experiment ", System.IO.File.ReadAllText(Path.Combine(second, "slurm", "experiment.sbatch")));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("DCGAN_BUILD", before.Length == 0 ? null : before);
+        }
+    }
+
     [Theory]
     [InlineData(new[] { "--partition", "debug" }, "--partition only applies with --slurm")]
     [InlineData(new[] { "--dry-run" }, "--dry-run only applies with --slurm")]

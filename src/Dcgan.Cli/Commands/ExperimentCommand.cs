@@ -218,10 +218,19 @@ public static partial class ExperimentCommand
         return 0;
     }
 
-    /// <summary>This dcgan build as a task starts it: the .NET host running now and dcgan.dll, by absolute paths.</summary>
+    /// <summary>
+    /// This dcgan build as a task starts it: the .NET host running now and dcgan.dll, by absolute paths. Started by the
+    /// ./dcgan launcher, whose builds each have a folder of their own, it is the launcher's link to the newest build
+    /// (<c>DCGAN_BUILD</c>), so a task queued before a rebuild runs the new build rather than a removed one.
+    /// </summary>
     private static IReadOnlyList<string> SelfCommand()
     {
         string dll = typeof(Program).Assembly.Location;
+        if (dll.Length > 0 && Environment.GetEnvironmentVariable("DCGAN_BUILD") is { Length: > 0 } build
+            && File.Exists(Path.Combine(build, Path.GetFileName(dll))))
+        {
+            dll = Path.Combine(build, Path.GetFileName(dll));
+        }
         if (dll.Length == 0)
         {
             // A single-file build has no dll: the executable is the program.
