@@ -148,7 +148,7 @@ public sealed record TrainConfig : IJsonOnDeserializing
     /// says the user set nothing: image folders and the emoji set train the DCGAN paper's models at 64 px with the
     /// paper's recipe (Adam 2e-4, beta1 0.5, batch 128, ReLU in G) and decide their channels from the images (0 here);
     /// MNIST and Fashion-MNIST train the tutorial's at 28 px with the tutorial's recipe (this record's defaults). The
-    /// recipe "fast" takes the paper's Adam for every model and draws from a moving average of the generator
+    /// recipe "fast" takes the paper's Adam and batch for every model and draws from a moving average of the generator
     /// (<see cref="FastGeneratorEma"/>); a conditional run draws from one in either recipe. The one place these defaults
     /// live, for train and for experiment files.
     /// </summary>
@@ -165,7 +165,7 @@ public sealed record TrainConfig : IJsonOnDeserializing
             Architecture = arch,
             ImageSize = given("image-size") ? ImageSize : Models.ModelBuilder.DefaultImageSize(ArchitectureOf(arch)),
             Channels = given("channels") ? Channels : folder ? 0 : 1,
-            BatchSize = given("batch-size") || !paper ? BatchSize : 128,
+            BatchSize = given("batch-size") || !(paper || fast) ? BatchSize : 128,
             LearningRateG = given("lr-g") ? LearningRateG : lr,
             LearningRateD = given("lr-d") ? LearningRateD : lr,
             Beta1 = given("beta1") ? Beta1 : beta1,

@@ -39,7 +39,8 @@ public class ExperimentFileTests
         var tutorial = recipes.Config(recipes.Variants.Single(v => v.Name == "tutorial-2"));
         Assert.Equal(("tutorial", 50, 2L, 1e-4, 0.9, 0.0), (tutorial.Recipe, tutorial.Epochs, tutorial.Seed, tutorial.LearningRateG, tutorial.Beta1, tutorial.GeneratorEma));
         var fast = recipes.Config(recipes.Variants.Single(v => v.Name == "fast-3"));
-        Assert.Equal(("fast", 10, 3L, 2e-4, 0.5, TrainConfig.FastGeneratorEma), (fast.Recipe, fast.Epochs, fast.Seed, fast.LearningRateG, fast.Beta1, fast.GeneratorEma));
+        Assert.Equal(("fast", 10, 3L, 2e-4, 0.5, TrainConfig.FastGeneratorEma, 128), (fast.Recipe, fast.Epochs, fast.Seed, fast.LearningRateG, fast.Beta1, fast.GeneratorEma, fast.BatchSize));
+        Assert.Equal(256, tutorial.BatchSize);
     }
 
     [Fact]
