@@ -18,6 +18,7 @@ public static class Program
         ("data", "Fetch or inspect the data sets: MNIST, Fashion-MNIST, emoji, an image folder"),
         ("evaluate", "Measure a trained generator: FID, KID, precision/recall, class coverage, memorisation (quality.jsonl)"),
         ("experiment", "Run an experiment file's variants and write report.md and report.html"),
+        ("compare", "Compare trained runs: recipe, time and quality side by side, and their FID curves on one chart"),
         ("serve", "Serve a web dashboard of the runs: curves, grids, fresh samples, latent walks"),
     ];
 
@@ -58,6 +59,7 @@ public static class Program
                 "evaluate" => (EvaluateCommand.Options(), o => EvaluateCommand.Run(o, stdout), 0),
                 "experiment" => (ExperimentCommand.Options(), o => ExperimentCommand.Run(o, stdout, stop), 1),
                 "serve" => (ServeCommand.Options(), o => ServeCommand.Run(o, stdout), 0),
+                "compare" => (CompareCommand.Options(), o => CompareCommand.Run(o, stdout), CompareCommand.MaxRuns),
                 _ => throw new UserError($"unknown command '{verb}' (try: {string.Join(", ", Verbs.Select(v => v.Verb))})"),
             };
             var options = command.Options.Parse(rest, command.Positionals);

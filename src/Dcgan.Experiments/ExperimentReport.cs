@@ -191,7 +191,7 @@ public static class ExperimentReport
         {
             return charts;
         }
-        var metrics = histories.Select(h => (h.Variant, h.Color, Metrics: ExperimentRunner.ReadMetrics(h.Run))).ToList();
+        var metrics = histories.Select(h => (h.Variant, h.Color, Metrics: EpochMetrics.Read(h.Run))).ToList();
         LineSeries Line(string name, string color, IEnumerable<EpochMetrics> m, Func<EpochMetrics, double> value) =>
             new(name, m.Select(x => (double)x.Epoch).ToArray(), m.Select(value).ToArray()) { Color = color, Markers = m.Count() <= 30 };
         Chart Losses(string title, Func<EpochMetrics, double> value) => new(title)

@@ -221,7 +221,7 @@ public sealed class ExperimentRunner
     /// <summary>The report rows of a variant from its metrics.jsonl and quality.jsonl.</summary>
     internal static List<ResultRow> Rows(PlannedVariant v, RunFolder run)
     {
-        var metrics = ReadMetrics(run);
+        var metrics = EpochMetrics.Read(run);
         var quality = QualityLog.Read(run).Where(q => q.Epoch is not null).ToDictionary(q => q.Epoch!.Value);
         var rows = new List<ResultRow>();
         foreach (int epoch in v.ReportEpochs)
@@ -252,15 +252,6 @@ public sealed class ExperimentRunner
             });
         }
         return rows;
-    }
-
-    internal static List<EpochMetrics> ReadMetrics(RunFolder run)
-    {
-        if (!File.Exists(run.MetricsPath))
-        {
-            return [];
-        }
-        return File.ReadAllLines(run.MetricsPath).Where(l => !string.IsNullOrWhiteSpace(l)).Select(EpochMetrics.FromJsonLine).ToList();
     }
 
     private ImageDataset LoadData(TrainConfig config)

@@ -52,9 +52,26 @@ public sealed class Chart
     /// <summary>Ticks only at whole numbers on the x axis (epochs).</summary>
     public bool IntegerX { get; init; }
 
+    /// <summary>
+    /// A logarithmic y axis, for lines and guides whose values span orders of magnitude (FID falls from about 1,000 to
+    /// 30 in a run); values at or below zero are not drawn. Bars and histograms keep a linear axis.
+    /// </summary>
+    public bool LogY
+    {
+        get;
+        init
+        {
+            if (value && (Bars.Count > 0 || Histograms.Count > 0))
+            {
+                throw new ArgumentException("A logarithmic y axis is for lines and guides only.", nameof(value));
+            }
+            field = value;
+        }
+    }
+
     /// <summary>Whether any series has a finite point, bar or binned value (otherwise the chart says "no data").</summary>
     public bool HasData =>
-        Lines.Any(l => Enumerable.Range(0, l.X.Count).Any(i => double.IsFinite(l.X[i]) && double.IsFinite(l.Y[i])))
+        Lines.Any(l => Enumerable.Range(0, l.X.Count).Any(i => double.IsFinite(l.X[i]) && double.IsFinite(l.Y[i]) && (!LogY || l.Y[i] > 0)))
         || Histograms.Any(h => HasValue(h.Values.Span))
         || Bars.Any(b => Enumerable.Range(0, b.X.Count).Any(i => double.IsFinite(b.X[i]) && double.IsFinite(b.Y[i])));
 

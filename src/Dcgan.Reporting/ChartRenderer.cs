@@ -60,12 +60,12 @@ internal static partial class ChartRenderer
         }
         foreach (GuideLine guide in chart.Guides)
         {
-            var line = plot.Add.HorizontalLine(guide.Y, 1.5f, Color.FromHex(guide.Color));
+            var line = plot.Add.HorizontalLine(Y(chart, guide.Y), 1.5f, Color.FromHex(guide.Color));
             line.LegendText = Clean(guide.Name);
         }
         foreach (LineSeries series in chart.Lines)
         {
-            AddLine(plot, series, Pick(series.Color));
+            AddLine(plot, series, Pick(series.Color), chart.LogY);
         }
 
         plot.Title(Clean(chart.Title), TitleSize);
@@ -148,7 +148,61 @@ internal static partial class ChartRenderer
         {
             plot.Axes.Bottom.TickGenerator = new NumericAutomatic { IntegerTicksOnly = chart.IntegerX, LabelFormatter = TickFormat(final.Right - final.Left) };
         }
-        plot.Axes.Left.TickGenerator = new NumericAutomatic { LabelFormatter = TickFormat(final.Top - final.Bottom) };
+        if (chart.LogY)
+        {
+            var manual = new NumericManual();
+            foreach (var (at, label) in LogTicks(final.Bottom, final.Top))
+            {
+                manual.AddMajor(at, label);
+            }
+            plot.Axes.Left.TickGenerator = manual;
+        }
+        else
+        {
+            plot.Axes.Left.TickGenerator = new NumericAutomatic { LabelFormatter = TickFormat(final.Top - final.Bottom) };
+        }
+    }
+
+    // With a logarithmic y axis the plot's y is log10 of the value; values at or below zero have no place on it.
+    private static double Y(Chart chart, double value) => !chart.LogY ? value : value > 0 ? Math.Log10(value) : double.NaN;
+
+    /// <summary>
+    /// Ticks of a logarithmic axis over [bottom, top] (log10 units), labelled with the values: 1, 2 and 5 times the powers
+    /// of ten in range, or every whole multiple where those give fewer than three ticks.
+    /// </summary>
+    internal static List<(double At, string Label)> LogTicks(double bottom, double top)
+    {
+        var ticks = new List<(double, string)>();
+        if (!(double.IsFinite(bottom) && double.IsFinite(top) && top > bottom))
+        {
+            return ticks;
+        }
+        foreach (int[] multiples in new[] { new[] { 1, 2, 5 }, new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 } })
+        {
+            var values = new List<double>();
+            for (int power = (int)Math.Floor(bottom); power <= (int)Math.Ceiling(top); power++)
+            {
+                foreach (int m in multiples)
+                {
+                    double at = power + Math.Log10(m);
+                    if (at >= bottom && at <= top)
+                    {
+                        values.Add(at);
+                    }
+                }
+            }
+            if (values.Count >= 3 || multiples.Length == 9)
+            {
+                foreach (double at in values)
+                {
+                    double value = Math.Pow(10, at);
+                    string label = value >= 1 ? Math.Round(value).ToString("#,0", CultureInfo.InvariantCulture) : value.ToString("0.#########", CultureInfo.InvariantCulture);
+                    ticks.Add((at, label));
+                }
+                break;
+            }
+        }
+        return ticks;
     }
 
     /// <summary>
@@ -205,18 +259,19 @@ internal static partial class ChartRenderer
         LineWidth = 0.6f,
     };
 
-    private static void AddLine(Plot plot, LineSeries series, Color color)
+    private static void AddLine(Plot plot, LineSeries series, Color color, bool logY)
     {
         bool legend = true;
+        IReadOnlyList<double> raw = logY ? series.Y.Select(v => v > 0 ? Math.Log10(v) : double.NaN).ToArray() : series.Y;
         if (series.Smoothing > 0)
         {
             // The raw values, faint, under the smoothed line; the legend names the smoothed one.
-            foreach (var (x, y) in Segments(series.X, series.Y))
+            foreach (var (x, y) in Segments(series.X, raw))
             {
                 Scatter(plot, x, y, color.WithAlpha(0.25), 1, 0, null);
             }
         }
-        IReadOnlyList<double> values = series.Smoothing > 0 ? LineSeries.ExponentialMovingAverage(series.Y, series.Smoothing) : series.Y;
+        IReadOnlyList<double> values = series.Smoothing > 0 ? LineSeries.ExponentialMovingAverage(raw, series.Smoothing) : raw;
         foreach (var (x, y) in Segments(series.X, values))
         {
             // A lone point between gaps would be invisible without a marker, so it always gets one.

@@ -34,4 +34,33 @@ public sealed record EpochMetrics
 
     public static EpochMetrics FromJsonLine(string line) => JsonSerializer.Deserialize<EpochMetrics>(line, Compact)
         ?? throw new InvalidDataException("empty metrics line");
+
+    /// <summary>
+    /// A run's metrics.jsonl, oldest epoch first (empty when there is none). A torn last line, from a run killed while
+    /// appending, is left out; a bad line anywhere else is the file's damage and throws InvalidDataException.
+    /// </summary>
+    public static List<EpochMetrics> Read(RunFolder run)
+    {
+        if (!File.Exists(run.MetricsPath))
+        {
+            return [];
+        }
+        string[] lines = File.ReadAllLines(run.MetricsPath).Where(l => !string.IsNullOrWhiteSpace(l)).ToArray();
+        var epochs = new List<EpochMetrics>(lines.Length);
+        for (int i = 0; i < lines.Length; i++)
+        {
+            try
+            {
+                epochs.Add(FromJsonLine(lines[i]));
+            }
+            catch (JsonException) when (i == lines.Length - 1)
+            {
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"{run.MetricsPath}: line {i + 1} is not an epoch's metrics ({e.Message})", e);
+            }
+        }
+        return epochs;
+    }
 }

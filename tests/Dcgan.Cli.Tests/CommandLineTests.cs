@@ -18,14 +18,14 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(0, exit);
         // One aligned column: every verb is followed by at least two spaces, and every help text starts in the same column.
         var verbLines = output.Split('\n').SkipWhile(l => l != "Commands:").Skip(1).TakeWhile(l => l.Length > 0).ToList();
-        Assert.Equal(["train", "generate", "export", "summary", "bench", "data", "evaluate", "experiment", "serve"],
+        Assert.Equal(["train", "generate", "export", "summary", "bench", "data", "evaluate", "experiment", "compare", "serve"],
             verbLines.Select(l => l.Trim().Split(' ')[0]));
         Assert.All(verbLines, l => Assert.Matches(@"^  [a-z]+ {2,}\S", l));
         Assert.Single(verbLines.Select(l => l.IndexOf(l.Trim().Split(' ', 2)[1].TrimStart()[0], 2 + l.Trim().Split(' ')[0].Length)).Distinct());
         var train = CliRunner.Run("train", "--help");
         Assert.Equal(0, train.Exit);
         Assert.Contains("--batch-size N", train.Out);
-        Assert.Contains("[default: 256, or 128 with --arch dcgan]", train.Out);
+        Assert.Contains("[default: 256, or 128 with --arch dcgan or --recipe fast]", train.Out);
         Assert.Contains("--epochs N                     Epochs to train [default: 50]", train.Out);
         // A flag whose help states its defaults gets no second one.
         Assert.DoesNotContain(train.Out.Split('\n'), l => l.Split("[default:").Length > 2);

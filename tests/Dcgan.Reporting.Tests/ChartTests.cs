@@ -89,6 +89,39 @@ public sealed class ChartTests : IDisposable
     }
 
     [Fact]
+    public void ALogarithmicYAxisLabelsTheValuesNotTheirLogarithms()
+    {
+        var chart = new Chart("FID by epoch")
+        {
+            LogY = true,
+            IntegerX = true,
+            Lines = [new LineSeries("tutorial", [10.0, 20, 30, 40], [1300, 400, 90, 35]), new LineSeries("zero", [10.0, 20], [0.0, -1])],
+            Guides = [new GuideLine("goal", 60)],
+        };
+        Assert.True(chart.HasData);
+        var texts = ChartAssert.SvgText(chart.ToSvg(), "50", "100", "200", "500", "1,000", "tutorial", "zero", "goal");
+        // The plot's own coordinates (log10 of the values) never show: no tick says 2 or 3.
+        Assert.DoesNotContain("2", texts);
+        Assert.DoesNotContain("3", texts);
+        ChartAssert.Png(chart.ToPng());
+
+        // Only values above zero can be drawn on it.
+        Assert.False(new Chart("none") { LogY = true, Lines = [new LineSeries("zero", [1.0, 2], [0.0, -3])] }.HasData);
+        Assert.Throws<ArgumentException>(() => new Chart("bars") { Bars = [new BarSeries("b", [0.0], [1.0])], LogY = true });
+    }
+
+    [Theory]
+    [InlineData(30, 1300, "50 100 200 500 1,000")]
+    [InlineData(38, 65, "40 50 60")]
+    [InlineData(0.02, 0.3, "0.02 0.05 0.1 0.2")]
+    public void LogTicksAreOneTwoFiveOrEveryMultipleWhereTheRangeIsNarrow(double low, double high, string expected)
+    {
+        var ticks = ChartRenderer.LogTicks(Math.Log10(low), Math.Log10(high));
+        Assert.Equal(expected, string.Join(" ", ticks.OrderBy(t => t.At).Select(t => t.Label)));
+        Assert.All(ticks, t => Assert.InRange(t.At, Math.Log10(low), Math.Log10(high)));
+    }
+
+    [Fact]
     public void AnyLabelTextGivesWellFormedXml()
     {
         var chart = new Chart("Run <1> & \"friends\" \u0001 \uD800 end")
