@@ -38,9 +38,9 @@ public sealed class CompareCommandTests : IDisposable
         Assert.Equal(4, lines.Length);
         Assert.Equal(["run", "recipe", "batch", "epochs", "train", "time", "FID", "(last", "3)", "best", "FID", "rarest", "class", "KID", "precision", "recall"],
             lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Equal(["tutorial-1", "tutorial", "256", "5", "5m", "00s", "300.0", "(epochs", "3-5)", "250.0", "(epoch", "5)", "4.0", "%", "125", "50.0", "%", "25.0", "%"],
+        Assert.Equal(["tutorial-1", "tutorial", "256", "5", "5m", "00s", "300.0", "(epochs", "3-5)", "250.0", "(epoch", "5)", "4.0", "%", "125.00", "50.0", "%", "25.0", "%"],
             lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Equal(["quick", "fast", "128", "5", "5m", "50s", "33.0", "(epochs", "3-5)", "30.0", "(epoch", "4)", "4.0", "%", "16.5", "50.0", "%", "25.0", "%"],
+        Assert.Equal(["quick", "fast", "128", "5", "5m", "50s", "33.0", "(epochs", "3-5)", "30.0", "(epoch", "4)", "4.0", "%", "16.50", "50.0", "%", "25.0", "%"],
             lines[2].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal($"FID by epoch: {chart}.png and {chart}.svg", lines[3]);
         ChartAssert.Files(chart, "tutorial-1", "quick", "FID by epoch (lower is better)", "100", "1,000");

@@ -92,7 +92,7 @@ public static class CompareCommand
                 r.Fid is double f ? f.ToString("0.0", c) + Span() : "-",
                 r.Best is var (bf, be) ? string.Create(c, $"{bf:0.0} (epoch {be})") : "-",
                 r.MinClassShare is double s ? (s * 100).ToString("0.0", c) + " %" : "-",
-                latest?.Kid is double kid ? kid.ToString("G4", c) : "-",
+                latest?.Kid is double kid ? kid.ToString(Math.Abs(kid) >= 1 ? "0.00" : "0.0000", c) : "-",
                 latest?.Precision is double p ? (p * 100).ToString("0.0", c) + " %" : "-",
                 latest?.Recall is double rc ? (rc * 100).ToString("0.0", c) + " %" : "-",
             ]);
