@@ -43,11 +43,12 @@ public static class MemorisationCheck
     /// <summary>The median (the mean of the two middle values for an even count, as numpy.median).</summary>
     public static double Median(ReadOnlySpan<float> values)
     {
-        ArgumentOutOfRangeException.ThrowIfZero(values.Length);
-        var sorted = values.ToArray();
-        Array.Sort(sorted);
-        int n = sorted.Length;
-        return n % 2 == 1 ? sorted[n / 2] : ((double)sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        var wide = new double[values.Length];
+        for (int i = 0; i < wide.Length; i++)
+        {
+            wide[i] = values[i];
+        }
+        return Statistics.Median(wide);
     }
 
     /// <summary>The share strictly closer than <paramref name="threshold"/>.</summary>

@@ -19,28 +19,16 @@ public sealed record RunComparisonRow(string Label, TrainConfig Config, int Epoc
     public IReadOnlyList<QualityReport> Last => History.Skip(Math.Max(0, History.Count - Window)).ToList();
 
     /// <summary>Median FID of the last measured epochs (a single epoch's FID swings from one epoch to the next); null if none.</summary>
-    public double? Fid => Last.Count == 0 ? null : Median(Last.Select(r => r.Fid));
+    public double? Fid => Last.Count == 0 ? null : Statistics.Median(Last.Select(r => r.Fid).ToArray());
 
     /// <summary>Median share of the rarest class over the same epochs; null without class shares.</summary>
-    public double? MinClassShare => Last.Where(r => r.MinClassShare is not null).Select(r => r.MinClassShare!.Value).ToList() is { Count: > 0 } s ? Median(s) : null;
+    public double? MinClassShare => Last.Where(r => r.MinClassShare is not null).Select(r => r.MinClassShare!.Value).ToArray() is { Length: > 0 } s ? Statistics.Median(s) : null;
 
     /// <summary>The lowest FID measured and its epoch; null if none.</summary>
     public (double Fid, int Epoch)? Best => History.Count == 0 ? null : History.MinBy(r => r.Fid) is { } b ? (b.Fid, b.Epoch!.Value) : null;
 
     /// <summary>The last measurement (KID, precision and recall are read from it); null if none.</summary>
     public QualityReport? Latest => History.Count == 0 ? null : History[^1];
-
-    /// <summary>The middle value, or the mean of the two middle values.</summary>
-    public static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        if (sorted.Length == 0)
-        {
-            throw new ArgumentException("The median of no values is undefined.", nameof(values));
-        }
-        int mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
 }
 
 /// <summary>Reads runs for a comparison and draws their FID curves.</summary>

@@ -65,7 +65,7 @@ internal static partial class ChartRenderer
         }
         foreach (LineSeries series in chart.Lines)
         {
-            AddLine(plot, series, Pick(series.Color), chart.LogY);
+            AddLine(plot, chart, series, Pick(series.Color));
         }
 
         plot.Title(Clean(chart.Title), TitleSize);
@@ -259,10 +259,10 @@ internal static partial class ChartRenderer
         LineWidth = 0.6f,
     };
 
-    private static void AddLine(Plot plot, LineSeries series, Color color, bool logY)
+    private static void AddLine(Plot plot, Chart chart, LineSeries series, Color color)
     {
         bool legend = true;
-        IReadOnlyList<double> raw = logY ? series.Y.Select(v => v > 0 ? Math.Log10(v) : double.NaN).ToArray() : series.Y;
+        IReadOnlyList<double> raw = chart.LogY ? series.Y.Select(v => Y(chart, v)).ToArray() : series.Y;
         if (series.Smoothing > 0)
         {
             // The raw values, faint, under the smoothed line; the legend names the smoothed one.

@@ -7,6 +7,7 @@ using System.Globalization;
 using Dcgan.Engine;
 using Dcgan.Engine.Layers;
 using Dcgan.Models;
+using Dcgan.Quality;
 using Dcgan.Kernels;
 
 /// <summary>Throughput benchmark of training and generation.</summary>
@@ -61,7 +62,7 @@ public static class BenchCommand
         long allocated = GC.GetAllocatedBytesForCurrentThread() - allocBefore;
         int gcs = GC.CollectionCount(0) - gcBefore;
         double cpuPerStep = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / steps;
-        double median = Median(times);
+        double median = Statistics.Median([.. times]);
         double trainRate = batch / median;
         stdout.WriteLine(FormattableString.Invariant(
             $"train: median step {median * 1000:F1} ms -> {trainRate:F1} images/s, {cpuPerStep * 1000:F1} ms CPU per step (g_loss {last.GeneratorLoss:F4}, d_loss {last.DiscriminatorLoss:F4}); {allocated / (double)steps / 1024:F1} KiB allocated per step, {gcs} gen-0 collections"));
@@ -76,8 +77,9 @@ public static class BenchCommand
             gan.Generate(genNoise, labels.AsSpan(0, genBatch));
             genTimes.Add(sw.Elapsed.TotalSeconds);
         }
-        double genRate = genBatch / Median(genTimes);
-        stdout.WriteLine(FormattableString.Invariant($"generate: batch {genBatch}, median {Median(genTimes) * 1000:F1} ms -> {genRate:F1} images/s"));
+        double genMedian = Statistics.Median([.. genTimes]);
+        double genRate = genBatch / genMedian;
+        stdout.WriteLine(FormattableString.Invariant($"generate: batch {genBatch}, median {genMedian * 1000:F1} ms -> {genRate:F1} images/s"));
         if (o.GetFlag("profile"))
         {
             Profile(gan, step, real, noise, labels, rng, steps, stdout);
@@ -135,10 +137,4 @@ public static class BenchCommand
     private static string Arithmetic(GanPair gan)
         => gan.Generator.Layers.Concat(gan.Discriminator.Layers).Any(l => l is Conv2D { Algorithm: ConvAlgorithm.Winograd }
             or Conv2DTranspose { Algorithm: ConvAlgorithm.Winograd }) ? "winograd" : "direct";
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 }
