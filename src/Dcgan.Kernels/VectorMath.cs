@@ -1,10 +1,12 @@
 // Small element-wise span helpers used by the layer kernels, each an operator of the element-wise driver (ElementWise.cs).
 namespace Dcgan.Kernels;
 
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 /// <summary>Element-wise span helpers; each says what it effectively computes.</summary>
-public static class VectorMath
+public static unsafe class VectorMath
 {
     /// <summary>Effectively destination[i] += source[i].</summary>
     public static void AddInPlace(Span<float> destination, ReadOnlySpan<float> source)
@@ -21,9 +23,15 @@ public static class VectorMath
     public static void AddRowVector(Span<float> matrix, ReadOnlySpan<float> bias)
     {
         int cols = bias.Length;
-        for (int offset = 0; offset + cols <= matrix.Length; offset += cols)
+        if (cols == 0)
         {
-            AddInPlace(matrix.Slice(offset, cols), bias);
+            return;
+        }
+        int rows = matrix.Length / cols;
+        fixed (float* pm = matrix, pb = bias)
+        {
+            var job = new RowsJob { Matrix = pm, Destination = pm, Vector = pb, Rows = rows, Cols = cols, RowsPerTask = RowsPerTask(rows, cols) };
+            Workers.For(CeilDiv(rows, job.RowsPerTask), &AddRowVectorTask, &job);
         }
     }
 
@@ -41,9 +49,106 @@ public static class VectorMath
             sums[0] += (float)total;
             return;
         }
-        for (int offset = 0; offset + cols <= matrix.Length; offset += cols)
+        if (cols == 0)
         {
-            ElementWise.Binary(default(AddOperator), sums, matrix.Slice(offset, cols), sums);
+            return;
+        }
+        // Each column is summed row by row, in row order, by one task: the same additions as adding the rows to sums one
+        // after another, whatever the split of the columns.
+        int rows = matrix.Length / cols;
+        int blocks = CeilDiv(cols, ColumnBlock);
+        int blocksPerTask = CeilDiv(blocks, 4 * Workers.Threads);
+        fixed (float* pm = matrix, ps = sums)
+        {
+            var job = new RowsJob { Matrix = pm, Destination = ps, Rows = rows, Cols = cols, RowsPerTask = blocksPerTask * ColumnBlock };
+            Workers.For(CeilDiv(cols, job.RowsPerTask), &ColumnSumsTask, &job);
+        }
+    }
+
+    /// <summary>Columns a column-sum task takes at a time: one Vector512, or two Vector256.</summary>
+    private const int ColumnBlock = 16;
+
+    /// <summary>Rows per task of the row-wise kernels: about <see cref="ElementWise.ChunkLength"/> floats.</summary>
+    private static int RowsPerTask(int rows, int cols) => Math.Max(1, ElementWise.ChunkLength / cols);
+
+    private static int CeilDiv(int x, int y) => (x + y - 1) / y;
+
+    /// <summary>A row-major matrix and what a row-wise kernel does to it.</summary>
+    private struct RowsJob
+    {
+        public float* Matrix;
+        public float* Destination;
+        public float* Vector;
+        public int Rows;
+        public int Cols;
+        // Rows per task (columns per task for the column sums).
+        public int RowsPerTask;
+    }
+
+    private static void AddRowVectorTask(void* state, int task)
+    {
+        ref RowsJob job = ref *(RowsJob*)state;
+        int first = task * job.RowsPerTask, end = Math.Min(job.Rows, first + job.RowsPerTask), cols = job.Cols;
+        var bias = new ReadOnlySpan<float>(job.Vector, cols);
+        for (int r = first; r < end; r++)
+        {
+            var row = new Span<float>(job.Matrix + (long)r * cols, cols);
+            ElementWise.Binary(default(AddOperator), row, bias, row);
+        }
+    }
+
+    private static void ScaleRowsTask(void* state, int task)
+    {
+        ref RowsJob job = ref *(RowsJob*)state;
+        int first = task * job.RowsPerTask, end = Math.Min(job.Rows, first + job.RowsPerTask), cols = job.Cols;
+        for (int r = first; r < end; r++)
+        {
+            ElementWise.Unary(new ScaleOperator(job.Vector[r]), new ReadOnlySpan<float>(job.Matrix + (long)r * cols, cols),
+                new Span<float>(job.Destination + (long)r * cols, cols));
+        }
+    }
+
+    private static void ColumnSumsTask(void* state, int task)
+    {
+        ref RowsJob job = ref *(RowsJob*)state;
+        int c0 = task * job.RowsPerTask, end = Math.Min(job.Cols, c0 + job.RowsPerTask), cols = job.Cols, rows = job.Rows;
+        float* sums = job.Destination;
+        int c = c0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; c + 16 <= end; c += 16)
+            {
+                var total = Vector512.Load(sums + c);
+                float* p = job.Matrix + c;
+                for (int r = 0; r < rows; r++, p += cols)
+                {
+                    total += Vector512.Load(p);
+                }
+                total.Store(sums + c);
+            }
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; c + 8 <= end; c += 8)
+            {
+                var total = Vector256.Load(sums + c);
+                float* p = job.Matrix + c;
+                for (int r = 0; r < rows; r++, p += cols)
+                {
+                    total += Vector256.Load(p);
+                }
+                total.Store(sums + c);
+            }
+        }
+        for (; c < end; c++)
+        {
+            float total = sums[c];
+            float* p = job.Matrix + c;
+            for (int r = 0; r < rows; r++, p += cols)
+            {
+                total += *p;
+            }
+            sums[c] = total;
         }
     }
 
@@ -79,9 +184,21 @@ public static class VectorMath
             throw new ArgumentException($"{destination.Length} floats do not split into {rows} rows, or the source is shorter");
         }
         int size = destination.Length / rows;
-        for (int r = 0; r < rows; r++)
+        if (size == 0)
         {
-            Scale(source.Slice(r * size, size), rowScales[r], destination.Slice(r * size, size));
+            return;
+        }
+        ref float s0 = ref MemoryMarshal.GetReference(source);
+        ref float d0 = ref MemoryMarshal.GetReference(destination);
+        if (!Unsafe.AreSame(ref s0, ref d0) && Unsafe.IsAddressLessThan(ref s0, ref Unsafe.Add(ref d0, destination.Length))
+            && Unsafe.IsAddressLessThan(ref d0, ref Unsafe.Add(ref s0, destination.Length)))
+        {
+            throw new ArgumentException("source and destination overlap in part");
+        }
+        fixed (float* ps = source, pd = destination, pr = rowScales)
+        {
+            var job = new RowsJob { Matrix = ps, Destination = pd, Vector = pr, Rows = rows, Cols = size, RowsPerTask = RowsPerTask(rows, size) };
+            Workers.For(CeilDiv(rows, job.RowsPerTask), &ScaleRowsTask, &job);
         }
     }
 

@@ -24,6 +24,9 @@ public sealed class Conv2D : Layer
     private readonly Initializer _kernelInitializer;
     // The Winograd path (null on the direct path).
     private WinogradConvolution? _winograd;
+    // Few input channels (the image layer): the products run without im2col (FewChannelConv), with the same results.
+    private bool _fewChannels;
+    private float[] _padded = [];
 
     public Conv2D(int filters, int kernelSize, int stride = 1, string padding = "same", bool useBias = true, string? name = null,
         ConvAlgorithm algorithm = ConvAlgorithm.Direct, Initializer? kernelInitializer = null) : base(name)
@@ -52,6 +55,7 @@ public sealed class Conv2D : Layer
         _g = ConvGeometry.ForConv(inputShape[0], inputShape[1], inputShape[2], _conv.KernelSize, _conv.KernelSize, _conv.Stride, _conv.Same);
         _bands = RowBands.Plan(_g);
         _winograd = _requested == ConvAlgorithm.Winograd ? WinogradConvolution.For(transposed: false, _conv, inputShape[0], inputShape[1], inputShape[2]) : null;
+        _fewChannels = _winograd is null && _bands.Length == 1 && FewChannelConv.Supports(_g, _conv.Filters);
         _kernel = AddParameter("kernel", [_conv.KernelSize, _conv.KernelSize, inputShape[2], _conv.Filters], trainable: true);
         _bias = _conv.UseBias ? AddParameter("bias", [_conv.Filters], trainable: true) : null;
         return [_g.OutH, _g.OutW, _conv.Filters];
@@ -74,6 +78,11 @@ public sealed class Conv2D : Layer
         {
             _winograd.Forward(n, input.Span, _kernel.Value, y.Span);
             AddBias(y);
+            return y;
+        }
+        if (_fewChannels)
+        {
+            FewChannelConv.Forward(_g, n, input.Span, _kernel.Value, _bias is null ? default : _bias.Value, _conv.Filters, y.Span, PaddedScratch(n));
             return y;
         }
         // Chunk by chunk of images, so the im2col rows are multiplied while still in cache.
@@ -103,6 +112,8 @@ public sealed class Conv2D : Layer
         return y;
     }
 
+    private Span<float> PaddedScratch(int images) => Scratch.Floats(ref _padded, checked((int)FewChannelConv.ScratchFloats(_g, images)));
+
     private void AddBias(Tensor y)
     {
         if (_bias is not null)
@@ -127,6 +138,15 @@ public sealed class Conv2D : Layer
             {
                 _winograd.Backward(n, x.Span, dOutput.Span, dx is null ? default : dx.Span, parameters ? _kernel.Grad : default);
             }
+            return dx;
+        }
+        if (parameters && _fewChannels)
+        {
+            FewChannelConv.AccumulateKernelGradient(_g, n, x.Span, dOutput.Span, _conv.Filters, _kernel.Grad, PaddedScratch(n));
+            parameters = false;
+        }
+        if (!parameters && !input)
+        {
             return dx;
         }
         int chunk = _g.ImagesPerChunk;

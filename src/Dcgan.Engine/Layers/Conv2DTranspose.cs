@@ -25,6 +25,9 @@ public sealed class Conv2DTranspose : Layer
     private readonly Initializer _kernelInitializer;
     // The Winograd path (null on the direct path).
     private WinogradConvolution? _winograd;
+    // Few output channels (the image layer): the backward's products run without im2col (FewChannelConv), same results.
+    private bool _fewChannels;
+    private float[] _padded = [];
 
     public Conv2DTranspose(int filters, int kernelSize, int stride = 1, string padding = "same", bool useBias = true, string? name = null,
         ConvAlgorithm algorithm = ConvAlgorithm.Direct, Initializer? kernelInitializer = null) : base(name)
@@ -56,6 +59,7 @@ public sealed class Conv2DTranspose : Layer
         _g = ConvGeometry.ForConvTranspose(inputShape[0], inputShape[1], _conv.Filters, _conv.KernelSize, _conv.KernelSize, _conv.Stride, _conv.Same);
         _bands = RowBands.Plan(_g);
         _winograd = _requested == ConvAlgorithm.Winograd ? WinogradConvolution.For(transposed: true, _conv, inputShape[0], inputShape[1], inputShape[2]) : null;
+        _fewChannels = _winograd is null && _bands.Length == 1 && FewChannelConv.Supports(_g, inputShape[2]);
         _kernel = AddParameter("kernel", [_conv.KernelSize, _conv.KernelSize, _conv.Filters, inputShape[2]], trainable: true);
         _bias = _conv.UseBias ? AddParameter("bias", [_conv.Filters], trainable: true) : null;
         return [_g.InH, _g.InW, _conv.Filters];
@@ -127,6 +131,21 @@ public sealed class Conv2DTranspose : Layer
         if (_winograd is not null)
         {
             _winograd.Backward(n, x.Span, dOutput.Span, dx is null ? default : dx.Span, parameters ? _kernel.Grad : default);
+            return dx;
+        }
+        if (_fewChannels)
+        {
+            // The output gradient is the image the conv this layer transposes reads: dW and dx are that conv's kernel
+            // gradient and forward.
+            var padded = Scratch.Floats(ref _padded, checked((int)FewChannelConv.ScratchFloats(_g, n)));
+            if (parameters)
+            {
+                FewChannelConv.AccumulateKernelGradient(_g, n, dOutput.Span, x.Span, ic, _kernel.Grad, padded);
+            }
+            if (input)
+            {
+                FewChannelConv.Forward(_g, n, dOutput.Span, _kernel.Value, default, ic, dx!.Span, padded);
+            }
             return dx;
         }
         int chunk = _g.ImagesPerChunk;

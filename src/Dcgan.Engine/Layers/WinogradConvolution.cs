@@ -132,7 +132,7 @@ internal sealed unsafe class WinogradConvolution
                 Winograd.TransformKernel(_s, _k, flip: false, u);
                 break;
         }
-        Winograd.PackKernel(_s, u, forInputGradient: false, Scratch.Floats(ref _uForward, _s.PackedKernelFloats));
+        Winograd.PackKernel(_s, u, forInputGradient: false, Scratch.AlignedFloats(ref _uForward, _s.PackedKernelFloats));
         _backwardPacked = false;
     }
 
@@ -145,21 +145,22 @@ internal sealed unsafe class WinogradConvolution
         bool parameters = !dw.IsEmpty;
         if (!dx.IsEmpty && !_backwardPacked)
         {
-            Winograd.PackKernel(_s, _u, forInputGradient: true, Scratch.Floats(ref _uBackward, _s.PackedKernelFloats));
+            Winograd.PackKernel(_s, _u, forInputGradient: true, Scratch.AlignedFloats(ref _uBackward, _s.PackedKernelFloats));
             _backwardPacked = true;
         }
-        Run(n, x, dy, dx, parameters ? Scratch.Floats(ref _du, Parts * _s.KernelFloats) : default, forward: false);
+        var duParts = parameters ? Scratch.AlignedFloats(ref _du, Parts * _s.KernelFloats) : default;
+        Run(n, x, dy, dx, duParts, forward: false);
         if (!parameters)
         {
             return;
         }
         int parts = Math.Min(Parts, n);
-        fixed (float* pdu = _du)
+        fixed (float* pdu = duParts)
         {
             var sum = new SumJob { Du = pdu, Parts = parts, Plane = _s.KernelPlane, PartFloats = _s.KernelFloats };
             Workers.For(_s.Points, &SumParts, &sum);
         }
-        var du = _du.AsSpan(0, _s.KernelFloats);
+        var du = duParts[.._s.KernelFloats];
         if (_kind == Kind.Transposed1)
         {
             Winograd.AccumulateKernelGradient(_s, du, flip: true, dw);
@@ -192,14 +193,14 @@ internal sealed unsafe class WinogradConvolution
         int buffers = partPerThread ? parts : 1;
         int partV = _s.InputFloats(group), partM = _s.ProductFloats(group);
         int partPhases = group * _s.Height * _s.Width * Math.Max(_s.InC, _s.OutC);
-        Scratch.Grow(ref _v, buffers * partV);
-        Scratch.Grow(ref _m, buffers * partM);
+        var v = Scratch.AlignedFloats(ref _v, buffers * partV);
+        var m = Scratch.AlignedFloats(ref _m, buffers * partM);
         bool phased = (_kind == Kind.Conv2 && !_s.InputPhases) || (_kind == Kind.Transposed2 && !_s.OutputPhases);
-        if (phased)
-        {
-            Scratch.Grow(ref _phases, buffers * partPhases);
-        }
-        fixed (float* px = x, pdy = dy, pout = output, pdu = du, pu = forward ? _uForward : _uBackward, pv = _v, pm = _m, pp = _phases)
+        var phases = phased ? Scratch.AlignedFloats(ref _phases, buffers * partPhases) : default;
+        // The packed kernel, as Forward or Backward left it (none when the backward needs no input gradient).
+        var u = forward ? Scratch.AlignedFloats(ref _uForward, _s.PackedKernelFloats)
+            : output.IsEmpty ? default : Scratch.AlignedFloats(ref _uBackward, _s.PackedKernelFloats);
+        fixed (float* px = x, pdy = dy, pout = output, pdu = du, pu = u, pv = v, pm = m, pp = phases)
         {
             var job = new PartJob
             {

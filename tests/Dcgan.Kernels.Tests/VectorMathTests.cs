@@ -1,0 +1,112 @@
+// Tests of the row-wise helpers in VectorMath.cs (bias rows, bias-gradient column sums, per-row scales): the same bits
+// as the plain sequential loops they stand for, at every thread count, for widths around the vector sizes.
+namespace Dcgan.Kernels.Tests;
+
+[Collection(WorkersCollection.Name)]
+public class VectorMathTests
+{
+    private static readonly int[] Columns = [1, 2, 7, 8, 15, 16, 17, 24, 64, 130, 12544];
+
+    private static float[] Values(int n, int seed)
+    {
+        var rng = new Random(seed);
+        var x = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            x[i] = (float)(rng.NextDouble() * 4 - 2);
+        }
+        return x;
+    }
+
+    private static void ForThreads(Action<int> body)
+    {
+        int saved = Workers.Threads;
+        try
+        {
+            foreach (int threads in new[] { 1, 2, 3, 8 })
+            {
+                Workers.Threads = threads;
+                body(threads);
+            }
+        }
+        finally
+        {
+            Workers.Threads = saved;
+        }
+    }
+
+    [Fact]
+    public void ColumnSumsAddEachRowInOrder()
+    {
+        ForThreads(threads =>
+        {
+            foreach (int cols in Columns)
+            {
+                foreach (int rows in new[] { 1, 5, 301 })
+                {
+                    float[] m = Values(rows * cols, cols * 7 + rows), sums = Values(cols, cols), expected = (float[])sums.Clone();
+                    VectorMath.AddColumnSums(m, sums);
+                    if (cols == 1)
+                    {
+                        // One column is summed in double precision and added once.
+                        expected[0] += (float)m.Sum(v => (double)v);
+                    }
+                    else
+                    {
+                        for (int r = 0; r < rows; r++)
+                        {
+                            for (int c = 0; c < cols; c++)
+                            {
+                                expected[c] += m[r * cols + c];
+                            }
+                        }
+                    }
+                    Assert.True(expected.AsSpan().SequenceEqual(sums), $"{rows} x {cols} on {threads} threads");
+                }
+            }
+        });
+    }
+
+    [Fact]
+    public void RowVectorAndRowScalesMatchTheScalarLoops()
+    {
+        ForThreads(threads =>
+        {
+            foreach (int cols in Columns)
+            {
+                foreach (int rows in new[] { 1, 3, 2049 })
+                {
+                    if ((long)rows * cols > 1 << 22)
+                    {
+                        continue;
+                    }
+                    float[] m = Values(rows * cols, cols + rows), bias = Values(cols, 3), scales = Values(rows, 4);
+                    float[] withBias = (float[])m.Clone(), scaled = new float[m.Length], expectedBias = (float[])m.Clone(), expectedScaled = new float[m.Length];
+                    VectorMath.AddRowVector(withBias, bias);
+                    VectorMath.ScaleRows(m, scales, scaled);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        for (int c = 0; c < cols; c++)
+                        {
+                            expectedBias[r * cols + c] += bias[c];
+                            expectedScaled[r * cols + c] = m[r * cols + c] * scales[r];
+                        }
+                    }
+                    Assert.True(expectedBias.AsSpan().SequenceEqual(withBias), $"bias rows, {rows} x {cols} on {threads} threads");
+                    Assert.True(expectedScaled.AsSpan().SequenceEqual(scaled), $"row scales, {rows} x {cols} on {threads} threads");
+                    // In place, as the layers call it.
+                    VectorMath.ScaleRows(m, scales, m);
+                    Assert.True(expectedScaled.AsSpan().SequenceEqual(m), $"row scales in place, {rows} x {cols}");
+                }
+            }
+        });
+    }
+
+    [Fact]
+    public void ScaleRowsRefusesBadShapes()
+    {
+        Assert.Throws<ArgumentException>(() => VectorMath.ScaleRows(new float[10], new float[3], new float[10]));
+        float[] buffer = new float[12];
+        Assert.Throws<ArgumentException>(() => VectorMath.ScaleRows(buffer.AsSpan(0, 8), new float[2], buffer.AsSpan(4, 8)));
+    }
+}
