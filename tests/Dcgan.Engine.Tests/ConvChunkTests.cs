@@ -81,6 +81,50 @@ public class ConvChunkTests
     }
 
     /// <summary>
+    /// A Winograd layer keeps a training forward's transformed input for its backward; the backward of an inference
+    /// forward (nothing kept) transforms the input again. Both give the same bits, and a later forward replaces what the
+    /// earlier one kept.
+    /// </summary>
+    [Theory]
+    [InlineData("convT-winograd")]
+    [InlineData("conv-s2-winograd")]
+    [InlineData("convT-s2-winograd")]
+    public void KeptTransformGivesTheBitsOfTransformingAgain(string kind)
+    {
+        var (model, shape) = Build(kind);
+        model.Initialize(new Rng(5));
+        var rng = new Rng(9);
+        var x = Tensor.ForBatch(5, shape);
+        var other = Tensor.ForBatch(5, shape);
+        rng.FillUniform(x.Span, -1f, 1f);
+        rng.FillUniform(other.Span, -1f, 1f);
+        var dy = Tensor.ForBatch(5, model.OutputShape);
+        rng.FillUniform(dy.Span, -1f, 1f);
+
+        (float[] Dx, float[] Grad) Backward()
+        {
+            model.ZeroGradients();
+            float[] dx = model.Backward(dy, GradientNeeds.All)!.Span.ToArray();
+            return (dx, (float[])model.Gradients.Clone());
+        }
+
+        model.Forward(x, training: false);
+        var again = Backward();
+        model.Forward(x, training: true);
+        var kept = Backward();
+        Assert.Equal(again.Dx, kept.Dx);
+        Assert.Equal(again.Grad, kept.Grad);
+        Assert.Contains(kept.Grad, g => g != 0f);
+
+        // Kept from the second forward, not the first.
+        model.Forward(other, training: true);
+        model.Forward(x, training: true);
+        var latest = Backward();
+        Assert.Equal(kept.Grad, latest.Grad);
+        Assert.Equal(kept.Dx, latest.Dx);
+    }
+
+    /// <summary>
     /// A Winograd layer transforms its kernel again only when the kernel changed (D runs forward twice a step with the
     /// same weights): a change of one weight, even +0 to -0, must reach the next forward.
     /// </summary>

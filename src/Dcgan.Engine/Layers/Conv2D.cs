@@ -76,7 +76,7 @@ public sealed class Conv2D : Layer
         var y = Reuse(ref _output, n, OutputShape);
         if (_winograd is not null)
         {
-            _winograd.Forward(n, input.Span, _kernel.Value, y.Span);
+            _winograd.Forward(n, input.Span, _kernel.Value, y.Span, training);
             AddBias(y);
             return y;
         }

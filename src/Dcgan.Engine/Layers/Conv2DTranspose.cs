@@ -80,7 +80,7 @@ public sealed class Conv2DTranspose : Layer
         var y = Reuse(ref _output, input.Batch, OutputShape);
         if (_winograd is not null)
         {
-            _winograd.Forward(input.Batch, input.Span, _kernel.Value, y.Span);
+            _winograd.Forward(input.Batch, input.Span, _kernel.Value, y.Span, training);
         }
         else
         {
