@@ -1,5 +1,6 @@
 // Inverted-dropout masks from a counter-based generator: element i's uniform is a SplitMix64 hash of (key, i / 2),
-// so any element can be drawn independently and masks fill in parallel, identical for every thread count.
+// so any element can be drawn independently and masks fill in parallel, identical for every thread count; the backward
+// draws the mask again from the key instead of reading one stored by the forward.
 // Reference: Steele, Lea, Flood, "Fast splittable pseudorandom number generators" (OOPSLA 2014), SplitMix64's finalizer.
 namespace Dcgan.Kernels;
 
@@ -23,25 +24,51 @@ public static unsafe class DropoutKernel
     }
 
     /// <summary>
-    /// Effectively mask[i] = Uniform(key, i) &gt;= rate ? 1 / (1 - rate) : 0 and y[i] = x[i] * mask[i].
+    /// Effectively mask[i] = Uniform(key, i) &gt;= rate ? 1 / (1 - rate) : 0 and y[i] = x[i] * mask[i]; mask may be empty,
+    /// and then only y is written (the backward draws the mask again).
     /// </summary>
     public static void Forward(ulong key, float rate, ReadOnlySpan<float> x, Span<float> mask, Span<float> y)
     {
         int n = x.Length;
-        if (mask.Length < n || y.Length < n)
+        if (!mask.IsEmpty && mask.Length < n || y.Length < n)
         {
             throw new ArgumentException("dropout: mask or output shorter than the input");
         }
-        if (!(rate >= 0f && rate < 1f))
-        {
-            throw new ArgumentOutOfRangeException(nameof(rate), "dropout rate must be in [0, 1)");
-        }
-        // Compare 24-bit integers: u >= rate exactly when bits >= ceil(rate * 2^24) (the product is exact in double).
-        uint threshold = (uint)Math.Ceiling(rate * (double)(1 << 24));
+        uint threshold = Threshold(rate);
         fixed (float* px = x, pm = mask, py = y)
         {
             ElementWise.MultiArray(new ForwardOperator { Key = key, Threshold = threshold, Scale = 1f / (1f - rate), X = px, Mask = pm, Y = py }, n);
         }
+    }
+
+    /// <summary>
+    /// The backward of <see cref="Forward"/> with the same key and rate: effectively dx[i] = dy[i] * mask[i], the mask drawn
+    /// again. dx may be dy itself.
+    /// </summary>
+    public static void Backward(ulong key, float rate, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        int n = dy.Length;
+        if (dx.Length < n)
+        {
+            throw new ArgumentException("dropout: input gradient shorter than the output gradient");
+        }
+        uint threshold = Threshold(rate);
+        fixed (float* pdy = dy, pdx = dx)
+        {
+            ElementWise.MultiArray(new ForwardOperator { Key = key, Threshold = threshold, Scale = 1f / (1f - rate), X = pdy, Y = pdx }, n);
+        }
+    }
+
+    /// <summary>
+    /// The 24-bit threshold of a rate: u &gt;= rate exactly when bits &gt;= ceil(rate * 2^24) (the product is exact in double).
+    /// </summary>
+    private static uint Threshold(float rate)
+    {
+        if (!(rate >= 0f && rate < 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(rate), "dropout rate must be in [0, 1)");
+        }
+        return (uint)Math.Ceiling(rate * (double)(1 << 24));
     }
 
     /// <summary>The scalar definition, one element at a time: the test oracle for <see cref="Forward"/>.</summary>
@@ -65,7 +92,7 @@ public static unsafe class DropoutKernel
 
     /// <summary>
     /// Element i of (x, mask, y): mask = scale where the 24 bits of its uniform reach the threshold, else 0, and
-    /// y = x * mask. A vector of 2k elements takes k hashes: each 64-bit lane's high 24 bits are the even element,
+    /// y = x * mask; no mask is stored when Mask is null (the backward runs it on (dy, dx)). A vector of 2k elements takes k hashes: each 64-bit lane's high 24 bits are the even element,
     /// bits 8..31 the odd one (vector offsets are even, so the pairs line up).
     /// </summary>
     internal struct ForwardOperator : IMultiArrayOperator
@@ -80,7 +107,10 @@ public static unsafe class DropoutKernel
             ulong h = Mix(Key + ((ulong)(i >> 1) + 1) * Gamma);
             uint bits = (i & 1) == 0 ? (uint)(h >> 40) : (uint)(h >> 8) & 0xFFFFFF;
             float m = bits >= Threshold ? Scale : 0f;
-            Mask[i] = m;
+            if (Mask != null)
+            {
+                Mask[i] = m;
+            }
             Y[i] = X[i] * m;
         }
 
@@ -93,7 +123,10 @@ public static unsafe class DropoutKernel
             // Interleave to element order: (even0, odd0, even1, odd1, ...) as 32-bit lanes.
             var bits = ((z >> 40) | (((z >> 8) & Vector256.Create(0xFFFFFFUL)) << 32)).AsUInt32();
             var m = Vector256.GreaterThanOrEqual(bits, Vector256.Create(Threshold)).AsSingle() & Vector256.Create(Scale);
-            m.Store(Mask + i);
+            if (Mask != null)
+            {
+                m.Store(Mask + i);
+            }
             (Vector256.Load(X + i) * m).Store(Y + i);
         }
 
@@ -105,7 +138,10 @@ public static unsafe class DropoutKernel
             z ^= z >> 31;
             var bits = ((z >> 40) | (((z >> 8) & Vector512.Create(0xFFFFFFUL)) << 32)).AsUInt32();
             var m = Vector512.GreaterThanOrEqual(bits, Vector512.Create(Threshold)).AsSingle() & Vector512.Create(Scale);
-            m.Store(Mask + i);
+            if (Mask != null)
+            {
+                m.Store(Mask + i);
+            }
             (Vector512.Load(X + i) * m).Store(Y + i);
         }
     }

@@ -35,6 +35,43 @@ public class DropoutKernelTests
     }
 
     [Fact]
+    public void BackwardDrawsTheForwardsMaskAgain()
+    {
+        int saved = Workers.Threads;
+        try
+        {
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                Workers.Threads = threads;
+                foreach (int n in new[] { 0, 1, 17, 67, ElementWise.ChunkLength + 17, 3 * ElementWise.ChunkLength + 33 })
+                {
+                    var rng = new Random(n);
+                    float[] x = new float[n], dy = new float[n];
+                    for (int i = 0; i < n; i++)
+                    {
+                        x[i] = (float)(rng.NextDouble() * 2 - 1);
+                        dy[i] = (float)(rng.NextDouble() * 2 - 1);
+                    }
+                    float[] mask = new float[n], y = new float[n], yWithoutMask = new float[n], dx = new float[n];
+                    DropoutKernel.ForwardReference(99, 0.3f, x, mask, y);
+                    DropoutKernel.Forward(99, 0.3f, x, default, yWithoutMask);
+                    Assert.Equal(y, yWithoutMask);
+                    DropoutKernel.Backward(99, 0.3f, dy, dx);
+                    float[] expected = dy.Select((d, i) => d * mask[i]).ToArray();
+                    Assert.Equal(expected, dx);
+                    // In place, as when a layer hands its output gradient on.
+                    DropoutKernel.Backward(99, 0.3f, dy, dy);
+                    Assert.Equal(expected, dy);
+                }
+            }
+        }
+        finally
+        {
+            Workers.Threads = saved;
+        }
+    }
+
+    [Fact]
     public void OneAndTwoThreadsGiveBitIdenticalMasks()
     {
         int saved = Workers.Threads;

@@ -78,6 +78,10 @@ public unsafe class ElementWiseTests
         {
             Key = 77, Threshold = (uint)Math.Ceiling(0.3 * (1 << 24)), Scale = 1f / 0.7f, X = a[0], Mask = a[1], Y = a[2],
         }),
+        ["DropoutWithoutMask"] = w => CheckMultiArray(w, 2, a => new DropoutKernel.ForwardOperator
+        {
+            Key = 78, Threshold = (uint)Math.Ceiling(0.5 * (1 << 24)), Scale = 2f, X = a[0], Y = a[1],
+        }),
         ["BatchNormNormalize"] = w => CheckMultiArray(w, 7, a => new BatchNormKernels.NormalizeOperator
         {
             X = a[0], Xhat = a[1], Y = a[2], Mean = a[3], InvStd = a[4], Gamma = a[5], Beta = a[6],

@@ -1,5 +1,6 @@
 // Inverted dropout (Keras Dropout): in training each element is zeroed with probability `rate` and the
-// survivors scaled by 1/(1 - rate); in inference it is the identity. Masks are keyed by one draw of the model's seeded stream.
+// survivors scaled by 1/(1 - rate); in inference it is the identity. Masks are keyed by one draw of the model's seeded stream,
+// and the backward draws the forward's mask again from that key rather than storing it.
 namespace Dcgan.Engine.Layers;
 
 using Dcgan.Kernels;
@@ -8,7 +9,8 @@ using Dcgan.Kernels;
 public sealed class Dropout : Layer
 {
     private readonly float _rate;
-    private float[] _mask = [];
+    // The key of the last training forward's mask.
+    private ulong _key;
     private bool _lastTraining;
     private Tensor? _output;
 
@@ -38,12 +40,11 @@ public sealed class Dropout : Layer
             return input;
         }
         var rng = Random ?? throw new InvalidOperationException($"{Name}: no random stream set for dropout");
-        int len = input.Length;
-        Scratch.Grow(ref _mask, len);
         // One draw from the model's stream per call keys a counter-based mask, so masks fill in parallel and the
         // stream (which checkpoints save) advances the same whatever the tensor size or thread count.
         var y = Reuse(ref _output, input.Batch, OutputShape);
-        DropoutKernel.Forward(rng.NextUInt64(), _rate, input.Span, _mask.AsSpan(0, len), y.Span);
+        _key = rng.NextUInt64();
+        DropoutKernel.Forward(_key, _rate, input.Span, default, y.Span);
         return y;
     }
 
@@ -58,7 +59,7 @@ public sealed class Dropout : Layer
             return dOutput;
         }
         var dx = InputGradient(dOutput, dOutput.Batch);
-        VectorMath.Multiply(dOutput.Span, _mask, dx.Span);
+        DropoutKernel.Backward(_key, _rate, dOutput.Span, dx.Span);
         return dx;
     }
 }
