@@ -6,6 +6,7 @@
 // infinity (F(4, 5)'s derivation: tools/winograd_matrices.py; F(4, 3)'s are Lavin & Gray's).
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using V = System.Runtime.Intrinsics.Vector512<float>;
 
 namespace Dcgan.Kernels;
@@ -98,6 +99,7 @@ public static unsafe class Winograd
 
     private const int Lanes = 16;
 
+
     /// <summary>Whether a kernel size has a transform here (5 and 3).</summary>
     public static bool Supports(int kernelSize) => kernelSize is 5 or 3;
 
@@ -129,7 +131,9 @@ public static unsafe class Winograd
         Require(x.Length >= images * s.Height * s.Width * s.InC && v.Length >= s.InputFloats(images), "input transform: buffer too small");
         fixed (float* px = x, pv = v)
         {
-            var job = new TileJob { S = s, Pixels = px, Transformed = pv, Images = images };
+            // The transformed input is several times the size of the images and goes to memory whatever happens; streaming
+            // stores write it there without first reading every line they fill.
+            var job = new TileJob { S = s, Pixels = px, Transformed = pv, Images = images, Streaming = CanStream(pv, s.InC) };
             Workers.For(job.Tiles, &InputTask, &job);
         }
     }
@@ -237,6 +241,7 @@ public static unsafe class Winograd
         public float* Pixels;
         public float* Transformed;
         public int Images;
+        public bool Streaming;
 
         public readonly int Tiles => Images * S.TilesPerImage;
 
@@ -474,10 +479,23 @@ public static unsafe class Winograd
                 Input1D(r, t + i * n, 1, v + i * n, 1);
             }
             float* dst = job.Transformed + (long)tile * ic + c0;
+            if (job.Streaming)
+            {
+                for (int xi = 0; xi < s.Points; xi++)
+                {
+                    StoreStreaming(dst + xi * pointStride, v[xi]);
+                }
+                continue;
+            }
             for (int xi = 0; xi < s.Points; xi++)
             {
                 Store(dst + xi * pointStride, lanes, v[xi]);
             }
+        }
+        if (job.Streaming)
+        {
+            // Streaming stores are weakly ordered: fenced on the thread that made them, before the task is counted done.
+            Sse.StoreFence();
         }
     }
 
@@ -883,6 +901,27 @@ public static unsafe class Winograd
     }
 
     // ---- 16-channel loads and stores, with a partial block at the end of a channel row ----
+
+    /// <summary>
+    /// Whether an array at p with rows of the given channels can take streaming stores: every 16-channel block starts on
+    /// a cache line, and the CPU has them (AVX-512, or AVX as two halves).
+    /// </summary>
+    private static bool CanStream(float* p, int channels) => (Avx512F.IsSupported || Avx.IsSupported) && ((nuint)p & 63) == 0 && channels % Lanes == 0;
+
+    /// <summary>A full 16-channel block to a cache line, past the caches (non-temporal); the task fences its stores at its end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreStreaming(float* p, V value)
+    {
+        if (Avx512F.IsSupported)
+        {
+            Avx512F.StoreAlignedNonTemporal(p, value);
+        }
+        else
+        {
+            Avx.StoreAlignedNonTemporal(p, value.GetLower());
+            Avx.StoreAlignedNonTemporal(p + 8, value.GetUpper());
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static V Load(float* p, int lanes) => lanes == Lanes ? Vector512.Load(p) : LoadPartial(p, lanes);

@@ -289,6 +289,40 @@ public class WinogradTests
         Assert.Equal(dm1, dm2);
     }
 
+    /// <summary>
+    /// The input transform streams its output past the caches when the array starts on a cache line (as the layers'
+    /// buffers do) and stores it normally otherwise; both must write the same values.
+    /// </summary>
+    [Theory]
+    [InlineData(7, 7, 256, 5)]
+    [InlineData(7, 7, 64, 3)]
+    [InlineData(5, 6, 24, 3)]
+    public unsafe void StreamingAndPlainStoresWriteTheSameTransform(int h, int w, int ic, int r)
+    {
+        var s = new WinogradShape(h, w, ic, 16, r);
+        int images = 3;
+        float[] x = Random(images * h * w * ic, 21);
+        int floats = s.InputFloats(images);
+        float[] plain = new float[floats + 32], pinned = GC.AllocateArray<float>(floats + 32, pinned: true);
+        fixed (float* pp = plain, pa = pinned)
+        {
+            // Plain: a start 4 bytes past a cache line; aligned: on one.
+            int plainAt = (int)((64 - (nuint)pp % 64) % 64 / 4) + 1;
+            int alignedAt = (int)((64 - (nuint)pa % 64) % 64 / 4);
+            Assert.NotEqual(0u, (uint)((nuint)(pp + plainAt) % 64));
+            Assert.Equal(0u, (uint)((nuint)(pa + alignedAt) % 64));
+            Winograd.TransformInput(s, images, x, plain.AsSpan(plainAt, floats));
+            Winograd.TransformInput(s, images, x, pinned.AsSpan(alignedAt, floats));
+            var a = plain.AsSpan(plainAt, floats);
+            var b = pinned.AsSpan(alignedAt, floats);
+            for (int xi = 0; xi < s.Points; xi++)
+            {
+                int used = images * s.TilesPerImage * ic;
+                Assert.True(a.Slice(xi * s.InputPlane(images), used).SequenceEqual(b.Slice(xi * s.InputPlane(images), used)), $"point {xi}");
+            }
+        }
+    }
+
     [Fact]
     public void ShortBuffersAreRejected()
     {
