@@ -167,7 +167,8 @@ public static unsafe class Winograd
         Require(dy.Length >= images * s.Height * s.Width * s.OutC && dm.Length >= s.ProductFloats(images), "output gradient: buffer too small");
         fixed (float* pdy = dy, pdm = dm)
         {
-            var job = new TileJob { S = s, Pixels = pdy, Transformed = pdm, Images = images };
+            // Streamed like the input transform's output: the GEMMs that read it find it in memory either way.
+            var job = new TileJob { S = s, Pixels = pdy, Transformed = pdm, Images = images, Streaming = CanStream(pdm, s.OutC) };
             Workers.For(job.Tiles, &OutputGradientTask, &job);
         }
     }
@@ -622,10 +623,23 @@ public static unsafe class Winograd
             {
                 OutputAdjoint1D(r, t + i * 4, 1, m + i * n, 1);
             }
+            if (job.Streaming)
+            {
+                for (int xi = 0; xi < s.Points; xi++)
+                {
+                    StoreStreaming(dst + xi * pointStride + c0, m[xi]);
+                }
+                continue;
+            }
             for (int xi = 0; xi < s.Points; xi++)
             {
                 Store(dst + xi * pointStride + c0, lanes, m[xi]);
             }
+        }
+        if (job.Streaming)
+        {
+            // Fenced on the thread that made them, before the task is counted done.
+            Sse.StoreFence();
         }
     }
 

@@ -290,8 +290,8 @@ public class WinogradTests
     }
 
     /// <summary>
-    /// The input transform streams its output past the caches when the array starts on a cache line (as the layers'
-    /// buffers do) and stores it normally otherwise; both must write the same values.
+    /// The input transform and the output gradient's transform stream their output past the caches when the array starts
+    /// on a cache line (as the layers' buffers do) and store it normally otherwise; both must write the same values.
     /// </summary>
     [Theory]
     [InlineData(7, 7, 256, 5)]
@@ -319,6 +319,23 @@ public class WinogradTests
             {
                 int used = images * s.TilesPerImage * ic;
                 Assert.True(a.Slice(xi * s.InputPlane(images), used).SequenceEqual(b.Slice(xi * s.InputPlane(images), used)), $"point {xi}");
+            }
+        }
+
+        // The output gradient's transform (16 output channels) the same way.
+        float[] dy = Random(images * h * w * 16, 22);
+        int mFloats = s.ProductFloats(images);
+        float[] plainM = new float[mFloats + 32], pinnedM = GC.AllocateArray<float>(mFloats + 32, pinned: true);
+        fixed (float* pp = plainM, pa = pinnedM)
+        {
+            int plainAt = (int)((64 - (nuint)pp % 64) % 64 / 4) + 1;
+            int alignedAt = (int)((64 - (nuint)pa % 64) % 64 / 4);
+            Winograd.OutputGradient(s, images, dy, plainM.AsSpan(plainAt, mFloats));
+            Winograd.OutputGradient(s, images, dy, pinnedM.AsSpan(alignedAt, mFloats));
+            for (int xi = 0; xi < s.Points; xi++)
+            {
+                int used = images * s.TilesPerImage * 16;
+                Assert.True(plainM.AsSpan(plainAt + xi * s.ProductPlane(images), used).SequenceEqual(pinnedM.AsSpan(alignedAt + xi * s.ProductPlane(images), used)), $"gradient point {xi}");
             }
         }
     }
