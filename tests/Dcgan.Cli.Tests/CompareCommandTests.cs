@@ -3,7 +3,7 @@
 // line with exit 2 and no chart written.
 namespace Dcgan.Cli.Tests;
 
-using System.Globalization;
+using Dcgan.Quality;
 using Dcgan.TestSupport;
 using Dcgan.Training;
 
@@ -17,11 +17,12 @@ public sealed class CompareCommandTests : IDisposable
     private string Run(string name, string recipe, int batch, double secondsPerEpoch, params double[] fid)
     {
         string folder = _t.Dir(name);
-        var c = CultureInfo.InvariantCulture;
         File.WriteAllText(Path.Combine(folder, "config.json"), new TrainConfig { Recipe = recipe, BatchSize = batch, Epochs = fid.Length }.ToJson());
         File.WriteAllLines(Path.Combine(folder, "metrics.jsonl"), fid.Select((_, i) => new EpochMetrics { Epoch = i + 1, Seconds = secondsPerEpoch }.ToJsonLine()));
-        File.WriteAllLines(Path.Combine(folder, "quality.jsonl"), fid.Select((f, i) => string.Create(c,
-            $"{{\"epoch\":{i + 1},\"fid\":{f},\"kid\":{f / 2},\"precision\":0.5,\"recall\":0.25,\"class_shares\":[0.5,0.5],\"min_class_share\":{0.01 * (i + 1)},\"count\":100}}")));
+        File.WriteAllLines(Path.Combine(folder, QualityLog.FileName), fid.Select((f, i) => new QualityReport
+        {
+            Epoch = i + 1, Fid = f, Kid = f / 2, Precision = 0.5, Recall = 0.25, ClassShares = [0.5, 0.5], MinClassShare = 0.01 * (i + 1), Count = 100,
+        }.ToJsonLine()));
         return folder;
     }
 
