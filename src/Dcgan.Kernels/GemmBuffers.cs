@@ -10,8 +10,6 @@ namespace Dcgan.Kernels;
 /// </summary>
 internal static unsafe class GemmBuffers
 {
-    private const int AlignFloats = 16;
-
     [ThreadStatic]
     private static float[]? _a;
 
@@ -26,12 +24,7 @@ internal static unsafe class GemmBuffers
 
     private static float* Get(ref float[]? buffer, int floats)
     {
-        if (buffer is null || buffer.Length < floats + AlignFloats)
-        {
-            buffer = GC.AllocateUninitializedArray<float>(floats + AlignFloats, pinned: true);
-        }
-        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
-        nuint aligned = (address + 63) & ~(nuint)63;
-        return (float*)aligned;
+        buffer ??= [];
+        return (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(CacheAligned.Floats(ref buffer, floats)));
     }
 }

@@ -30,8 +30,8 @@ public static unsafe class VectorMath
         int rows = matrix.Length / cols;
         fixed (float* pm = matrix, pb = bias)
         {
-            var job = new RowsJob { Matrix = pm, Destination = pm, Vector = pb, Rows = rows, Cols = cols, RowsPerTask = RowsPerTask(rows, cols) };
-            Workers.For(CeilDiv(rows, job.RowsPerTask), &AddRowVectorTask, &job);
+            var job = new RowsJob { Matrix = pm, Destination = pm, Vector = pb, Rows = rows, Cols = cols, PerTask = RowsPerTask(cols) };
+            Workers.For(CeilDiv(rows, job.PerTask), &AddRowVectorTask, &job);
         }
     }
 
@@ -60,8 +60,8 @@ public static unsafe class VectorMath
         int blocksPerTask = CeilDiv(blocks, 4 * Workers.Threads);
         fixed (float* pm = matrix, ps = sums)
         {
-            var job = new RowsJob { Matrix = pm, Destination = ps, Rows = rows, Cols = cols, RowsPerTask = blocksPerTask * ColumnBlock };
-            Workers.For(CeilDiv(cols, job.RowsPerTask), &ColumnSumsTask, &job);
+            var job = new RowsJob { Matrix = pm, Destination = ps, Rows = rows, Cols = cols, PerTask = blocksPerTask * ColumnBlock };
+            Workers.For(CeilDiv(cols, job.PerTask), &ColumnSumsTask, &job);
         }
     }
 
@@ -69,7 +69,7 @@ public static unsafe class VectorMath
     private const int ColumnBlock = 16;
 
     /// <summary>Rows per task of the row-wise kernels: about <see cref="ElementWise.ChunkLength"/> floats.</summary>
-    private static int RowsPerTask(int rows, int cols) => Math.Max(1, ElementWise.ChunkLength / cols);
+    private static int RowsPerTask(int cols) => Math.Max(1, ElementWise.ChunkLength / cols);
 
     private static int CeilDiv(int x, int y) => (x + y - 1) / y;
 
@@ -82,13 +82,13 @@ public static unsafe class VectorMath
         public int Rows;
         public int Cols;
         // Rows per task (columns per task for the column sums).
-        public int RowsPerTask;
+        public int PerTask;
     }
 
     private static void AddRowVectorTask(void* state, int task)
     {
         ref RowsJob job = ref *(RowsJob*)state;
-        int first = task * job.RowsPerTask, end = Math.Min(job.Rows, first + job.RowsPerTask), cols = job.Cols;
+        int first = task * job.PerTask, end = Math.Min(job.Rows, first + job.PerTask), cols = job.Cols;
         var bias = new ReadOnlySpan<float>(job.Vector, cols);
         for (int r = first; r < end; r++)
         {
@@ -100,7 +100,7 @@ public static unsafe class VectorMath
     private static void ScaleRowsTask(void* state, int task)
     {
         ref RowsJob job = ref *(RowsJob*)state;
-        int first = task * job.RowsPerTask, end = Math.Min(job.Rows, first + job.RowsPerTask), cols = job.Cols;
+        int first = task * job.PerTask, end = Math.Min(job.Rows, first + job.PerTask), cols = job.Cols;
         for (int r = first; r < end; r++)
         {
             ElementWise.Unary(new ScaleOperator(job.Vector[r]), new ReadOnlySpan<float>(job.Matrix + (long)r * cols, cols),
@@ -111,7 +111,7 @@ public static unsafe class VectorMath
     private static void ColumnSumsTask(void* state, int task)
     {
         ref RowsJob job = ref *(RowsJob*)state;
-        int c0 = task * job.RowsPerTask, end = Math.Min(job.Cols, c0 + job.RowsPerTask), cols = job.Cols, rows = job.Rows;
+        int c0 = task * job.PerTask, end = Math.Min(job.Cols, c0 + job.PerTask), cols = job.Cols, rows = job.Rows;
         float* sums = job.Destination;
         int c = c0;
         if (Vector512.IsHardwareAccelerated)
@@ -197,8 +197,8 @@ public static unsafe class VectorMath
         }
         fixed (float* ps = source, pd = destination, pr = rowScales)
         {
-            var job = new RowsJob { Matrix = ps, Destination = pd, Vector = pr, Rows = rows, Cols = size, RowsPerTask = RowsPerTask(rows, size) };
-            Workers.For(CeilDiv(rows, job.RowsPerTask), &ScaleRowsTask, &job);
+            var job = new RowsJob { Matrix = ps, Destination = pd, Vector = pr, Rows = rows, Cols = size, PerTask = RowsPerTask(size) };
+            Workers.For(CeilDiv(rows, job.PerTask), &ScaleRowsTask, &job);
         }
     }
 

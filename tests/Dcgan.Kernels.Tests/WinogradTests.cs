@@ -297,46 +297,36 @@ public class WinogradTests
     [InlineData(7, 7, 256, 5)]
     [InlineData(7, 7, 64, 3)]
     [InlineData(5, 6, 24, 3)]
-    public unsafe void StreamingAndPlainStoresWriteTheSameTransform(int h, int w, int ic, int r)
+    public void StreamingAndPlainStoresWriteTheSameTransform(int h, int w, int ic, int r)
     {
         var s = new WinogradShape(h, w, ic, 16, r);
         int images = 3;
-        float[] x = Random(images * h * w * ic, 21);
-        int floats = s.InputFloats(images);
-        float[] plain = new float[floats + 32], pinned = GC.AllocateArray<float>(floats + 32, pinned: true);
-        fixed (float* pp = plain, pa = pinned)
-        {
-            // Plain: a start 4 bytes past a cache line; aligned: on one.
-            int plainAt = (int)((64 - (nuint)pp % 64) % 64 / 4) + 1;
-            int alignedAt = (int)((64 - (nuint)pa % 64) % 64 / 4);
-            Assert.NotEqual(0u, (uint)((nuint)(pp + plainAt) % 64));
-            Assert.Equal(0u, (uint)((nuint)(pa + alignedAt) % 64));
-            Winograd.TransformInput(s, images, x, plain.AsSpan(plainAt, floats));
-            Winograd.TransformInput(s, images, x, pinned.AsSpan(alignedAt, floats));
-            var a = plain.AsSpan(plainAt, floats);
-            var b = pinned.AsSpan(alignedAt, floats);
-            for (int xi = 0; xi < s.Points; xi++)
-            {
-                int used = images * s.TilesPerImage * ic;
-                Assert.True(a.Slice(xi * s.InputPlane(images), used).SequenceEqual(b.Slice(xi * s.InputPlane(images), used)), $"point {xi}");
-            }
-        }
-
+        float[] x = Random(images * h * w * ic, 21), dy = Random(images * h * w * 16, 22);
+        SameOnAndOffACacheLine(s.InputFloats(images), s.Points, s.InputPlane(images), images * s.TilesPerImage * ic, "input transform",
+            v => Winograd.TransformInput(s, images, x, v));
         // The output gradient's transform (16 output channels) the same way.
-        float[] dy = Random(images * h * w * 16, 22);
-        int mFloats = s.ProductFloats(images);
-        float[] plainM = new float[mFloats + 32], pinnedM = GC.AllocateArray<float>(mFloats + 32, pinned: true);
-        fixed (float* pp = plainM, pa = pinnedM)
+        SameOnAndOffACacheLine(s.ProductFloats(images), s.Points, s.ProductPlane(images), images * s.TilesPerImage * 16, "output gradient",
+            m => Winograd.OutputGradient(s, images, dy, m));
+    }
+
+    private delegate void Fill(Span<float> destination);
+
+    /// <summary>Fills an array that starts on a cache line and one that starts 4 bytes past one; their planes must agree.</summary>
+    private static unsafe void SameOnAndOffACacheLine(int floats, int points, int plane, int used, string what, Fill fill)
+    {
+        float[] onArray = [], offArray = [];
+        var on = CacheAligned.Floats(ref onArray, floats);
+        var off = CacheAligned.Floats(ref offArray, floats + 1)[1..];
+        fixed (float* pOn = on, pOff = off)
         {
-            int plainAt = (int)((64 - (nuint)pp % 64) % 64 / 4) + 1;
-            int alignedAt = (int)((64 - (nuint)pa % 64) % 64 / 4);
-            Winograd.OutputGradient(s, images, dy, plainM.AsSpan(plainAt, mFloats));
-            Winograd.OutputGradient(s, images, dy, pinnedM.AsSpan(alignedAt, mFloats));
-            for (int xi = 0; xi < s.Points; xi++)
-            {
-                int used = images * s.TilesPerImage * 16;
-                Assert.True(plainM.AsSpan(plainAt + xi * s.ProductPlane(images), used).SequenceEqual(pinnedM.AsSpan(alignedAt + xi * s.ProductPlane(images), used)), $"gradient point {xi}");
-            }
+            Assert.Equal(0u, (uint)((nuint)pOn % 64));
+            Assert.NotEqual(0u, (uint)((nuint)pOff % 64));
+        }
+        fill(on);
+        fill(off);
+        for (int xi = 0; xi < points; xi++)
+        {
+            Assert.True(on.Slice(xi * plane, used).SequenceEqual(off.Slice(xi * plane, used)), $"{what}, point {xi}");
         }
     }
 
