@@ -50,58 +50,74 @@ public static unsafe class FewChannelConv
     /// <summary>Floats of one padded image, plus room for a tap group read past the last pixel.</summary>
     private static int PaddedImage(in ConvGeometry g) => PaddedRows(g) * PaddedCols(g) * g.InC + TapGroup * MaxChannels;
 
-    /// <summary>Scratch floats <see cref="Forward"/> and <see cref="AccumulateKernelGradient"/> need for images images.</summary>
-    public static long ScratchFloats(in ConvGeometry g, int images) => (long)images * PaddedImage(g);
+    /// <summary>Floats of <paramref name="images"/> images padded by <see cref="Pad"/>.</summary>
+    public static long PaddedFloats(in ConvGeometry g, int images) => (long)images * PaddedImage(g);
+
+    /// <summary>
+    /// Copies the images x (images x InH x InW x InC) into padded, each with zeros where a tap of the geometry reads outside
+    /// it: what <see cref="Forward"/> and <see cref="AccumulateKernelGradient"/> read, so one padding serves both.
+    /// </summary>
+    public static void Pad(in ConvGeometry g, int images, ReadOnlySpan<float> x, Span<float> padded)
+    {
+        if (x.Length < (long)images * g.InH * g.InW * g.InC || padded.Length < PaddedFloats(g, images))
+        {
+            throw new ArgumentException("direct convolution: buffer too small for the geometry");
+        }
+        fixed (float* px = x, pp = padded)
+        {
+            var job = new Job { G = g, X = px, Padded = pp, Images = images };
+            Workers.For(images, &PadImage, &job);
+        }
+    }
 
     /// <summary>
     /// y[n, oh, ow, f] = sum over taps (a, b, c) of x[n, oh * s + a - PadTop, ow * s + b - PadLeft, c] * w[(a, b, c), f],
-    /// then + bias[f] when bias is not empty. x is images x InH x InW x InC, y images x OutH x OutW x filters (overwritten).
+    /// then + bias[f] when bias is not empty, from the images x as <see cref="Pad"/> left them in padded. y is images x OutH
+    /// x OutW x filters (overwritten).
     /// </summary>
-    public static void Forward(in ConvGeometry g, int images, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias,
-        int filters, Span<float> y, Span<float> scratch)
+    public static void Forward(in ConvGeometry g, int images, ReadOnlySpan<float> padded, ReadOnlySpan<float> w, ReadOnlySpan<float> bias,
+        int filters, Span<float> y)
     {
-        Check(g, images, filters, x, w.Length, scratch);
+        Check(g, images, filters, padded, w.Length);
         if (y.Length < (long)images * g.OutPixels * filters || !bias.IsEmpty && bias.Length < filters)
         {
             throw new ArgumentException("direct convolution: output or bias too small");
         }
-        fixed (float* px = x, pw = w, pb = bias, py = y, ps = scratch)
+        fixed (float* pw = w, pb = bias, py = y, pp = padded)
         {
-            var job = new Job { G = g, X = px, W = pw, Bias = bias.IsEmpty ? null : pb, Y = py, Padded = ps, Filters = filters, Images = images };
+            var job = new Job { G = g, W = pw, Bias = bias.IsEmpty ? null : pb, Y = py, Padded = pp, Filters = filters, Images = images };
             Workers.For(images, &ForwardImage, &job);
         }
     }
 
     /// <summary>
     /// grad[(a, b, c), f] += sum over output pixels r = (n, oh, ow) of x[n, oh * s + a - PadTop, ow * s + b - PadLeft, c] *
-    /// dy[r, f], summed as the im2col GEMM sums it (see the class). dy is images x OutH x OutW x filters.
+    /// dy[r, f], summed as the im2col GEMM sums it (see the class), from the images x as <see cref="Pad"/> left them in
+    /// padded. dy is images x OutH x OutW x filters.
     /// </summary>
-    public static void AccumulateKernelGradient(in ConvGeometry g, int images, ReadOnlySpan<float> x, ReadOnlySpan<float> dy,
-        int filters, Span<float> grad, Span<float> scratch)
+    public static void AccumulateKernelGradient(in ConvGeometry g, int images, ReadOnlySpan<float> padded, ReadOnlySpan<float> dy,
+        int filters, Span<float> grad)
     {
-        Check(g, images, filters, x, grad.Length, scratch);
+        Check(g, images, filters, padded, grad.Length);
         if (dy.Length < (long)images * g.OutPixels * filters)
         {
             throw new ArgumentException("direct convolution: output gradient too small");
         }
-        fixed (float* px = x, pdy = dy, pg = grad, ps = scratch)
+        fixed (float* pdy = dy, pg = grad, pp = padded)
         {
-            var job = new Job { G = g, X = px, Y = pdy, W = pg, Padded = ps, Filters = filters, Images = images };
-            Workers.For(images, &PadImage, &job);
             int groups = (g.KW * g.InC + TapGroup - 1) / TapGroup, blocks = (filters + FilterBlock - 1) / FilterBlock;
-            job.TapGroups = groups;
-            job.FilterBlocks = blocks;
+            var job = new Job { G = g, Y = pdy, W = pg, Padded = pp, Filters = filters, Images = images, TapGroups = groups, FilterBlocks = blocks };
             Workers.For(g.KH * groups * blocks, &KernelGradientTask, &job);
         }
     }
 
-    private static void Check(in ConvGeometry g, int images, int filters, ReadOnlySpan<float> x, int kernelFloats, Span<float> scratch)
+    private static void Check(in ConvGeometry g, int images, int filters, ReadOnlySpan<float> padded, int kernelFloats)
     {
         if (!Supports(g, filters))
         {
             throw new ArgumentException($"direct convolution: {g.InC} channels and {filters} filters are not supported here");
         }
-        if (x.Length < (long)images * g.InH * g.InW * g.InC || kernelFloats < g.PatchSize * filters || scratch.Length < ScratchFloats(g, images))
+        if (padded.Length < PaddedFloats(g, images) || kernelFloats < g.PatchSize * filters)
         {
             throw new ArgumentException("direct convolution: buffer too small for the geometry");
         }
@@ -110,6 +126,7 @@ public static unsafe class FewChannelConv
     private struct Job
     {
         public ConvGeometry G;
+        // The images, for the padding.
         public float* X;
         // Forward: the kernel; kernel gradient: the gradient accumulated into.
         public float* W;
@@ -124,8 +141,9 @@ public static unsafe class FewChannelConv
     }
 
     /// <summary>Image n copied into its padded slot: zeros where a tap reads outside the image.</summary>
-    private static float* Pad(ref Job job, int n)
+    private static void PadImage(void* state, int n)
     {
+        ref Job job = ref *(Job*)state;
         ConvGeometry g = job.G;
         int rows = PaddedRows(g), cols = PaddedCols(g), c = g.InC, rowFloats = cols * c;
         float* padded = job.Padded + (long)n * PaddedImage(g);
@@ -141,16 +159,13 @@ public static unsafe class FewChannelConv
                     .CopyTo(new Span<float>(padded + (long)r * rowFloats + w0 * c, (w1 - w0) * c));
             }
         }
-        return padded;
     }
-
-    private static void PadImage(void* state, int n) => Pad(ref *(Job*)state, n);
 
     private static void ForwardImage(void* state, int n)
     {
         ref Job job = ref *(Job*)state;
         ConvGeometry g = job.G;
-        float* padded = Pad(ref job, n);
+        float* padded = job.Padded + (long)n * PaddedImage(g);
         int f = job.Filters, block = FilterBlock;
         float* y = job.Y + (long)n * g.OutPixels * f;
         for (int f0 = 0; f0 < f; f0 += block)

@@ -69,11 +69,12 @@ public class FewChannelConvTests
             foreach (int threads in new[] { 1, 2, 3 })
             {
                 Workers.Threads = threads;
-                float[] scratch = new float[FewChannelConv.ScratchFloats(g, images)];
+                float[] padded = new float[FewChannelConv.PaddedFloats(g, images)];
                 float[] y = new float[expectedY.Length], noBias = new float[expectedY.Length], grad = (float[])grad0.Clone();
-                FewChannelConv.Forward(g, images, x, w, bias, filters, y, scratch);
-                FewChannelConv.Forward(g, images, x, w, default, filters, noBias, scratch);
-                FewChannelConv.AccumulateKernelGradient(g, images, x, dy, filters, grad, scratch);
+                FewChannelConv.Pad(g, images, x, padded);
+                FewChannelConv.Forward(g, images, padded, w, bias, filters, y);
+                FewChannelConv.Forward(g, images, padded, w, default, filters, noBias);
+                FewChannelConv.AccumulateKernelGradient(g, images, padded, dy, filters, grad);
                 Assert.True(expectedY.AsSpan().SequenceEqual(y), $"forward with bias, {threads} threads");
                 Assert.True(expectedNoBias.AsSpan().SequenceEqual(noBias), $"forward without bias, {threads} threads");
                 Assert.True(expectedGrad.AsSpan().SequenceEqual(grad), $"kernel gradient, {threads} threads");
@@ -92,8 +93,10 @@ public class FewChannelConvTests
         Assert.False(FewChannelConv.Supports(wide, 64));
         var g = ConvGeometry.ForConv(8, 8, 1, 3, 3, 1, true);
         Assert.False(FewChannelConv.Supports(g, 12));
-        var ex = Assert.Throws<ArgumentException>(() => FewChannelConv.Forward(g, 2, new float[128], new float[9 * 64], default, 64,
-            new float[2 * 64 * 64], new float[1]));
+        var ex = Assert.Throws<ArgumentException>(() => FewChannelConv.Forward(g, 2, new float[1], new float[9 * 64], default, 64,
+            new float[2 * 64 * 64]));
+        Assert.Contains("too small", ex.Message);
+        ex = Assert.Throws<ArgumentException>(() => FewChannelConv.Pad(g, 2, new float[128], new float[1]));
         Assert.Contains("too small", ex.Message);
     }
 }

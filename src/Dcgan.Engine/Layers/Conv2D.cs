@@ -82,7 +82,7 @@ public sealed class Conv2D : Layer
         }
         if (_fewChannels)
         {
-            FewChannelConv.Forward(_g, n, input.Span, _kernel.Value, _bias is null ? default : _bias.Value, _conv.Filters, y.Span, PaddedScratch(n));
+            FewChannelConv.Forward(_g, n, Padded(input), _kernel.Value, _bias is null ? default : _bias.Value, _conv.Filters, y.Span);
             return y;
         }
         // Chunk by chunk of images, so the im2col rows are multiplied while still in cache.
@@ -112,7 +112,13 @@ public sealed class Conv2D : Layer
         return y;
     }
 
-    private Span<float> PaddedScratch(int images) => Scratch.Floats(ref _padded, checked((int)FewChannelConv.ScratchFloats(_g, images)));
+    /// <summary>The images padded for the direct products (FewChannelConv.Pad).</summary>
+    private Span<float> Padded(Tensor images)
+    {
+        var padded = Scratch.Floats(ref _padded, checked((int)FewChannelConv.PaddedFloats(_g, images.Batch)));
+        FewChannelConv.Pad(_g, images.Batch, images.Span, padded);
+        return padded;
+    }
 
     private void AddBias(Tensor y)
     {
@@ -142,7 +148,7 @@ public sealed class Conv2D : Layer
         }
         if (parameters && _fewChannels)
         {
-            FewChannelConv.AccumulateKernelGradient(_g, n, x.Span, dOutput.Span, _conv.Filters, _kernel.Grad, PaddedScratch(n));
+            FewChannelConv.AccumulateKernelGradient(_g, n, Padded(x), dOutput.Span, _conv.Filters, _kernel.Grad);
             parameters = false;
         }
         if (!parameters && !input)

@@ -136,15 +136,16 @@ public sealed class Conv2DTranspose : Layer
         if (_fewChannels)
         {
             // The output gradient is the image the conv this layer transposes reads: dW and dx are that conv's kernel
-            // gradient and forward.
-            var padded = Scratch.Floats(ref _padded, checked((int)FewChannelConv.ScratchFloats(_g, n)));
+            // gradient and forward, both reading one padding of it.
+            var padded = Scratch.Floats(ref _padded, checked((int)FewChannelConv.PaddedFloats(_g, n)));
+            FewChannelConv.Pad(_g, n, dOutput.Span, padded);
             if (parameters)
             {
-                FewChannelConv.AccumulateKernelGradient(_g, n, dOutput.Span, x.Span, ic, _kernel.Grad, padded);
+                FewChannelConv.AccumulateKernelGradient(_g, n, padded, x.Span, ic, _kernel.Grad);
             }
             if (input)
             {
-                FewChannelConv.Forward(_g, n, dOutput.Span, _kernel.Value, default, ic, dx!.Span, padded);
+                FewChannelConv.Forward(_g, n, padded, _kernel.Value, default, ic, dx!.Span);
             }
             return dx;
         }
