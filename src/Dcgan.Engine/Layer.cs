@@ -108,11 +108,12 @@ public abstract class Layer
         {
             throw new ArgumentException($"{n} samples but {sampleWeights.Length} weights");
         }
-        var dx = (needs & GradientNeeds.Input) != 0 ? Backward(dOutput, GradientNeeds.Input) : null;
+        // The parameters' pass first: a layer may keep what its forward computed for the parameter gradients only until
+        // its next backward (a Winograd convolution's transformed input, which its input gradient overwrites).
         var weighted = Reuse(ref _weightedOutputGradient, n, OutputShape);
         VectorMath.ScaleRows(dOutput.Span, sampleWeights, weighted.Span);
         Backward(weighted, GradientNeeds.Parameters);
-        return dx;
+        return (needs & GradientNeeds.Input) != 0 ? Backward(dOutput, GradientNeeds.Input) : null;
     }
 
     protected Parameter AddParameter(string name, int[] shape, bool trainable)

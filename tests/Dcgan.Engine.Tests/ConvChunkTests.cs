@@ -125,6 +125,48 @@ public class ConvChunkTests
     }
 
     /// <summary>
+    /// D's generated batch takes two backward passes of one forward, the kernel gradient's and then the input gradient's
+    /// (Layer.Backward with sample weights): the kept transformed input serves both, and a pass after the input gradient
+    /// (which overwrites it) transforms the input again; every pass gives the bits of one without anything kept.
+    /// </summary>
+    [Theory]
+    [InlineData("convT-winograd")]
+    [InlineData("conv-s2-winograd")]
+    [InlineData("convT-s2-winograd")]
+    public void KeptTransformServesTheKernelGradientAndThenTheInputGradient(string kind)
+    {
+        var (model, shape) = Build(kind);
+        model.Initialize(new Rng(5));
+        var rng = new Rng(11);
+        var x = Tensor.ForBatch(5, shape);
+        rng.FillUniform(x.Span, -1f, 1f);
+        var dy = Tensor.ForBatch(5, model.OutputShape);
+        rng.FillUniform(dy.Span, -1f, 1f);
+
+        float[] Gradients()
+        {
+            model.ZeroGradients();
+            Assert.Null(model.Backward(dy, GradientNeeds.Parameters));
+            return (float[])model.Gradients.Clone();
+        }
+
+        float[] InputGradient() => model.Backward(dy, GradientNeeds.Input)!.Span.ToArray();
+
+        model.Forward(x, training: false);
+        var grad = Gradients();
+        var dx = InputGradient();
+        Assert.Contains(grad, g => g != 0f);
+        Assert.Contains(dx, v => v != 0f);
+
+        model.Forward(x, training: true);
+        Assert.Equal(grad, Gradients());
+        Assert.Equal(grad, Gradients());
+        Assert.Equal(dx, InputGradient());
+        Assert.Equal(grad, Gradients());
+        Assert.Equal(dx, InputGradient());
+    }
+
+    /// <summary>
     /// A Winograd layer transforms its kernel again only when the kernel changed (D runs forward twice a step with the
     /// same weights): a change of one weight, even +0 to -0, must reach the next forward.
     /// </summary>

@@ -166,7 +166,8 @@ internal sealed unsafe class WinogradConvolution
 
     /// <summary>
     /// The backward of <see cref="Forward"/> for the same x and w (the transformed kernel is kept from it): dx (overwritten)
-    /// when not empty, and dw += the kernel gradient when not empty.
+    /// when not empty, and dw += the kernel gradient when not empty. The kept transformed input serves every backward of
+    /// the forward up to and including the first that asks for dx.
     /// </summary>
     public void Backward(int n, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, Span<float> dw)
     {
@@ -183,7 +184,12 @@ internal sealed unsafe class WinogradConvolution
         {
             same = _keptInput != null && _keptInput == px && _keptImages == n;
         }
-        _keptInput = null;
+        if (!dx.IsEmpty)
+        {
+            // The input gradient's products overwrite the kept transform; a backward for the kernel gradient alone only reads
+            // it, so a later backward of the same forward (its input gradient) can still use it.
+            _keptInput = null;
+        }
         Run(n, x, dy, dx, duParts, forward: false, same ? Scratch.AlignedFloats(ref _kept, checked(n * KeptPerImage)) : default);
         if (!parameters)
         {
