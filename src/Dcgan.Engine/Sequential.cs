@@ -110,7 +110,7 @@ public sealed class Sequential
     }
 
     /// <summary>Sets every trainable gradient to zero (call before a step's backward passes).</summary>
-    public void ZeroGradients() => Array.Clear(Gradients);
+    public void ZeroGradients() => VectorMath.Clear(Gradients);
 
     public Tensor Forward(Tensor input, bool training)
     {

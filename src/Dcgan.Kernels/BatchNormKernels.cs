@@ -108,16 +108,38 @@ public static unsafe class BatchNormKernels
         return ((int)start, (int)end);
     }
 
+    /// <summary>Channels per task of <see cref="Combine"/>: a few thousand channels (after a dense layer) take several.</summary>
+    private const int CombineColumns = 2048;
+
+    /// <summary>
+    /// destination[j] = (the chunks' partial sums of channel j, added in chunk order) * scale; over the worker threads in
+    /// blocks of channels when there are many (each channel's sum is the same wherever it runs).
+    /// </summary>
     private static void Combine(float* scratch, int c, float* destination, float scale)
     {
-        for (int j = 0; j < c; j++)
+        var job = new CombineJob { Scratch = scratch, C = c, Destination = destination, Scale = scale };
+        Workers.For((c + CombineColumns - 1) / CombineColumns, &CombineTask, &job);
+    }
+
+    private struct CombineJob
+    {
+        public float* Scratch, Destination;
+        public int C;
+        public float Scale;
+    }
+
+    private static void CombineTask(void* state, int block)
+    {
+        ref CombineJob job = ref *(CombineJob*)state;
+        int c = job.C, end = Math.Min(c, (block + 1) * CombineColumns);
+        for (int j = block * CombineColumns; j < end; j++)
         {
             float sum = 0;
             for (int k = 0; k < Chunks; k++)
             {
-                sum += scratch[(long)k * c + j];
+                sum += job.Scratch[(long)k * c + j];
             }
-            destination[j] = sum * scale;
+            job.Destination[j] = sum * job.Scale;
         }
     }
 

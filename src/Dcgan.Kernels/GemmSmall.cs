@@ -4,7 +4,10 @@ using System.Runtime.Intrinsics;
 
 namespace Dcgan.Kernels;
 
-/// <summary>Single-threaded direct kernels; each uses a fixed summation order, so results are reproducible.</summary>
+/// <summary>
+/// Direct kernels; each uses a fixed summation order, so results are reproducible. The matrix-vector products spread
+/// blocks of rows over the worker threads when long; the tiny triple loop runs on the calling thread.
+/// </summary>
 internal static unsafe class GemmSmall
 {
     /// <summary>
@@ -55,13 +58,37 @@ internal static unsafe class GemmSmall
             }
             x = packed;
         }
-        if (rowsByK)
+        var job = new GemvJob { K = k, Mat = mat, Ld = ld, RowsByK = rowsByK, X = x, Overwrite = overwrite, Y = y, IncY = incy, Rows = rows };
+        // Each y(i) is summed the same way whichever block holds it, so blocks of rows can run on any thread.
+        job.PerTask = (long)rows * k < ParallelWork ? rows : Math.Max(16, (int)(ParallelWork / k) / 16 * 16);
+        Workers.For((rows + job.PerTask - 1) / job.PerTask, &GemvTask, &job);
+    }
+
+    /// <summary>Multiply-adds from which a matrix-vector product is cut into blocks of rows for the worker threads.</summary>
+    private const long ParallelWork = 1 << 17;
+
+    private struct GemvJob
+    {
+        public float* Mat, X, Y;
+        public int K, Ld, Rows, PerTask;
+        public long IncY;
+        public bool RowsByK, Overwrite;
+    }
+
+    /// <summary>Rows [block * PerTask, ...) of a matrix-vector product.</summary>
+    private static void GemvTask(void* state, int block)
+    {
+        ref GemvJob job = ref *(GemvJob*)state;
+        int first = block * job.PerTask, rows = Math.Min(job.PerTask, job.Rows - first), k = job.K;
+        float* x = job.X, y = job.Y + first * job.IncY;
+        if (job.RowsByK)
         {
+            float* mat = job.Mat + (long)first * job.Ld;
             for (int i = 0; i < rows; i++)
             {
-                float sum = Dot(mat + (long)i * ld, x, k);
-                float* yi = y + i * incy;
-                *yi = overwrite ? sum : *yi + sum;
+                float sum = Dot(mat + (long)i * job.Ld, x, k);
+                float* yi = y + i * job.IncY;
+                *yi = job.Overwrite ? sum : *yi + sum;
             }
             return;
         }
@@ -69,6 +96,7 @@ internal static unsafe class GemmSmall
         // Column form: accumulate x(p) * row p of the stored matrix into a scratch vector, p in increasing order, one
         // chain per K slice as the blocked kernel does (so M = 1 gives what the same row gives inside a larger M).
         float* acc = GemmBuffers.A(rows);
+        float* columns = job.Mat + first;
         int slice = GemmBlocked.SliceDepth(k);
         for (int p0 = 0; p0 < k; p0 += slice)
         {
@@ -76,12 +104,12 @@ internal static unsafe class GemmSmall
             new Span<float>(acc, rows).Clear();
             for (int p = p0; p < end; p++)
             {
-                Axpy(x[p], mat + (long)p * ld, acc, rows);
+                Axpy(x[p], columns + (long)p * job.Ld, acc, rows);
             }
             for (int i = 0; i < rows; i++)
             {
-                float* yi = y + i * incy;
-                *yi = overwrite && p0 == 0 ? acc[i] : *yi + acc[i];
+                float* yi = y + i * job.IncY;
+                *yi = job.Overwrite && p0 == 0 ? acc[i] : *yi + acc[i];
             }
         }
     }

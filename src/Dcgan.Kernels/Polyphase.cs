@@ -79,7 +79,7 @@ public static unsafe class Polyphase
         CheckKernels(c, o, w.Length, k.Length);
         fixed (float* pw = w, pk = k)
         {
-            MapConv(c, o, pw, pk, gradient: false);
+            Map(c, o, pw, pk, transpose: false, gradient: false);
         }
     }
 
@@ -89,7 +89,7 @@ public static unsafe class Polyphase
         CheckKernels(c, o, dw.Length, dk.Length);
         fixed (float* pw = dw, pk = dk)
         {
-            MapConv(c, o, pw, pk, gradient: true);
+            Map(c, o, pw, pk, transpose: false, gradient: true);
         }
     }
 
@@ -102,7 +102,7 @@ public static unsafe class Polyphase
         CheckKernels(c, o, w.Length, k.Length);
         fixed (float* pw = w, pk = k)
         {
-            MapTranspose(c, o, pw, pk, gradient: false);
+            Map(c, o, pw, pk, transpose: true, gradient: false);
         }
     }
 
@@ -112,70 +112,85 @@ public static unsafe class Polyphase
         CheckKernels(c, o, dw.Length, dk.Length);
         fixed (float* pw = dw, pk = dk)
         {
-            MapTranspose(c, o, pw, pk, gradient: true);
+            Map(c, o, pw, pk, transpose: true, gradient: true);
         }
     }
 
-    /// <summary>k from w, or (gradient) w += the mapped taps of k; w is 25 c o floats, k 36 c o.</summary>
-    private static void MapConv(int c, int o, float* pw, float* pk, bool gradient)
+    /// <summary>
+    /// One of the four maps, a task for each of the 36 (t, u, phase) slices of k. Each slice reads or writes its own tap
+    /// of w (the map is one to one where a tap index is not -1), so the tasks never touch the same float.
+    /// </summary>
+    private static void Map(int c, int o, float* pw, float* pk, bool transpose, bool gradient)
     {
-        for (int t = 0; t < 3; t++)
-        for (int u = 0; u < 3; u++)
-        for (int phase = 0; phase < 4; phase++)
+        var job = new MapJob { C = c, O = o, W = pw, K = pk, Gradient = gradient };
+        Workers.For(36, transpose ? &MapTransposeTask : &MapConvTask, &job);
+    }
+
+    private struct MapJob
+    {
+        public int C, O;
+        public float* W, K;
+        public bool Gradient;
+    }
+
+    /// <summary>k from w, or (gradient) w += the mapped taps of k, for slice (t, u, phase); w is 25 c o floats, k 36 c o.</summary>
+    private static void MapConvTask(void* state, int slice)
+    {
+        ref MapJob job = ref *(MapJob*)state;
+        int c = job.C, o = job.O, t = slice / 12, u = slice / 4 % 3, phase = slice % 4;
+        float* pw = job.W, pk = job.K;
+        bool gradient = job.Gradient;
+        int a = 2 * t + (phase >> 1) - 1, b = 2 * u + (phase & 1) - 1;
+        bool inside = a >= 0 && b >= 0;
+        for (int oo = 0; oo < o; oo++)
         {
-            int a = 2 * t + (phase >> 1) - 1, b = 2 * u + (phase & 1) - 1;
-            bool inside = a >= 0 && b >= 0;
-            for (int oo = 0; oo < o; oo++)
+            float* kr = pk + ((long)(t * 3 + u) * o + oo) * 4 * c + phase * c;
+            float* wr = pw + ((long)(a * 5 + b) * c) * o + oo;
+            for (int cc = 0; cc < c; cc++)
             {
-                float* kr = pk + ((long)(t * 3 + u) * o + oo) * 4 * c + phase * c;
-                float* wr = pw + ((long)(a * 5 + b) * c) * o + oo;
-                for (int cc = 0; cc < c; cc++)
+                if (gradient)
                 {
-                    if (gradient)
+                    if (inside)
                     {
-                        if (inside)
-                        {
-                            wr[(long)cc * o] += kr[cc];
-                        }
+                        wr[(long)cc * o] += kr[cc];
                     }
-                    else
-                    {
-                        kr[cc] = inside ? wr[(long)cc * o] : 0f;
-                    }
+                }
+                else
+                {
+                    kr[cc] = inside ? wr[(long)cc * o] : 0f;
                 }
             }
         }
     }
 
-    /// <summary>k from w, or (gradient) w += the mapped taps of k; w is 25 c o floats, k 36 c o.</summary>
-    private static void MapTranspose(int c, int o, float* pw, float* pk, bool gradient)
+    /// <summary>k from w, or (gradient) w += the mapped taps of k, for slice (t, u, phase); w is 25 c o floats, k 36 c o.</summary>
+    private static void MapTransposeTask(void* state, int slice)
     {
-        for (int t = 0; t < 3; t++)
-        for (int u = 0; u < 3; u++)
-        for (int phase = 0; phase < 4; phase++)
+        ref MapJob job = ref *(MapJob*)state;
+        int c = job.C, o = job.O, t = slice / 12, u = slice / 4 % 3, phase = slice % 4;
+        float* pw = job.W, pk = job.K;
+        bool gradient = job.Gradient;
+        int a = (phase >> 1) + 3 - 2 * t, b = (phase & 1) + 3 - 2 * u;
+        bool inside = a >= 0 && b >= 0;
+        for (int oo = 0; oo < o; oo++)
         {
-            int a = (phase >> 1) + 3 - 2 * t, b = (phase & 1) + 3 - 2 * u;
-            bool inside = a >= 0 && b >= 0;
-            for (int oo = 0; oo < o; oo++)
+            var kr = new Span<float>(pk + ((long)(t * 3 + u) * 4 * o + phase * o + oo) * c, c);
+            if (!inside)
             {
-                var kr = new Span<float>(pk + ((long)(t * 3 + u) * 4 * o + phase * o + oo) * c, c);
-                if (!inside)
+                if (!gradient)
                 {
-                    if (!gradient)
-                    {
-                        kr.Clear();
-                    }
-                    continue;
+                    kr.Clear();
                 }
-                var wr = new Span<float>(pw + ((long)(a * 5 + b) * o + oo) * c, c);
-                if (gradient)
-                {
-                    VectorMath.AddInPlace(wr, kr);
-                }
-                else
-                {
-                    wr.CopyTo(kr);
-                }
+                continue;
+            }
+            var wr = new Span<float>(pw + ((long)(a * 5 + b) * o + oo) * c, c);
+            if (gradient)
+            {
+                VectorMath.AddInPlace(wr, kr);
+            }
+            else
+            {
+                wr.CopyTo(kr);
             }
         }
     }

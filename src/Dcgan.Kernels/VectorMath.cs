@@ -202,6 +202,27 @@ public static unsafe class VectorMath
         }
     }
 
+    /// <summary>destination[i] = 0, in fixed chunks over the worker threads when it is long (a model's gradients).</summary>
+    public static void Clear(Span<float> destination)
+    {
+        fixed (float* pd = destination)
+        {
+            ElementWise.MultiArray(new ZeroOperator { Destination = pd }, destination.Length);
+        }
+    }
+
+    /// <summary>Element i: destination[i] = 0.</summary>
+    private struct ZeroOperator : IMultiArrayOperator
+    {
+        public float* Destination;
+
+        public readonly void Invoke(int i) => Destination[i] = 0f;
+
+        public readonly void Invoke256(int i) => Vector256<float>.Zero.Store(Destination + i);
+
+        public readonly void Invoke512(int i) => Vector512<float>.Zero.Store(Destination + i);
+    }
+
     /// <summary>Effectively destination[i] = a[i] * b[i].</summary>
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> destination)
     {

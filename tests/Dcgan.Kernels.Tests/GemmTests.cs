@@ -165,7 +165,8 @@ public class GemmTests
         int saved = Workers.Threads;
         try
         {
-            foreach (var (m, n, k) in new[] { (300, 200, 600), (37, 900, 70), (700, 25, 64), (25, 64, 3000), (250, 130, 25) })
+            // The last two are matrix-vector products long enough to be cut into blocks of rows for the threads.
+            foreach (var (m, n, k) in new[] { (300, 200, 600), (37, 900, 70), (700, 25, 64), (25, 64, 3000), (250, 130, 25), (3000, 1, 300), (1, 3000, 300) })
             {
                 var (a, lda) = RandomMatrix(transA ? k : m, transA ? m : k, 1, rng);
                 var (b, ldb) = RandomMatrix(transB ? n : k, transB ? k : n, 0, rng);

@@ -36,6 +36,22 @@ public class VectorMathTests
     }
 
     [Fact]
+    public void ClearZeroesEveryFloatAndNoOther()
+    {
+        ForThreads(threads =>
+        {
+            foreach (int n in new[] { 0, 1, 17, 16384, 16385, 100_003 })
+            {
+                var x = Values(n + 2, n);
+                VectorMath.Clear(x.AsSpan(1, n));
+                Assert.All(x[1..(n + 1)], v => Assert.Equal(0, BitConverter.SingleToInt32Bits(v)));
+                Assert.Equal(Values(n + 2, n)[0], x[0]);
+                Assert.Equal(Values(n + 2, n)[^1], x[^1]);
+            }
+        });
+    }
+
+    [Fact]
     public void ColumnSumsAddEachRowInOrder()
     {
         ForThreads(threads =>
