@@ -108,8 +108,8 @@ public abstract class Layer
         {
             throw new ArgumentException($"{n} samples but {sampleWeights.Length} weights");
         }
-        // The parameters' pass first: a layer may keep what its forward computed for the parameter gradients only until
-        // its next backward (a Winograd convolution's transformed input, which its input gradient overwrites).
+        // The parameters' pass first: a layer may keep something of its forward for the parameter gradients that its
+        // input gradient then overwrites (a Winograd convolution's transformed input).
         var weighted = Reuse(ref _weightedOutputGradient, n, OutputShape);
         VectorMath.ScaleRows(dOutput.Span, sampleWeights, weighted.Span);
         Backward(weighted, GradientNeeds.Parameters);
