@@ -92,8 +92,9 @@ public static unsafe class DropoutKernel
 
     /// <summary>
     /// Element i of (x, mask, y): mask = scale where the 24 bits of its uniform reach the threshold, else 0, and
-    /// y = x * mask; no mask is stored when Mask is null (the backward runs it on (dy, dx)). A vector of 2k elements takes k hashes: each 64-bit lane's high 24 bits are the even element,
-    /// bits 8..31 the odd one (vector offsets are even, so the pairs line up).
+    /// y = x * mask; no mask is stored when Mask is null (the backward runs it on (dy, dx)). A vector of 2k elements takes
+    /// k hashes: each 64-bit lane's high 24 bits are the even element, bits 8..31 the odd one (vector offsets are even, so
+    /// the pairs line up).
     /// </summary>
     internal struct ForwardOperator : IMultiArrayOperator
     {

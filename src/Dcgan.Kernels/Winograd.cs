@@ -105,7 +105,6 @@ public static unsafe class Winograd
     /// </summary>
     private const int PrefetchAhead = 64;
 
-
     /// <summary>Whether a kernel size has a transform here (5 and 3).</summary>
     public static bool Supports(int kernelSize) => kernelSize is 5 or 3;
 
@@ -409,10 +408,7 @@ public static unsafe class Winograd
             {
                 Kernel1D(r, t + i * r, 1, u + i * n, 1);
             }
-            for (int xi = 0; xi < s.Points; xi++)
-            {
-                Store(job.Transformed + (long)xi * job.KernelPlane + (long)o * ic + c0, lanes, u[xi]);
-            }
+            StorePoints(job.Transformed + (long)o * ic + c0, job.KernelPlane, u, s.Points, lanes, streaming: false);
         }
     }
 
@@ -485,19 +481,7 @@ public static unsafe class Winograd
             {
                 Input1D(r, t + i * n, 1, v + i * n, 1);
             }
-            float* dst = job.Transformed + (long)tile * ic + c0;
-            if (job.Streaming)
-            {
-                for (int xi = 0; xi < s.Points; xi++)
-                {
-                    StoreStreaming(dst + xi * pointStride, v[xi]);
-                }
-                continue;
-            }
-            for (int xi = 0; xi < s.Points; xi++)
-            {
-                Store(dst + xi * pointStride, lanes, v[xi]);
-            }
+            StorePoints(job.Transformed + (long)tile * ic + c0, pointStride, v, s.Points, lanes, job.Streaming);
         }
         if (job.Streaming)
         {
@@ -631,18 +615,7 @@ public static unsafe class Winograd
             {
                 OutputAdjoint1D(r, t + i * 4, 1, m + i * n, 1);
             }
-            if (job.Streaming)
-            {
-                for (int xi = 0; xi < s.Points; xi++)
-                {
-                    StoreStreaming(dst + xi * pointStride + c0, m[xi]);
-                }
-                continue;
-            }
-            for (int xi = 0; xi < s.Points; xi++)
-            {
-                Store(dst + xi * pointStride + c0, lanes, m[xi]);
-            }
+            StorePoints(dst + c0, pointStride, m, s.Points, lanes, job.Streaming);
         }
         if (job.Streaming)
         {
@@ -942,6 +915,27 @@ public static unsafe class Winograd
     /// a cache line, and the CPU has them (AVX-512, or AVX as two halves).
     /// </summary>
     private static bool CanStream(float* p, int channels) => (Avx512F.IsSupported || Avx.IsSupported) && ((nuint)p & 63) == 0 && channels % Lanes == 0;
+
+    /// <summary>
+    /// values[xi] to p + xi * stride for each of the points planes: streamed past the caches (full blocks on cache lines,
+    /// <see cref="CanStream"/>; the task fences its stores at its end) or stored plainly.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePoints(float* p, long stride, V* values, int points, int lanes, bool streaming)
+    {
+        if (streaming)
+        {
+            for (int xi = 0; xi < points; xi++)
+            {
+                StoreStreaming(p + xi * stride, values[xi]);
+            }
+            return;
+        }
+        for (int xi = 0; xi < points; xi++)
+        {
+            Store(p + xi * stride, lanes, values[xi]);
+        }
+    }
 
     /// <summary>A full 16-channel block to a cache line, past the caches (non-temporal); the task fences its stores at its end.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -138,10 +138,11 @@ internal sealed unsafe class WinogradConvolution
     }
 
     /// <summary>
-    /// Floats a kept transformed input takes per image: a group of g images starting at image i lives at i times this,
-    /// and takes at most g times this (its plane padding counted per image), so the groups' slots never overlap.
+    /// Floats a kept transformed input takes per image, the transformed input of one image: a group of g images starting at
+    /// image i lives at i times this, and takes at most g times this (its planes' padding counted once per image), so the
+    /// groups' slots never overlap.
     /// </summary>
-    private int KeptPerImage => _s.Points * (_s.TilesPerImage * _s.InC + 16);
+    private int KeptPerImage => _s.InputFloats(1);
 
     private void TransformKernel(ReadOnlySpan<float> w)
     {
