@@ -33,7 +33,11 @@ internal static unsafe class GemmPacking
         for (int s = 0; s < mc; s += mr)
         {
             int rows = Math.Min(mr, mc - s);
-            TransposeInto(a + (long)(i0 + s) * lda + p0, lda, rows, kc, dst, mr);
+            float* strip = a + (long)(i0 + s) * lda + p0;
+            // The next strip's rows are asked for while this one is transposed: a dozen rows read side by side, a few
+            // floats at a time, are more streams than the hardware prefetchers follow from memory.
+            int nextRows = Math.Min(mr, mc - s - mr);
+            TransposeInto(strip, lda, rows, kc, dst, mr, strip + (long)mr * lda, nextRows);
             dst += kc * mr;
         }
     }
@@ -134,13 +138,20 @@ internal static unsafe class GemmPacking
     /// Writes dst[p * width + r] = src[r * ld + p] for r below lines and p below kc, zero for r in [lines, width).
     /// Works in 8 x 8 (and 4 x 4) register transposes so both sides move whole vectors.
     /// </summary>
-    private static void TransposeInto(float* src, int ld, int lines, int kc, float* dst, int width)
+    private static void TransposeInto(float* src, int ld, int lines, int kc, float* dst, int width, float* next = null, int nextLines = 0)
     {
         int p = 0;
         if (Avx.IsSupported)
         {
             for (; p + 8 <= kc; p += 8)
             {
+                if ((p & 15) == 0 && Sse.IsSupported)
+                {
+                    for (int q = 0; q < nextLines; q++)
+                    {
+                        Sse.Prefetch0(next + (long)q * ld + p);
+                    }
+                }
                 int r = 0;
                 for (; r + 8 <= lines; r += 8)
                 {
