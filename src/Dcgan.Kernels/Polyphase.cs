@@ -1,13 +1,12 @@
-// Polyphase decomposition of the stride-2 'same' 5x5 and 4x4 convolutions, so Winograd F(4x4, 3x3) can run them as
-// stride-1 3x3 correlations. Splitting an even-sized image into its four pixel phases (row parity ry, column parity rx), a
-// stride-2 conv with TensorFlow's padding (1 before; 2 after for 5x5, 1 for 4x4) reads phase (ry, rx) at offsets -1..1
-// around each output pixel with kernel taps a = 2t + ry - 1 (t = 0..2; a = -1, and a = 4 for a 4x4 kernel, are zero taps).
-// Its transpose writes output phase (ry, rx) from input offsets -1..1 with taps a = ry + 3 - 2t (the same taps are zero).
-// Stacking the phases as channels (phase-major) turns either into one 3x3 correlation. Everything here is a permutation
-// with zeros, and each gradient is its exact adjoint.
+// Polyphase decomposition of the stride-2 'same' 5x5 convolutions, so Winograd F(4x4, 3x3) can run them as stride-1 3x3
+// correlations. Splitting an even-sized image into its four pixel phases (row parity ry, column parity rx), a stride-2
+// conv with TensorFlow's padding (1 before, 2 after) reads phase (ry, rx) at offsets -1..1 around each output pixel with
+// kernel taps a = 2t + ry - 1 (t = 0..2; a = -1 is a zero tap). Its transpose writes output phase (ry, rx) from input
+// offsets -1..1 with taps a = ry + 3 - 2t (a = -1 is again a zero tap). Stacking the phases as channels (phase-major) turns either
+// into one 3x3 correlation. Everything here is a permutation with zeros, and each gradient is its exact adjoint.
 namespace Dcgan.Kernels;
 
-/// <summary>Space-to-depth and the 5x5 and 4x4 stride-2 kernels rearranged as 3x3 kernels over phase-stacked channels.</summary>
+/// <summary>Space-to-depth and the 5x5 stride-2 kernels rearranged as 3x3 kernels over phase-stacked channels.</summary>
 public static unsafe class Polyphase
 {
     /// <summary>
@@ -72,81 +71,81 @@ public static unsafe class Polyphase
     }
 
     /// <summary>
-    /// A Conv2D kernel w (r, r, c, o), r = 5 or 4, as the 3x3 kernel k (3, 3, o, 4c) of the correlation over x's phases:
-    /// k[t, u, o, (2 ry + rx) * c + k'] = w[2t + ry - 1, 2u + rx - 1, k', o], zero where a tap index is -1 or r.
+    /// A Conv2D kernel w (5, 5, c, o) as the 3x3 kernel k (3, 3, o, 4c) of the correlation over x's phases:
+    /// k[t, u, o, (2 ry + rx) * c + k'] = w[2t + ry - 1, 2u + rx - 1, k', o], zero where a tap index is -1.
     /// </summary>
-    public static void ConvKernel(int r, int c, int o, ReadOnlySpan<float> w, Span<float> k)
+    public static void ConvKernel(int c, int o, ReadOnlySpan<float> w, Span<float> k)
     {
-        CheckKernels(r, c, o, w.Length, k.Length);
+        CheckKernels(c, o, w.Length, k.Length);
         fixed (float* pw = w, pk = k)
         {
-            Map(r, c, o, pw, pk, transpose: false, gradient: false);
+            Map(c, o, pw, pk, transpose: false, gradient: false);
         }
     }
 
     /// <summary>dw += the taps of dk that <see cref="ConvKernel"/> filled: its adjoint.</summary>
-    public static void ConvKernelGradient(int r, int c, int o, ReadOnlySpan<float> dk, Span<float> dw)
+    public static void ConvKernelGradient(int c, int o, ReadOnlySpan<float> dk, Span<float> dw)
     {
-        CheckKernels(r, c, o, dw.Length, dk.Length);
+        CheckKernels(c, o, dw.Length, dk.Length);
         fixed (float* pw = dw, pk = dk)
         {
-            Map(r, c, o, pw, pk, transpose: false, gradient: true);
+            Map(c, o, pw, pk, transpose: false, gradient: true);
         }
     }
 
     /// <summary>
-    /// A Conv2DTranspose kernel w (r, r, o, c), r = 5 or 4, as the 3x3 kernel k (3, 3, 4o, c) that writes the output's
-    /// phases: k[t, u, (2 ry + rx) * o + o', c'] = w[ry + 3 - 2t, rx + 3 - 2u, o', c'], zero where a tap index is -1 or r.
+    /// A Conv2DTranspose kernel w (5, 5, o, c) as the 3x3 kernel k (3, 3, 4o, c) that writes the output's phases:
+    /// k[t, u, (2 ry + rx) * o + o', c'] = w[ry + 3 - 2t, rx + 3 - 2u, o', c'], zero where a tap index is -1.
     /// </summary>
-    public static void TransposeKernel(int r, int c, int o, ReadOnlySpan<float> w, Span<float> k)
+    public static void TransposeKernel(int c, int o, ReadOnlySpan<float> w, Span<float> k)
     {
-        CheckKernels(r, c, o, w.Length, k.Length);
+        CheckKernels(c, o, w.Length, k.Length);
         fixed (float* pw = w, pk = k)
         {
-            Map(r, c, o, pw, pk, transpose: true, gradient: false);
+            Map(c, o, pw, pk, transpose: true, gradient: false);
         }
     }
 
     /// <summary>dw += the taps of dk that <see cref="TransposeKernel"/> filled: its adjoint.</summary>
-    public static void TransposeKernelGradient(int r, int c, int o, ReadOnlySpan<float> dk, Span<float> dw)
+    public static void TransposeKernelGradient(int c, int o, ReadOnlySpan<float> dk, Span<float> dw)
     {
-        CheckKernels(r, c, o, dw.Length, dk.Length);
+        CheckKernels(c, o, dw.Length, dk.Length);
         fixed (float* pw = dw, pk = dk)
         {
-            Map(r, c, o, pw, pk, transpose: true, gradient: true);
+            Map(c, o, pw, pk, transpose: true, gradient: true);
         }
     }
 
     /// <summary>
     /// One of the four maps, a task for each of the 36 (t, u, phase) slices of k. Each slice reads or writes its own tap
-    /// of w (the map is one to one where a tap index is inside the kernel), so the tasks never touch the same float.
+    /// of w (the map is one to one where a tap index is not -1), so the tasks never touch the same float.
     /// </summary>
-    private static void Map(int r, int c, int o, float* pw, float* pk, bool transpose, bool gradient)
+    private static void Map(int c, int o, float* pw, float* pk, bool transpose, bool gradient)
     {
-        var job = new MapJob { R = r, C = c, O = o, W = pw, K = pk, Gradient = gradient };
+        var job = new MapJob { C = c, O = o, W = pw, K = pk, Gradient = gradient };
         Workers.For(36, transpose ? &MapTransposeTask : &MapConvTask, &job);
     }
 
     private struct MapJob
     {
-        public int R, C, O;
+        public int C, O;
         public float* W, K;
         public bool Gradient;
     }
 
-    /// <summary>k from w, or (gradient) w += the mapped taps of k, for slice (t, u, phase); w is r r c o floats, k 36 c o.</summary>
+    /// <summary>k from w, or (gradient) w += the mapped taps of k, for slice (t, u, phase); w is 25 c o floats, k 36 c o.</summary>
     private static void MapConvTask(void* state, int slice)
     {
         ref MapJob job = ref *(MapJob*)state;
         int c = job.C, o = job.O, t = slice / 12, u = slice / 4 % 3, phase = slice % 4;
         float* pw = job.W, pk = job.K;
         bool gradient = job.Gradient;
-        int r = job.R, a = 2 * t + (phase >> 1) - 1, b = 2 * u + (phase & 1) - 1;
-        bool inside = (uint)a < (uint)r && (uint)b < (uint)r;
+        int a = 2 * t + (phase >> 1) - 1, b = 2 * u + (phase & 1) - 1;
+        bool inside = a >= 0 && b >= 0;
         for (int oo = 0; oo < o; oo++)
         {
             float* kr = pk + ((long)(t * 3 + u) * o + oo) * 4 * c + phase * c;
-            float* wr = pw + ((long)(a * r + b) * c) * o + oo;
+            float* wr = pw + ((long)(a * 5 + b) * c) * o + oo;
             for (int cc = 0; cc < c; cc++)
             {
                 if (gradient)
@@ -164,15 +163,15 @@ public static unsafe class Polyphase
         }
     }
 
-    /// <summary>k from w, or (gradient) w += the mapped taps of k, for slice (t, u, phase); w is r r c o floats, k 36 c o.</summary>
+    /// <summary>k from w, or (gradient) w += the mapped taps of k, for slice (t, u, phase); w is 25 c o floats, k 36 c o.</summary>
     private static void MapTransposeTask(void* state, int slice)
     {
         ref MapJob job = ref *(MapJob*)state;
         int c = job.C, o = job.O, t = slice / 12, u = slice / 4 % 3, phase = slice % 4;
         float* pw = job.W, pk = job.K;
         bool gradient = job.Gradient;
-        int r = job.R, a = (phase >> 1) + 3 - 2 * t, b = (phase & 1) + 3 - 2 * u;
-        bool inside = (uint)a < (uint)r && (uint)b < (uint)r;
+        int a = (phase >> 1) + 3 - 2 * t, b = (phase & 1) + 3 - 2 * u;
+        bool inside = a >= 0 && b >= 0;
         for (int oo = 0; oo < o; oo++)
         {
             var kr = new Span<float>(pk + ((long)(t * 3 + u) * 4 * o + phase * o + oo) * c, c);
@@ -184,7 +183,7 @@ public static unsafe class Polyphase
                 }
                 continue;
             }
-            var wr = new Span<float>(pw + ((long)(a * r + b) * o + oo) * c, c);
+            var wr = new Span<float>(pw + ((long)(a * 5 + b) * o + oo) * c, c);
             if (gradient)
             {
                 VectorMath.AddInPlace(wr, kr);
@@ -196,13 +195,9 @@ public static unsafe class Polyphase
         }
     }
 
-    private static void CheckKernels(int r, int c, int o, int wLength, int kLength)
+    private static void CheckKernels(int c, int o, int wLength, int kLength)
     {
-        if (r is not (5 or 4))
-        {
-            throw new ArgumentException($"polyphase: a {r}x{r} kernel has no phase form here (5x5 and 4x4 have)");
-        }
-        if (wLength < r * r * c * o || kLength < 36 * c * o)
+        if (wLength < 25 * c * o || kLength < 36 * c * o)
         {
             throw new ArgumentException("polyphase: kernel buffer too small");
         }

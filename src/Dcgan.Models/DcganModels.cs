@@ -12,9 +12,7 @@ using Dcgan.Engine.Layers;
 /// start as pytorch/examples' weights_init draws them: N(0, 0.02) for every kernel, N(1, 0.02) for BatchNorm's gamma, 0
 /// for beta; BatchNorm has PyTorch's semantics (<see cref="BatchNormalization.PyTorch"/>). The tutorial model's variants
 /// (<see cref="ModelOptions.GeneratorActivation"/>, <see cref="ModelOptions.LeakySlope"/>, <see cref="ModelOptions.DropoutRate"/>,
-/// <see cref="ModelOptions.MovingVarianceRule"/>) do not apply. With <see cref="ConvAlgorithm.Winograd"/> the hidden 4x4 stride-2
-/// layers (16 channels or more on both sides) run F(4x4, 3x3) over their pixel phases; the image layers and G's first
-/// layer run im2col + GEMM.
+/// <see cref="ModelOptions.MovingVarianceRule"/>) do not apply; Winograd never applies to the 4x4 layers, which run im2col + GEMM.
 /// </summary>
 public static class DcganModels
 {

@@ -121,9 +121,8 @@ public sealed record ModelOptions
 
     /// <summary>
     /// The convolutions' arithmetic: Winograd (the default) runs the tutorial G's two wide transposed convolutions and D's
-    /// second convolution with 2-4x fewer multiplies, and the dcgan architecture's hidden 4x4 stride-2 layers with 1.8x
-    /// fewer; Direct keeps every convolution as plain im2col + GEMM (docs/benchmarks.md). Layers without a Winograd form
-    /// (the image layers, G's first dcgan layer) run Direct either way.
+    /// second convolution with 2-4x fewer multiplies; Direct keeps every convolution as plain im2col + GEMM
+    /// (docs/benchmarks.md). Layers without a Winograd form (the dcgan architecture's 4x4 ones) run Direct either way.
     /// </summary>
     public ConvAlgorithm ConvAlgorithm { get; init; } = ConvAlgorithm.Winograd;
 }

@@ -11,9 +11,8 @@ public enum ConvAlgorithm
     /// <summary>
     /// Winograd for the 'same' 5x5 layers with at least 2 channels on both sides: F(4x4, 5x5) for stride-1 transposed
     /// convolutions (4x fewer multiplies), F(4x4, 3x3) over the four pixel phases for stride-2 convolutions and transposed
-    /// convolutions on even sizes (2x fewer), and the same for 'same' 4x4 stride-2 layers with at least 16 channels on both
-    /// sides (1.8x fewer). Rounding errors about 1e-5 of the output's scale instead of 3e-7; other geometries fall back
-    /// to Direct.
+    /// convolutions on even sizes (2x fewer). Rounding errors about 1e-5 of the output's scale instead of 3e-7; other
+    /// geometries fall back to Direct.
     /// </summary>
     Winograd,
 }

@@ -1,7 +1,7 @@
 // The Winograd path of the convolution layers (ConvAlgorithm.Winograd): which geometries take it, and the loop of
 // transforms and point-wise GEMMs (kernels/Winograd.cs) for the layer's forward and backward. A stride-1 'same' 5x5
-// transposed convolution is F(4x4, 5x5) with the flipped kernel; a stride-2 'same' 5x5 or 4x4 convolution or transposed
-// convolution (the tutorial's, and the DCGAN paper's) is F(4x4, 3x3) over its four pixel phases (kernels/Polyphase.cs).
+// transposed convolution is F(4x4, 5x5) with the flipped kernel; a stride-2 'same' 5x5 convolution or transposed
+// convolution is F(4x4, 3x3) over its four pixel phases (kernels/Polyphase.cs).
 namespace Dcgan.Engine.Layers;
 
 using System.Runtime.InteropServices;
@@ -38,12 +38,6 @@ internal sealed unsafe class WinogradConvolution
     private const int MinChannels = 2;
 
     /// <summary>
-    /// A 4x4 kernel has 16 of the 36 taps of its phase form (a 5x5 has 25), so F(4x4, 3x3) saves less there: only layers
-    /// this wide on both sides take it (the DCGAN paper's hidden layers; its image layers, 3 channels, stay direct).
-    /// </summary>
-    private const int MinChannels4x4 = 16;
-
-    /// <summary>
     /// Contiguous parts of a batch, each with its own kernel-gradient sum (added in order). Fixed, not the thread count,
     /// so the sums never depend on it.
     /// </summary>
@@ -59,8 +53,6 @@ internal sealed unsafe class WinogradConvolution
 
     private readonly Kind _kind;
     private readonly WinogradShape _s;
-    // The layer's kernel side: 5, or 4 for the stride-2 kinds.
-    private readonly int _r;
     // The layer's channels: in and out of the layer (not of the phase-stacked problem).
     private readonly int _inC;
     private readonly int _outC;
@@ -85,11 +77,10 @@ internal sealed unsafe class WinogradConvolution
     private int _keptImages;
     private float[] _phases = [];
 
-    private WinogradConvolution(Kind kind, WinogradShape s, int inC, int outC, int r = 5)
+    private WinogradConvolution(Kind kind, WinogradShape s, int inC, int outC)
     {
         _kind = kind;
         _s = s;
-        _r = r;
         _inC = inC;
         _outC = outC;
         _group = ImagesPerGroup(s);
@@ -104,8 +95,7 @@ internal sealed unsafe class WinogradConvolution
     /// <summary>The Winograd plan for a layer over (h, w, inC) images, or null where its geometry has none.</summary>
     public static WinogradConvolution? For(bool transposed, ConvSettings conv, int h, int w, int inC)
     {
-        int r = conv.KernelSize, least = r == 4 ? MinChannels4x4 : MinChannels;
-        if (!conv.Same || r is not (5 or 4) || (r == 4 && conv.Stride != 2) || inC < least || conv.Filters < least)
+        if (!conv.Same || conv.KernelSize != 5 || inC < MinChannels || conv.Filters < MinChannels)
         {
             return null;
         }
@@ -113,9 +103,9 @@ internal sealed unsafe class WinogradConvolution
         {
             (true, 1) => new(Kind.Transposed1, new WinogradShape(h, w, inC, conv.Filters, 5), inC, conv.Filters),
             (false, 2) when h % 2 == 0 && w % 2 == 0 => new(Kind.Conv2,
-                new WinogradShape(h / 2, w / 2, 4 * inC, conv.Filters, 3) { InputPhases = WinogradShape.PhasesInPlace(4 * inC) }, inC, conv.Filters, r),
+                new WinogradShape(h / 2, w / 2, 4 * inC, conv.Filters, 3) { InputPhases = WinogradShape.PhasesInPlace(4 * inC) }, inC, conv.Filters),
             (true, 2) => new(Kind.Transposed2,
-                new WinogradShape(h, w, inC, 4 * conv.Filters, 3) { OutputPhases = WinogradShape.PhasesInPlace(4 * conv.Filters) }, inC, conv.Filters, r),
+                new WinogradShape(h, w, inC, 4 * conv.Filters, 3) { OutputPhases = WinogradShape.PhasesInPlace(4 * conv.Filters) }, inC, conv.Filters),
             _ => null,
         };
     }
@@ -163,11 +153,11 @@ internal sealed unsafe class WinogradConvolution
                 Winograd.TransformKernel(_s, w, flip: true, u);
                 break;
             case Kind.Conv2:
-                Polyphase.ConvKernel(_r, _inC, _outC, w, Scratch.Floats(ref _k, _s.KernelTaps));
+                Polyphase.ConvKernel(_inC, _outC, w, Scratch.Floats(ref _k, _s.KernelTaps));
                 Winograd.TransformKernel(_s, _k, flip: false, u);
                 break;
             default:
-                Polyphase.TransposeKernel(_r, _inC, _outC, w, Scratch.Floats(ref _k, _s.KernelTaps));
+                Polyphase.TransposeKernel(_inC, _outC, w, Scratch.Floats(ref _k, _s.KernelTaps));
                 Winograd.TransformKernel(_s, _k, flip: false, u);
                 break;
         }
@@ -223,11 +213,11 @@ internal sealed unsafe class WinogradConvolution
         Winograd.AccumulateKernelGradient(_s, du, flip: false, dk);
         if (_kind == Kind.Conv2)
         {
-            Polyphase.ConvKernelGradient(_r, _inC, _outC, dk, dw);
+            Polyphase.ConvKernelGradient(_inC, _outC, dk, dw);
         }
         else
         {
-            Polyphase.TransposeKernelGradient(_r, _inC, _outC, dk, dw);
+            Polyphase.TransposeKernelGradient(_inC, _outC, dk, dw);
         }
     }
 
