@@ -2,7 +2,6 @@
 // and the BLIS papers; each task owns one MC x NC block of C and walks the whole K range for it.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Dcgan.Kernels;
 
@@ -243,18 +242,9 @@ internal static unsafe class GemmBlocked
     /// <summary>Asks for the lines of a rows x cols tile of C (row stride ldc), so the kernel's loads and stores find them.</summary>
     private static void PrefetchTile(float* c, int ldc, int rows, int cols)
     {
-        if (!Sse.IsSupported)
-        {
-            return;
-        }
         for (int r = 0; r < rows; r++)
         {
-            float* row = c + (long)r * ldc;
-            for (int j = 0; j < cols; j += 16)
-            {
-                Sse.Prefetch0(row + j);
-            }
-            Sse.Prefetch0(row + cols - 1);
+            Prefetch.Segment(c + (long)r * ldc, cols);
         }
     }
 

@@ -75,14 +75,9 @@ internal static unsafe class GemmPacking
     private static void PrefetchAhead(float* row, int ld, int count, int p, int kc)
     {
         const int Ahead = 6;
-        if (Sse.IsSupported && p + Ahead < kc)
+        if (p + Ahead < kc)
         {
-            float* next = row + (long)Ahead * ld;
-            for (int j = 0; j < count; j += 16)
-            {
-                Sse.Prefetch0(next + j);
-            }
-            Sse.Prefetch0(next + count - 1);
+            Prefetch.Segment(row + (long)Ahead * ld, count);
         }
     }
 
@@ -145,12 +140,9 @@ internal static unsafe class GemmPacking
         {
             for (; p + 8 <= kc; p += 8)
             {
-                if ((p & 15) == 0 && Sse.IsSupported)
+                if ((p & 15) == 0)
                 {
-                    for (int q = 0; q < nextLines; q++)
-                    {
-                        Sse.Prefetch0(next + (long)q * ld + p);
-                    }
+                    Prefetch.Lines(next + p, ld, nextLines);
                 }
                 int r = 0;
                 for (; r + 8 <= lines; r += 8)

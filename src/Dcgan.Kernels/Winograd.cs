@@ -508,7 +508,7 @@ public static unsafe class Winograd
             for (int c0 = 0; c0 < ic; c0 += Lanes)
             {
                 int lanes = Math.Min(Lanes, ic - c0);
-                Prefetch(src + c0 + PrefetchAhead, pointStride, s.Points);
+                Prefetch.Lines(src + c0 + PrefetchAhead, pointStride, s.Points);
                 for (int xi = 0; xi < s.Points; xi++)
                 {
                     dv[xi] = Load(src + xi * pointStride + c0, lanes);
@@ -559,7 +559,7 @@ public static unsafe class Winograd
         for (int c0 = 0; c0 < oc; c0 += Lanes)
         {
             int lanes = Math.Min(Lanes, oc - c0);
-            Prefetch(src + c0 + PrefetchAhead, pointStride, s.Points);
+            Prefetch.Lines(src + c0 + PrefetchAhead, pointStride, s.Points);
             for (int xi = 0; xi < s.Points; xi++)
             {
                 m[xi] = Load(src + xi * pointStride + c0, lanes);
@@ -896,19 +896,6 @@ public static unsafe class Winograd
     }
 
     // ---- 16-channel loads and stores, with a partial block at the end of a channel row ----
-
-    /// <summary>Asks for the cache line at p in each of points planes, stride floats apart (prefetches never fault).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Prefetch(float* p, long stride, int points)
-    {
-        if (Sse.IsSupported)
-        {
-            for (int xi = 0; xi < points; xi++)
-            {
-                Sse.Prefetch0(p + xi * stride);
-            }
-        }
-    }
 
     /// <summary>
     /// Whether an array at p with rows of the given channels can take streaming stores: every 16-channel block starts on
