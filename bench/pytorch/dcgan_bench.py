@@ -4,7 +4,7 @@
 # parameters; weights N(0, 0.02); Adam 2e-4, betas (0.5, 0.999)), with the same joint train step.
 #
 #   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/pytorch/dcgan_bench.py \
-#       --batch-size 256 --steps 10 --warmup 2 --threads 1
+#       --batch-size 256 --steps 10 --warmup 5 --threads 1
 #   ... bench/pytorch/dcgan_bench.py --arch dcgan --image-size 64 --channels 3 --batch-size 128 --generate-batch 256
 #
 # Last output line: {"train_images_per_s": ..., "generate_images_per_s": ..., "batch_size": ..., "threads": ...}
@@ -325,7 +325,7 @@ def main():
     parser.add_argument("--channels", type=int, choices=(1, 3), default=1, help="image channels (dcgan; the tutorial's are 1)")
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--steps", type=int, default=10, help="timed train steps (and generate calls)")
-    parser.add_argument("--warmup", type=int, default=2, help="untimed steps before timing")
+    parser.add_argument("--warmup", type=int, default=5, help="untimed steps before timing")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--generate-batch", type=int, default=1024)
     parser.add_argument("--tf-same", action="store_true", help="exact TF 'same' padding emulation")

@@ -5,7 +5,7 @@
 // `--arch dcgan` times the DCGAN paper's models instead, as pytorch/examples' dcgan builds them (64x64x3: G 3,576,704
 // and D 2,765,568 parameters; weights N(0, 0.02); Adam 2e-4, betas (0.5, 0.999)), with the same joint train step.
 //
-//   bench/peers/modern-peer.sh torchsharp --batch-size 256 --steps 6 --warmup 2 --threads 1
+//   bench/peers/modern-peer.sh torchsharp --batch-size 256 --steps 6 --warmup 5 --threads 1
 //   bench/peers/modern-peer.sh torchsharp --arch dcgan --image-size 64 --channels 3 --batch-size 128 --generate-batch 256
 using System.Diagnostics;
 using System.Globalization;
@@ -13,7 +13,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-int batch = 256, steps = 10, warmup = 2, threads = 1, genBatch = 1024, channels = 1;
+int batch = 256, steps = 10, warmup = 5, threads = 1, genBatch = 1024, channels = 1;
 int? imageSize = null;
 string arch = "tutorial";
 for (int i = 0; i < args.Length; i++)

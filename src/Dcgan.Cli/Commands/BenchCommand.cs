@@ -18,7 +18,7 @@ public static class BenchCommand
         "on random data, and generator inference at batch 1024. The last line is JSON.")
         .Int("batch-size", 256, "Images per train step", 1, 65536)
         .Int("steps", 10, "Timed train steps", 1, 100000)
-        .Int("warmup", 2, "Untimed steps first", 0, 1000)
+        .Int("warmup", 5, "Untimed steps first (the runtime recompiles the hot code, tuned, over the first four or five)", 0, 1000)
         .Int("generate-batch", 1024, "Images per generator call", 1, 65536)
         .Threads()
         .Int("seed", 1, "Random seed", 0, int.MaxValue)
