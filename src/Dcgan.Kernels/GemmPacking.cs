@@ -131,7 +131,7 @@ internal static unsafe class GemmPacking
 
     /// <summary>
     /// Writes dst[p * width + r] = src[r * ld + p] for r below lines and p below kc, zero for r in [lines, width).
-    /// Works in 8 x 8 (and 4 x 4) register transposes so both sides move whole vectors.
+    /// Works in 8 x 8 (and 4 x 4 and 2 x 8) register transposes so both sides move whole vectors.
     /// </summary>
     private static void TransposeInto(float* src, int ld, int lines, int kc, float* dst, int width, float* next = null, int nextLines = 0)
     {
@@ -153,6 +153,12 @@ internal static unsafe class GemmPacking
                 {
                     Transpose4x4(src + (long)r * ld + p, ld, dst + p * width + r, width);
                     Transpose4x4(src + (long)r * ld + p + 4, ld, dst + (p + 4) * width + r, width);
+                }
+                if (r + 2 <= lines)
+                {
+                    // The AVX2 kernel's 6-row strips end in two rows.
+                    Transpose2x8(src + (long)r * ld + p, ld, dst + p * width + r, width);
+                    r += 2;
                 }
                 for (int q = p; q < p + 8; q++)
                 {
@@ -220,6 +226,25 @@ internal static unsafe class GemmPacking
         Avx.Store(dst + 5 * dstStride, Avx.Permute2x128(s1, s5, 0x31));
         Avx.Store(dst + 6 * dstStride, Avx.Permute2x128(s2, s6, 0x31));
         Avx.Store(dst + 7 * dstStride, Avx.Permute2x128(s3, s7, 0x31));
+    }
+
+    /// <summary>Transposes the 2 x 8 block at src (row stride ld) into dst: column q's two floats at dst + q * dstStride.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose2x8(float* src, int ld, float* dst, int dstStride)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(src);
+        Vector256<float> r1 = Avx.LoadVector256(src + ld);
+        // Pairs of columns 0, 1 and 4, 5, then 2, 3 and 6, 7; each pair of floats is stored as 64 bits.
+        Vector256<float> low = Avx.UnpackLow(r0, r1);
+        Vector256<float> high = Avx.UnpackHigh(r0, r1);
+        Sse.StoreLow(dst, low.GetLower());
+        Sse.StoreHigh(dst + dstStride, low.GetLower());
+        Sse.StoreLow(dst + 2 * dstStride, high.GetLower());
+        Sse.StoreHigh(dst + 3 * dstStride, high.GetLower());
+        Sse.StoreLow(dst + 4 * dstStride, low.GetUpper());
+        Sse.StoreHigh(dst + 5 * dstStride, low.GetUpper());
+        Sse.StoreLow(dst + 6 * dstStride, high.GetUpper());
+        Sse.StoreHigh(dst + 7 * dstStride, high.GetUpper());
     }
 
     /// <summary>Transposes the 4 x 4 block at src (row stride ld) into dst (row stride dstStride).</summary>
