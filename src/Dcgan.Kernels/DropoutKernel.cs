@@ -6,6 +6,7 @@ namespace Dcgan.Kernels;
 
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 /// <summary>Dropout forward (mask and output in one pass) and the per-element uniform it is defined by.</summary>
 public static unsafe class DropoutKernel
@@ -90,6 +91,27 @@ public static unsafe class DropoutKernel
         return z ^ (z >> 31);
     }
 
+    /// <summary>lane * gamma for the eight 64-bit lanes of a Vector512.</summary>
+    private static readonly Vector512<ulong> LaneGammas = Vector512.Create(0UL, Gamma, unchecked(2 * Gamma), unchecked(3 * Gamma),
+        unchecked(4 * Gamma), unchecked(5 * Gamma), unchecked(6 * Gamma), unchecked(7 * Gamma));
+
+    /// <summary>
+    /// z * c modulo 2^64 in each lane. AVX2 has no 64-bit multiply (the vector operator would take the lanes one by one):
+    /// three 32 x 32 -> 64-bit products, low * low + ((high * low + low * high) &lt;&lt; 32).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> Times(Vector256<ulong> z, ulong c)
+    {
+        if (!Avx2.IsSupported)
+        {
+            return z * c;
+        }
+        var low = Vector256.Create(c & 0xFFFFFFFFUL).AsUInt32();
+        var high = Vector256.Create(c >> 32).AsUInt32();
+        var cross = Avx2.Multiply((z >> 32).AsUInt32(), low) + Avx2.Multiply(z.AsUInt32(), high);
+        return Avx2.Multiply(z.AsUInt32(), low) + (cross << 32);
+    }
+
     /// <summary>
     /// Element i of (x, mask, y): mask = scale where the 24 bits of its uniform reach the threshold, else 0, and
     /// y = x * mask; no mask is stored when Mask is null (the backward runs it on (dy, dx)). A vector of 2k elements takes
@@ -117,9 +139,10 @@ public static unsafe class DropoutKernel
 
         public readonly void Invoke256(int i)
         {
-            var z = (Vector256.Create((ulong)(i >> 1) + 1) + Vector256.Create(0UL, 1, 2, 3)) * Gamma + Vector256.Create(Key);
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            // key + (i / 2 + 1 + lane) * gamma, as the first pair's term plus lane * gamma (the same sum modulo 2^64).
+            var z = Vector256.Create(Key + ((ulong)(i >> 1) + 1) * Gamma) + Vector256.Create(0UL, Gamma, unchecked(2 * Gamma), unchecked(3 * Gamma));
+            z = Times(z ^ (z >> 30), 0xBF58476D1CE4E5B9UL);
+            z = Times(z ^ (z >> 27), 0x94D049BB133111EBUL);
             z ^= z >> 31;
             // Interleave to element order: (even0, odd0, even1, odd1, ...) as 32-bit lanes.
             var bits = ((z >> 40) | (((z >> 8) & Vector256.Create(0xFFFFFFUL)) << 32)).AsUInt32();
@@ -133,7 +156,7 @@ public static unsafe class DropoutKernel
 
         public readonly void Invoke512(int i)
         {
-            var z = (Vector512.Create((ulong)(i >> 1) + 1) + Vector512.Create(0UL, 1, 2, 3, 4, 5, 6, 7)) * Gamma + Vector512.Create(Key);
+            var z = Vector512.Create(Key + ((ulong)(i >> 1) + 1) * Gamma) + LaneGammas;
             z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
             z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
             z ^= z >> 31;

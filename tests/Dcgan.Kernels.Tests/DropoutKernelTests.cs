@@ -116,3 +116,40 @@ public class DropoutKernelTests
         Assert.InRange(same / (double)n, 0.58 - 0.005, 0.58 + 0.005);
     }
 }
+
+/// <summary>
+/// The Vector256 body, which machines without AVX-512 run: AVX2 has no 64-bit multiply, so the hash multiplies in 32-bit
+/// halves there, and must still give the reference's masks bit for bit.
+/// </summary>
+[Collection(VectorWidthCollection.Name)]
+public class DropoutKernelVector256Tests
+{
+    [SkippableFact]
+    public void MatchesReferenceOnVector256()
+    {
+        Skip.IfNot(ElementWise.Widest >= VectorWidth.Vector256, "this machine runs no Vector256");
+        var saved = ElementWise.Width;
+        try
+        {
+            ElementWise.Width = VectorWidth.Vector256;
+            // Keys whose high halves are set, so every part of the 64-bit products counts.
+            foreach (ulong key in new[] { 0UL, 5UL, 0xFEDCBA9876543210UL, ulong.MaxValue })
+            {
+                foreach (int n in new[] { 1, 8, 67, ElementWise.ChunkLength + 17 })
+                {
+                    var rng = new Random(n);
+                    float[] x = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+                    float[] mask = new float[n], y = new float[n], maskRef = new float[n], yRef = new float[n];
+                    DropoutKernel.Forward(key, 0.3f, x, mask, y);
+                    DropoutKernel.ForwardReference(key, 0.3f, x, maskRef, yRef);
+                    Assert.Equal(maskRef, mask);
+                    Assert.Equal(yRef, y);
+                }
+            }
+        }
+        finally
+        {
+            ElementWise.Width = saved;
+        }
+    }
+}
