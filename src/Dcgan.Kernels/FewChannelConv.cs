@@ -194,7 +194,19 @@ public static unsafe class FewChannelConv
                 }
                 for (; ow < g.OutW; ow++)
                 {
-                    Pixel(g, padded, oh, ow, job.W + f0, f, width, job.Bias == null ? null : job.Bias + f0, yRow + (long)ow * f);
+                    float* bias = job.Bias == null ? null : job.Bias + f0;
+                    if (width != block)
+                    {
+                        Pixel(g, padded, oh, ow, job.W + f0, f, width, bias, yRow + (long)ow * f);
+                    }
+                    else if (Wide)
+                    {
+                        Pixel1x64(g, padded, oh, ow, job.W + f0, f, bias, yRow + (long)ow * f);
+                    }
+                    else
+                    {
+                        Pixel1x32(g, padded, oh, ow, job.W + f0, f, bias, yRow + (long)ow * f);
+                    }
                 }
             }
         }
@@ -245,6 +257,65 @@ public static unsafe class FewChannelConv
         Store4(y + 3 * f, bias, a30, a31, a32, a33);
         Store4(y + 4 * f, bias, a40, a41, a42, a43);
         Store4(y + 5 * f, bias, a50, a51, a52, a53);
+    }
+
+    /// <summary>
+    /// One output pixel, 64 filters (the row ends past the last six): four accumulators, so the pixel does not wait on one
+    /// chain of multiply-adds per vector of filters.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Pixel1x64(in ConvGeometry g, float* padded, int oh, int ow, float* w, int f, float* bias, float* y)
+    {
+        var z = Vector512<float>.Zero;
+        Vector512<float> a0 = z, a1 = z, a2 = z, a3 = z;
+        int c = g.InC, taps = g.KW * c, rowFloats = PaddedCols(g) * c;
+        for (int a = 0; a < g.KH; a++)
+        {
+            float* xr = padded + (long)(oh * g.Stride + a) * rowFloats + (long)ow * g.Stride * c;
+            float* wr = w + (long)a * taps * f;
+            for (int t = 0; t < taps; t++, wr += f)
+            {
+                var x = Vector512.Create(xr[t]);
+                a0 = Vector512.FusedMultiplyAdd(x, Vector512.Load(wr), a0);
+                a1 = Vector512.FusedMultiplyAdd(x, Vector512.Load(wr + 16), a1);
+                a2 = Vector512.FusedMultiplyAdd(x, Vector512.Load(wr + 32), a2);
+                a3 = Vector512.FusedMultiplyAdd(x, Vector512.Load(wr + 48), a3);
+            }
+        }
+        Store4(y, bias, a0, a1, a2, a3);
+    }
+
+    /// <summary>Pixel1x64 on Vector256: one output pixel, 32 filters, four accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Pixel1x32(in ConvGeometry g, float* padded, int oh, int ow, float* w, int f, float* bias, float* y)
+    {
+        var z = Vector256<float>.Zero;
+        Vector256<float> a0 = z, a1 = z, a2 = z, a3 = z;
+        int c = g.InC, taps = g.KW * c, rowFloats = PaddedCols(g) * c;
+        for (int a = 0; a < g.KH; a++)
+        {
+            float* xr = padded + (long)(oh * g.Stride + a) * rowFloats + (long)ow * g.Stride * c;
+            float* wr = w + (long)a * taps * f;
+            for (int t = 0; t < taps; t++, wr += f)
+            {
+                var x = Vector256.Create(xr[t]);
+                a0 = Vector256.FusedMultiplyAdd(x, Vector256.Load(wr), a0);
+                a1 = Vector256.FusedMultiplyAdd(x, Vector256.Load(wr + 8), a1);
+                a2 = Vector256.FusedMultiplyAdd(x, Vector256.Load(wr + 16), a2);
+                a3 = Vector256.FusedMultiplyAdd(x, Vector256.Load(wr + 24), a3);
+            }
+        }
+        if (bias != null)
+        {
+            a0 += Vector256.Load(bias);
+            a1 += Vector256.Load(bias + 8);
+            a2 += Vector256.Load(bias + 16);
+            a3 += Vector256.Load(bias + 24);
+        }
+        a0.Store(y);
+        a1.Store(y + 8);
+        a2.Store(y + 16);
+        a3.Store(y + 24);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -310,7 +381,7 @@ public static unsafe class FewChannelConv
         }
     }
 
-    /// <summary>One output pixel, width filters (a whole number of vectors), one vector at a time: the row ends.</summary>
+    /// <summary>One output pixel, width filters (a whole number of vectors), one vector at a time: the row ends of a block narrower than four vectors.</summary>
     private static void Pixel(in ConvGeometry g, float* padded, int oh, int ow, float* w, int f, int width, float* bias, float* y)
     {
         int c = g.InC, taps = g.KW * c, rowFloats = PaddedCols(g) * c, lanes = Wide ? 16 : 8;
