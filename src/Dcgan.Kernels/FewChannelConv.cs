@@ -305,17 +305,7 @@ public static unsafe class FewChannelConv
                 a3 = Vector256.FusedMultiplyAdd(x, Vector256.Load(wr + 24), a3);
             }
         }
-        if (bias != null)
-        {
-            a0 += Vector256.Load(bias);
-            a1 += Vector256.Load(bias + 8);
-            a2 += Vector256.Load(bias + 16);
-            a3 += Vector256.Load(bias + 24);
-        }
-        a0.Store(y);
-        a1.Store(y + 8);
-        a2.Store(y + 16);
-        a3.Store(y + 24);
+        Store4(y, bias, a0, a1, a2, a3);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -363,22 +353,26 @@ public static unsafe class FewChannelConv
                 a22 = Vector256.FusedMultiplyAdd(x, w2, a22); a23 = Vector256.FusedMultiplyAdd(x, w3, a23);
             }
         }
-        for (int p = 0; p < 3; p++)
+        Store4(y, bias, a00, a01, a02, a03);
+        Store4(y + f, bias, a10, a11, a12, a13);
+        Store4(y + 2 * f, bias, a20, a21, a22, a23);
+    }
+
+    /// <summary>Store4 on Vector256: one pixel's 32 filters, plus the bias when there is one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store4(float* y, float* bias, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, Vector256<float> v3)
+    {
+        if (bias != null)
         {
-            var (v0, v1, v2, v3) = p switch { 0 => (a00, a01, a02, a03), 1 => (a10, a11, a12, a13), _ => (a20, a21, a22, a23) };
-            float* yp = y + (long)p * f;
-            if (bias != null)
-            {
-                v0 += Vector256.Load(bias);
-                v1 += Vector256.Load(bias + 8);
-                v2 += Vector256.Load(bias + 16);
-                v3 += Vector256.Load(bias + 24);
-            }
-            v0.Store(yp);
-            v1.Store(yp + 8);
-            v2.Store(yp + 16);
-            v3.Store(yp + 24);
+            v0 += Vector256.Load(bias);
+            v1 += Vector256.Load(bias + 8);
+            v2 += Vector256.Load(bias + 16);
+            v3 += Vector256.Load(bias + 24);
         }
+        v0.Store(y);
+        v1.Store(y + 8);
+        v2.Store(y + 16);
+        v3.Store(y + 24);
     }
 
     /// <summary>One output pixel, width filters (a whole number of vectors), one vector at a time: the row ends of a block narrower than four vectors.</summary>
