@@ -15,8 +15,9 @@ public static class QuickWinograd
         (string Name, WinogradShape S, int Images)[] shapes =
         [
             ("G conv2d_transpose F(4x4,5x5)", new WinogradShape(7, 7, 256, 128, 5), 21),
-            ("G conv2d_transpose_1 F(4x4,3x3) out phases", new WinogradShape(7, 7, 128, 256, 3) { OutputPhases = true }, 37),
-            ("D conv2d_1 F(4x4,3x3) in phases", new WinogradShape(7, 7, 256, 128, 3) { InputPhases = true }, 37),
+            ("G conv2d_transpose_1 F(7x4,3x3) out phases", new WinogradShape(7, 7, 128, 256, 3) { OutputPhases = true, OutputRows = 7 }, 101),
+            ("D conv2d_1 F(7x4,3x3) in phases", new WinogradShape(7, 7, 256, 128, 3) { InputPhases = true, OutputRows = 7 }, 101),
+            ("D conv2d_1 F(4x4,3x3) in phases (as before)", new WinogradShape(7, 7, 256, 128, 3) { InputPhases = true }, 37),
         ];
         var rng = new Random(1);
         foreach (var (name, s, n) in shapes)

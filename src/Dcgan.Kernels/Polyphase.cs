@@ -1,4 +1,4 @@
-// Polyphase decomposition of the stride-2 'same' 5x5 convolutions, so Winograd F(4x4, 3x3) can run them as stride-1 3x3
+// Polyphase decomposition of the stride-2 'same' 5x5 convolutions, so a 3x3 Winograd can run them as stride-1 3x3
 // correlations. Splitting an even-sized image into its four pixel phases (row parity ry, column parity rx), a stride-2
 // conv with TensorFlow's padding (1 before, 2 after) reads phase (ry, rx) at offsets -1..1 around each output pixel with
 // kernel taps a = 2t + ry - 1 (t = 0..2; a = -1 is a zero tap). Its transpose writes output phase (ry, rx) from input

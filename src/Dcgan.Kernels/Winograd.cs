@@ -1,9 +1,11 @@
 // Winograd minimal filtering (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016) for stride-1
-// 'same' convolutions in NHWC: F(4x4, 5x5) and F(4x4, 3x3). Each 4x4 block of output pixels is Y = A^T [(G k G^T) .
-// (B^T d B)] A over the n x n input tile d (n = 8 or 6), so a (pair of channels, tile) costs 64 multiplies instead of 400,
-// or 36 instead of 144. The n*n element-wise products, summed over input channels, are independent GEMMs. Backward passes
-// are the exact adjoints of the forward transforms. Matrices: Toom-Cook at the points 0, 1, -1, 2, -2, (1/2, -1/2) and
-// infinity (F(4, 5)'s derivation: tools/winograd_matrices.py; F(4, 3)'s are Lavin & Gray's).
+// 'same' convolutions in NHWC: F(4x4, 5x5), and for 3x3 kernels F(4, 3) or F(7, 3) in each direction. Each block of
+// output pixels (4x4, 7x4, ...) is Y = A^T [(G k G^T) . (B^T d B)] A over its input tile d (8x8 for F(4x4, 5x5), 6 or 9
+// along a direction for F(4, 3) or F(7, 3)), so a (pair of channels, 4x4 tile) costs 64 multiplies instead of 400, or 36
+// instead of 144, and a 7x4 tile 54 instead of 252. The element-wise products, summed over input channels, are
+// independent GEMMs. Backward passes are the exact adjoints of the forward transforms. Matrices: Toom-Cook at the points
+// 0, 1, -1, 2, -2, (1/2, -1/2) and infinity, for F(7, 3) at 1, -1, 2, -2, 1/2, -1/2, 3/4, -3/4 and infinity (F(4, 5)'s and
+// F(7, 3)'s derivations: tools/winograd_matrices.py; F(4, 3)'s are Lavin & Gray's).
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -19,11 +21,20 @@ namespace Dcgan.Kernels;
 /// </summary>
 public readonly record struct WinogradShape(int Height, int Width, int InC, int OutC, int KernelSize = 5)
 {
-    /// <summary>Side of an input tile: 8 for F(4x4, 5x5), 6 for F(4x4, 3x3).</summary>
-    public int Tile => KernelSize + 3;
+    /// <summary>Rows of an output tile: 4, or 7 for F(7, 3) down the columns (<see cref="OutputRowsFor"/>).</summary>
+    public int OutputRows { get; init; } = 4;
 
-    /// <summary>Points of the transform domain: Tile * Tile.</summary>
-    public int Points => Tile * Tile;
+    /// <summary>Columns of an output tile: 4, or 7 for F(7, 3) along the rows.</summary>
+    public int OutputCols { get; init; } = 4;
+
+    /// <summary>Rows of an input tile: 8 for F(4, 5), 6 for F(4, 3), 9 for F(7, 3).</summary>
+    public int TileRows => OutputRows + KernelSize - 1;
+
+    /// <summary>Columns of an input tile.</summary>
+    public int TileCols => OutputCols + KernelSize - 1;
+
+    /// <summary>Points of the transform domain: TileRows * TileCols.</summary>
+    public int Points => TileRows * TileCols;
 
     /// <summary>'same' padding: the kernel's offset of its centre.</summary>
     public int Pad => KernelSize / 2;
@@ -44,14 +55,26 @@ public readonly record struct WinogradShape(int Height, int Width, int InC, int 
     /// <summary>Floats of a KernelSize x KernelSize kernel (KernelSize, KernelSize, OutC, InC).</summary>
     public int KernelTaps => KernelSize * KernelSize * OutC * InC;
 
-    public int TilesH => (Height + 3) / 4;
+    public int TilesH => (Height + OutputRows - 1) / OutputRows;
 
-    public int TilesW => (Width + 3) / 4;
+    public int TilesW => (Width + OutputCols - 1) / OutputCols;
 
     public int TilesPerImage => TilesH * TilesW;
 
+    /// <summary>Whether the kernels have this shape's transform: F(4x4, 5x5), or F(4, 3) or F(7, 3) in each direction.</summary>
+    public bool Supported => KernelSize == 5 ? (OutputRows, OutputCols) == (4, 4) : KernelSize == 3 && OutputRows is 4 or 7 && OutputCols is 4 or 7;
+
     /// <summary>
-    /// Padding between the 64 planes of a transformed array, in floats. Without it the planes' strides are multiples of
+    /// Output rows a tile for a 3x3 kernel over images of this height: 7 (F(7, 3), 9 points down a tile) where that
+    /// covers the height with fewer points than F(4, 3)'s 6 a tile (7 rows: 9 against 12), else 4. Only one direction
+    /// takes F(7, 3): its points reach 2 and 3/4, and it rounds about four times as much as F(4, 3) in one direction,
+    /// twenty times in both.
+    /// </summary>
+    public static int OutputRowsFor(int height, int kernelSize)
+        => kernelSize == 3 && (height + 6) / 7 * 9 < (height + 3) / 4 * 6 ? 7 : 4;
+
+    /// <summary>
+    /// Padding between the planes (one a point) of a transformed array, in floats. Without it the planes' strides are multiples of
     /// 4 KB, so the 64 values of one tile, written or read together, would all fall in the same L1 cache set.
     /// </summary>
     private const int PlanePad = 16;
@@ -65,13 +88,13 @@ public readonly record struct WinogradShape(int Height, int Width, int InC, int 
     /// <summary>Floats from one point's plane of the transformed kernel to the next: [OutC][InC] plus padding.</summary>
     public int KernelPlane => OutC * InC + PlanePad;
 
-    /// <summary>Floats of the transformed input of images images: 64 planes of [tiles][InC].</summary>
+    /// <summary>Floats of the transformed input of images images: a plane of [tiles][InC] for each point.</summary>
     public int InputFloats(int images) => Points * InputPlane(images);
 
-    /// <summary>Floats of the products of images images: 64 planes of [tiles][OutC].</summary>
+    /// <summary>Floats of the products of images images: a plane of [tiles][OutC] for each point.</summary>
     public int ProductFloats(int images) => Points * ProductPlane(images);
 
-    /// <summary>Floats of the transformed kernel: 64 planes of [OutC][InC].</summary>
+    /// <summary>Floats of the transformed kernel: a plane of [OutC][InC] for each point.</summary>
     public int KernelFloats => Points * KernelPlane;
 
     /// <summary>
@@ -80,12 +103,12 @@ public readonly record struct WinogradShape(int Height, int Width, int InC, int 
     /// </summary>
     public int PackedKernelPlane => checked((int)Math.Max(Gemm.PackedBFloats(InC, OutC), Gemm.PackedBFloats(OutC, InC))) + PlanePad;
 
-    /// <summary>Floats of a packed kernel: 64 planes.</summary>
+    /// <summary>Floats of a packed kernel: a plane for each point.</summary>
     public int PackedKernelFloats => Points * PackedKernelPlane;
 }
 
 /// <summary>
-/// F(4x4, r x r) for the correlation y[n, p, q, o] = sum over (a, b, c) of x[n, p + a - P, q + b - P, c] * k(a, b, o, c)
+/// F(4x4, 5x5) or F(m1, 3) x F(m2, 3) for the correlation y[n, p, q, o] = sum over (a, b, c) of x[n, p + a - P, q + b - P, c] * k(a, b, o, c)
 /// (r = 5 or 3, P = r / 2), with k(a, b, o, c) = w[a, b, o, c] or, flipped, w[r-1-a, r-1-b, o, c]; w is stored
 /// (r, r, OutC, InC), which is a Keras Conv2DTranspose kernel as it is, and its flipped form is what a stride-1 'same'
 /// transposed convolution computes. Every kernel here is parallel over a split that depends only on the shape, so results
@@ -94,39 +117,39 @@ public readonly record struct WinogradShape(int Height, int Width, int InC, int 
 [SkipLocalsInit]
 public static unsafe class Winograd
 {
-    /// <summary>The most points of a transform domain (F(4x4, 5x5)'s 8 x 8), the size of the per-task scratch.</summary>
-    private const int MaxPoints = 64;
+    /// <summary>The most points of a transform domain (F(7x7, 3x3)'s 9 x 9), the size of the per-task scratch.</summary>
+    private const int MaxPoints = 81;
+
+    /// <summary>The most outputs of a tile (7 x 7).</summary>
+    private const int MaxOutputs = 49;
 
     private const int Lanes = 16;
 
     /// <summary>
     /// How far ahead, in floats (four cache lines), the kernels that read a transformed array point by point ask for the
-    /// lines they read next: 36 or 64 planes read side by side are more streams than the hardware prefetchers follow.
+    /// lines they read next: 36 to 81 planes read side by side are more streams than the hardware prefetchers follow.
     /// </summary>
     private const int PrefetchAhead = 64;
-
-    /// <summary>Whether a kernel size has a transform here (5 and 3).</summary>
-    public static bool Supports(int kernelSize) => kernelSize is 5 or 3;
 
     /// <summary>u[xi, o, c] = (G k G^T)[xi] for every pair of channels. w is (r, r, OutC, InC).</summary>
     public static void TransformKernel(in WinogradShape s, ReadOnlySpan<float> w, bool flip, Span<float> u)
     {
-        Require(Supports(s.KernelSize) && w.Length >= s.KernelTaps && u.Length >= s.KernelFloats, "kernel transform: buffer too small");
+        Require(s.Supported && w.Length >= s.KernelTaps && u.Length >= s.KernelFloats, "kernel transform: buffer too small");
         fixed (float* pw = w, pu = u)
         {
             var job = new KernelJob { S = s, Taps = pw, Transformed = pu, Flip = flip };
-            Workers.For(s.OutC, &KernelTask, &job);
+            Workers.For(s.OutC, For(s, &KernelTask<F45, F45>, &KernelTask<F43, F43>, &KernelTask<F73, F43>, &KernelTask<F43, F73>, &KernelTask<F73, F73>), &job);
         }
     }
 
     /// <summary>dw[a, b, o, c] += (G^T du G)[a, b] (at (r-1-a, r-1-b) when flipped): the adjoint of <see cref="TransformKernel"/>.</summary>
     public static void AccumulateKernelGradient(in WinogradShape s, ReadOnlySpan<float> du, bool flip, Span<float> dw)
     {
-        Require(Supports(s.KernelSize) && dw.Length >= s.KernelTaps && du.Length >= s.KernelFloats, "kernel gradient: buffer too small");
+        Require(s.Supported && dw.Length >= s.KernelTaps && du.Length >= s.KernelFloats, "kernel gradient: buffer too small");
         fixed (float* pdu = du, pdw = dw)
         {
             var job = new KernelJob { S = s, Transformed = pdu, Taps = pdw, Flip = flip };
-            Workers.For(s.OutC, &KernelGradientTask, &job);
+            Workers.For(s.OutC, For(s, &KernelGradientTask<F45, F45>, &KernelGradientTask<F43, F43>, &KernelGradientTask<F73, F43>, &KernelGradientTask<F43, F73>, &KernelGradientTask<F73, F73>), &job);
         }
     }
 
@@ -139,7 +162,7 @@ public static unsafe class Winograd
             // The transformed input is several times the size of the images and goes to memory whatever happens; streaming
             // stores write it there without first reading every line they fill.
             var job = new TileJob { S = s, Pixels = px, Transformed = pv, Images = images, Streaming = CanStream(pv, s.InC) };
-            Workers.For(job.Tiles, &InputTask, &job);
+            Workers.For(job.Tiles, For(s, &InputTask<F45, F45>, &InputTask<F43, F43>, &InputTask<F73, F43>, &InputTask<F43, F73>, &InputTask<F73, F73>), &job);
         }
     }
 
@@ -151,7 +174,7 @@ public static unsafe class Winograd
         {
             // One task per image: its tiles overlap, so they are added in a fixed order by one thread.
             var job = new TileJob { S = s, Transformed = pdv, Pixels = pdx, Images = images };
-            Workers.For(images, &InputGradientTask, &job);
+            Workers.For(images, For(s, &InputGradientTask<F45, F45>, &InputGradientTask<F43, F43>, &InputGradientTask<F73, F43>, &InputGradientTask<F43, F73>, &InputGradientTask<F73, F73>), &job);
         }
     }
 
@@ -162,7 +185,7 @@ public static unsafe class Winograd
         fixed (float* pm = m, py = y)
         {
             var job = new TileJob { S = s, Transformed = pm, Pixels = py, Images = images };
-            Workers.For(job.Tiles, &OutputTask, &job);
+            Workers.For(job.Tiles, For(s, &OutputTask<F45, F45>, &OutputTask<F43, F43>, &OutputTask<F73, F43>, &OutputTask<F43, F73>, &OutputTask<F73, F73>), &job);
         }
     }
 
@@ -174,7 +197,7 @@ public static unsafe class Winograd
         {
             // Streamed like the input transform's output: the GEMMs that read it find it in memory either way.
             var job = new TileJob { S = s, Pixels = pdy, Transformed = pdm, Images = images, Streaming = CanStream(pdm, s.OutC) };
-            Workers.For(job.Tiles, &OutputGradientTask, &job);
+            Workers.For(job.Tiles, For(s, &OutputGradientTask<F45, F45>, &OutputGradientTask<F43, F43>, &OutputGradientTask<F73, F43>, &OutputGradientTask<F43, F73>, &OutputGradientTask<F73, F73>), &job);
         }
     }
 
@@ -381,11 +404,13 @@ public static unsafe class Winograd
         public float* At(int h, int w) => Base + h * Row + w * Col;
     }
 
-    private static void KernelTask(void* state, int o)
+    private static void KernelTask<TR, TC>(void* state, int o)
+        where TR : ITransform1D
+        where TC : ITransform1D
     {
         ref KernelJob job = ref *(KernelJob*)state;
         WinogradShape s = job.S;
-        int ic = s.InC, oc = s.OutC, r = s.KernelSize, n = s.Tile;
+        int ic = s.InC, oc = s.OutC, r = s.KernelSize, nh = TR.Tile, nw = TC.Tile;
         V* g = stackalloc V[25];
         V* t = stackalloc V[40];
         V* u = stackalloc V[MaxPoints];
@@ -402,21 +427,23 @@ public static unsafe class Winograd
             }
             for (int b = 0; b < r; b++)
             {
-                Kernel1D(r, g + b, r, t + b, r);
+                TR.Kernel(g + b, r, t + b, r);
             }
-            for (int i = 0; i < n; i++)
+            for (int i = 0; i < nh; i++)
             {
-                Kernel1D(r, t + i * r, 1, u + i * n, 1);
+                TC.Kernel(t + i * r, 1, u + i * nw, 1);
             }
             StorePoints(job.Transformed + (long)o * ic + c0, job.KernelPlane, u, s.Points, lanes, streaming: false);
         }
     }
 
-    private static void KernelGradientTask(void* state, int o)
+    private static void KernelGradientTask<TR, TC>(void* state, int o)
+        where TR : ITransform1D
+        where TC : ITransform1D
     {
         ref KernelJob job = ref *(KernelJob*)state;
         WinogradShape s = job.S;
-        int ic = s.InC, oc = s.OutC, r = s.KernelSize, n = s.Tile;
+        int ic = s.InC, oc = s.OutC, r = s.KernelSize, nh = TR.Tile, nw = TC.Tile;
         V* du = stackalloc V[MaxPoints];
         V* t = stackalloc V[40];
         V* g = stackalloc V[25];
@@ -427,13 +454,13 @@ public static unsafe class Winograd
             {
                 du[xi] = Load(job.Transformed + (long)xi * job.KernelPlane + (long)o * ic + c0, lanes);
             }
-            for (int j = 0; j < n; j++)
+            for (int j = 0; j < nw; j++)
             {
-                KernelAdjoint1D(r, du + j, n, t + j, n);
+                TR.KernelAdjoint(du + j, nw, t + j, nw);
             }
             for (int a = 0; a < r; a++)
             {
-                KernelAdjoint1D(r, t + a * n, 1, g + a * r, 1);
+                TC.KernelAdjoint(t + a * nw, 1, g + a * r, 1);
             }
             for (int a = 0; a < r; a++)
             {
@@ -447,11 +474,13 @@ public static unsafe class Winograd
         }
     }
 
-    private static void InputTask(void* state, int tile)
+    private static void InputTask<TR, TC>(void* state, int tile)
+        where TR : ITransform1D
+        where TC : ITransform1D
     {
         ref TileJob job = ref *(TileJob*)state;
         WinogradShape s = job.S;
-        int ic = s.InC, tpi = s.TilesPerImage, r = s.KernelSize, n = s.Tile;
+        int ic = s.InC, tpi = s.TilesPerImage, nh = TR.Tile, nw = TC.Tile;
         int image = tile / tpi, ty = tile % tpi / s.TilesW, tx = tile % s.TilesW;
         float* x = job.Pixels + (long)image * s.Height * s.Width * ic;
         V* d = stackalloc V[MaxPoints];
@@ -462,24 +491,24 @@ public static unsafe class Winograd
         {
             int lanes = Math.Min(Lanes, ic - c0);
             var grid = new PixelGrid(x, s.Width, ic, s.InputPhases, c0);
-            for (int i = 0; i < n; i++)
+            for (int i = 0; i < nh; i++)
             {
-                int h = 4 * ty - s.Pad + i;
-                for (int j = 0; j < n; j++)
+                int h = s.OutputRows * ty - s.Pad + i;
+                for (int j = 0; j < nw; j++)
                 {
-                    int w = 4 * tx - s.Pad + j;
-                    d[i * n + j] = (uint)h < (uint)s.Height && (uint)w < (uint)s.Width
+                    int w = s.OutputCols * tx - s.Pad + j;
+                    d[i * nw + j] = (uint)h < (uint)s.Height && (uint)w < (uint)s.Width
                         ? Load(grid.At(h, w), lanes)
                         : V.Zero;
                 }
             }
-            for (int j = 0; j < n; j++)
+            for (int j = 0; j < nw; j++)
             {
-                Input1D(r, d + j, n, t + j, n);
+                TR.Input(d + j, nw, t + j, nw);
             }
-            for (int i = 0; i < n; i++)
+            for (int i = 0; i < nh; i++)
             {
-                Input1D(r, t + i * n, 1, v + i * n, 1);
+                TC.Input(t + i * nw, 1, v + i * nw, 1);
             }
             StorePoints(job.Transformed + (long)tile * ic + c0, pointStride, v, s.Points, lanes, job.Streaming);
         }
@@ -490,11 +519,13 @@ public static unsafe class Winograd
         }
     }
 
-    private static void InputGradientTask(void* state, int image)
+    private static void InputGradientTask<TR, TC>(void* state, int image)
+        where TR : ITransform1D
+        where TC : ITransform1D
     {
         ref TileJob job = ref *(TileJob*)state;
         WinogradShape s = job.S;
-        int ic = s.InC, tpi = s.TilesPerImage, r = s.KernelSize, n = s.Tile;
+        int ic = s.InC, tpi = s.TilesPerImage, nh = TR.Tile, nw = TC.Tile;
         float* dx = job.Pixels + (long)image * s.Height * s.Width * ic;
         new Span<float>(dx, s.Height * s.Width * ic).Clear();
         V* dv = stackalloc V[MaxPoints];
@@ -513,29 +544,29 @@ public static unsafe class Winograd
                 {
                     dv[xi] = Load(src + xi * pointStride + c0, lanes);
                 }
-                for (int j = 0; j < n; j++)
+                for (int j = 0; j < nw; j++)
                 {
-                    InputAdjoint1D(r, dv + j, n, t + j, n);
+                    TR.InputAdjoint(dv + j, nw, t + j, nw);
                 }
-                for (int i = 0; i < n; i++)
+                for (int i = 0; i < nh; i++)
                 {
-                    InputAdjoint1D(r, t + i * n, 1, dd + i * n, 1);
+                    TC.InputAdjoint(t + i * nw, 1, dd + i * nw, 1);
                 }
                 var grid = new PixelGrid(dx, s.Width, ic, s.InputPhases, c0);
-                for (int i = 0; i < n; i++)
+                for (int i = 0; i < nh; i++)
                 {
-                    int h = 4 * ty - s.Pad + i;
+                    int h = s.OutputRows * ty - s.Pad + i;
                     if ((uint)h >= (uint)s.Height)
                     {
                         continue;
                     }
-                    for (int j = 0; j < n; j++)
+                    for (int j = 0; j < nw; j++)
                     {
-                        int w = 4 * tx - s.Pad + j;
+                        int w = s.OutputCols * tx - s.Pad + j;
                         if ((uint)w < (uint)s.Width)
                         {
                             float* p = grid.At(h, w);
-                            Store(p, lanes, Load(p, lanes) + dd[i * n + j]);
+                            Store(p, lanes, Load(p, lanes) + dd[i * nw + j]);
                         }
                     }
                 }
@@ -543,19 +574,21 @@ public static unsafe class Winograd
         }
     }
 
-    private static void OutputTask(void* state, int tile)
+    private static void OutputTask<TR, TC>(void* state, int tile)
+        where TR : ITransform1D
+        where TC : ITransform1D
     {
         ref TileJob job = ref *(TileJob*)state;
         WinogradShape s = job.S;
-        int oc = s.OutC, tpi = s.TilesPerImage, r = s.KernelSize, n = s.Tile;
+        int oc = s.OutC, tpi = s.TilesPerImage, nh = TR.Tile, nw = TC.Tile, oh = s.OutputRows, ow = s.OutputCols;
         int image = tile / tpi, ty = tile % tpi / s.TilesW, tx = tile % s.TilesW;
         float* y = job.Pixels + (long)image * s.Height * s.Width * oc;
         V* m = stackalloc V[MaxPoints];
-        V* t = stackalloc V[32];
-        V* o = stackalloc V[16];
+        V* t = stackalloc V[MaxPoints];
+        V* o = stackalloc V[MaxOutputs];
         long pointStride = job.OutPlane;
         float* src = job.Transformed + (long)tile * oc;
-        int rows = Math.Min(4, s.Height - 4 * ty), cols = Math.Min(4, s.Width - 4 * tx);
+        int rows = Math.Min(oh, s.Height - oh * ty), cols = Math.Min(ow, s.Width - ow * tx);
         for (int c0 = 0; c0 < oc; c0 += Lanes)
         {
             int lanes = Math.Min(Lanes, oc - c0);
@@ -564,56 +597,58 @@ public static unsafe class Winograd
             {
                 m[xi] = Load(src + xi * pointStride + c0, lanes);
             }
-            for (int j = 0; j < n; j++)
+            for (int j = 0; j < nw; j++)
             {
-                Output1D(r, m + j, n, t + j, n);
+                TR.Output(m + j, nw, t + j, nw);
             }
-            for (int i = 0; i < 4; i++)
+            for (int i = 0; i < oh; i++)
             {
-                Output1D(r, t + i * n, 1, o + i * 4, 1);
+                TC.Output(t + i * nw, 1, o + i * ow, 1);
             }
             var grid = new PixelGrid(y, s.Width, oc, s.OutputPhases, c0);
             for (int i = 0; i < rows; i++)
             {
                 for (int j = 0; j < cols; j++)
                 {
-                    Store(grid.At(4 * ty + i, 4 * tx + j), lanes, o[i * 4 + j]);
+                    Store(grid.At(oh * ty + i, ow * tx + j), lanes, o[i * ow + j]);
                 }
             }
         }
     }
 
-    private static void OutputGradientTask(void* state, int tile)
+    private static void OutputGradientTask<TR, TC>(void* state, int tile)
+        where TR : ITransform1D
+        where TC : ITransform1D
     {
         ref TileJob job = ref *(TileJob*)state;
         WinogradShape s = job.S;
-        int oc = s.OutC, tpi = s.TilesPerImage, r = s.KernelSize, n = s.Tile;
+        int oc = s.OutC, tpi = s.TilesPerImage, nh = TR.Tile, nw = TC.Tile, oh = s.OutputRows, ow = s.OutputCols;
         int image = tile / tpi, ty = tile % tpi / s.TilesW, tx = tile % s.TilesW;
         float* dy = job.Pixels + (long)image * s.Height * s.Width * oc;
-        V* o = stackalloc V[16];
-        V* t = stackalloc V[32];
+        V* o = stackalloc V[MaxOutputs];
+        V* t = stackalloc V[MaxPoints];
         V* m = stackalloc V[MaxPoints];
         long pointStride = job.OutPlane;
         float* dst = job.Transformed + (long)tile * oc;
-        int rows = Math.Min(4, s.Height - 4 * ty), cols = Math.Min(4, s.Width - 4 * tx);
+        int rows = Math.Min(oh, s.Height - oh * ty), cols = Math.Min(ow, s.Width - ow * tx);
         for (int c0 = 0; c0 < oc; c0 += Lanes)
         {
             int lanes = Math.Min(Lanes, oc - c0);
             var grid = new PixelGrid(dy, s.Width, oc, s.OutputPhases, c0);
-            for (int i = 0; i < 4; i++)
+            for (int i = 0; i < oh; i++)
             {
-                for (int j = 0; j < 4; j++)
+                for (int j = 0; j < ow; j++)
                 {
-                    o[i * 4 + j] = i < rows && j < cols ? Load(grid.At(4 * ty + i, 4 * tx + j), lanes) : V.Zero;
+                    o[i * ow + j] = i < rows && j < cols ? Load(grid.At(oh * ty + i, ow * tx + j), lanes) : V.Zero;
                 }
             }
-            for (int j = 0; j < 4; j++)
+            for (int j = 0; j < ow; j++)
             {
-                OutputAdjoint1D(r, o + j, 4, t + j, 4);
+                TR.OutputAdjoint(o + j, ow, t + j, ow);
             }
-            for (int i = 0; i < n; i++)
+            for (int i = 0; i < nh; i++)
             {
-                OutputAdjoint1D(r, t + i * 4, 1, m + i * n, 1);
+                TC.OutputAdjoint(t + i * ow, 1, m + i * nw, 1);
             }
             StorePoints(dst + c0, pointStride, m, s.Points, lanes, job.Streaming);
         }
@@ -624,276 +659,376 @@ public static unsafe class Winograd
         }
     }
 
-    // ---- one-dimensional transforms on 16 channels at a time; s/d are strided (in vectors); r picks F(4, r) ----
+    // ---- one-dimensional transforms on 16 channels at a time; s/d are strided (in vectors) ----
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Input1D(int r, V* s, int ss, V* d, int ds)
-    {
-        if (r == 5)
+    /// <summary>
+    /// The task for a shape's transforms down the columns (TR) and along the rows (TC): each task is compiled once for each
+    /// pair, with only its two transforms inlined and its tile sides constant.
+    /// </summary>
+    private static delegate*<void*, int, void> For(in WinogradShape s, delegate*<void*, int, void> f44, delegate*<void*, int, void> f33,
+        delegate*<void*, int, void> f73F43, delegate*<void*, int, void> f43F73, delegate*<void*, int, void> f73F73)
+        => (s.KernelSize, s.OutputRows, s.OutputCols) switch
         {
-            Input1D5(s, ss, d, ds);
-        }
-        else
+            (5, _, _) => f44,
+            (_, 4, 4) => f33,
+            (_, 7, 4) => f73F43,
+            (_, 4, 7) => f43F73,
+            _ => f73F73,
+        };
+
+    /// <summary>One direction's transforms: F(4, 5), F(4, 3) or F(7, 3), over input tiles of Tile pixels.</summary>
+    private interface ITransform1D
+    {
+        static abstract int Tile { get; }
+
+        /// <summary>d = B^T s (Tile from Tile).</summary>
+        static abstract void Input(V* s, int ss, V* d, int ds);
+
+        /// <summary>d = B s, the adjoint of <see cref="Input"/>.</summary>
+        static abstract void InputAdjoint(V* s, int ss, V* d, int ds);
+
+        /// <summary>d = A^T s (outputs from Tile).</summary>
+        static abstract void Output(V* s, int ss, V* d, int ds);
+
+        /// <summary>d = A s, the adjoint of <see cref="Output"/>.</summary>
+        static abstract void OutputAdjoint(V* s, int ss, V* d, int ds);
+
+        /// <summary>d = G s (Tile from the kernel's taps).</summary>
+        static abstract void Kernel(V* s, int ss, V* d, int ds);
+
+        /// <summary>d = G^T s, the adjoint of <see cref="Kernel"/>.</summary>
+        static abstract void KernelAdjoint(V* s, int ss, V* d, int ds);
+    }
+
+    /// <summary>F(4, 5), for the 5x5 kernels in both directions (matrices: tools/winograd_matrices.py).</summary>
+    private readonly struct F45 : ITransform1D
+    {
+        public static int Tile => 8;
+
+        /// <summary>d = B^T s (8 from 8).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Input(V* s, int ss, V* d, int ds)
         {
-            Input1D3(s, ss, d, ds);
+            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss];
+            d[0] = 4f * (s0 - s6) + 21f * (s4 - s2);
+            V p = 17f * s4 - 4f * (s2 + s6), q = 17f * s3 - 4f * (s1 + s5);
+            d[ds] = p + q;
+            d[2 * ds] = p - q;
+            p = s2 - 5f * s4 + 4f * s6;
+            q = 2f * s1 - 10f * s3 + 8f * s5;
+            d[3 * ds] = p + q;
+            d[4 * ds] = p - q;
+            p = 8f * s2 - 10f * s4 + 2f * s6;
+            q = 4f * s1 - 5f * s3 + s5;
+            d[5 * ds] = p + q;
+            d[6 * ds] = p - q;
+            d[7 * ds] = 4f * (s7 - s1) + 21f * (s3 - s5);
         }
-    }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void InputAdjoint1D(int r, V* s, int ss, V* d, int ds)
-    {
-        if (r == 5)
+        /// <summary>d = B s (8 from 8): the adjoint of <see cref="Input"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void InputAdjoint(V* s, int ss, V* d, int ds)
         {
-            InputAdjoint1D5(s, ss, d, ds);
+            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss];
+            // Sums and differences of the paired rows (1, 2), (3, 4), (5, 6).
+            V a12 = s1 + s2, d12 = s1 - s2, a34 = s3 + s4, d34 = s3 - s4, a56 = s5 + s6, d56 = s5 - s6;
+            d[0] = 4f * s0;
+            d[ds] = -4f * d12 + 2f * d34 + 4f * d56 - 4f * s7;
+            d[2 * ds] = -21f * s0 - 4f * a12 + a34 + 8f * a56;
+            d[3 * ds] = 17f * d12 - 10f * d34 - 5f * d56 + 21f * s7;
+            d[4 * ds] = 21f * s0 + 17f * a12 - 5f * a34 - 10f * a56;
+            d[5 * ds] = -4f * d12 + 8f * d34 + d56 - 21f * s7;
+            d[6 * ds] = -4f * s0 - 4f * a12 + 4f * a34 + 2f * a56;
+            d[7 * ds] = 4f * s7;
         }
-        else
+
+        /// <summary>d = A^T s (4 from 8).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Output(V* s, int ss, V* d, int ds)
         {
-            InputAdjoint1D3(s, ss, d, ds);
+            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss];
+            V a12 = s1 + s2, d12 = s1 - s2, a34 = s3 + s4, d34 = s3 - s4, a56 = s5 + s6, d56 = s5 - s6;
+            d[0] = s0 + a12 + a34 + a56;
+            d[ds] = d12 + 2f * d34 + 0.5f * d56;
+            d[2 * ds] = a12 + 4f * a34 + 0.25f * a56;
+            d[3 * ds] = d12 + 8f * d34 + 0.125f * d56 + s7;
         }
-    }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Output1D(int r, V* s, int ss, V* d, int ds)
-    {
-        if (r == 5)
+        /// <summary>d = A s (8 from 4): the adjoint of <see cref="Output"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void OutputAdjoint(V* s, int ss, V* d, int ds)
         {
-            Output1D5(s, ss, d, ds);
+            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss];
+            V e1 = s0 + s2, o1 = s1 + s3;
+            V e2 = s0 + 4f * s2, o2 = 2f * s1 + 8f * s3;
+            V e3 = s0 + 0.25f * s2, o3 = 0.5f * s1 + 0.125f * s3;
+            d[0] = s0;
+            d[ds] = e1 + o1;
+            d[2 * ds] = e1 - o1;
+            d[3 * ds] = e2 + o2;
+            d[4 * ds] = e2 - o2;
+            d[5 * ds] = e3 + o3;
+            d[6 * ds] = e3 - o3;
+            d[7 * ds] = s3;
         }
-        else
+
+        /// <summary>d = G s (8 from 5).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Kernel(V* s, int ss, V* d, int ds)
         {
-            Output1D3(s, ss, d, ds);
+            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss];
+            V e = s0 + s2 + s4, o = s1 + s3;
+            d[0] = 0.25f * s0;
+            d[ds] = (e + o) * (1f / 18f);
+            d[2 * ds] = (e - o) * (1f / 18f);
+            e = s0 + 4f * s2 + 16f * s4;
+            o = 2f * s1 + 8f * s3;
+            d[3 * ds] = (e + o) * (1f / 360f);
+            d[4 * ds] = (e - o) * (1f / 360f);
+            e = 16f * s0 + 4f * s2 + s4;
+            o = 8f * s1 + 2f * s3;
+            d[5 * ds] = (e + o) * (1f / 45f);
+            d[6 * ds] = (e - o) * (1f / 45f);
+            d[7 * ds] = 0.25f * s4;
         }
-    }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void OutputAdjoint1D(int r, V* s, int ss, V* d, int ds)
-    {
-        if (r == 5)
+        /// <summary>d = G^T s (5 from 8): the adjoint of <see cref="Kernel"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void KernelAdjoint(V* s, int ss, V* d, int ds)
         {
-            OutputAdjoint1D5(s, ss, d, ds);
+            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss];
+            V a12 = (s1 + s2) * (1f / 18f), d12 = (s1 - s2) * (1f / 18f);
+            V a34 = (s3 + s4) * (1f / 360f), d34 = (s3 - s4) * (1f / 360f);
+            V a56 = (s5 + s6) * (1f / 45f), d56 = (s5 - s6) * (1f / 45f);
+            d[0] = 0.25f * s0 + a12 + a34 + 16f * a56;
+            d[ds] = d12 + 2f * d34 + 8f * d56;
+            d[2 * ds] = a12 + 4f * a34 + 4f * a56;
+            d[3 * ds] = d12 + 8f * d34 + 2f * d56;
+            d[4 * ds] = a12 + 16f * a34 + a56 + 0.25f * s7;
         }
-        else
+    }
+
+    /// <summary>
+    /// F(4, 3): B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1],
+    /// G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1],
+    /// A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1].
+    /// </summary>
+    private readonly struct F43 : ITransform1D
+    {
+        public static int Tile => 6;
+
+        /// <summary>F(4, 3): d = B^T s (6 from 6).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Input(V* s, int ss, V* d, int ds)
         {
-            OutputAdjoint1D3(s, ss, d, ds);
+            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss];
+            d[0] = 4f * s0 - 5f * s2 + s4;
+            V p = s4 - 4f * s2, q = s3 - 4f * s1;
+            d[ds] = p + q;
+            d[2 * ds] = p - q;
+            p = s4 - s2;
+            q = 2f * (s3 - s1);
+            d[3 * ds] = p + q;
+            d[4 * ds] = p - q;
+            d[5 * ds] = 4f * s1 - 5f * s3 + s5;
         }
-    }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel1D(int r, V* s, int ss, V* d, int ds)
-    {
-        if (r == 5)
+        /// <summary>F(4, 3): d = B s (6 from 6), the adjoint of <see cref="Input"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void InputAdjoint(V* s, int ss, V* d, int ds)
         {
-            Kernel1D5(s, ss, d, ds);
+            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss];
+            V a12 = s1 + s2, d12 = s1 - s2, a34 = s3 + s4, d34 = s3 - s4;
+            d[0] = 4f * s0;
+            d[ds] = -4f * d12 - 2f * d34 + 4f * s5;
+            d[2 * ds] = -5f * s0 - 4f * a12 - a34;
+            d[3 * ds] = d12 + 2f * d34 - 5f * s5;
+            d[4 * ds] = s0 + a12 + a34;
+            d[5 * ds] = s5;
         }
-        else
+
+        /// <summary>F(4, 3): d = A^T s (4 from 6).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Output(V* s, int ss, V* d, int ds)
         {
-            Kernel1D3(s, ss, d, ds);
+            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss];
+            V a12 = s1 + s2, d12 = s1 - s2, a34 = s3 + s4, d34 = s3 - s4;
+            d[0] = s0 + a12 + a34;
+            d[ds] = d12 + 2f * d34;
+            d[2 * ds] = a12 + 4f * a34;
+            d[3 * ds] = d12 + 8f * d34 + s5;
         }
-    }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void KernelAdjoint1D(int r, V* s, int ss, V* d, int ds)
-    {
-        if (r == 5)
+        /// <summary>F(4, 3): d = A s (6 from 4), the adjoint of <see cref="Output"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void OutputAdjoint(V* s, int ss, V* d, int ds)
         {
-            KernelAdjoint1D5(s, ss, d, ds);
+            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss];
+            V e1 = s0 + s2, o1 = s1 + s3, e2 = s0 + 4f * s2, o2 = 2f * s1 + 8f * s3;
+            d[0] = s0;
+            d[ds] = e1 + o1;
+            d[2 * ds] = e1 - o1;
+            d[3 * ds] = e2 + o2;
+            d[4 * ds] = e2 - o2;
+            d[5 * ds] = s3;
         }
-        else
+
+        /// <summary>F(4, 3): d = G s (6 from 3).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Kernel(V* s, int ss, V* d, int ds)
         {
-            KernelAdjoint1D3(s, ss, d, ds);
+            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss];
+            V e = s0 + s2;
+            d[0] = 0.25f * s0;
+            d[ds] = (e + s1) * (-1f / 6f);
+            d[2 * ds] = (e - s1) * (-1f / 6f);
+            e = s0 + 4f * s2;
+            d[3 * ds] = (e + 2f * s1) * (1f / 24f);
+            d[4 * ds] = (e - 2f * s1) * (1f / 24f);
+            d[5 * ds] = s2;
+        }
+
+        /// <summary>F(4, 3): d = G^T s (3 from 6), the adjoint of <see cref="Kernel"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void KernelAdjoint(V* s, int ss, V* d, int ds)
+        {
+            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss];
+            V a12 = (s1 + s2) * (-1f / 6f), d12 = (s1 - s2) * (-1f / 6f);
+            V a34 = (s3 + s4) * (1f / 24f), d34 = (s3 - s4) * (1f / 24f);
+            d[0] = 0.25f * s0 + a12 + a34;
+            d[ds] = d12 + 2f * d34;
+            d[2 * ds] = a12 + 4f * a34 + s5;
         }
     }
 
-    // F(4, 3): B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1],
-    // G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1],
-    // A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1].
-
-    /// <summary>F(4, 3): d = B^T s (6 from 6).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Input1D3(V* s, int ss, V* d, int ds)
+    /// <summary>
+    /// F(7, 3): Toom-Cook at the points 1, -1, 2, -2, 1/2, -1/2, 3/4, -3/4 and infinity (tools/winograd_matrices.py). Rows of
+    /// G and B^T come in pairs (p, -p): G's are (g0 + p^2 g2) +- p g1, B^T's are E +- O with E the even and O the odd input
+    /// positions' terms, so each pair costs one set of multiply-adds. Unscaled: rescaling rows moves no rounding but the
+    /// constants' own.
+    /// </summary>
+    private readonly struct F73 : ITransform1D
     {
-        V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss];
-        d[0] = 4f * s0 - 5f * s2 + s4;
-        V p = s4 - 4f * s2, q = s3 - 4f * s1;
-        d[ds] = p + q;
-        d[2 * ds] = p - q;
-        p = s4 - s2;
-        q = 2f * (s3 - s1);
-        d[3 * ds] = p + q;
-        d[4 * ds] = p - q;
-        d[5 * ds] = 4f * s1 - 5f * s3 + s5;
+        public static int Tile => 9;
+
+        /// <summary>F(7, 3): d = B^T s (9 from 9).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Input(V* s, int ss, V* d, int ds)
+        {
+            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss], s8 = s[8 * ss];
+            V e = Fma(s6, -32f / 63f, Fma(s4, 22f / 9f, Fma(s2, -31f / 18f, 2f / 7f * s0)));
+            V o = Fma(s7, -32f / 63f, Fma(s5, 22f / 9f, Fma(s3, -31f / 18f, 2f / 7f * s1)));
+            d[0] = e + o;
+            d[ds] = e - o;
+            e = Fma(s6, 32f / 2475f, Fma(s4, -58f / 2475f, Fma(s2, 61f / 4950f, -1f / 550f * s0)));
+            o = Fma(s7, 16f / 2475f, Fma(s5, -29f / 2475f, Fma(s3, 61f / 9900f, -1f / 1100f * s1)));
+            d[2 * ds] = e + o;
+            d[3 * ds] = e - o;
+            e = Fma(s6, -128f / 225f, Fma(s4, 712f / 225f, Fma(s2, -872f / 225f, 32f / 25f * s0)));
+            o = Fma(s7, -256f / 225f, Fma(s5, 1424f / 225f, Fma(s3, -1744f / 225f, 64f / 25f * s1)));
+            d[4 * ds] = e + o;
+            d[5 * ds] = e - o;
+            e = Fma(s6, 2048f / 1925f, Fma(s4, -1536f / 275f, Fma(s2, 1536f / 275f, -2048f / 1925f * s0)));
+            o = Fma(s7, 8192f / 5775f, Fma(s5, -2048f / 275f, Fma(s3, 2048f / 275f, -8192f / 5775f * s1)));
+            d[6 * ds] = e + o;
+            d[7 * ds] = e - o;
+            d[8 * ds] = Fma(s6, -93f / 16f, Fma(s4, 525f / 64f, Fma(s2, -253f / 64f, Fma(s0, 9f / 16f, s8))));
+        }
+
+        /// <summary>F(7, 3): d = B s (9 from 9), the adjoint of <see cref="Input"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void InputAdjoint(V* s, int ss, V* d, int ds)
+        {
+            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss], s8 = s[8 * ss];
+            // Sums and differences of the paired rows (p, -p).
+            V a0 = s0 + s1, d0 = s0 - s1, a1 = s2 + s3, d1 = s2 - s3, a2 = s4 + s5, d2 = s4 - s5, a3 = s6 + s7, d3 = s6 - s7;
+            d[0] = Fma(s8, 9f / 16f, Fma(a3, -2048f / 1925f, Fma(a2, 32f / 25f, Fma(a1, -1f / 550f, 2f / 7f * a0))));
+            d[ds] = Fma(d3, -8192f / 5775f, Fma(d2, 64f / 25f, Fma(d1, -1f / 1100f, 2f / 7f * d0)));
+            d[2 * ds] = Fma(s8, -253f / 64f, Fma(a3, 1536f / 275f, Fma(a2, -872f / 225f, Fma(a1, 61f / 4950f, -31f / 18f * a0))));
+            d[3 * ds] = Fma(d3, 2048f / 275f, Fma(d2, -1744f / 225f, Fma(d1, 61f / 9900f, -31f / 18f * d0)));
+            d[4 * ds] = Fma(s8, 525f / 64f, Fma(a3, -1536f / 275f, Fma(a2, 712f / 225f, Fma(a1, -58f / 2475f, 22f / 9f * a0))));
+            d[5 * ds] = Fma(d3, -2048f / 275f, Fma(d2, 1424f / 225f, Fma(d1, -29f / 2475f, 22f / 9f * d0)));
+            d[6 * ds] = Fma(s8, -93f / 16f, Fma(a3, 2048f / 1925f, Fma(a2, -128f / 225f, Fma(a1, 32f / 2475f, -32f / 63f * a0))));
+            d[7 * ds] = Fma(d3, 8192f / 5775f, Fma(d2, -256f / 225f, Fma(d1, 16f / 2475f, -32f / 63f * d0)));
+            d[8 * ds] = s8;
+        }
+
+        /// <summary>F(7, 3): d = A^T s (7 from 9).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Output(V* s, int ss, V* d, int ds)
+        {
+            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss], s8 = s[8 * ss];
+            V a0 = s0 + s1, d0 = s0 - s1, a1 = s2 + s3, d1 = s2 - s3, a2 = s4 + s5, d2 = s4 - s5, a3 = s6 + s7, d3 = s6 - s7;
+            d[0] = a0 + a1 + a2 + a3;
+            d[ds] = Fma(d3, 3f / 4f, Fma(d2, 1f / 2f, Fma(d1, 2f, d0)));
+            d[2 * ds] = Fma(a3, 9f / 16f, Fma(a2, 1f / 4f, Fma(a1, 4f, a0)));
+            d[3 * ds] = Fma(d3, 27f / 64f, Fma(d2, 1f / 8f, Fma(d1, 8f, d0)));
+            d[4 * ds] = Fma(a3, 81f / 256f, Fma(a2, 1f / 16f, Fma(a1, 16f, a0)));
+            d[5 * ds] = Fma(d3, 243f / 1024f, Fma(d2, 1f / 32f, Fma(d1, 32f, d0)));
+            d[6 * ds] = Fma(a3, 729f / 4096f, Fma(a2, 1f / 64f, Fma(a1, 64f, a0 + s8)));
+        }
+
+        /// <summary>F(7, 3): d = A s (9 from 7), the adjoint of <see cref="Output"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void OutputAdjoint(V* s, int ss, V* d, int ds)
+        {
+            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss];
+            V e = s0 + s2 + s4 + s6, o = s1 + s3 + s5;
+            d[0] = e + o;
+            d[ds] = e - o;
+            e = Fma(s6, 64f, Fma(s4, 16f, Fma(s2, 4f, s0)));
+            o = Fma(s5, 32f, Fma(s3, 8f, 2f * s1));
+            d[2 * ds] = e + o;
+            d[3 * ds] = e - o;
+            e = Fma(s6, 1f / 64f, Fma(s4, 1f / 16f, Fma(s2, 1f / 4f, s0)));
+            o = Fma(s5, 1f / 32f, Fma(s3, 1f / 8f, 0.5f * s1));
+            d[4 * ds] = e + o;
+            d[5 * ds] = e - o;
+            e = Fma(s6, 729f / 4096f, Fma(s4, 81f / 256f, Fma(s2, 9f / 16f, s0)));
+            o = Fma(s5, 243f / 1024f, Fma(s3, 27f / 64f, 0.75f * s1));
+            d[6 * ds] = e + o;
+            d[7 * ds] = e - o;
+            d[8 * ds] = s6;
+        }
+
+        /// <summary>F(7, 3): d = G s (9 from 3).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Kernel(V* s, int ss, V* d, int ds)
+        {
+            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss];
+            V e = s0 + s2;
+            d[0] = e + s1;
+            d[ds] = e - s1;
+            e = Fma(s2, 4f, s0);
+            V o = 2f * s1;
+            d[2 * ds] = e + o;
+            d[3 * ds] = e - o;
+            e = Fma(s2, 0.25f, s0);
+            o = 0.5f * s1;
+            d[4 * ds] = e + o;
+            d[5 * ds] = e - o;
+            e = Fma(s2, 9f / 16f, s0);
+            o = 0.75f * s1;
+            d[6 * ds] = e + o;
+            d[7 * ds] = e - o;
+            d[8 * ds] = s2;
+        }
+
+        /// <summary>F(7, 3): d = G^T s (3 from 9), the adjoint of <see cref="Kernel"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void KernelAdjoint(V* s, int ss, V* d, int ds)
+        {
+            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss], s8 = s[8 * ss];
+            V a0 = s0 + s1, d0 = s0 - s1, a1 = s2 + s3, d1 = s2 - s3, a2 = s4 + s5, d2 = s4 - s5, a3 = s6 + s7, d3 = s6 - s7;
+            d[0] = a0 + a1 + a2 + a3;
+            d[ds] = Fma(d3, 0.75f, Fma(d2, 0.5f, Fma(d1, 2f, d0)));
+            d[2 * ds] = Fma(a3, 9f / 16f, Fma(a2, 0.25f, Fma(a1, 4f, a0 + s8)));
+        }
     }
 
-    /// <summary>F(4, 3): d = B s (6 from 6), the adjoint of <see cref="Input1D3"/>.</summary>
+    /// <summary>a * c + addend in one multiply-add, c a constant.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void InputAdjoint1D3(V* s, int ss, V* d, int ds)
-    {
-        V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss];
-        V a12 = s1 + s2, d12 = s1 - s2, a34 = s3 + s4, d34 = s3 - s4;
-        d[0] = 4f * s0;
-        d[ds] = -4f * d12 - 2f * d34 + 4f * s5;
-        d[2 * ds] = -5f * s0 - 4f * a12 - a34;
-        d[3 * ds] = d12 + 2f * d34 - 5f * s5;
-        d[4 * ds] = s0 + a12 + a34;
-        d[5 * ds] = s5;
-    }
-
-    /// <summary>F(4, 3): d = A^T s (4 from 6).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Output1D3(V* s, int ss, V* d, int ds)
-    {
-        V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss];
-        V a12 = s1 + s2, d12 = s1 - s2, a34 = s3 + s4, d34 = s3 - s4;
-        d[0] = s0 + a12 + a34;
-        d[ds] = d12 + 2f * d34;
-        d[2 * ds] = a12 + 4f * a34;
-        d[3 * ds] = d12 + 8f * d34 + s5;
-    }
-
-    /// <summary>F(4, 3): d = A s (6 from 4), the adjoint of <see cref="Output1D3"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void OutputAdjoint1D3(V* s, int ss, V* d, int ds)
-    {
-        V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss];
-        V e1 = s0 + s2, o1 = s1 + s3, e2 = s0 + 4f * s2, o2 = 2f * s1 + 8f * s3;
-        d[0] = s0;
-        d[ds] = e1 + o1;
-        d[2 * ds] = e1 - o1;
-        d[3 * ds] = e2 + o2;
-        d[4 * ds] = e2 - o2;
-        d[5 * ds] = s3;
-    }
-
-    /// <summary>F(4, 3): d = G s (6 from 3).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel1D3(V* s, int ss, V* d, int ds)
-    {
-        V s0 = s[0], s1 = s[ss], s2 = s[2 * ss];
-        V e = s0 + s2;
-        d[0] = 0.25f * s0;
-        d[ds] = (e + s1) * (-1f / 6f);
-        d[2 * ds] = (e - s1) * (-1f / 6f);
-        e = s0 + 4f * s2;
-        d[3 * ds] = (e + 2f * s1) * (1f / 24f);
-        d[4 * ds] = (e - 2f * s1) * (1f / 24f);
-        d[5 * ds] = s2;
-    }
-
-    /// <summary>F(4, 3): d = G^T s (3 from 6), the adjoint of <see cref="Kernel1D3"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void KernelAdjoint1D3(V* s, int ss, V* d, int ds)
-    {
-        V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss];
-        V a12 = (s1 + s2) * (-1f / 6f), d12 = (s1 - s2) * (-1f / 6f);
-        V a34 = (s3 + s4) * (1f / 24f), d34 = (s3 - s4) * (1f / 24f);
-        d[0] = 0.25f * s0 + a12 + a34;
-        d[ds] = d12 + 2f * d34;
-        d[2 * ds] = a12 + 4f * a34 + s5;
-    }
-
-    // ---- F(4, 5) ----
-
-    /// <summary>d = B^T s (8 from 8).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Input1D5(V* s, int ss, V* d, int ds)
-    {
-        V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss];
-        d[0] = 4f * (s0 - s6) + 21f * (s4 - s2);
-        V p = 17f * s4 - 4f * (s2 + s6), q = 17f * s3 - 4f * (s1 + s5);
-        d[ds] = p + q;
-        d[2 * ds] = p - q;
-        p = s2 - 5f * s4 + 4f * s6;
-        q = 2f * s1 - 10f * s3 + 8f * s5;
-        d[3 * ds] = p + q;
-        d[4 * ds] = p - q;
-        p = 8f * s2 - 10f * s4 + 2f * s6;
-        q = 4f * s1 - 5f * s3 + s5;
-        d[5 * ds] = p + q;
-        d[6 * ds] = p - q;
-        d[7 * ds] = 4f * (s7 - s1) + 21f * (s3 - s5);
-    }
-
-    /// <summary>d = B s (8 from 8): the adjoint of <see cref="Input1D5"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void InputAdjoint1D5(V* s, int ss, V* d, int ds)
-    {
-        V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss];
-        // Sums and differences of the paired rows (1, 2), (3, 4), (5, 6).
-        V a12 = s1 + s2, d12 = s1 - s2, a34 = s3 + s4, d34 = s3 - s4, a56 = s5 + s6, d56 = s5 - s6;
-        d[0] = 4f * s0;
-        d[ds] = -4f * d12 + 2f * d34 + 4f * d56 - 4f * s7;
-        d[2 * ds] = -21f * s0 - 4f * a12 + a34 + 8f * a56;
-        d[3 * ds] = 17f * d12 - 10f * d34 - 5f * d56 + 21f * s7;
-        d[4 * ds] = 21f * s0 + 17f * a12 - 5f * a34 - 10f * a56;
-        d[5 * ds] = -4f * d12 + 8f * d34 + d56 - 21f * s7;
-        d[6 * ds] = -4f * s0 - 4f * a12 + 4f * a34 + 2f * a56;
-        d[7 * ds] = 4f * s7;
-    }
-
-    /// <summary>d = A^T s (4 from 8).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Output1D5(V* s, int ss, V* d, int ds)
-    {
-        V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss];
-        V a12 = s1 + s2, d12 = s1 - s2, a34 = s3 + s4, d34 = s3 - s4, a56 = s5 + s6, d56 = s5 - s6;
-        d[0] = s0 + a12 + a34 + a56;
-        d[ds] = d12 + 2f * d34 + 0.5f * d56;
-        d[2 * ds] = a12 + 4f * a34 + 0.25f * a56;
-        d[3 * ds] = d12 + 8f * d34 + 0.125f * d56 + s7;
-    }
-
-    /// <summary>d = A s (8 from 4): the adjoint of <see cref="Output1D5"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void OutputAdjoint1D5(V* s, int ss, V* d, int ds)
-    {
-        V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss];
-        V e1 = s0 + s2, o1 = s1 + s3;
-        V e2 = s0 + 4f * s2, o2 = 2f * s1 + 8f * s3;
-        V e3 = s0 + 0.25f * s2, o3 = 0.5f * s1 + 0.125f * s3;
-        d[0] = s0;
-        d[ds] = e1 + o1;
-        d[2 * ds] = e1 - o1;
-        d[3 * ds] = e2 + o2;
-        d[4 * ds] = e2 - o2;
-        d[5 * ds] = e3 + o3;
-        d[6 * ds] = e3 - o3;
-        d[7 * ds] = s3;
-    }
-
-    /// <summary>d = G s (8 from 5).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel1D5(V* s, int ss, V* d, int ds)
-    {
-        V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss];
-        V e = s0 + s2 + s4, o = s1 + s3;
-        d[0] = 0.25f * s0;
-        d[ds] = (e + o) * (1f / 18f);
-        d[2 * ds] = (e - o) * (1f / 18f);
-        e = s0 + 4f * s2 + 16f * s4;
-        o = 2f * s1 + 8f * s3;
-        d[3 * ds] = (e + o) * (1f / 360f);
-        d[4 * ds] = (e - o) * (1f / 360f);
-        e = 16f * s0 + 4f * s2 + s4;
-        o = 8f * s1 + 2f * s3;
-        d[5 * ds] = (e + o) * (1f / 45f);
-        d[6 * ds] = (e - o) * (1f / 45f);
-        d[7 * ds] = 0.25f * s4;
-    }
-
-    /// <summary>d = G^T s (5 from 8): the adjoint of <see cref="Kernel1D5"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void KernelAdjoint1D5(V* s, int ss, V* d, int ds)
-    {
-        V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss];
-        V a12 = (s1 + s2) * (1f / 18f), d12 = (s1 - s2) * (1f / 18f);
-        V a34 = (s3 + s4) * (1f / 360f), d34 = (s3 - s4) * (1f / 360f);
-        V a56 = (s5 + s6) * (1f / 45f), d56 = (s5 - s6) * (1f / 45f);
-        d[0] = 0.25f * s0 + a12 + a34 + 16f * a56;
-        d[ds] = d12 + 2f * d34 + 8f * d56;
-        d[2 * ds] = a12 + 4f * a34 + 4f * a56;
-        d[3 * ds] = d12 + 8f * d34 + 2f * d56;
-        d[4 * ds] = a12 + 16f * a34 + a56 + 0.25f * s7;
-    }
+    private static V Fma(V a, float c, V addend) => Vector512.FusedMultiplyAdd(a, Vector512.Create(c), addend);
 
     // ---- 16-channel loads and stores, with a partial block at the end of a channel row ----
 

@@ -121,7 +121,7 @@ public sealed record ModelOptions
 
     /// <summary>
     /// The convolutions' arithmetic: Winograd (the default) runs the tutorial G's two wide transposed convolutions and D's
-    /// second convolution with 2-4x fewer multiplies; Direct keeps every convolution as plain im2col + GEMM
+    /// second convolution with 3-5x fewer multiplies; Direct keeps every convolution as plain im2col + GEMM
     /// (docs/benchmarks.md). Layers without a Winograd form (the dcgan architecture's 4x4 ones) run Direct either way.
     /// </summary>
     public ConvAlgorithm ConvAlgorithm { get; init; } = ConvAlgorithm.Winograd;

@@ -33,9 +33,9 @@ public class ConvChunkTests
             "conv" => ConvGeometry.ForConv(14, 14, 64, 5, 5, 2, true).ImagesPerChunk,
             "convT" => ConvGeometry.ForConvTranspose(7, 7, 128, 5, 5, 1, true).ImagesPerChunk,
             "convT-winograd" => WinogradConvolution.ImagesPerGroup(new WinogradShape(7, 7, 256, 128)),
-            // The stride-2 layers' Winograd problems: 3x3 over the phases, 256 phase-stacked channels in or out.
-            "conv-s2-winograd" => WinogradConvolution.ImagesPerGroup(new WinogradShape(7, 7, 256, 128, 3)),
-            _ => WinogradConvolution.ImagesPerGroup(new WinogradShape(7, 7, 128, 256, 3)),
+            // The stride-2 layers' Winograd problems: 3x3 over the phases, 256 phase-stacked channels in or out, 7x4 tiles.
+            "conv-s2-winograd" => WinogradConvolution.ImagesPerGroup(new WinogradShape(7, 7, 256, 128, 3) { OutputRows = 7 }),
+            _ => WinogradConvolution.ImagesPerGroup(new WinogradShape(7, 7, 128, 256, 3) { OutputRows = 7 }),
         };
         // Direct: two full chunks and a short one. Winograd: each half of the batch (its kernel-gradient parts) spans two
         // full groups and a short one.

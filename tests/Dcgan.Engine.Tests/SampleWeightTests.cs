@@ -53,9 +53,12 @@ public class SampleWeightTests
         Assert.Equal(dxExpected, dx);
         double scale = gradExpected.Max(v => Math.Abs((double)v));
         Assert.True(scale > 0);
+        // The reference's weights pass through the layers' input gradients, and Winograd's rounding (up to about 3e-5 of a
+        // gradient's scale) is not the same for w dy as w times that for dy when w is not a power of two.
+        double tolerance = algorithm == ConvAlgorithm.Winograd ? 1e-4 : 1e-6;
         for (int j = 0; j < gradExpected.Length; j++)
         {
-            Assert.True(Math.Abs(model.Gradients[j] - gradExpected[j]) <= 1e-6 * scale, $"gradient {j}: {model.Gradients[j]} vs {gradExpected[j]}");
+            Assert.True(Math.Abs(model.Gradients[j] - gradExpected[j]) <= tolerance * scale, $"gradient {j}: {model.Gradients[j]} vs {gradExpected[j]}");
         }
     }
 

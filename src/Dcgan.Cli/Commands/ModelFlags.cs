@@ -36,7 +36,7 @@ public static class ModelFlags
             "Conditional: how D uses the class: acgan (a class head, Odena et al. 2017), projection (Miyato and Koyama 2018) or both; -cbn: class-conditional BatchNorm in G",
             [.. Training.TrainConfig.CondSchemes])
         .Choice("conv-algorithm", Training.TrainConfig.DefaultConvAlgorithm,
-            "Convolution arithmetic: winograd (the tutorial's wide 5x5 layers with 2-4x fewer multiplies) or direct (im2col + GEMM, as TensorFlow)",
+            "Convolution arithmetic: winograd (the tutorial's wide 5x5 layers with 3-5x fewer multiplies) or direct (im2col + GEMM, as TensorFlow)",
             [.. Training.TrainConfig.ConvAlgorithms]);
 
     /// <summary>A one-line error when one of <paramref name="flags"/> was given for a model that is not conditional.</summary>

@@ -10,9 +10,9 @@ public enum ConvAlgorithm
 
     /// <summary>
     /// Winograd for the 'same' 5x5 layers with at least 2 channels on both sides: F(4x4, 5x5) for stride-1 transposed
-    /// convolutions (4x fewer multiplies), F(4x4, 3x3) over the four pixel phases for stride-2 convolutions and transposed
-    /// convolutions on even sizes (2x fewer). Rounding errors about 1e-5 of the output's scale instead of 3e-7; other
-    /// geometries fall back to Direct.
+    /// convolutions (4x fewer multiplies), 3x3 Winograd over the four pixel phases for stride-2 convolutions and transposed
+    /// convolutions on even sizes (F(4x4, 3x3), 2x fewer; on 7x7 phases 7x4 tiles, F(7, 3) x F(4, 3), 2.8x fewer). Rounding
+    /// errors about 1e-5 of the output's scale (3e-5 with F(7, 3)) instead of 3e-7; other geometries fall back to Direct.
     /// </summary>
     Winograd,
 }

@@ -1,7 +1,8 @@
 // The Winograd path of the convolution layers (ConvAlgorithm.Winograd): which geometries take it, and the loop of
 // transforms and point-wise GEMMs (kernels/Winograd.cs) for the layer's forward and backward. A stride-1 'same' 5x5
 // transposed convolution is F(4x4, 5x5) with the flipped kernel; a stride-2 'same' 5x5 convolution or transposed
-// convolution is F(4x4, 3x3) over its four pixel phases (kernels/Polyphase.cs).
+// convolution is a 3x3 Winograd over its four pixel phases (kernels/Polyphase.cs): F(4x4, 3x3), or where the phases are
+// 7 or 14 rows high, 7x4 tiles (F(7, 3) down, F(4, 3) across).
 namespace Dcgan.Engine.Layers;
 
 using System.Runtime.InteropServices;
@@ -102,10 +103,14 @@ internal sealed unsafe class WinogradConvolution
         return (transposed, conv.Stride) switch
         {
             (true, 1) => new(Kind.Transposed1, new WinogradShape(h, w, inC, conv.Filters, 5), inC, conv.Filters),
-            (false, 2) when h % 2 == 0 && w % 2 == 0 => new(Kind.Conv2,
-                new WinogradShape(h / 2, w / 2, 4 * inC, conv.Filters, 3) { InputPhases = WinogradShape.PhasesInPlace(4 * inC) }, inC, conv.Filters),
-            (true, 2) => new(Kind.Transposed2,
-                new WinogradShape(h, w, inC, 4 * conv.Filters, 3) { OutputPhases = WinogradShape.PhasesInPlace(4 * conv.Filters) }, inC, conv.Filters),
+            (false, 2) when h % 2 == 0 && w % 2 == 0 => new(Kind.Conv2, new WinogradShape(h / 2, w / 2, 4 * inC, conv.Filters, 3)
+            {
+                InputPhases = WinogradShape.PhasesInPlace(4 * inC), OutputRows = WinogradShape.OutputRowsFor(h / 2, 3),
+            }, inC, conv.Filters),
+            (true, 2) => new(Kind.Transposed2, new WinogradShape(h, w, inC, 4 * conv.Filters, 3)
+            {
+                OutputPhases = WinogradShape.PhasesInPlace(4 * conv.Filters), OutputRows = WinogradShape.OutputRowsFor(h, 3),
+            }, inC, conv.Filters),
             _ => null,
         };
     }
