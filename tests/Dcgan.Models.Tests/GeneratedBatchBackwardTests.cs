@@ -34,13 +34,16 @@ public class GeneratedBatchBackwardTests
         var (two, r2) = Step(onePass: false);
         // The forward passes are the same calls: losses and D's outputs agree bit for bit.
         Assert.Equal(r2, r1);
+        // The two ways sum the same terms in another order; Winograd's layers round more (up to about 3e-5 of a gradient's
+        // scale), and G's gradients pass through D's input gradients (seen: 1.2e-5 of the largest with 7x4 tiles).
+        double tolerance = algorithm == ConvAlgorithm.Winograd ? 5e-5 : 1e-5;
         foreach ((Sequential a, Sequential b) in new[] { (one.Generator, two.Generator), (one.Discriminator, two.Discriminator) })
         {
             double scale = b.Gradients.Max(v => Math.Abs((double)v));
             Assert.True(scale > 0);
             for (int j = 0; j < b.Gradients.Length; j++)
             {
-                Assert.True(Math.Abs(a.Gradients[j] - b.Gradients[j]) <= 1e-5 * scale,
+                Assert.True(Math.Abs(a.Gradients[j] - b.Gradients[j]) <= tolerance * scale,
                     $"{a.Name} gradient {j}: {a.Gradients[j]} vs {b.Gradients[j]} (largest {scale})");
             }
         }
