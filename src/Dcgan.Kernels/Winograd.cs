@@ -487,6 +487,8 @@ public static unsafe class Winograd
         V* t = stackalloc V[MaxPoints];
         V* v = stackalloc V[MaxPoints];
         long pointStride = job.InPlane;
+        // The tile's columns inside the image, [j0, j1): the others are padding, all zero, and so is their transform.
+        int w0 = s.OutputCols * tx - s.Pad, j0 = Math.Max(0, -w0), j1 = Math.Min(nw, s.Width - w0);
         for (int c0 = 0; c0 < ic; c0 += Lanes)
         {
             int lanes = Math.Min(Lanes, ic - c0);
@@ -494,16 +496,22 @@ public static unsafe class Winograd
             for (int i = 0; i < nh; i++)
             {
                 int h = s.OutputRows * ty - s.Pad + i;
-                for (int j = 0; j < nw; j++)
+                bool inside = (uint)h < (uint)s.Height;
+                for (int j = j0; j < j1; j++)
                 {
-                    int w = s.OutputCols * tx - s.Pad + j;
-                    d[i * nw + j] = (uint)h < (uint)s.Height && (uint)w < (uint)s.Width
-                        ? Load(grid.At(h, w), lanes)
-                        : V.Zero;
+                    d[i * nw + j] = inside ? Load(grid.At(h, w0 + j), lanes) : V.Zero;
                 }
             }
             for (int j = 0; j < nw; j++)
             {
+                if (j < j0 || j >= j1)
+                {
+                    for (int i = 0; i < nh; i++)
+                    {
+                        t[i * nw + j] = V.Zero;
+                    }
+                    continue;
+                }
                 TR.Input(d + j, nw, t + j, nw);
             }
             for (int i = 0; i < nh; i++)
@@ -536,6 +544,8 @@ public static unsafe class Winograd
         {
             int tile = image * tpi + k, ty = k / s.TilesW, tx = k % s.TilesW;
             float* src = job.Transformed + (long)tile * ic;
+            // The tile's columns inside the image, [j0, j1); the rest of the tile's gradient falls on padding.
+            int w0 = s.OutputCols * tx - s.Pad, j0 = Math.Max(0, -w0), j1 = Math.Min(nw, s.Width - w0);
             for (int c0 = 0; c0 < ic; c0 += Lanes)
             {
                 int lanes = Math.Min(Lanes, ic - c0);
@@ -544,13 +554,14 @@ public static unsafe class Winograd
                 {
                     dv[xi] = Load(src + xi * pointStride + c0, lanes);
                 }
-                for (int j = 0; j < nw; j++)
-                {
-                    TR.InputAdjoint(dv + j, nw, t + j, nw);
-                }
+                // Along the rows first, so the transforms down the columns are left for the columns inside the image.
                 for (int i = 0; i < nh; i++)
                 {
-                    TC.InputAdjoint(t + i * nw, 1, dd + i * nw, 1);
+                    TC.InputAdjoint(dv + i * nw, 1, t + i * nw, 1);
+                }
+                for (int j = j0; j < j1; j++)
+                {
+                    TR.InputAdjoint(t + j, nw, dd + j, nw);
                 }
                 var grid = new PixelGrid(dx, s.Width, ic, s.InputPhases, c0);
                 for (int i = 0; i < nh; i++)
@@ -560,14 +571,10 @@ public static unsafe class Winograd
                     {
                         continue;
                     }
-                    for (int j = 0; j < nw; j++)
+                    for (int j = j0; j < j1; j++)
                     {
-                        int w = s.OutputCols * tx - s.Pad + j;
-                        if ((uint)w < (uint)s.Width)
-                        {
-                            float* p = grid.At(h, w);
-                            Store(p, lanes, Load(p, lanes) + dd[i * nw + j]);
-                        }
+                        float* p = grid.At(h, w0 + j);
+                        Store(p, lanes, Load(p, lanes) + dd[i * nw + j]);
                     }
                 }
             }
@@ -597,13 +604,14 @@ public static unsafe class Winograd
             {
                 m[xi] = Load(src + xi * pointStride + c0, lanes);
             }
-            for (int j = 0; j < nw; j++)
+            // Along the rows first, so the transforms down the columns are left for the output columns inside the image.
+            for (int i = 0; i < nh; i++)
             {
-                TR.Output(m + j, nw, t + j, nw);
+                TC.Output(m + i * nw, 1, t + i * ow, 1);
             }
-            for (int i = 0; i < oh; i++)
+            for (int j = 0; j < cols; j++)
             {
-                TC.Output(t + i * nw, 1, o + i * ow, 1);
+                TR.Output(t + j, ow, o + j, ow);
             }
             var grid = new PixelGrid(y, s.Width, oc, s.OutputPhases, c0);
             for (int i = 0; i < rows; i++)
@@ -637,13 +645,22 @@ public static unsafe class Winograd
             var grid = new PixelGrid(dy, s.Width, oc, s.OutputPhases, c0);
             for (int i = 0; i < oh; i++)
             {
-                for (int j = 0; j < ow; j++)
+                for (int j = 0; j < cols; j++)
                 {
-                    o[i * ow + j] = i < rows && j < cols ? Load(grid.At(oh * ty + i, ow * tx + j), lanes) : V.Zero;
+                    o[i * ow + j] = i < rows ? Load(grid.At(oh * ty + i, ow * tx + j), lanes) : V.Zero;
                 }
             }
             for (int j = 0; j < ow; j++)
             {
+                if (j >= cols)
+                {
+                    // Outside the image the output gradient is zero, and so is its transform.
+                    for (int i = 0; i < nh; i++)
+                    {
+                        t[i * ow + j] = V.Zero;
+                    }
+                    continue;
+                }
                 TR.OutputAdjoint(o + j, ow, t + j, ow);
             }
             for (int i = 0; i < nh; i++)
