@@ -75,7 +75,7 @@ public readonly record struct WinogradShape(int Height, int Width, int InC, int 
 
     /// <summary>
     /// Padding between the planes (one a point) of a transformed array, in floats. Without it the planes' strides are multiples of
-    /// 4 KB, so the 64 values of one tile, written or read together, would all fall in the same L1 cache set.
+    /// 4 KB, so the values of one tile, one a plane, written or read together, would all fall in the same L1 cache set.
     /// </summary>
     private const int PlanePad = 16;
 
@@ -217,7 +217,7 @@ public static unsafe class Winograd
     }
 
     /// <summary>
-    /// m[xi] = v[xi] u[xi]^T for each of the 64 points: [tiles x InC] times [InC x OutC], one GEMM per point; u is given
+    /// m[xi] = v[xi] u[xi]^T for each point: [tiles x InC] times [InC x OutC], one GEMM per point; u is given
     /// packed (<see cref="PackKernel"/>, forward).
     /// </summary>
     public static void Multiply(in WinogradShape s, int images, ReadOnlySpan<float> v, ReadOnlySpan<float> u, Span<float> m)
@@ -506,10 +506,7 @@ public static unsafe class Winograd
             {
                 if (j < j0 || j >= j1)
                 {
-                    for (int i = 0; i < nh; i++)
-                    {
-                        t[i * nw + j] = V.Zero;
-                    }
+                    ZeroColumn(t + j, nh, nw);
                     continue;
                 }
                 TR.Input(d + j, nw, t + j, nw);
@@ -655,10 +652,7 @@ public static unsafe class Winograd
                 if (j >= cols)
                 {
                     // Outside the image the output gradient is zero, and so is its transform.
-                    for (int i = 0; i < nh; i++)
-                    {
-                        t[i * ow + j] = V.Zero;
-                    }
+                    ZeroColumn(t + j, nh, ow);
                     continue;
                 }
                 TR.OutputAdjoint(o + j, ow, t + j, ow);
@@ -673,6 +667,16 @@ public static unsafe class Winograd
         {
             // Fenced on the thread that made them, before the task is counted done.
             Sse.StoreFence();
+        }
+    }
+
+    /// <summary>The transform of a column of padding: rows values, stride apart, all zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ZeroColumn(V* column, int rows, int stride)
+    {
+        for (int i = 0; i < rows; i++)
+        {
+            column[i * stride] = V.Zero;
         }
     }
 
