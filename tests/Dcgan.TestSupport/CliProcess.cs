@@ -25,9 +25,17 @@ public static class CliProcess
     }
 
     /// <summary>Runs dcgan to its end: exit code, stdout and stderr.</summary>
-    public static (int Exit, string Out, string Err) Run(params string[] args)
+    public static (int Exit, string Out, string Err) Run(params string[] args) => Run(args, env: null);
+
+    /// <summary>Runs dcgan to its end with these environment variables added: exit code, stdout and stderr.</summary>
+    public static (int Exit, string Out, string Err) Run(IEnumerable<string> args, IDictionary<string, string>? env)
     {
-        using var p = Process.Start(Info(args))!;
+        var info = Info(args);
+        foreach (var (k, v) in env ?? new Dictionary<string, string>())
+        {
+            info.Environment[k] = v;
+        }
+        using var p = Process.Start(info)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         Assert.True(p.WaitForExit(300_000), $"dcgan {string.Join(' ', args)} did not finish");
