@@ -9,7 +9,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using V = System.Runtime.Intrinsics.Vector512<float>;
 
 namespace Dcgan.Kernels;
 
@@ -123,7 +122,8 @@ public static unsafe class Winograd
     /// <summary>The most outputs of a tile (7 x 7).</summary>
     private const int MaxOutputs = 49;
 
-    private const int Lanes = 16;
+    /// <summary>Channels the transforms take as one block: 16 floats, a cache line (one Vector512, or two Vector256 passes).</summary>
+    private const int Block = 16;
 
     /// <summary>
     /// How far ahead, in floats (four cache lines), the kernels that read a transformed array point by point ask for the
@@ -138,7 +138,7 @@ public static unsafe class Winograd
         fixed (float* pw = w, pu = u)
         {
             var job = new KernelJob { S = s, Taps = pw, Transformed = pu, Flip = flip };
-            Workers.For(s.OutC, For(s, &KernelTask<F45, F45>, &KernelTask<F43, F43>, &KernelTask<F73, F43>, &KernelTask<F43, F73>, &KernelTask<F73, F73>), &job);
+            Workers.For(s.OutC, Task(s, TaskKind.Kernel), &job);
         }
     }
 
@@ -149,7 +149,7 @@ public static unsafe class Winograd
         fixed (float* pdu = du, pdw = dw)
         {
             var job = new KernelJob { S = s, Transformed = pdu, Taps = pdw, Flip = flip };
-            Workers.For(s.OutC, For(s, &KernelGradientTask<F45, F45>, &KernelGradientTask<F43, F43>, &KernelGradientTask<F73, F43>, &KernelGradientTask<F43, F73>, &KernelGradientTask<F73, F73>), &job);
+            Workers.For(s.OutC, Task(s, TaskKind.KernelGradient), &job);
         }
     }
 
@@ -162,7 +162,7 @@ public static unsafe class Winograd
             // The transformed input is several times the size of the images and goes to memory whatever happens; streaming
             // stores write it there without first reading every line they fill.
             var job = new TileJob { S = s, Pixels = px, Transformed = pv, Images = images, Streaming = CanStream(pv, s.InC) };
-            Workers.For(job.Tiles, For(s, &InputTask<F45, F45>, &InputTask<F43, F43>, &InputTask<F73, F43>, &InputTask<F43, F73>, &InputTask<F73, F73>), &job);
+            Workers.For(job.Tiles, Task(s, TaskKind.Input), &job);
         }
     }
 
@@ -174,7 +174,7 @@ public static unsafe class Winograd
         {
             // One task per image: its tiles overlap, so they are added in a fixed order by one thread.
             var job = new TileJob { S = s, Transformed = pdv, Pixels = pdx, Images = images };
-            Workers.For(images, For(s, &InputGradientTask<F45, F45>, &InputGradientTask<F43, F43>, &InputGradientTask<F73, F43>, &InputGradientTask<F43, F73>, &InputGradientTask<F73, F73>), &job);
+            Workers.For(images, Task(s, TaskKind.InputGradient), &job);
         }
     }
 
@@ -185,7 +185,7 @@ public static unsafe class Winograd
         fixed (float* pm = m, py = y)
         {
             var job = new TileJob { S = s, Transformed = pm, Pixels = py, Images = images };
-            Workers.For(job.Tiles, For(s, &OutputTask<F45, F45>, &OutputTask<F43, F43>, &OutputTask<F73, F43>, &OutputTask<F43, F73>, &OutputTask<F73, F73>), &job);
+            Workers.For(job.Tiles, Task(s, TaskKind.Output), &job);
         }
     }
 
@@ -197,7 +197,7 @@ public static unsafe class Winograd
         {
             // Streamed like the input transform's output: the GEMMs that read it find it in memory either way.
             var job = new TileJob { S = s, Pixels = pdy, Transformed = pdm, Images = images, Streaming = CanStream(pdm, s.OutC) };
-            Workers.For(job.Tiles, For(s, &OutputGradientTask<F45, F45>, &OutputGradientTask<F43, F43>, &OutputGradientTask<F73, F43>, &OutputGradientTask<F43, F73>, &OutputGradientTask<F73, F73>), &job);
+            Workers.For(job.Tiles, Task(s, TaskKind.OutputGradient), &job);
         }
     }
 
@@ -404,25 +404,26 @@ public static unsafe class Winograd
         public float* At(int h, int w) => Base + h * Row + w * Col;
     }
 
-    private static void KernelTask<TR, TC>(void* state, int o)
+    private static void KernelTask<TV, TR, TC>(void* state, int o)
+        where TV : unmanaged, ILanes<TV>
         where TR : ITransform1D
         where TC : ITransform1D
     {
         ref KernelJob job = ref *(KernelJob*)state;
         WinogradShape s = job.S;
         int ic = s.InC, oc = s.OutC, r = s.KernelSize, nh = TR.Tile, nw = TC.Tile;
-        V* g = stackalloc V[25];
-        V* t = stackalloc V[40];
-        V* u = stackalloc V[MaxPoints];
-        for (int c0 = 0; c0 < ic; c0 += Lanes)
+        TV* g = stackalloc TV[25];
+        TV* t = stackalloc TV[40];
+        TV* u = stackalloc TV[MaxPoints];
+        for (int c0 = 0; c0 < ic; c0 += TV.Count)
         {
-            int lanes = Math.Min(Lanes, ic - c0);
+            int lanes = Math.Min(TV.Count, ic - c0);
             for (int a = 0; a < r; a++)
             {
                 for (int b = 0; b < r; b++)
                 {
                     int tap = job.Flip ? (r - 1 - a) * r + (r - 1 - b) : a * r + b;
-                    g[a * r + b] = Load(job.Taps + ((long)tap * oc + o) * ic + c0, lanes);
+                    g[a * r + b] = Load<TV>(job.Taps + ((long)tap * oc + o) * ic + c0, lanes);
                 }
             }
             for (int b = 0; b < r; b++)
@@ -437,22 +438,23 @@ public static unsafe class Winograd
         }
     }
 
-    private static void KernelGradientTask<TR, TC>(void* state, int o)
+    private static void KernelGradientTask<TV, TR, TC>(void* state, int o)
+        where TV : unmanaged, ILanes<TV>
         where TR : ITransform1D
         where TC : ITransform1D
     {
         ref KernelJob job = ref *(KernelJob*)state;
         WinogradShape s = job.S;
         int ic = s.InC, oc = s.OutC, r = s.KernelSize, nh = TR.Tile, nw = TC.Tile;
-        V* du = stackalloc V[MaxPoints];
-        V* t = stackalloc V[40];
-        V* g = stackalloc V[25];
-        for (int c0 = 0; c0 < ic; c0 += Lanes)
+        TV* du = stackalloc TV[MaxPoints];
+        TV* t = stackalloc TV[40];
+        TV* g = stackalloc TV[25];
+        for (int c0 = 0; c0 < ic; c0 += TV.Count)
         {
-            int lanes = Math.Min(Lanes, ic - c0);
+            int lanes = Math.Min(TV.Count, ic - c0);
             for (int xi = 0; xi < s.Points; xi++)
             {
-                du[xi] = Load(job.Transformed + (long)xi * job.KernelPlane + (long)o * ic + c0, lanes);
+                du[xi] = Load<TV>(job.Transformed + (long)xi * job.KernelPlane + (long)o * ic + c0, lanes);
             }
             for (int j = 0; j < nw; j++)
             {
@@ -468,13 +470,14 @@ public static unsafe class Winograd
                 {
                     int tap = job.Flip ? (r - 1 - a) * r + (r - 1 - b) : a * r + b;
                     float* p = job.Taps + ((long)tap * oc + o) * ic + c0;
-                    Store(p, lanes, Load(p, lanes) + g[a * r + b]);
+                    Store(p, lanes, Load<TV>(p, lanes) + g[a * r + b]);
                 }
             }
         }
     }
 
-    private static void InputTask<TR, TC>(void* state, int tile)
+    private static void InputTask<TV, TR, TC>(void* state, int tile)
+        where TV : unmanaged, ILanes<TV>
         where TR : ITransform1D
         where TC : ITransform1D
     {
@@ -483,39 +486,45 @@ public static unsafe class Winograd
         int ic = s.InC, tpi = s.TilesPerImage, nh = TR.Tile, nw = TC.Tile;
         int image = tile / tpi, ty = tile % tpi / s.TilesW, tx = tile % s.TilesW;
         float* x = job.Pixels + (long)image * s.Height * s.Width * ic;
-        V* d = stackalloc V[MaxPoints];
-        V* t = stackalloc V[MaxPoints];
-        V* v = stackalloc V[MaxPoints];
+        TV* d = stackalloc TV[MaxPoints];
+        TV* t = stackalloc TV[MaxPoints];
+        TV* v = stackalloc TV[Block / TV.Count * MaxPoints];
         long pointStride = job.InPlane;
         // The tile's columns inside the image, [j0, j1): the others are padding, all zero, and so is their transform.
         int w0 = s.OutputCols * tx - s.Pad, j0 = Math.Max(0, -w0), j1 = Math.Min(nw, s.Width - w0);
-        for (int c0 = 0; c0 < ic; c0 += Lanes)
+        for (int c0 = 0; c0 < ic; c0 += Block)
         {
-            int lanes = Math.Min(Lanes, ic - c0);
-            var grid = new PixelGrid(x, s.Width, ic, s.InputPhases, c0);
-            for (int i = 0; i < nh; i++)
+            int block = Math.Min(Block, ic - c0);
+            // A block of 16 channels in 16 / TV.Count passes, stored together (StorePoints).
+            for (int c = c0, pass = 0; c < c0 + block; c += TV.Count, pass++)
             {
-                int h = s.OutputRows * ty - s.Pad + i;
-                bool inside = (uint)h < (uint)s.Height;
-                for (int j = j0; j < j1; j++)
+                int lanes = Math.Min(TV.Count, c0 + block - c);
+                var grid = new PixelGrid(x, s.Width, ic, s.InputPhases, c);
+                for (int i = 0; i < nh; i++)
                 {
-                    d[i * nw + j] = inside ? Load(grid.At(h, w0 + j), lanes) : V.Zero;
+                    int h = s.OutputRows * ty - s.Pad + i;
+                    bool inside = (uint)h < (uint)s.Height;
+                    for (int j = j0; j < j1; j++)
+                    {
+                        d[i * nw + j] = inside ? Load<TV>(grid.At(h, w0 + j), lanes) : TV.Zero;
+                    }
+                }
+                for (int j = 0; j < nw; j++)
+                {
+                    if (j < j0 || j >= j1)
+                    {
+                        ZeroColumn(t + j, nh, nw);
+                        continue;
+                    }
+                    TR.Input(d + j, nw, t + j, nw);
+                }
+                TV* vp = v + pass * MaxPoints;
+                for (int i = 0; i < nh; i++)
+                {
+                    TC.Input(t + i * nw, 1, vp + i * nw, 1);
                 }
             }
-            for (int j = 0; j < nw; j++)
-            {
-                if (j < j0 || j >= j1)
-                {
-                    ZeroColumn(t + j, nh, nw);
-                    continue;
-                }
-                TR.Input(d + j, nw, t + j, nw);
-            }
-            for (int i = 0; i < nh; i++)
-            {
-                TC.Input(t + i * nw, 1, v + i * nw, 1);
-            }
-            StorePoints(job.Transformed + (long)tile * ic + c0, pointStride, v, s.Points, lanes, job.Streaming);
+            StorePoints(job.Transformed + (long)tile * ic + c0, pointStride, v, s.Points, block, job.Streaming);
         }
         if (job.Streaming)
         {
@@ -524,7 +533,8 @@ public static unsafe class Winograd
         }
     }
 
-    private static void InputGradientTask<TR, TC>(void* state, int image)
+    private static void InputGradientTask<TV, TR, TC>(void* state, int image)
+        where TV : unmanaged, ILanes<TV>
         where TR : ITransform1D
         where TC : ITransform1D
     {
@@ -533,9 +543,9 @@ public static unsafe class Winograd
         int ic = s.InC, tpi = s.TilesPerImage, nh = TR.Tile, nw = TC.Tile;
         float* dx = job.Pixels + (long)image * s.Height * s.Width * ic;
         new Span<float>(dx, s.Height * s.Width * ic).Clear();
-        V* dv = stackalloc V[MaxPoints];
-        V* t = stackalloc V[MaxPoints];
-        V* dd = stackalloc V[MaxPoints];
+        TV* dv = stackalloc TV[MaxPoints];
+        TV* t = stackalloc TV[MaxPoints];
+        TV* dd = stackalloc TV[MaxPoints];
         long pointStride = job.InPlane;
         for (int k = 0; k < tpi; k++)
         {
@@ -543,13 +553,13 @@ public static unsafe class Winograd
             float* src = job.Transformed + (long)tile * ic;
             // The tile's columns inside the image, [j0, j1); the rest of the tile's gradient falls on padding.
             int w0 = s.OutputCols * tx - s.Pad, j0 = Math.Max(0, -w0), j1 = Math.Min(nw, s.Width - w0);
-            for (int c0 = 0; c0 < ic; c0 += Lanes)
+            for (int c0 = 0; c0 < ic; c0 += TV.Count)
             {
-                int lanes = Math.Min(Lanes, ic - c0);
+                int lanes = Math.Min(TV.Count, ic - c0);
                 Prefetch.Lines(src + c0 + PrefetchAhead, pointStride, s.Points);
                 for (int xi = 0; xi < s.Points; xi++)
                 {
-                    dv[xi] = Load(src + xi * pointStride + c0, lanes);
+                    dv[xi] = Load<TV>(src + xi * pointStride + c0, lanes);
                 }
                 // Along the rows first, so the transforms down the columns are left for the columns inside the image.
                 for (int i = 0; i < nh; i++)
@@ -571,14 +581,15 @@ public static unsafe class Winograd
                     for (int j = j0; j < j1; j++)
                     {
                         float* p = grid.At(h, w0 + j);
-                        Store(p, lanes, Load(p, lanes) + dd[i * nw + j]);
+                        Store(p, lanes, Load<TV>(p, lanes) + dd[i * nw + j]);
                     }
                 }
             }
         }
     }
 
-    private static void OutputTask<TR, TC>(void* state, int tile)
+    private static void OutputTask<TV, TR, TC>(void* state, int tile)
+        where TV : unmanaged, ILanes<TV>
         where TR : ITransform1D
         where TC : ITransform1D
     {
@@ -587,19 +598,19 @@ public static unsafe class Winograd
         int oc = s.OutC, tpi = s.TilesPerImage, nh = TR.Tile, nw = TC.Tile, oh = s.OutputRows, ow = s.OutputCols;
         int image = tile / tpi, ty = tile % tpi / s.TilesW, tx = tile % s.TilesW;
         float* y = job.Pixels + (long)image * s.Height * s.Width * oc;
-        V* m = stackalloc V[MaxPoints];
-        V* t = stackalloc V[MaxPoints];
-        V* o = stackalloc V[MaxOutputs];
+        TV* m = stackalloc TV[MaxPoints];
+        TV* t = stackalloc TV[MaxPoints];
+        TV* o = stackalloc TV[MaxOutputs];
         long pointStride = job.OutPlane;
         float* src = job.Transformed + (long)tile * oc;
         int rows = Math.Min(oh, s.Height - oh * ty), cols = Math.Min(ow, s.Width - ow * tx);
-        for (int c0 = 0; c0 < oc; c0 += Lanes)
+        for (int c0 = 0; c0 < oc; c0 += TV.Count)
         {
-            int lanes = Math.Min(Lanes, oc - c0);
+            int lanes = Math.Min(TV.Count, oc - c0);
             Prefetch.Lines(src + c0 + PrefetchAhead, pointStride, s.Points);
             for (int xi = 0; xi < s.Points; xi++)
             {
-                m[xi] = Load(src + xi * pointStride + c0, lanes);
+                m[xi] = Load<TV>(src + xi * pointStride + c0, lanes);
             }
             // Along the rows first, so the transforms down the columns are left for the output columns inside the image.
             for (int i = 0; i < nh; i++)
@@ -621,7 +632,8 @@ public static unsafe class Winograd
         }
     }
 
-    private static void OutputGradientTask<TR, TC>(void* state, int tile)
+    private static void OutputGradientTask<TV, TR, TC>(void* state, int tile)
+        where TV : unmanaged, ILanes<TV>
         where TR : ITransform1D
         where TC : ITransform1D
     {
@@ -630,38 +642,44 @@ public static unsafe class Winograd
         int oc = s.OutC, tpi = s.TilesPerImage, nh = TR.Tile, nw = TC.Tile, oh = s.OutputRows, ow = s.OutputCols;
         int image = tile / tpi, ty = tile % tpi / s.TilesW, tx = tile % s.TilesW;
         float* dy = job.Pixels + (long)image * s.Height * s.Width * oc;
-        V* o = stackalloc V[MaxOutputs];
-        V* t = stackalloc V[MaxPoints];
-        V* m = stackalloc V[MaxPoints];
+        TV* o = stackalloc TV[MaxOutputs];
+        TV* t = stackalloc TV[MaxPoints];
+        TV* m = stackalloc TV[Block / TV.Count * MaxPoints];
         long pointStride = job.OutPlane;
         float* dst = job.Transformed + (long)tile * oc;
         int rows = Math.Min(oh, s.Height - oh * ty), cols = Math.Min(ow, s.Width - ow * tx);
-        for (int c0 = 0; c0 < oc; c0 += Lanes)
+        for (int c0 = 0; c0 < oc; c0 += Block)
         {
-            int lanes = Math.Min(Lanes, oc - c0);
-            var grid = new PixelGrid(dy, s.Width, oc, s.OutputPhases, c0);
-            for (int i = 0; i < oh; i++)
+            int block = Math.Min(Block, oc - c0);
+            // A block of 16 channels in 16 / TV.Count passes, stored together (StorePoints).
+            for (int c = c0, pass = 0; c < c0 + block; c += TV.Count, pass++)
             {
-                for (int j = 0; j < cols; j++)
+                int lanes = Math.Min(TV.Count, c0 + block - c);
+                var grid = new PixelGrid(dy, s.Width, oc, s.OutputPhases, c);
+                for (int i = 0; i < oh; i++)
                 {
-                    o[i * ow + j] = i < rows ? Load(grid.At(oh * ty + i, ow * tx + j), lanes) : V.Zero;
+                    for (int j = 0; j < cols; j++)
+                    {
+                        o[i * ow + j] = i < rows ? Load<TV>(grid.At(oh * ty + i, ow * tx + j), lanes) : TV.Zero;
+                    }
+                }
+                for (int j = 0; j < ow; j++)
+                {
+                    if (j >= cols)
+                    {
+                        // Outside the image the output gradient is zero, and so is its transform.
+                        ZeroColumn(t + j, nh, ow);
+                        continue;
+                    }
+                    TR.OutputAdjoint(o + j, ow, t + j, ow);
+                }
+                TV* mp = m + pass * MaxPoints;
+                for (int i = 0; i < nh; i++)
+                {
+                    TC.OutputAdjoint(t + i * ow, 1, mp + i * nw, 1);
                 }
             }
-            for (int j = 0; j < ow; j++)
-            {
-                if (j >= cols)
-                {
-                    // Outside the image the output gradient is zero, and so is its transform.
-                    ZeroColumn(t + j, nh, ow);
-                    continue;
-                }
-                TR.OutputAdjoint(o + j, ow, t + j, ow);
-            }
-            for (int i = 0; i < nh; i++)
-            {
-                TC.OutputAdjoint(t + i * ow, 1, m + i * nw, 1);
-            }
-            StorePoints(dst + c0, pointStride, m, s.Points, lanes, job.Streaming);
+            StorePoints(dst + c0, pointStride, m, s.Points, block, job.Streaming);
         }
         if (job.Streaming)
         {
@@ -672,29 +690,59 @@ public static unsafe class Winograd
 
     /// <summary>The transform of a column of padding: rows values, stride apart, all zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ZeroColumn(V* column, int rows, int stride)
+    private static void ZeroColumn<TV>(TV* column, int rows, int stride)
+        where TV : unmanaged, ILanes<TV>
     {
         for (int i = 0; i < rows; i++)
         {
-            column[i * stride] = V.Zero;
+            column[i * stride] = TV.Zero;
         }
     }
 
-    // ---- one-dimensional transforms on 16 channels at a time; s/d are strided (in vectors) ----
+    // ---- which compiled task runs; the one-dimensional transforms on a block of channels, s and d strided (in vectors) ----
+
+    /// <summary>The transform tasks: the kernel's and its adjoint, the input's, the output's and their adjoints.</summary>
+    private enum TaskKind
+    {
+        Kernel,
+        KernelGradient,
+        Input,
+        InputGradient,
+        Output,
+        OutputGradient,
+    }
 
     /// <summary>
-    /// The task for a shape's transforms down the columns (TR) and along the rows (TC): each task is compiled once for each
-    /// pair, with only its two transforms inlined and its tile sides constant.
+    /// The task of a kind for a shape: compiled once for each block of channels (Vector512's 16 where the hardware runs it
+    /// natively, else Vector256's 8: <see cref="ElementWise.Width"/>) and each pair of transforms down the columns (TR) and
+    /// along the rows (TC), with only those transforms inlined and the tile sides constant.
     /// </summary>
-    private static delegate*<void*, int, void> For(in WinogradShape s, delegate*<void*, int, void> f44, delegate*<void*, int, void> f33,
-        delegate*<void*, int, void> f73F43, delegate*<void*, int, void> f43F73, delegate*<void*, int, void> f73F73)
+    private static delegate*<void*, int, void> Task(in WinogradShape s, TaskKind kind)
+        => ElementWise.Width == VectorWidth.Vector512 ? Task<Lanes16>(s, kind) : Task<Lanes8>(s, kind);
+
+    private static delegate*<void*, int, void> Task<TV>(in WinogradShape s, TaskKind kind)
+        where TV : unmanaged, ILanes<TV>
         => (s.KernelSize, s.OutputRows, s.OutputCols) switch
         {
-            (5, _, _) => f44,
-            (_, 4, 4) => f33,
-            (_, 7, 4) => f73F43,
-            (_, 4, 7) => f43F73,
-            _ => f73F73,
+            (5, _, _) => Task<TV, F45, F45>(kind),
+            (_, 4, 4) => Task<TV, F43, F43>(kind),
+            (_, 7, 4) => Task<TV, F73, F43>(kind),
+            (_, 4, 7) => Task<TV, F43, F73>(kind),
+            _ => Task<TV, F73, F73>(kind),
+        };
+
+    private static delegate*<void*, int, void> Task<TV, TR, TC>(TaskKind kind)
+        where TV : unmanaged, ILanes<TV>
+        where TR : ITransform1D
+        where TC : ITransform1D
+        => kind switch
+        {
+            TaskKind.Kernel => &KernelTask<TV, TR, TC>,
+            TaskKind.KernelGradient => &KernelGradientTask<TV, TR, TC>,
+            TaskKind.Input => &InputTask<TV, TR, TC>,
+            TaskKind.InputGradient => &InputGradientTask<TV, TR, TC>,
+            TaskKind.Output => &OutputTask<TV, TR, TC>,
+            _ => &OutputGradientTask<TV, TR, TC>,
         };
 
     /// <summary>One direction's transforms: F(4, 5), F(4, 3) or F(7, 3), over input tiles of Tile pixels.</summary>
@@ -703,22 +751,28 @@ public static unsafe class Winograd
         static abstract int Tile { get; }
 
         /// <summary>d = B^T s (Tile from Tile).</summary>
-        static abstract void Input(V* s, int ss, V* d, int ds);
+        static abstract void Input<TV>(TV* s, int ss, TV* d, int ds)
+            where TV : unmanaged, ILanes<TV>;
 
         /// <summary>d = B s, the adjoint of <see cref="Input"/>.</summary>
-        static abstract void InputAdjoint(V* s, int ss, V* d, int ds);
+        static abstract void InputAdjoint<TV>(TV* s, int ss, TV* d, int ds)
+            where TV : unmanaged, ILanes<TV>;
 
         /// <summary>d = A^T s (outputs from Tile).</summary>
-        static abstract void Output(V* s, int ss, V* d, int ds);
+        static abstract void Output<TV>(TV* s, int ss, TV* d, int ds)
+            where TV : unmanaged, ILanes<TV>;
 
         /// <summary>d = A s, the adjoint of <see cref="Output"/>.</summary>
-        static abstract void OutputAdjoint(V* s, int ss, V* d, int ds);
+        static abstract void OutputAdjoint<TV>(TV* s, int ss, TV* d, int ds)
+            where TV : unmanaged, ILanes<TV>;
 
         /// <summary>d = G s (Tile from the kernel's taps).</summary>
-        static abstract void Kernel(V* s, int ss, V* d, int ds);
+        static abstract void Kernel<TV>(TV* s, int ss, TV* d, int ds)
+            where TV : unmanaged, ILanes<TV>;
 
         /// <summary>d = G^T s, the adjoint of <see cref="Kernel"/>.</summary>
-        static abstract void KernelAdjoint(V* s, int ss, V* d, int ds);
+        static abstract void KernelAdjoint<TV>(TV* s, int ss, TV* d, int ds)
+            where TV : unmanaged, ILanes<TV>;
     }
 
     /// <summary>F(4, 5), for the 5x5 kernels in both directions (matrices: tools/winograd_matrices.py).</summary>
@@ -728,11 +782,12 @@ public static unsafe class Winograd
 
         /// <summary>d = B^T s (8 from 8).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Input(V* s, int ss, V* d, int ds)
+        public static void Input<TV>(TV* s, int ss, TV* d, int ds)
+            where TV : unmanaged, ILanes<TV>
         {
-            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss];
+            TV s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss];
             d[0] = 4f * (s0 - s6) + 21f * (s4 - s2);
-            V p = 17f * s4 - 4f * (s2 + s6), q = 17f * s3 - 4f * (s1 + s5);
+            TV p = 17f * s4 - 4f * (s2 + s6), q = 17f * s3 - 4f * (s1 + s5);
             d[ds] = p + q;
             d[2 * ds] = p - q;
             p = s2 - 5f * s4 + 4f * s6;
@@ -748,11 +803,12 @@ public static unsafe class Winograd
 
         /// <summary>d = B s (8 from 8): the adjoint of <see cref="Input"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void InputAdjoint(V* s, int ss, V* d, int ds)
+        public static void InputAdjoint<TV>(TV* s, int ss, TV* d, int ds)
+            where TV : unmanaged, ILanes<TV>
         {
-            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss];
+            TV s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss];
             // Sums and differences of the paired rows (1, 2), (3, 4), (5, 6).
-            V a12 = s1 + s2, d12 = s1 - s2, a34 = s3 + s4, d34 = s3 - s4, a56 = s5 + s6, d56 = s5 - s6;
+            TV a12 = s1 + s2, d12 = s1 - s2, a34 = s3 + s4, d34 = s3 - s4, a56 = s5 + s6, d56 = s5 - s6;
             d[0] = 4f * s0;
             d[ds] = -4f * d12 + 2f * d34 + 4f * d56 - 4f * s7;
             d[2 * ds] = -21f * s0 - 4f * a12 + a34 + 8f * a56;
@@ -765,10 +821,11 @@ public static unsafe class Winograd
 
         /// <summary>d = A^T s (4 from 8).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Output(V* s, int ss, V* d, int ds)
+        public static void Output<TV>(TV* s, int ss, TV* d, int ds)
+            where TV : unmanaged, ILanes<TV>
         {
-            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss];
-            V a12 = s1 + s2, d12 = s1 - s2, a34 = s3 + s4, d34 = s3 - s4, a56 = s5 + s6, d56 = s5 - s6;
+            TV s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss];
+            TV a12 = s1 + s2, d12 = s1 - s2, a34 = s3 + s4, d34 = s3 - s4, a56 = s5 + s6, d56 = s5 - s6;
             d[0] = s0 + a12 + a34 + a56;
             d[ds] = d12 + 2f * d34 + 0.5f * d56;
             d[2 * ds] = a12 + 4f * a34 + 0.25f * a56;
@@ -777,12 +834,13 @@ public static unsafe class Winograd
 
         /// <summary>d = A s (8 from 4): the adjoint of <see cref="Output"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void OutputAdjoint(V* s, int ss, V* d, int ds)
+        public static void OutputAdjoint<TV>(TV* s, int ss, TV* d, int ds)
+            where TV : unmanaged, ILanes<TV>
         {
-            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss];
-            V e1 = s0 + s2, o1 = s1 + s3;
-            V e2 = s0 + 4f * s2, o2 = 2f * s1 + 8f * s3;
-            V e3 = s0 + 0.25f * s2, o3 = 0.5f * s1 + 0.125f * s3;
+            TV s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss];
+            TV e1 = s0 + s2, o1 = s1 + s3;
+            TV e2 = s0 + 4f * s2, o2 = 2f * s1 + 8f * s3;
+            TV e3 = s0 + 0.25f * s2, o3 = 0.5f * s1 + 0.125f * s3;
             d[0] = s0;
             d[ds] = e1 + o1;
             d[2 * ds] = e1 - o1;
@@ -795,10 +853,11 @@ public static unsafe class Winograd
 
         /// <summary>d = G s (8 from 5).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Kernel(V* s, int ss, V* d, int ds)
+        public static void Kernel<TV>(TV* s, int ss, TV* d, int ds)
+            where TV : unmanaged, ILanes<TV>
         {
-            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss];
-            V e = s0 + s2 + s4, o = s1 + s3;
+            TV s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss];
+            TV e = s0 + s2 + s4, o = s1 + s3;
             d[0] = 0.25f * s0;
             d[ds] = (e + o) * (1f / 18f);
             d[2 * ds] = (e - o) * (1f / 18f);
@@ -815,12 +874,13 @@ public static unsafe class Winograd
 
         /// <summary>d = G^T s (5 from 8): the adjoint of <see cref="Kernel"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void KernelAdjoint(V* s, int ss, V* d, int ds)
+        public static void KernelAdjoint<TV>(TV* s, int ss, TV* d, int ds)
+            where TV : unmanaged, ILanes<TV>
         {
-            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss];
-            V a12 = (s1 + s2) * (1f / 18f), d12 = (s1 - s2) * (1f / 18f);
-            V a34 = (s3 + s4) * (1f / 360f), d34 = (s3 - s4) * (1f / 360f);
-            V a56 = (s5 + s6) * (1f / 45f), d56 = (s5 - s6) * (1f / 45f);
+            TV s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss];
+            TV a12 = (s1 + s2) * (1f / 18f), d12 = (s1 - s2) * (1f / 18f);
+            TV a34 = (s3 + s4) * (1f / 360f), d34 = (s3 - s4) * (1f / 360f);
+            TV a56 = (s5 + s6) * (1f / 45f), d56 = (s5 - s6) * (1f / 45f);
             d[0] = 0.25f * s0 + a12 + a34 + 16f * a56;
             d[ds] = d12 + 2f * d34 + 8f * d56;
             d[2 * ds] = a12 + 4f * a34 + 4f * a56;
@@ -840,11 +900,12 @@ public static unsafe class Winograd
 
         /// <summary>F(4, 3): d = B^T s (6 from 6).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Input(V* s, int ss, V* d, int ds)
+        public static void Input<TV>(TV* s, int ss, TV* d, int ds)
+            where TV : unmanaged, ILanes<TV>
         {
-            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss];
+            TV s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss];
             d[0] = 4f * s0 - 5f * s2 + s4;
-            V p = s4 - 4f * s2, q = s3 - 4f * s1;
+            TV p = s4 - 4f * s2, q = s3 - 4f * s1;
             d[ds] = p + q;
             d[2 * ds] = p - q;
             p = s4 - s2;
@@ -856,10 +917,11 @@ public static unsafe class Winograd
 
         /// <summary>F(4, 3): d = B s (6 from 6), the adjoint of <see cref="Input"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void InputAdjoint(V* s, int ss, V* d, int ds)
+        public static void InputAdjoint<TV>(TV* s, int ss, TV* d, int ds)
+            where TV : unmanaged, ILanes<TV>
         {
-            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss];
-            V a12 = s1 + s2, d12 = s1 - s2, a34 = s3 + s4, d34 = s3 - s4;
+            TV s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss];
+            TV a12 = s1 + s2, d12 = s1 - s2, a34 = s3 + s4, d34 = s3 - s4;
             d[0] = 4f * s0;
             d[ds] = -4f * d12 - 2f * d34 + 4f * s5;
             d[2 * ds] = -5f * s0 - 4f * a12 - a34;
@@ -870,10 +932,11 @@ public static unsafe class Winograd
 
         /// <summary>F(4, 3): d = A^T s (4 from 6).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Output(V* s, int ss, V* d, int ds)
+        public static void Output<TV>(TV* s, int ss, TV* d, int ds)
+            where TV : unmanaged, ILanes<TV>
         {
-            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss];
-            V a12 = s1 + s2, d12 = s1 - s2, a34 = s3 + s4, d34 = s3 - s4;
+            TV s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss];
+            TV a12 = s1 + s2, d12 = s1 - s2, a34 = s3 + s4, d34 = s3 - s4;
             d[0] = s0 + a12 + a34;
             d[ds] = d12 + 2f * d34;
             d[2 * ds] = a12 + 4f * a34;
@@ -882,10 +945,11 @@ public static unsafe class Winograd
 
         /// <summary>F(4, 3): d = A s (6 from 4), the adjoint of <see cref="Output"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void OutputAdjoint(V* s, int ss, V* d, int ds)
+        public static void OutputAdjoint<TV>(TV* s, int ss, TV* d, int ds)
+            where TV : unmanaged, ILanes<TV>
         {
-            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss];
-            V e1 = s0 + s2, o1 = s1 + s3, e2 = s0 + 4f * s2, o2 = 2f * s1 + 8f * s3;
+            TV s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss];
+            TV e1 = s0 + s2, o1 = s1 + s3, e2 = s0 + 4f * s2, o2 = 2f * s1 + 8f * s3;
             d[0] = s0;
             d[ds] = e1 + o1;
             d[2 * ds] = e1 - o1;
@@ -896,10 +960,11 @@ public static unsafe class Winograd
 
         /// <summary>F(4, 3): d = G s (6 from 3).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Kernel(V* s, int ss, V* d, int ds)
+        public static void Kernel<TV>(TV* s, int ss, TV* d, int ds)
+            where TV : unmanaged, ILanes<TV>
         {
-            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss];
-            V e = s0 + s2;
+            TV s0 = s[0], s1 = s[ss], s2 = s[2 * ss];
+            TV e = s0 + s2;
             d[0] = 0.25f * s0;
             d[ds] = (e + s1) * (-1f / 6f);
             d[2 * ds] = (e - s1) * (-1f / 6f);
@@ -911,11 +976,12 @@ public static unsafe class Winograd
 
         /// <summary>F(4, 3): d = G^T s (3 from 6), the adjoint of <see cref="Kernel"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void KernelAdjoint(V* s, int ss, V* d, int ds)
+        public static void KernelAdjoint<TV>(TV* s, int ss, TV* d, int ds)
+            where TV : unmanaged, ILanes<TV>
         {
-            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss];
-            V a12 = (s1 + s2) * (-1f / 6f), d12 = (s1 - s2) * (-1f / 6f);
-            V a34 = (s3 + s4) * (1f / 24f), d34 = (s3 - s4) * (1f / 24f);
+            TV s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss];
+            TV a12 = (s1 + s2) * (-1f / 6f), d12 = (s1 - s2) * (-1f / 6f);
+            TV a34 = (s3 + s4) * (1f / 24f), d34 = (s3 - s4) * (1f / 24f);
             d[0] = 0.25f * s0 + a12 + a34;
             d[ds] = d12 + 2f * d34;
             d[2 * ds] = a12 + 4f * a34 + s5;
@@ -934,79 +1000,83 @@ public static unsafe class Winograd
 
         /// <summary>F(7, 3): d = B^T s (9 from 9).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Input(V* s, int ss, V* d, int ds)
+        public static void Input<TV>(TV* s, int ss, TV* d, int ds)
+            where TV : unmanaged, ILanes<TV>
         {
-            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss], s8 = s[8 * ss];
-            V e = Fma(s6, -32f / 63f, Fma(s4, 22f / 9f, Fma(s2, -31f / 18f, 2f / 7f * s0)));
-            V o = Fma(s7, -32f / 63f, Fma(s5, 22f / 9f, Fma(s3, -31f / 18f, 2f / 7f * s1)));
+            TV s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss], s8 = s[8 * ss];
+            TV e = TV.Fma(s6, -32f / 63f, TV.Fma(s4, 22f / 9f, TV.Fma(s2, -31f / 18f, 2f / 7f * s0)));
+            TV o = TV.Fma(s7, -32f / 63f, TV.Fma(s5, 22f / 9f, TV.Fma(s3, -31f / 18f, 2f / 7f * s1)));
             d[0] = e + o;
             d[ds] = e - o;
-            e = Fma(s6, 32f / 2475f, Fma(s4, -58f / 2475f, Fma(s2, 61f / 4950f, -1f / 550f * s0)));
-            o = Fma(s7, 16f / 2475f, Fma(s5, -29f / 2475f, Fma(s3, 61f / 9900f, -1f / 1100f * s1)));
+            e = TV.Fma(s6, 32f / 2475f, TV.Fma(s4, -58f / 2475f, TV.Fma(s2, 61f / 4950f, -1f / 550f * s0)));
+            o = TV.Fma(s7, 16f / 2475f, TV.Fma(s5, -29f / 2475f, TV.Fma(s3, 61f / 9900f, -1f / 1100f * s1)));
             d[2 * ds] = e + o;
             d[3 * ds] = e - o;
-            e = Fma(s6, -128f / 225f, Fma(s4, 712f / 225f, Fma(s2, -872f / 225f, 32f / 25f * s0)));
-            o = Fma(s7, -256f / 225f, Fma(s5, 1424f / 225f, Fma(s3, -1744f / 225f, 64f / 25f * s1)));
+            e = TV.Fma(s6, -128f / 225f, TV.Fma(s4, 712f / 225f, TV.Fma(s2, -872f / 225f, 32f / 25f * s0)));
+            o = TV.Fma(s7, -256f / 225f, TV.Fma(s5, 1424f / 225f, TV.Fma(s3, -1744f / 225f, 64f / 25f * s1)));
             d[4 * ds] = e + o;
             d[5 * ds] = e - o;
-            e = Fma(s6, 2048f / 1925f, Fma(s4, -1536f / 275f, Fma(s2, 1536f / 275f, -2048f / 1925f * s0)));
-            o = Fma(s7, 8192f / 5775f, Fma(s5, -2048f / 275f, Fma(s3, 2048f / 275f, -8192f / 5775f * s1)));
+            e = TV.Fma(s6, 2048f / 1925f, TV.Fma(s4, -1536f / 275f, TV.Fma(s2, 1536f / 275f, -2048f / 1925f * s0)));
+            o = TV.Fma(s7, 8192f / 5775f, TV.Fma(s5, -2048f / 275f, TV.Fma(s3, 2048f / 275f, -8192f / 5775f * s1)));
             d[6 * ds] = e + o;
             d[7 * ds] = e - o;
-            d[8 * ds] = Fma(s6, -93f / 16f, Fma(s4, 525f / 64f, Fma(s2, -253f / 64f, Fma(s0, 9f / 16f, s8))));
+            d[8 * ds] = TV.Fma(s6, -93f / 16f, TV.Fma(s4, 525f / 64f, TV.Fma(s2, -253f / 64f, TV.Fma(s0, 9f / 16f, s8))));
         }
 
         /// <summary>F(7, 3): d = B s (9 from 9), the adjoint of <see cref="Input"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void InputAdjoint(V* s, int ss, V* d, int ds)
+        public static void InputAdjoint<TV>(TV* s, int ss, TV* d, int ds)
+            where TV : unmanaged, ILanes<TV>
         {
-            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss], s8 = s[8 * ss];
+            TV s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss], s8 = s[8 * ss];
             // Sums and differences of the paired rows (p, -p).
-            V a0 = s0 + s1, d0 = s0 - s1, a1 = s2 + s3, d1 = s2 - s3, a2 = s4 + s5, d2 = s4 - s5, a3 = s6 + s7, d3 = s6 - s7;
-            d[0] = Fma(s8, 9f / 16f, Fma(a3, -2048f / 1925f, Fma(a2, 32f / 25f, Fma(a1, -1f / 550f, 2f / 7f * a0))));
-            d[ds] = Fma(d3, -8192f / 5775f, Fma(d2, 64f / 25f, Fma(d1, -1f / 1100f, 2f / 7f * d0)));
-            d[2 * ds] = Fma(s8, -253f / 64f, Fma(a3, 1536f / 275f, Fma(a2, -872f / 225f, Fma(a1, 61f / 4950f, -31f / 18f * a0))));
-            d[3 * ds] = Fma(d3, 2048f / 275f, Fma(d2, -1744f / 225f, Fma(d1, 61f / 9900f, -31f / 18f * d0)));
-            d[4 * ds] = Fma(s8, 525f / 64f, Fma(a3, -1536f / 275f, Fma(a2, 712f / 225f, Fma(a1, -58f / 2475f, 22f / 9f * a0))));
-            d[5 * ds] = Fma(d3, -2048f / 275f, Fma(d2, 1424f / 225f, Fma(d1, -29f / 2475f, 22f / 9f * d0)));
-            d[6 * ds] = Fma(s8, -93f / 16f, Fma(a3, 2048f / 1925f, Fma(a2, -128f / 225f, Fma(a1, 32f / 2475f, -32f / 63f * a0))));
-            d[7 * ds] = Fma(d3, 8192f / 5775f, Fma(d2, -256f / 225f, Fma(d1, 16f / 2475f, -32f / 63f * d0)));
+            TV a0 = s0 + s1, d0 = s0 - s1, a1 = s2 + s3, d1 = s2 - s3, a2 = s4 + s5, d2 = s4 - s5, a3 = s6 + s7, d3 = s6 - s7;
+            d[0] = TV.Fma(s8, 9f / 16f, TV.Fma(a3, -2048f / 1925f, TV.Fma(a2, 32f / 25f, TV.Fma(a1, -1f / 550f, 2f / 7f * a0))));
+            d[ds] = TV.Fma(d3, -8192f / 5775f, TV.Fma(d2, 64f / 25f, TV.Fma(d1, -1f / 1100f, 2f / 7f * d0)));
+            d[2 * ds] = TV.Fma(s8, -253f / 64f, TV.Fma(a3, 1536f / 275f, TV.Fma(a2, -872f / 225f, TV.Fma(a1, 61f / 4950f, -31f / 18f * a0))));
+            d[3 * ds] = TV.Fma(d3, 2048f / 275f, TV.Fma(d2, -1744f / 225f, TV.Fma(d1, 61f / 9900f, -31f / 18f * d0)));
+            d[4 * ds] = TV.Fma(s8, 525f / 64f, TV.Fma(a3, -1536f / 275f, TV.Fma(a2, 712f / 225f, TV.Fma(a1, -58f / 2475f, 22f / 9f * a0))));
+            d[5 * ds] = TV.Fma(d3, -2048f / 275f, TV.Fma(d2, 1424f / 225f, TV.Fma(d1, -29f / 2475f, 22f / 9f * d0)));
+            d[6 * ds] = TV.Fma(s8, -93f / 16f, TV.Fma(a3, 2048f / 1925f, TV.Fma(a2, -128f / 225f, TV.Fma(a1, 32f / 2475f, -32f / 63f * a0))));
+            d[7 * ds] = TV.Fma(d3, 8192f / 5775f, TV.Fma(d2, -256f / 225f, TV.Fma(d1, 16f / 2475f, -32f / 63f * d0)));
             d[8 * ds] = s8;
         }
 
         /// <summary>F(7, 3): d = A^T s (7 from 9).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Output(V* s, int ss, V* d, int ds)
+        public static void Output<TV>(TV* s, int ss, TV* d, int ds)
+            where TV : unmanaged, ILanes<TV>
         {
-            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss], s8 = s[8 * ss];
-            V a0 = s0 + s1, d0 = s0 - s1, a1 = s2 + s3, d1 = s2 - s3, a2 = s4 + s5, d2 = s4 - s5, a3 = s6 + s7, d3 = s6 - s7;
+            TV s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss], s8 = s[8 * ss];
+            TV a0 = s0 + s1, d0 = s0 - s1, a1 = s2 + s3, d1 = s2 - s3, a2 = s4 + s5, d2 = s4 - s5, a3 = s6 + s7, d3 = s6 - s7;
             d[0] = a0 + a1 + a2 + a3;
-            d[ds] = Fma(d3, 3f / 4f, Fma(d2, 1f / 2f, Fma(d1, 2f, d0)));
-            d[2 * ds] = Fma(a3, 9f / 16f, Fma(a2, 1f / 4f, Fma(a1, 4f, a0)));
-            d[3 * ds] = Fma(d3, 27f / 64f, Fma(d2, 1f / 8f, Fma(d1, 8f, d0)));
-            d[4 * ds] = Fma(a3, 81f / 256f, Fma(a2, 1f / 16f, Fma(a1, 16f, a0)));
-            d[5 * ds] = Fma(d3, 243f / 1024f, Fma(d2, 1f / 32f, Fma(d1, 32f, d0)));
-            d[6 * ds] = Fma(a3, 729f / 4096f, Fma(a2, 1f / 64f, Fma(a1, 64f, a0 + s8)));
+            d[ds] = TV.Fma(d3, 3f / 4f, TV.Fma(d2, 1f / 2f, TV.Fma(d1, 2f, d0)));
+            d[2 * ds] = TV.Fma(a3, 9f / 16f, TV.Fma(a2, 1f / 4f, TV.Fma(a1, 4f, a0)));
+            d[3 * ds] = TV.Fma(d3, 27f / 64f, TV.Fma(d2, 1f / 8f, TV.Fma(d1, 8f, d0)));
+            d[4 * ds] = TV.Fma(a3, 81f / 256f, TV.Fma(a2, 1f / 16f, TV.Fma(a1, 16f, a0)));
+            d[5 * ds] = TV.Fma(d3, 243f / 1024f, TV.Fma(d2, 1f / 32f, TV.Fma(d1, 32f, d0)));
+            d[6 * ds] = TV.Fma(a3, 729f / 4096f, TV.Fma(a2, 1f / 64f, TV.Fma(a1, 64f, a0 + s8)));
         }
 
         /// <summary>F(7, 3): d = A s (9 from 7), the adjoint of <see cref="Output"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void OutputAdjoint(V* s, int ss, V* d, int ds)
+        public static void OutputAdjoint<TV>(TV* s, int ss, TV* d, int ds)
+            where TV : unmanaged, ILanes<TV>
         {
-            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss];
-            V e = s0 + s2 + s4 + s6, o = s1 + s3 + s5;
+            TV s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss];
+            TV e = s0 + s2 + s4 + s6, o = s1 + s3 + s5;
             d[0] = e + o;
             d[ds] = e - o;
-            e = Fma(s6, 64f, Fma(s4, 16f, Fma(s2, 4f, s0)));
-            o = Fma(s5, 32f, Fma(s3, 8f, 2f * s1));
+            e = TV.Fma(s6, 64f, TV.Fma(s4, 16f, TV.Fma(s2, 4f, s0)));
+            o = TV.Fma(s5, 32f, TV.Fma(s3, 8f, 2f * s1));
             d[2 * ds] = e + o;
             d[3 * ds] = e - o;
-            e = Fma(s6, 1f / 64f, Fma(s4, 1f / 16f, Fma(s2, 1f / 4f, s0)));
-            o = Fma(s5, 1f / 32f, Fma(s3, 1f / 8f, 0.5f * s1));
+            e = TV.Fma(s6, 1f / 64f, TV.Fma(s4, 1f / 16f, TV.Fma(s2, 1f / 4f, s0)));
+            o = TV.Fma(s5, 1f / 32f, TV.Fma(s3, 1f / 8f, 0.5f * s1));
             d[4 * ds] = e + o;
             d[5 * ds] = e - o;
-            e = Fma(s6, 729f / 4096f, Fma(s4, 81f / 256f, Fma(s2, 9f / 16f, s0)));
-            o = Fma(s5, 243f / 1024f, Fma(s3, 27f / 64f, 0.75f * s1));
+            e = TV.Fma(s6, 729f / 4096f, TV.Fma(s4, 81f / 256f, TV.Fma(s2, 9f / 16f, s0)));
+            o = TV.Fma(s5, 243f / 1024f, TV.Fma(s3, 27f / 64f, 0.75f * s1));
             d[6 * ds] = e + o;
             d[7 * ds] = e - o;
             d[8 * ds] = s6;
@@ -1014,21 +1084,22 @@ public static unsafe class Winograd
 
         /// <summary>F(7, 3): d = G s (9 from 3).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Kernel(V* s, int ss, V* d, int ds)
+        public static void Kernel<TV>(TV* s, int ss, TV* d, int ds)
+            where TV : unmanaged, ILanes<TV>
         {
-            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss];
-            V e = s0 + s2;
+            TV s0 = s[0], s1 = s[ss], s2 = s[2 * ss];
+            TV e = s0 + s2;
             d[0] = e + s1;
             d[ds] = e - s1;
-            e = Fma(s2, 4f, s0);
-            V o = 2f * s1;
+            e = TV.Fma(s2, 4f, s0);
+            TV o = 2f * s1;
             d[2 * ds] = e + o;
             d[3 * ds] = e - o;
-            e = Fma(s2, 0.25f, s0);
+            e = TV.Fma(s2, 0.25f, s0);
             o = 0.5f * s1;
             d[4 * ds] = e + o;
             d[5 * ds] = e - o;
-            e = Fma(s2, 9f / 16f, s0);
+            e = TV.Fma(s2, 9f / 16f, s0);
             o = 0.75f * s1;
             d[6 * ds] = e + o;
             d[7 * ds] = e - o;
@@ -1037,73 +1108,178 @@ public static unsafe class Winograd
 
         /// <summary>F(7, 3): d = G^T s (3 from 9), the adjoint of <see cref="Kernel"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void KernelAdjoint(V* s, int ss, V* d, int ds)
+        public static void KernelAdjoint<TV>(TV* s, int ss, TV* d, int ds)
+            where TV : unmanaged, ILanes<TV>
         {
-            V s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss], s8 = s[8 * ss];
-            V a0 = s0 + s1, d0 = s0 - s1, a1 = s2 + s3, d1 = s2 - s3, a2 = s4 + s5, d2 = s4 - s5, a3 = s6 + s7, d3 = s6 - s7;
+            TV s0 = s[0], s1 = s[ss], s2 = s[2 * ss], s3 = s[3 * ss], s4 = s[4 * ss], s5 = s[5 * ss], s6 = s[6 * ss], s7 = s[7 * ss], s8 = s[8 * ss];
+            TV a0 = s0 + s1, d0 = s0 - s1, a1 = s2 + s3, d1 = s2 - s3, a2 = s4 + s5, d2 = s4 - s5, a3 = s6 + s7, d3 = s6 - s7;
             d[0] = a0 + a1 + a2 + a3;
-            d[ds] = Fma(d3, 0.75f, Fma(d2, 0.5f, Fma(d1, 2f, d0)));
-            d[2 * ds] = Fma(a3, 9f / 16f, Fma(a2, 0.25f, Fma(a1, 4f, a0 + s8)));
+            d[ds] = TV.Fma(d3, 0.75f, TV.Fma(d2, 0.5f, TV.Fma(d1, 2f, d0)));
+            d[2 * ds] = TV.Fma(a3, 9f / 16f, TV.Fma(a2, 0.25f, TV.Fma(a1, 4f, a0 + s8)));
         }
     }
 
-    /// <summary>a * c + addend in one multiply-add, c a constant.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static V Fma(V a, float c, V addend) => Vector512.FusedMultiplyAdd(a, Vector512.Create(c), addend);
+    // ---- blocks of channels: 16 (Vector512) or 8 (Vector256), with a partial block at the end of a channel row ----
 
-    // ---- 16-channel loads and stores, with a partial block at the end of a channel row ----
+    /// <summary>
+    /// A block of channels the transforms work on at once, as one vector: the operators the transforms are written with,
+    /// and loads and stores. Every lane computes the same IEEE operations whatever the width, so both widths give the same
+    /// bits.
+    /// </summary>
+    private interface ILanes<TSelf>
+        where TSelf : unmanaged, ILanes<TSelf>
+    {
+        static abstract int Count { get; }
+
+        static abstract TSelf Zero { get; }
+
+        static abstract TSelf operator +(TSelf a, TSelf b);
+
+        static abstract TSelf operator -(TSelf a, TSelf b);
+
+        static abstract TSelf operator *(float c, TSelf a);
+
+        static abstract TSelf operator *(TSelf a, float c);
+
+        /// <summary>a * c + addend in one multiply-add, c a constant.</summary>
+        static abstract TSelf Fma(TSelf a, float c, TSelf addend);
+
+        static abstract TSelf Load(float* p);
+
+        static abstract void Store(float* p, TSelf value);
+
+        /// <summary>To p, on a boundary of the vector's size, past the caches (non-temporal); the task fences its stores at its end.</summary>
+        static abstract void StoreStreaming(float* p, TSelf value);
+    }
+
+    private readonly struct Lanes16 : ILanes<Lanes16>
+    {
+        private readonly Vector512<float> _v;
+
+        private Lanes16(Vector512<float> v) => _v = v;
+
+        public static int Count => 16;
+
+        public static Lanes16 Zero => default;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Lanes16 operator +(Lanes16 a, Lanes16 b) => new(a._v + b._v);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Lanes16 operator -(Lanes16 a, Lanes16 b) => new(a._v - b._v);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Lanes16 operator *(float c, Lanes16 a) => new(c * a._v);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Lanes16 operator *(Lanes16 a, float c) => new(a._v * c);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Lanes16 Fma(Lanes16 a, float c, Lanes16 addend) => new(Vector512.FusedMultiplyAdd(a._v, Vector512.Create(c), addend._v));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Lanes16 Load(float* p) => new(Vector512.Load(p));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store(float* p, Lanes16 value) => value._v.Store(p);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void StoreStreaming(float* p, Lanes16 value)
+        {
+            if (Avx512F.IsSupported)
+            {
+                Avx512F.StoreAlignedNonTemporal(p, value._v);
+            }
+            else
+            {
+                Avx.StoreAlignedNonTemporal(p, value._v.GetLower());
+                Avx.StoreAlignedNonTemporal(p + 8, value._v.GetUpper());
+            }
+        }
+    }
+
+    private readonly struct Lanes8 : ILanes<Lanes8>
+    {
+        private readonly Vector256<float> _v;
+
+        private Lanes8(Vector256<float> v) => _v = v;
+
+        public static int Count => 8;
+
+        public static Lanes8 Zero => default;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Lanes8 operator +(Lanes8 a, Lanes8 b) => new(a._v + b._v);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Lanes8 operator -(Lanes8 a, Lanes8 b) => new(a._v - b._v);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Lanes8 operator *(float c, Lanes8 a) => new(c * a._v);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Lanes8 operator *(Lanes8 a, float c) => new(a._v * c);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Lanes8 Fma(Lanes8 a, float c, Lanes8 addend) => new(Vector256.FusedMultiplyAdd(a._v, Vector256.Create(c), addend._v));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Lanes8 Load(float* p) => new(Vector256.Load(p));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store(float* p, Lanes8 value) => value._v.Store(p);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void StoreStreaming(float* p, Lanes8 value) => Avx.StoreAlignedNonTemporal(p, value._v);
+    }
 
     /// <summary>
     /// Whether an array at p with rows of the given channels can take streaming stores: every 16-channel block starts on
-    /// a cache line, and the CPU has them (AVX-512, or AVX as two halves).
+    /// a cache line, and the CPU has them (AVX-512, or AVX).
     /// </summary>
-    private static bool CanStream(float* p, int channels) => (Avx512F.IsSupported || Avx.IsSupported) && ((nuint)p & 63) == 0 && channels % Lanes == 0;
+    private static bool CanStream(float* p, int channels) => (Avx512F.IsSupported || Avx.IsSupported) && ((nuint)p & 63) == 0 && channels % Block == 0;
 
     /// <summary>
-    /// values[xi] to p + xi * stride for each of the points planes: streamed past the caches (full blocks on cache lines,
-    /// <see cref="CanStream"/>; the task fences its stores at its end) or stored plainly.
+    /// A block of up to 16 channels (lanes floats) of each of the points planes, p + xi * stride: values holds it as 16 /
+    /// TV.Count passes of MaxPoints vectors each, stored side by side so a line is written whole; streamed past the caches
+    /// (full blocks on cache lines, <see cref="CanStream"/>; the task fences its stores at its end) or stored plainly.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StorePoints(float* p, long stride, V* values, int points, int lanes, bool streaming)
+    private static void StorePoints<TV>(float* p, long stride, TV* values, int points, int lanes, bool streaming)
+        where TV : unmanaged, ILanes<TV>
     {
         if (streaming)
         {
             for (int xi = 0; xi < points; xi++)
             {
-                StoreStreaming(p + xi * stride, values[xi]);
+                for (int pass = 0; pass < Block / TV.Count; pass++)
+                {
+                    TV.StoreStreaming(p + xi * stride + pass * TV.Count, values[pass * MaxPoints + xi]);
+                }
             }
             return;
         }
         for (int xi = 0; xi < points; xi++)
         {
-            Store(p + xi * stride, lanes, values[xi]);
-        }
-    }
-
-    /// <summary>A full 16-channel block to a cache line, past the caches (non-temporal); the task fences its stores at its end.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreStreaming(float* p, V value)
-    {
-        if (Avx512F.IsSupported)
-        {
-            Avx512F.StoreAlignedNonTemporal(p, value);
-        }
-        else
-        {
-            Avx.StoreAlignedNonTemporal(p, value.GetLower());
-            Avx.StoreAlignedNonTemporal(p + 8, value.GetUpper());
+            for (int c = 0, pass = 0; c < lanes; c += TV.Count, pass++)
+            {
+                Store(p + xi * stride + c, Math.Min(TV.Count, lanes - c), values[pass * MaxPoints + xi]);
+            }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static V Load(float* p, int lanes) => lanes == Lanes ? Vector512.Load(p) : LoadPartial(p, lanes);
+    private static TV Load<TV>(float* p, int lanes)
+        where TV : unmanaged, ILanes<TV>
+        => lanes == TV.Count ? TV.Load(p) : LoadPartial<TV>(p, lanes);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* p, int lanes, V value)
+    private static void Store<TV>(float* p, int lanes, TV value)
+        where TV : unmanaged, ILanes<TV>
     {
-        if (lanes == Lanes)
+        if (lanes == TV.Count)
         {
-            value.Store(p);
+            TV.Store(p, value);
         }
         else
         {
@@ -1111,21 +1287,25 @@ public static unsafe class Winograd
         }
     }
 
-    private static V LoadPartial(float* p, int lanes)
+    private static TV LoadPartial<TV>(float* p, int lanes)
+        where TV : unmanaged, ILanes<TV>
     {
-        float* buffer = stackalloc float[Lanes];
-        for (int i = 0; i < Lanes; i++)
+        float* buffer = stackalloc float[Block];
+        for (int i = 0; i < TV.Count; i++)
         {
             buffer[i] = i < lanes ? p[i] : 0f;
         }
-        return Vector512.Load(buffer);
+        return TV.Load(buffer);
     }
 
-    private static void StorePartial(float* p, int lanes, V value)
+    private static void StorePartial<TV>(float* p, int lanes, TV value)
+        where TV : unmanaged, ILanes<TV>
     {
+        float* buffer = stackalloc float[Block];
+        TV.Store(buffer, value);
         for (int i = 0; i < lanes; i++)
         {
-            p[i] = value.GetElement(i);
+            p[i] = buffer[i];
         }
     }
 }

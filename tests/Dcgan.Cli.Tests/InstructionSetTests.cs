@@ -1,6 +1,6 @@
-// The paths a machine without AVX-512 takes (the Vector256 GEMM micro-kernel, element-wise loops and direct
-// convolutions; the Winograd transforms' Vector512 as pairs of Vector256), run for real: the runtime is told to leave
-// AVX-512 alone in a child process, which must train and draw the same bits as this process does with AVX-512.
+// The paths a machine without AVX-512 takes (the Vector256 GEMM micro-kernel, element-wise loops, direct convolutions
+// and Winograd transforms), run for real: the runtime is told to leave AVX-512 alone in a child process, which must
+// train and draw the same bits as this process does with AVX-512.
 namespace Dcgan.Cli.Tests;
 
 using System.Runtime.Intrinsics;

@@ -379,3 +379,63 @@ public class WinogradTests
         Assert.Contains("input transform", ex.Message);
     }
 }
+
+/// <summary>
+/// The transforms on Vector256 (8 channels a pass, what machines without AVX-512 run) against Vector512: the same bits,
+/// on every transform, partial channel blocks and streaming stores included.
+/// </summary>
+[Collection(VectorWidthCollection.Name)]
+public class WinogradVector256Tests
+{
+    private delegate void Transform(Span<float> destination);
+
+    /// <summary>What a transform writes on the widest width and on Vector256 (into cache-line-aligned arrays, so streaming ones stream).</summary>
+    private static void SameOnBothWidths(int floats, string what, Transform transform)
+    {
+        float[] wideArray = [], narrowArray = [];
+        var wide = CacheAligned.Floats(ref wideArray, floats);
+        var narrow = CacheAligned.Floats(ref narrowArray, floats);
+        var saved = ElementWise.Width;
+        try
+        {
+            transform(wide);
+            ElementWise.Width = VectorWidth.Vector256;
+            transform(narrow);
+        }
+        finally
+        {
+            ElementWise.Width = saved;
+        }
+        Assert.True(wide.SequenceEqual(narrow), $"{what}: Vector256 differs from Vector512");
+    }
+
+    private static float[] Random(int length, ulong seed)
+    {
+        var values = new float[length];
+        new Rng(seed).FillUniform(values, -1f, 1f);
+        return values;
+    }
+
+    // h, w, input and output channels, kernel size, output tile (rows and columns), input phases read in place.
+    [SkippableTheory]
+    [InlineData(7, 7, 256, 128, 5, 44, false)]  // the generator's first transposed convolution
+    [InlineData(7, 7, 256, 128, 3, 74, true)]   // the discriminator's second convolution, phases in place
+    [InlineData(7, 7, 128, 256, 3, 74, false)]  // the generator's second transposed convolution
+    [InlineData(5, 6, 19, 7, 5, 44, false)]     // partial tiles and partial channel blocks (19 = 16 + 3, 7 < 8)
+    [InlineData(9, 12, 27, 12, 3, 47, false)]   // 27 = 16 + 8 + 3
+    [InlineData(9, 12, 24, 40, 3, 77, false)]   // 24 = 16 + 8: a block of one Vector256 pass
+    public void EveryTransformGivesTheBitsOfVector512(int h, int w, int ic, int oc, int r, int tile, bool phases)
+    {
+        Skip.IfNot(ElementWise.Widest == VectorWidth.Vector512, "this machine runs no Vector512: every Winograd test here runs Vector256");
+        var s = new WinogradShape(h, w, ic, oc, r) { OutputRows = tile / 10, OutputCols = tile % 10, InputPhases = phases };
+        const int images = 3;
+        float[] k = Random(s.KernelTaps, 31), x = Random(images * h * w * ic, 32), dy = Random(images * h * w * oc, 33);
+        float[] du = Random(s.KernelFloats, 34), dv = Random(s.InputFloats(images), 35), m = Random(s.ProductFloats(images), 36);
+        SameOnBothWidths(s.KernelFloats, "kernel transform", u => Winograd.TransformKernel(s, k, flip: true, u));
+        SameOnBothWidths(s.KernelTaps, "kernel gradient", dk => Winograd.AccumulateKernelGradient(s, du, flip: false, dk));
+        SameOnBothWidths(s.InputFloats(images), "input transform", v => Winograd.TransformInput(s, images, x, v));
+        SameOnBothWidths(images * h * w * ic, "input gradient", dx => Winograd.InputGradient(s, images, dv, dx));
+        SameOnBothWidths(images * h * w * oc, "output transform", y => Winograd.TransformOutput(s, images, m, y));
+        SameOnBothWidths(s.ProductFloats(images), "output gradient", dm => Winograd.OutputGradient(s, images, dy, dm));
+    }
+}
