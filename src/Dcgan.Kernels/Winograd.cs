@@ -122,8 +122,8 @@ public static unsafe class Winograd
     /// <summary>The most outputs of a tile (7 x 7).</summary>
     private const int MaxOutputs = 49;
 
-    /// <summary>Channels the transforms take as one block: 16 floats, a cache line (one Vector512, or two Vector256 passes).</summary>
-    private const int Block = 16;
+    /// <summary>Channels the transforms take at a time: 16 floats, a cache line (one Vector512, or two Vector256).</summary>
+    private const int Lanes = 16;
 
     /// <summary>
     /// How far ahead, in floats (four cache lines), the kernels that read a transformed array point by point ask for the
@@ -415,9 +415,9 @@ public static unsafe class Winograd
         TV* g = stackalloc TV[25];
         TV* t = stackalloc TV[40];
         TV* u = stackalloc TV[MaxPoints];
-        for (int c0 = 0; c0 < ic; c0 += TV.Count)
+        for (int c0 = 0; c0 < ic; c0 += Lanes)
         {
-            int lanes = Math.Min(TV.Count, ic - c0);
+            int lanes = Math.Min(Lanes, ic - c0);
             for (int a = 0; a < r; a++)
             {
                 for (int b = 0; b < r; b++)
@@ -449,9 +449,9 @@ public static unsafe class Winograd
         TV* du = stackalloc TV[MaxPoints];
         TV* t = stackalloc TV[40];
         TV* g = stackalloc TV[25];
-        for (int c0 = 0; c0 < ic; c0 += TV.Count)
+        for (int c0 = 0; c0 < ic; c0 += Lanes)
         {
-            int lanes = Math.Min(TV.Count, ic - c0);
+            int lanes = Math.Min(Lanes, ic - c0);
             for (int xi = 0; xi < s.Points; xi++)
             {
                 du[xi] = Load<TV>(job.Transformed + (long)xi * job.KernelPlane + (long)o * ic + c0, lanes);
@@ -488,43 +488,37 @@ public static unsafe class Winograd
         float* x = job.Pixels + (long)image * s.Height * s.Width * ic;
         TV* d = stackalloc TV[MaxPoints];
         TV* t = stackalloc TV[MaxPoints];
-        TV* v = stackalloc TV[Block / TV.Count * MaxPoints];
+        TV* v = stackalloc TV[MaxPoints];
         long pointStride = job.InPlane;
         // The tile's columns inside the image, [j0, j1): the others are padding, all zero, and so is their transform.
         int w0 = s.OutputCols * tx - s.Pad, j0 = Math.Max(0, -w0), j1 = Math.Min(nw, s.Width - w0);
-        for (int c0 = 0; c0 < ic; c0 += Block)
+        for (int c0 = 0; c0 < ic; c0 += Lanes)
         {
-            int block = Math.Min(Block, ic - c0);
-            // A block of 16 channels in 16 / TV.Count passes, stored together (StorePoints).
-            for (int c = c0, pass = 0; c < c0 + block; c += TV.Count, pass++)
+            int lanes = Math.Min(Lanes, ic - c0);
+            var grid = new PixelGrid(x, s.Width, ic, s.InputPhases, c0);
+            for (int i = 0; i < nh; i++)
             {
-                int lanes = Math.Min(TV.Count, c0 + block - c);
-                var grid = new PixelGrid(x, s.Width, ic, s.InputPhases, c);
-                for (int i = 0; i < nh; i++)
+                int h = s.OutputRows * ty - s.Pad + i;
+                bool inside = (uint)h < (uint)s.Height;
+                for (int j = j0; j < j1; j++)
                 {
-                    int h = s.OutputRows * ty - s.Pad + i;
-                    bool inside = (uint)h < (uint)s.Height;
-                    for (int j = j0; j < j1; j++)
-                    {
-                        d[i * nw + j] = inside ? Load<TV>(grid.At(h, w0 + j), lanes) : TV.Zero;
-                    }
-                }
-                for (int j = 0; j < nw; j++)
-                {
-                    if (j < j0 || j >= j1)
-                    {
-                        ZeroColumn(t + j, nh, nw);
-                        continue;
-                    }
-                    TR.Input(d + j, nw, t + j, nw);
-                }
-                TV* vp = v + pass * MaxPoints;
-                for (int i = 0; i < nh; i++)
-                {
-                    TC.Input(t + i * nw, 1, vp + i * nw, 1);
+                    d[i * nw + j] = inside ? Load<TV>(grid.At(h, w0 + j), lanes) : TV.Zero;
                 }
             }
-            StorePoints(job.Transformed + (long)tile * ic + c0, pointStride, v, s.Points, block, job.Streaming);
+            for (int j = 0; j < nw; j++)
+            {
+                if (j < j0 || j >= j1)
+                {
+                    ZeroColumn(t + j, nh, nw);
+                    continue;
+                }
+                TR.Input(d + j, nw, t + j, nw);
+            }
+            for (int i = 0; i < nh; i++)
+            {
+                TC.Input(t + i * nw, 1, v + i * nw, 1);
+            }
+            StorePoints(job.Transformed + (long)tile * ic + c0, pointStride, v, s.Points, lanes, job.Streaming);
         }
         if (job.Streaming)
         {
@@ -553,9 +547,9 @@ public static unsafe class Winograd
             float* src = job.Transformed + (long)tile * ic;
             // The tile's columns inside the image, [j0, j1); the rest of the tile's gradient falls on padding.
             int w0 = s.OutputCols * tx - s.Pad, j0 = Math.Max(0, -w0), j1 = Math.Min(nw, s.Width - w0);
-            for (int c0 = 0; c0 < ic; c0 += TV.Count)
+            for (int c0 = 0; c0 < ic; c0 += Lanes)
             {
-                int lanes = Math.Min(TV.Count, ic - c0);
+                int lanes = Math.Min(Lanes, ic - c0);
                 Prefetch.Lines(src + c0 + PrefetchAhead, pointStride, s.Points);
                 for (int xi = 0; xi < s.Points; xi++)
                 {
@@ -604,9 +598,9 @@ public static unsafe class Winograd
         long pointStride = job.OutPlane;
         float* src = job.Transformed + (long)tile * oc;
         int rows = Math.Min(oh, s.Height - oh * ty), cols = Math.Min(ow, s.Width - ow * tx);
-        for (int c0 = 0; c0 < oc; c0 += TV.Count)
+        for (int c0 = 0; c0 < oc; c0 += Lanes)
         {
-            int lanes = Math.Min(TV.Count, oc - c0);
+            int lanes = Math.Min(Lanes, oc - c0);
             Prefetch.Lines(src + c0 + PrefetchAhead, pointStride, s.Points);
             for (int xi = 0; xi < s.Points; xi++)
             {
@@ -644,42 +638,36 @@ public static unsafe class Winograd
         float* dy = job.Pixels + (long)image * s.Height * s.Width * oc;
         TV* o = stackalloc TV[MaxOutputs];
         TV* t = stackalloc TV[MaxPoints];
-        TV* m = stackalloc TV[Block / TV.Count * MaxPoints];
+        TV* m = stackalloc TV[MaxPoints];
         long pointStride = job.OutPlane;
         float* dst = job.Transformed + (long)tile * oc;
         int rows = Math.Min(oh, s.Height - oh * ty), cols = Math.Min(ow, s.Width - ow * tx);
-        for (int c0 = 0; c0 < oc; c0 += Block)
+        for (int c0 = 0; c0 < oc; c0 += Lanes)
         {
-            int block = Math.Min(Block, oc - c0);
-            // A block of 16 channels in 16 / TV.Count passes, stored together (StorePoints).
-            for (int c = c0, pass = 0; c < c0 + block; c += TV.Count, pass++)
+            int lanes = Math.Min(Lanes, oc - c0);
+            var grid = new PixelGrid(dy, s.Width, oc, s.OutputPhases, c0);
+            for (int i = 0; i < oh; i++)
             {
-                int lanes = Math.Min(TV.Count, c0 + block - c);
-                var grid = new PixelGrid(dy, s.Width, oc, s.OutputPhases, c);
-                for (int i = 0; i < oh; i++)
+                for (int j = 0; j < cols; j++)
                 {
-                    for (int j = 0; j < cols; j++)
-                    {
-                        o[i * ow + j] = i < rows ? Load<TV>(grid.At(oh * ty + i, ow * tx + j), lanes) : TV.Zero;
-                    }
-                }
-                for (int j = 0; j < ow; j++)
-                {
-                    if (j >= cols)
-                    {
-                        // Outside the image the output gradient is zero, and so is its transform.
-                        ZeroColumn(t + j, nh, ow);
-                        continue;
-                    }
-                    TR.OutputAdjoint(o + j, ow, t + j, ow);
-                }
-                TV* mp = m + pass * MaxPoints;
-                for (int i = 0; i < nh; i++)
-                {
-                    TC.OutputAdjoint(t + i * ow, 1, mp + i * nw, 1);
+                    o[i * ow + j] = i < rows ? Load<TV>(grid.At(oh * ty + i, ow * tx + j), lanes) : TV.Zero;
                 }
             }
-            StorePoints(dst + c0, pointStride, m, s.Points, block, job.Streaming);
+            for (int j = 0; j < ow; j++)
+            {
+                if (j >= cols)
+                {
+                    // Outside the image the output gradient is zero, and so is its transform.
+                    ZeroColumn(t + j, nh, ow);
+                    continue;
+                }
+                TR.OutputAdjoint(o + j, ow, t + j, ow);
+            }
+            for (int i = 0; i < nh; i++)
+            {
+                TC.OutputAdjoint(t + i * ow, 1, m + i * nw, 1);
+            }
+            StorePoints(dst + c0, pointStride, m, s.Points, lanes, job.Streaming);
         }
         if (job.Streaming)
         {
@@ -714,11 +702,11 @@ public static unsafe class Winograd
 
     /// <summary>
     /// The task of a kind for a shape: compiled once for each block of channels (Vector512's 16 where the hardware runs it
-    /// natively, else Vector256's 8: <see cref="ElementWise.Width"/>) and each pair of transforms down the columns (TR) and
+    /// natively, else two of Vector256's 8: <see cref="ElementWise.Width"/>) and each pair of transforms down the columns (TR) and
     /// along the rows (TC), with only those transforms inlined and the tile sides constant.
     /// </summary>
     private static delegate*<void*, int, void> Task(in WinogradShape s, TaskKind kind)
-        => ElementWise.Width == VectorWidth.Vector512 ? Task<Lanes16>(s, kind) : Task<Lanes8>(s, kind);
+        => ElementWise.Width == VectorWidth.Vector512 ? Task<Lanes16>(s, kind) : Task<Lanes8x2>(s, kind);
 
     private static delegate*<void*, int, void> Task<TV>(in WinogradShape s, TaskKind kind)
         where TV : unmanaged, ILanes<TV>
@@ -1119,18 +1107,15 @@ public static unsafe class Winograd
         }
     }
 
-    // ---- blocks of channels: 16 (Vector512) or 8 (Vector256), with a partial block at the end of a channel row ----
+    // ---- blocks of 16 channels (a Vector512, or two Vector256), with a partial block at the end of a channel row ----
 
     /// <summary>
-    /// A block of channels the transforms work on at once, as one vector: the operators the transforms are written with,
-    /// and loads and stores. Every lane computes the same IEEE operations whatever the width, so both widths give the same
-    /// bits.
+    /// A block of 16 channels the transforms work on at once: the operators the transforms are written with, and loads and
+    /// stores. Every lane computes the same IEEE operations whatever the vector width, so both give the same bits.
     /// </summary>
     private interface ILanes<TSelf>
         where TSelf : unmanaged, ILanes<TSelf>
     {
-        static abstract int Count { get; }
-
         static abstract TSelf Zero { get; }
 
         static abstract TSelf operator +(TSelf a, TSelf b);
@@ -1157,8 +1142,6 @@ public static unsafe class Winograd
         private readonly Vector512<float> _v;
 
         private Lanes16(Vector512<float> v) => _v = v;
-
-        public static int Count => 16;
 
         public static Lanes16 Zero => default;
 
@@ -1198,51 +1181,69 @@ public static unsafe class Winograd
         }
     }
 
-    private readonly struct Lanes8 : ILanes<Lanes8>
+    /// <summary>
+    /// 16 channels as two Vector256 halves, where Vector512 is not accelerated: two independent chains in every operation,
+    /// as the transforms were written for (one 8-channel chain a pass measured 2-3 % slower on AVX2).
+    /// </summary>
+    private readonly struct Lanes8x2 : ILanes<Lanes8x2>
     {
-        private readonly Vector256<float> _v;
+        private readonly Vector256<float> _lo;
+        private readonly Vector256<float> _hi;
 
-        private Lanes8(Vector256<float> v) => _v = v;
+        private Lanes8x2(Vector256<float> lo, Vector256<float> hi)
+        {
+            _lo = lo;
+            _hi = hi;
+        }
 
-        public static int Count => 8;
-
-        public static Lanes8 Zero => default;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Lanes8 operator +(Lanes8 a, Lanes8 b) => new(a._v + b._v);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Lanes8 operator -(Lanes8 a, Lanes8 b) => new(a._v - b._v);
+        public static Lanes8x2 Zero => default;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Lanes8 operator *(float c, Lanes8 a) => new(c * a._v);
+        public static Lanes8x2 operator +(Lanes8x2 a, Lanes8x2 b) => new(a._lo + b._lo, a._hi + b._hi);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Lanes8 operator *(Lanes8 a, float c) => new(a._v * c);
+        public static Lanes8x2 operator -(Lanes8x2 a, Lanes8x2 b) => new(a._lo - b._lo, a._hi - b._hi);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Lanes8 Fma(Lanes8 a, float c, Lanes8 addend) => new(Vector256.FusedMultiplyAdd(a._v, Vector256.Create(c), addend._v));
+        public static Lanes8x2 operator *(float c, Lanes8x2 a) => new(c * a._lo, c * a._hi);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Lanes8 Load(float* p) => new(Vector256.Load(p));
+        public static Lanes8x2 operator *(Lanes8x2 a, float c) => new(a._lo * c, a._hi * c);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Store(float* p, Lanes8 value) => value._v.Store(p);
+        public static Lanes8x2 Fma(Lanes8x2 a, float c, Lanes8x2 addend)
+        {
+            var k = Vector256.Create(c);
+            return new(Vector256.FusedMultiplyAdd(a._lo, k, addend._lo), Vector256.FusedMultiplyAdd(a._hi, k, addend._hi));
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void StoreStreaming(float* p, Lanes8 value) => Avx.StoreAlignedNonTemporal(p, value._v);
+        public static Lanes8x2 Load(float* p) => new(Vector256.Load(p), Vector256.Load(p + 8));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store(float* p, Lanes8x2 value)
+        {
+            value._lo.Store(p);
+            value._hi.Store(p + 8);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void StoreStreaming(float* p, Lanes8x2 value)
+        {
+            Avx.StoreAlignedNonTemporal(p, value._lo);
+            Avx.StoreAlignedNonTemporal(p + 8, value._hi);
+        }
     }
 
     /// <summary>
     /// Whether an array at p with rows of the given channels can take streaming stores: every 16-channel block starts on
     /// a cache line, and the CPU has them (AVX-512, or AVX).
     /// </summary>
-    private static bool CanStream(float* p, int channels) => (Avx512F.IsSupported || Avx.IsSupported) && ((nuint)p & 63) == 0 && channels % Block == 0;
+    private static bool CanStream(float* p, int channels) => (Avx512F.IsSupported || Avx.IsSupported) && ((nuint)p & 63) == 0 && channels % Lanes == 0;
 
     /// <summary>
-    /// A block of up to 16 channels (lanes floats) of each of the points planes, p + xi * stride: values holds it as 16 /
-    /// TV.Count passes of MaxPoints vectors each, stored side by side so a line is written whole; streamed past the caches
-    /// (full blocks on cache lines, <see cref="CanStream"/>; the task fences its stores at its end) or stored plainly.
+    /// values[xi] to p + xi * stride for each of the points planes: streamed past the caches (full blocks on cache lines,
+    /// <see cref="CanStream"/>; the task fences its stores at its end) or stored plainly.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StorePoints<TV>(float* p, long stride, TV* values, int points, int lanes, bool streaming)
@@ -1252,32 +1253,26 @@ public static unsafe class Winograd
         {
             for (int xi = 0; xi < points; xi++)
             {
-                for (int pass = 0; pass < Block / TV.Count; pass++)
-                {
-                    TV.StoreStreaming(p + xi * stride + pass * TV.Count, values[pass * MaxPoints + xi]);
-                }
+                TV.StoreStreaming(p + xi * stride, values[xi]);
             }
             return;
         }
         for (int xi = 0; xi < points; xi++)
         {
-            for (int c = 0, pass = 0; c < lanes; c += TV.Count, pass++)
-            {
-                Store(p + xi * stride + c, Math.Min(TV.Count, lanes - c), values[pass * MaxPoints + xi]);
-            }
+            Store(p + xi * stride, lanes, values[xi]);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV Load<TV>(float* p, int lanes)
         where TV : unmanaged, ILanes<TV>
-        => lanes == TV.Count ? TV.Load(p) : LoadPartial<TV>(p, lanes);
+        => lanes == Lanes ? TV.Load(p) : LoadPartial<TV>(p, lanes);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store<TV>(float* p, int lanes, TV value)
         where TV : unmanaged, ILanes<TV>
     {
-        if (lanes == TV.Count)
+        if (lanes == Lanes)
         {
             TV.Store(p, value);
         }
@@ -1290,8 +1285,8 @@ public static unsafe class Winograd
     private static TV LoadPartial<TV>(float* p, int lanes)
         where TV : unmanaged, ILanes<TV>
     {
-        float* buffer = stackalloc float[Block];
-        for (int i = 0; i < TV.Count; i++)
+        float* buffer = stackalloc float[Lanes];
+        for (int i = 0; i < Lanes; i++)
         {
             buffer[i] = i < lanes ? p[i] : 0f;
         }
@@ -1301,7 +1296,7 @@ public static unsafe class Winograd
     private static void StorePartial<TV>(float* p, int lanes, TV value)
         where TV : unmanaged, ILanes<TV>
     {
-        float* buffer = stackalloc float[Block];
+        float* buffer = stackalloc float[Lanes];
         TV.Store(buffer, value);
         for (int i = 0; i < lanes; i++)
         {

@@ -381,8 +381,8 @@ public class WinogradTests
 }
 
 /// <summary>
-/// The transforms on Vector256 (8 channels a pass, what machines without AVX-512 run) against Vector512: the same bits,
-/// on every transform, partial channel blocks and streaming stores included.
+/// The transforms on Vector256 (16 channels as two halves, what machines without AVX-512 run) against Vector512: the same
+/// bits, on every transform, partial channel blocks and streaming stores included.
 /// </summary>
 [Collection(VectorWidthCollection.Name)]
 public class WinogradVector256Tests
@@ -422,8 +422,8 @@ public class WinogradVector256Tests
     [InlineData(7, 7, 256, 128, 3, 74, true)]   // the discriminator's second convolution, phases in place
     [InlineData(7, 7, 128, 256, 3, 74, false)]  // the generator's second transposed convolution
     [InlineData(5, 6, 19, 7, 5, 44, false)]     // partial tiles and partial channel blocks (19 = 16 + 3, 7 < 8)
-    [InlineData(9, 12, 27, 12, 3, 47, false)]   // 27 = 16 + 8 + 3
-    [InlineData(9, 12, 24, 40, 3, 77, false)]   // 24 = 16 + 8: a block of one Vector256 pass
+    [InlineData(9, 12, 27, 12, 3, 47, false)]   // 27 = 16 + 11: a partial block over both halves
+    [InlineData(9, 12, 24, 40, 3, 77, false)]   // 24 = 16 + 8: a partial block of exactly one half
     public void EveryTransformGivesTheBitsOfVector512(int h, int w, int ic, int oc, int r, int tile, bool phases)
     {
         Skip.IfNot(ElementWise.Widest == VectorWidth.Vector512, "this machine runs no Vector512: every Winograd test here runs Vector256");
