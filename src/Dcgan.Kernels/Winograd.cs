@@ -1133,10 +1133,11 @@ public static unsafe class Winograd
 
         static abstract void Store(float* p, TSelf value);
 
-        /// <summary>To p, on a boundary of the vector's size, past the caches (non-temporal); the task fences its stores at its end.</summary>
+        /// <summary>To p, on a cache line, past the caches (non-temporal); the task fences its stores at its end.</summary>
         static abstract void StoreStreaming(float* p, TSelf value);
     }
 
+    /// <summary>16 channels as one Vector512: taken only where Vector512 is accelerated, so AVX-512F is there.</summary>
     private readonly struct Lanes16 : ILanes<Lanes16>
     {
         private readonly Vector512<float> _v;
@@ -1167,18 +1168,7 @@ public static unsafe class Winograd
         public static void Store(float* p, Lanes16 value) => value._v.Store(p);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void StoreStreaming(float* p, Lanes16 value)
-        {
-            if (Avx512F.IsSupported)
-            {
-                Avx512F.StoreAlignedNonTemporal(p, value._v);
-            }
-            else
-            {
-                Avx.StoreAlignedNonTemporal(p, value._v.GetLower());
-                Avx.StoreAlignedNonTemporal(p + 8, value._v.GetUpper());
-            }
-        }
+        public static void StoreStreaming(float* p, Lanes16 value) => Avx512F.StoreAlignedNonTemporal(p, value._v);
     }
 
     /// <summary>

@@ -42,15 +42,6 @@ public sealed class KillResumeTests : IDisposable
         return gan;
     }
 
-    private static void AssertSame(GanPair expected, GanPair actual)
-    {
-        Assert.True(expected.Generator.Values.AsSpan().SequenceEqual(actual.Generator.Values), "generator weights differ");
-        Assert.True(expected.Discriminator.Values.AsSpan().SequenceEqual(actual.Discriminator.Values), "discriminator weights differ");
-        Assert.True(expected.GeneratorOptimizer.V.AsSpan().SequenceEqual(actual.GeneratorOptimizer.V), "generator Adam state differs");
-        Assert.True(expected.DiscriminatorOptimizer.M.AsSpan().SequenceEqual(actual.DiscriminatorOptimizer.M), "discriminator Adam state differs");
-        Assert.Equal(expected.GeneratorOptimizer.Iterations, actual.GeneratorOptimizer.Iterations);
-    }
-
     [Fact]
     public void KilledTenTimesAtRandomStillEndsBitIdentical()
     {
@@ -88,7 +79,7 @@ public sealed class KillResumeTests : IDisposable
             kills++;
         }
         Assert.True(kills >= 10, $"only {kills} kills");
-        AssertSame(expected, Final(dir));
+        Checkpoints.AssertSameState(expected, Final(dir));
         var metrics = File.ReadAllLines(Path.Combine(dir, "metrics.jsonl"));
         Assert.Equal(Enumerable.Range(1, 8), metrics.Select(l => EpochMetrics.FromJsonLine(l).Epoch));
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(dir, "checkpoints"), "*.tmp"));
@@ -126,7 +117,7 @@ public sealed class KillResumeTests : IDisposable
         Assert.NotEmpty(Directory.EnumerateFiles(run.CheckpointsDir, "*.tmp")); // the half-written file
         // Resume (no pause now) starts over, since no checkpoint was sealed, and ends identical.
         RunToEnd([.. Args(dir), "--resume"]);
-        AssertSame(Final(straight), Final(dir));
+        Checkpoints.AssertSameState(Final(straight), Final(dir));
         Assert.Empty(Directory.EnumerateFiles(run.CheckpointsDir, "*.tmp"));
     }
 
@@ -161,7 +152,7 @@ public sealed class KillResumeTests : IDisposable
         }
         Assert.Contains("interrupted", File.ReadAllText(Path.Combine(dir, "status.json")));
         RunToEnd([.. Args(dir), "--resume"]);
-        AssertSame(Final(straight), Final(dir));
+        Checkpoints.AssertSameState(Final(straight), Final(dir));
         Assert.Contains("finished", File.ReadAllText(Path.Combine(dir, "status.json")));
     }
 

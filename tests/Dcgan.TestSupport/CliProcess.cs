@@ -9,11 +9,7 @@ public static class CliProcess
     /// <summary>Starts dcgan; its stdout and stderr lines are collected as they come.</summary>
     public static (Process Process, List<string> Lines) Start(IEnumerable<string> args, IDictionary<string, string>? env = null)
     {
-        var info = Info(args);
-        foreach (var (k, v) in env ?? new Dictionary<string, string>())
-        {
-            info.Environment[k] = v;
-        }
+        var info = Info(args, env);
         var lines = new List<string>();
         var p = new Process { StartInfo = info };
         p.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (lines) { lines.Add(e.Data); } } };
@@ -30,12 +26,7 @@ public static class CliProcess
     /// <summary>Runs dcgan to its end with these environment variables added: exit code, stdout and stderr.</summary>
     public static (int Exit, string Out, string Err) Run(IEnumerable<string> args, IDictionary<string, string>? env)
     {
-        var info = Info(args);
-        foreach (var (k, v) in env ?? new Dictionary<string, string>())
-        {
-            info.Environment[k] = v;
-        }
-        using var p = Process.Start(info)!;
+        using var p = Process.Start(Info(args, env))!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         Assert.True(p.WaitForExit(300_000), $"dcgan {string.Join(' ', args)} did not finish");
@@ -65,13 +56,18 @@ public static class CliProcess
         return false;
     }
 
-    private static ProcessStartInfo Info(IEnumerable<string> args)
+    /// <summary>How to start dcgan with these arguments, and these environment variables added to this process's.</summary>
+    private static ProcessStartInfo Info(IEnumerable<string> args, IDictionary<string, string>? env)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dcgan.dll"));
         foreach (string a in args)
         {
             info.ArgumentList.Add(a);
+        }
+        foreach (var (k, v) in env ?? new Dictionary<string, string>())
+        {
+            info.Environment[k] = v;
         }
         return info;
     }
