@@ -64,7 +64,7 @@ public static class QuickElementWise
         foreach (var (rows, c) in new[] { (256 * 14 * 14, 64), (256 * 7 * 7, 128), (256, 12544) })
         {
             float[] gamma = Filled(c, 3), beta = Filled(c, 4), mean = new float[c], variance = new float[c], invStd = new float[c];
-            float[] scratch = new float[2 * BatchNormKernels.Chunks * c], sumDy = new float[c], sumDyXhat = new float[c];
+            float[] scratch = new float[BatchNormKernels.ScratchFloats(c)], sumDy = new float[c], sumDyXhat = new float[c];
             float[] dgamma = new float[c], dbeta = new float[c], scale = new float[c], shift = new float[c];
             float[] xhat = new float[rows * c];
             string shape = $"{rows}x{c}";

@@ -11,8 +11,23 @@ using System.Runtime.Intrinsics;
 /// </summary>
 public static unsafe class BatchNormKernels
 {
-    /// <summary>How many row chunks the reductions use; scratch needs 2 * Chunks * C floats.</summary>
+    /// <summary>How many row chunks the reductions use; scratch needs <see cref="ScratchFloats"/> floats.</summary>
     public const int Chunks = 32;
+
+    /// <summary>
+    /// Floats of scratch for C channels: each chunk's partial sums on cache lines of their own. Chunks next to each other run
+    /// on different threads at the same time and add a row into their sums at every row; sharing a line, the two cores
+    /// passed it back and forth, and the 64- and 128-channel layers ran slower on two threads than on one.
+    /// </summary>
+    public static int ScratchFloats(int c) => 2 * Chunks * PartialStride(c) + LineFloats;
+
+    private const int LineFloats = 16;
+
+    /// <summary>Floats from one chunk's partial sums to the next: C rounded up to whole cache lines.</summary>
+    private static int PartialStride(int c) => (c + LineFloats - 1) / LineFloats * LineFloats;
+
+    /// <summary>The first cache-line boundary in scratch, where the partial sums start.</summary>
+    private static float* Partials(float* scratch) => (float*)(((nuint)scratch + 63) & ~(nuint)63);
 
     /// <summary>
     /// Training forward. Effectively mean[c] = avg_r x[r,c]; variance[c] = avg_r (x[r,c] - mean[c])^2;
@@ -25,13 +40,13 @@ public static unsafe class BatchNormKernels
         Check(rows, c, x.Length, y.Length, xhat.Length, scratch.Length);
         fixed (float* px = x, pg = gamma, pb = beta, pm = mean, pv = variance, pi = invStd, ph = xhat, py = y, ps = scratch)
         {
-            var job = new Job { Rows = rows, C = c, X = px, Gamma = pg, Beta = pb, Mean = pm, InvStd = pi, Xhat = ph, Y = py, Scratch = ps };
+            var job = new Job { Rows = rows, C = c, Stride = PartialStride(c), X = px, Gamma = pg, Beta = pb, Mean = pm, InvStd = pi, Xhat = ph, Y = py, Scratch = Partials(ps) };
             // Pass 1: mean.
             Workers.For(Chunks, &SumChunk, &job);
-            Combine(ps, c, pm, 1.0f / rows);
+            Combine(job.Scratch, c, job.Stride, pm, 1.0f / rows);
             // Pass 2: biased variance around the mean (two passes for accuracy).
             Workers.For(Chunks, &SquaredDeviationChunk, &job);
-            Combine(ps, c, pv, 1.0f / rows);
+            Combine(job.Scratch, c, job.Stride, pv, 1.0f / rows);
             for (int j = 0; j < c; j++)
             {
                 pi[j] = 1.0f / MathF.Sqrt(pv[j] + epsilon);
@@ -53,10 +68,10 @@ public static unsafe class BatchNormKernels
         Check(rows, c, xhat.Length, dy.Length, dy.Length, scratch.Length);
         fixed (float* ph = xhat, pdy = dy, pg = gamma, pi = invStd, pdg = dgamma, pdb = dbeta, pdx = dx, ps = scratch, psd = sumDy, psdx = sumDyXhat)
         {
-            var job = new Job { Rows = rows, C = c, Xhat = ph, Dy = pdy, Gamma = pg, InvStd = pi, Dx = pdx, Scratch = ps, Mean = psd, Y = psdx };
+            var job = new Job { Rows = rows, C = c, Stride = PartialStride(c), Xhat = ph, Dy = pdy, Gamma = pg, InvStd = pi, Dx = pdx, Scratch = Partials(ps), Mean = psd, Y = psdx };
             Workers.For(Chunks, &GradientSumsChunk, &job);
-            Combine(ps, c, psd, 1f);
-            Combine(ps + (long)Chunks * c, c, psdx, 1f);
+            Combine(job.Scratch, c, job.Stride, psd, 1f);
+            Combine(job.Scratch + (long)Chunks * job.Stride, c, job.Stride, psdx, 1f);
             if (!dgamma.IsEmpty || !dbeta.IsEmpty)
             {
                 if (dgamma.Length < c || dbeta.Length < c)
@@ -97,7 +112,7 @@ public static unsafe class BatchNormKernels
 
     private struct Job
     {
-        public int Rows, C;
+        public int Rows, C, Stride;
         public float* X, Gamma, Beta, Mean, InvStd, Xhat, Y, Dy, Dx, Scratch;
     }
 
@@ -113,31 +128,43 @@ public static unsafe class BatchNormKernels
 
     /// <summary>
     /// destination[j] = (the chunks' partial sums of channel j, added in chunk order) * scale; over the worker threads in
-    /// blocks of channels when there are many (each channel's sum is the same wherever it runs).
+    /// blocks of channels when there are many (each channel's sum is the same wherever it runs, in a vector or not).
     /// </summary>
-    private static void Combine(float* scratch, int c, float* destination, float scale)
+    private static void Combine(float* partials, int c, int stride, float* destination, float scale)
     {
-        var job = new CombineJob { Scratch = scratch, C = c, Destination = destination, Scale = scale };
+        var job = new CombineJob { Scratch = partials, C = c, Stride = stride, Destination = destination, Scale = scale };
         Workers.For((c + CombineColumns - 1) / CombineColumns, &CombineTask, &job);
     }
 
     private struct CombineJob
     {
         public float* Scratch, Destination;
-        public int C;
+        public int C, Stride;
         public float Scale;
     }
 
     private static void CombineTask(void* state, int block)
     {
         ref CombineJob job = ref *(CombineJob*)state;
-        int c = job.C, end = Math.Min(c, (block + 1) * CombineColumns);
-        for (int j = block * CombineColumns; j < end; j++)
+        int c = job.C, stride = job.Stride, end = Math.Min(c, (block + 1) * CombineColumns), j = block * CombineColumns;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; j + 16 <= end; j += 16)
+            {
+                var sum = Vector512<float>.Zero;
+                for (int k = 0; k < Chunks; k++)
+                {
+                    sum += Vector512.Load(job.Scratch + (long)k * stride + j);
+                }
+                (sum * job.Scale).Store(job.Destination + j);
+            }
+        }
+        for (; j < end; j++)
         {
             float sum = 0;
             for (int k = 0; k < Chunks; k++)
             {
-                sum += job.Scratch[(long)k * c + j];
+                sum += job.Scratch[(long)k * stride + j];
             }
             job.Destination[j] = sum * job.Scale;
         }
@@ -147,7 +174,7 @@ public static unsafe class BatchNormKernels
     {
         ref Job job = ref *(Job*)state;
         int c = job.C;
-        var acc = new Span<float>(job.Scratch + (long)chunk * c, c);
+        var acc = new Span<float>(job.Scratch + (long)chunk * job.Stride, c);
         acc.Clear();
         var (start, end) = ChunkRows(job.Rows, chunk);
         for (int r = start; r < end; r++)
@@ -160,7 +187,7 @@ public static unsafe class BatchNormKernels
     {
         ref Job job = ref *(Job*)state;
         int c = job.C;
-        var acc = new Span<float>(job.Scratch + (long)chunk * c, c);
+        var acc = new Span<float>(job.Scratch + (long)chunk * job.Stride, c);
         acc.Clear();
         var mean = new ReadOnlySpan<float>(job.Mean, c);
         var (start, end) = ChunkRows(job.Rows, chunk);
@@ -192,7 +219,7 @@ public static unsafe class BatchNormKernels
     {
         ref Job job = ref *(Job*)state;
         int c = job.C;
-        float* sumDy = job.Scratch + (long)chunk * c, sumDyXhat = job.Scratch + ((long)Chunks + chunk) * c;
+        float* sumDy = job.Scratch + (long)chunk * job.Stride, sumDyXhat = job.Scratch + ((long)Chunks + chunk) * job.Stride;
         new Span<float>(sumDy, c).Clear();
         new Span<float>(sumDyXhat, c).Clear();
         var (start, end) = ChunkRows(job.Rows, chunk);
@@ -334,7 +361,7 @@ public static unsafe class BatchNormKernels
     private static void Check(int rows, int c, int xLength, int yLength, int xhatLength, int scratchLength)
     {
         long need = (long)rows * c;
-        if (rows < 1 || c < 1 || xLength < need || yLength < need || xhatLength < need || scratchLength < 2L * Chunks * c)
+        if (rows < 1 || c < 1 || xLength < need || yLength < need || xhatLength < need || scratchLength < ScratchFloats(c))
         {
             throw new ArgumentException($"batch norm: buffers too small for {rows} x {c}");
         }

@@ -253,7 +253,7 @@ public unsafe class ElementWiseTests
         {
             float[] x = Inputs(rows * c, 7), dy = Inputs(rows * c, 8), gamma = Inputs(c, 9), beta = Inputs(c, 10);
             float[] mean = new float[c], variance = new float[c], invStd = new float[c], xhat = new float[rows * c], y = new float[rows * c];
-            var scratch = new float[2 * BatchNormKernels.Chunks * c];
+            var scratch = new float[BatchNormKernels.ScratchFloats(c)];
             BatchNormKernels.ForwardTraining(rows, c, x, gamma, beta, 1e-3f, mean, variance, invStd, xhat, y, scratch);
             float[] dgamma = new float[c], dbeta = new float[c], dx = new float[rows * c], sumDy = new float[c], sumDyXhat = new float[c];
             BatchNormKernels.BackwardTraining(rows, c, xhat, dy, gamma, invStd, dgamma, dbeta, dx, scratch, sumDy, sumDyXhat);

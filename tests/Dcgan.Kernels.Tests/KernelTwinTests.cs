@@ -156,7 +156,7 @@ public class KernelTwinTests
         var invStd = new float[c];
         var xhat = new float[rows * c];
         var y = new float[rows * c];
-        var scratch = new float[2 * BatchNormKernels.Chunks * c];
+        var scratch = new float[BatchNormKernels.ScratchFloats(c)];
         BatchNormKernels.ForwardTraining(rows, c, x, gamma, beta, 1e-3f, mean, variance, invStd, xhat, y, scratch);
         var dgamma = new float[c];
         var dbeta = new float[c];

@@ -89,7 +89,7 @@ public sealed class BatchNormalization : Layer
         _invStd = new float[_c];
         _sumDy = new float[_c];
         _sumDyXhat = new float[_c];
-        _scratch = new float[2 * BatchNormKernels.Chunks * _c];
+        _scratch = new float[BatchNormKernels.ScratchFloats(_c)];
         return inputShape;
     }
 
