@@ -1,6 +1,7 @@
 // Per-stage times of the three Winograd layer shapes of the tutorial's models, one group of images (the layers' group
 // size) on one thread: the kernel's transform, packing and gradient, the input transform, point products, output
-// transform, and the backward's output gradient, products and input gradient. Operands stay in cache between calls,
+// transform, and the backward's output gradient, products and input gradient; for the stride-2 layers the products also
+// as the layers run them, skipping the phases' zero quarters (Winograd.FindZeroQuarters). Operands stay in cache between calls,
 // so these are the stages' floors; in a train step the transformed arrays also come from and go to the last-level cache.
 using System.Diagnostics;
 using Dcgan.Kernels;
@@ -12,16 +13,18 @@ public static class QuickWinograd
     public static void Run(string[] args)
     {
         Workers.Threads = 1;
-        (string Name, WinogradShape S, int Images)[] shapes =
+        (string Name, WinogradShape S, int Images, PhaseStack Stacked)[] shapes =
         [
-            ("G conv2d_transpose F(4x4,5x5)", new WinogradShape(7, 7, 256, 128, 5), 21),
-            ("G conv2d_transpose_1 F(7x4,3x3) out phases", new WinogradShape(7, 7, 128, 256, 3) { OutputPhases = true, OutputRows = 7 }, 101),
-            ("D conv2d_1 F(7x4,3x3) in phases", new WinogradShape(7, 7, 256, 128, 3) { InputPhases = true, OutputRows = 7 }, 101),
-            ("D conv2d_1 F(4x4,3x3) in phases (as before)", new WinogradShape(7, 7, 256, 128, 3) { InputPhases = true }, 37),
+            ("G conv2d_transpose F(4x4,5x5)", new WinogradShape(7, 7, 256, 128, 5), 21, PhaseStack.None),
+            ("G conv2d_transpose_1 F(7x4,3x3) out phases", new WinogradShape(7, 7, 128, 256, 3) { OutputPhases = true, OutputRows = 7 }, 101, PhaseStack.Output),
+            ("D conv2d_1 F(7x4,3x3) in phases", new WinogradShape(7, 7, 256, 128, 3) { InputPhases = true, OutputRows = 7 }, 101, PhaseStack.Input),
+            ("D conv2d_1 F(4x4,3x3) in phases (as before)", new WinogradShape(7, 7, 256, 128, 3) { InputPhases = true }, 37, PhaseStack.Input),
         ];
         var rng = new Random(1);
-        foreach (var (name, s, n) in shapes)
+        foreach (var (name, s, n, stacked) in shapes)
         {
+            var zero = new byte[s.Points];
+            Winograd.FindZeroQuarters(s, stacked, zero);
             float[] x = Fill(rng, n * s.Height * s.Width * s.InC), y = Fill(rng, n * s.Height * s.Width * s.OutC);
             float[] w = Fill(rng, s.KernelTaps), u = new float[s.KernelFloats], packedF = new float[s.PackedKernelFloats];
             float[] packedB = new float[s.PackedKernelFloats], v = new float[s.InputFloats(n)], m = new float[s.ProductFloats(n)];
@@ -37,10 +40,22 @@ public static class QuickWinograd
             Report("kernel gradient", () => Winograd.AccumulateKernelGradient(s, du, flip: false, w), 0);
             Report("input transform", () => Winograd.TransformInput(s, n, x, v), 0);
             Report("forward products", () => Winograd.Multiply(s, n, v, packedF, m), products);
+            if (stacked != PhaseStack.None)
+            {
+                Report("  zeros skipped", () => Winograd.Multiply(s, n, v, packedF, m, zero, stacked), products);
+            }
             Report("output transform", () => Winograd.TransformOutput(s, n, m, y), 0);
             Report("output gradient", () => Winograd.OutputGradient(s, n, y, m), 0);
             Report("products: du", () => Winograd.MultiplyBackward(s, n, m, packedB, v, du, weights: true, accumulate: true, input: false), products);
+            if (stacked != PhaseStack.None)
+            {
+                Report("  zeros skipped", () => Winograd.MultiplyBackward(s, n, m, packedB, v, du, weights: true, accumulate: true, input: false, zero, stacked), products);
+            }
             Report("products: dv", () => Winograd.MultiplyBackward(s, n, m, packedB, v, du, weights: false, accumulate: true, input: true), products);
+            if (stacked != PhaseStack.None)
+            {
+                Report("  zeros skipped", () => Winograd.MultiplyBackward(s, n, m, packedB, v, du, weights: false, accumulate: true, input: true, zero, stacked), products);
+            }
             Report("input gradient", () => Winograd.InputGradient(s, n, v, x), 0);
         }
     }

@@ -42,6 +42,27 @@ public static unsafe class Gemm
     }
 
     /// <summary>
+    /// Whether a packed op(B) with k rows (<see cref="PackB"/>) can be cut into blocks of columns, each a packed B of its own
+    /// (<see cref="PackedBColumns"/>), at every multiple of width: k is one K slice, and width a whole number of strips.
+    /// </summary>
+    public static bool PackedBSplitsInto(int k, int width)
+        => k > 0 && width > 0 && GemmBlocked.SliceDepth(k) == k && width % GemmPaths.Nr(GemmPaths.Best) == 0;
+
+    /// <summary>
+    /// Columns [j0, j0 + n) of a packed op(B) with k rows, as <see cref="PackB"/> would pack them alone: within one K slice
+    /// a strip of columns lies whole after the strips before it. j0 must be a multiple of a width that
+    /// <see cref="PackedBSplitsInto"/> accepts for k.
+    /// </summary>
+    public static ReadOnlySpan<float> PackedBColumns(ReadOnlySpan<float> packedB, int k, int j0, int n)
+    {
+        if (!PackedBSplitsInto(k, j0 == 0 ? GemmPaths.Nr(GemmPaths.Best) : j0) || n <= 0)
+        {
+            throw new ArgumentException($"columns from {j0} of a packed B with {k} rows are not a packed B of their own");
+        }
+        return packedB.Slice(j0 * k, checked((int)PackedBFloats(k, n)));
+    }
+
+    /// <summary>
     /// <see cref="Sgemm"/> with op(B) packed by <see cref="PackB"/> (same k and n): bit for bit what the blocked kernel gives
     /// (so what Sgemm gives, but for n = 1, which Sgemm runs as a matrix-vector product).
     /// </summary>

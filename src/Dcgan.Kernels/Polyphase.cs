@@ -6,9 +6,32 @@
 // into one 3x3 correlation. Everything here is a permutation with zeros, and each gradient is its exact adjoint.
 namespace Dcgan.Kernels;
 
+/// <summary>
+/// Which channel dimension of a stride-2 layer's 3x3 problem stacks the four pixel phases: the input's for a convolution
+/// (<see cref="Polyphase.ConvKernel"/>), the output's for a transposed one (<see cref="Polyphase.TransposeKernel"/>), or none.
+/// </summary>
+public enum PhaseStack
+{
+    None,
+    Input,
+    Output,
+}
+
 /// <summary>Space-to-depth and the 5x5 stride-2 kernels rearranged as 3x3 kernels over phase-stacked channels.</summary>
 public static unsafe class Polyphase
 {
+    /// <summary>
+    /// The 3x3 tap (along one direction) of a phase of even parity that lies in the 5x5 kernel's padding: a = -1 above, the
+    /// first tap of a convolution's phase 0 (a = 2t - 1) and the last of a transposed convolution's (a = 3 - 2t). Odd phases
+    /// have none.
+    /// </summary>
+    public static int PaddingTap(PhaseStack stacked) => stacked switch
+    {
+        PhaseStack.Input => 0,
+        PhaseStack.Output => 2,
+        _ => throw new ArgumentException("no phases are stacked", nameof(stacked)),
+    };
+
     /// <summary>
     /// dst[n, i, j, (2 ry + rx) * c + k] = x[n, 2i + ry, 2j + rx, k]: images x (2h) x (2w) x c into images x h x w x 4c.
     /// </summary>

@@ -217,15 +217,100 @@ public static unsafe class Winograd
     }
 
     /// <summary>
-    /// m[xi] = v[xi] u[xi]^T for each point: [tiles x InC] times [InC x OutC], one GEMM per point; u is given
-    /// packed (<see cref="PackKernel"/>, forward).
+    /// Bit q of zeroQuarters[xi]: whether quarter q of the phase-stacked channels (phase q = 2 ry + rx, Polyphase) meets the
+    /// transformed kernel only in the taps the 5x5 kernel's padding fills. A phase of even row (column) parity has one such
+    /// tap a row (column) (<see cref="Polyphase.PaddingTap"/>), and the points whose row (column) of G reads that tap alone
+    /// (point 0 for the first tap, infinity for the last) see nothing else of it: there u is zero, so the products that
+    /// use u are zero, and the products that make du feed only the padding taps' gradient, which Polyphase drops. For 7x4
+    /// tiles that is a quarter to a half of the phase channels at 9 to 16 of the 54 points; the products skip them
+    /// (<see cref="Multiply"/>, <see cref="MultiplyBackward"/>). Depends on the shape alone, never on the weights.
     /// </summary>
-    public static void Multiply(in WinogradShape s, int images, ReadOnlySpan<float> v, ReadOnlySpan<float> u, Span<float> m)
+    public static void FindZeroQuarters(in WinogradShape s, PhaseStack stacked, Span<byte> zeroQuarters)
     {
-        Require(v.Length >= s.InputFloats(images) && u.Length >= s.PackedKernelFloats && m.Length >= s.ProductFloats(images), "winograd product: buffer too small");
-        fixed (float* pv = v, pu = u, pm = m)
+        Require(zeroQuarters.Length >= s.Points, "zero quarters: buffer too small");
+        zeroQuarters[..s.Points].Clear();
+        if (stacked == PhaseStack.None || s.KernelSize != 3 || (stacked == PhaseStack.Input ? s.InC : s.OutC) % 4 != 0)
         {
-            var job = new ProductJob { S = s, V = pv, PackedKernel = pu, M = pm, Images = images };
+            return;
+        }
+        Span<int> rows = stackalloc int[F73.Tile], cols = stackalloc int[F73.Tile];
+        TapsReadAlone(s.OutputRows, rows);
+        TapsReadAlone(s.OutputCols, cols);
+        int pad = Polyphase.PaddingTap(stacked), nw = s.TileCols;
+        for (int i = 0; i < s.TileRows; i++)
+        {
+            for (int j = 0; j < nw; j++)
+            {
+                int zero = 0;
+                for (int q = 0; q < 4; q++)
+                {
+                    bool evenRow = q >> 1 == 0, evenCol = (q & 1) == 0;
+                    if ((evenRow && rows[i] == pad) || (evenCol && cols[j] == pad))
+                    {
+                        zero |= 1 << q;
+                    }
+                }
+                zeroQuarters[i * nw + j] = (byte)zero;
+            }
+        }
+    }
+
+    /// <summary>For each point of F(outputs, 3), the one kernel tap its row of G reads, or -1 where it reads more than one.</summary>
+    private static void TapsReadAlone(int outputs, Span<int> taps)
+    {
+        if (outputs == 7)
+        {
+            TapsReadAlone<F73>(taps);
+        }
+        else
+        {
+            TapsReadAlone<F43>(taps);
+        }
+    }
+
+    private static void TapsReadAlone<TR>(Span<int> taps)
+        where TR : ITransform1D
+    {
+        // G applied to each unit kernel (one tap 1, the others 0) gives G's columns; a point reads a tap alone when only
+        // that tap's column is non-zero in its row.
+        var unit = stackalloc Lanes8x2[3];
+        var column = stackalloc Lanes8x2[F73.Tile];
+        float* one = stackalloc float[Lanes];
+        float* value = stackalloc float[Lanes];
+        new Span<float>(one, Lanes).Fill(1f);
+        taps[..TR.Tile].Fill(-2);
+        for (int a = 0; a < 3; a++)
+        {
+            for (int b = 0; b < 3; b++)
+            {
+                unit[b] = a == b ? Lanes8x2.Load(one) : Lanes8x2.Zero;
+            }
+            TR.Kernel(unit, 1, column, 1);
+            for (int i = 0; i < TR.Tile; i++)
+            {
+                Lanes8x2.Store(value, column[i]);
+                if (value[0] != 0f)
+                {
+                    taps[i] = taps[i] == -2 ? a : -1;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// m[xi] = v[xi] u[xi]^T for each point: [tiles x InC] times [InC x OutC], one GEMM per point; u is given
+    /// packed (<see cref="PackKernel"/>, forward). With zeroQuarters (<see cref="FindZeroQuarters"/>) for phase-stacked output
+    /// channels, the columns of m in a zero quarter are written as zeros rather than computed: the same values.
+    /// </summary>
+    public static void Multiply(in WinogradShape s, int images, ReadOnlySpan<float> v, ReadOnlySpan<float> u, Span<float> m,
+        ReadOnlySpan<byte> zeroQuarters = default, PhaseStack stacked = PhaseStack.None)
+    {
+        Require(v.Length >= s.InputFloats(images) && u.Length >= s.PackedKernelFloats && m.Length >= s.ProductFloats(images)
+            && (zeroQuarters.IsEmpty || zeroQuarters.Length >= s.Points), "winograd product: buffer too small");
+        fixed (float* pv = v, pu = u, pm = m)
+        fixed (byte* pz = zeroQuarters)
+        {
+            var job = new ProductJob { S = s, V = pv, PackedKernel = pu, M = pm, Images = images, ZeroQuarters = pz, Stacked = stacked };
             Workers.For(s.Points, &MultiplyTask, &job);
         }
     }
@@ -233,19 +318,23 @@ public static unsafe class Winograd
     /// <summary>
     /// The products' backward, point by point: du[xi] (+)= dm[xi]^T v[xi] when weights (accumulated when accumulate), then
     /// v[xi] = dm[xi] u[xi] when input (the input's transformed gradient replaces the transformed input); u is given packed
-    /// for the input gradient (<see cref="PackKernel"/>), and not read when not input.
+    /// for the input gradient (<see cref="PackKernel"/>), and not read when not input. With zeroQuarters
+    /// (<see cref="FindZeroQuarters"/>), du in a zero quarter is left at zero (written so when not accumulating), and for
+    /// phase-stacked input channels the columns of v in one are written as zeros rather than computed.
     /// </summary>
     public static void MultiplyBackward(in WinogradShape s, int images, ReadOnlySpan<float> dm, ReadOnlySpan<float> u, Span<float> v,
-        Span<float> du, bool weights, bool accumulate, bool input)
+        Span<float> du, bool weights, bool accumulate, bool input, ReadOnlySpan<byte> zeroQuarters = default, PhaseStack stacked = PhaseStack.None)
     {
         Require(v.Length >= s.InputFloats(images) && (!input || u.Length >= s.PackedKernelFloats) && dm.Length >= s.ProductFloats(images)
-            && (!weights || du.Length >= s.KernelFloats), "winograd product backward: buffer too small");
+            && (!weights || du.Length >= s.KernelFloats) && (zeroQuarters.IsEmpty || zeroQuarters.Length >= s.Points),
+            "winograd product backward: buffer too small");
         fixed (float* pv = v, pu = u, pdm = dm, pdu = du)
+        fixed (byte* pz = zeroQuarters)
         {
             var job = new ProductJob
             {
                 S = s, V = pv, PackedKernel = pu, M = pdm, KernelGradient = pdu, Images = images,
-                Weights = weights, Accumulate = accumulate, Input = input,
+                Weights = weights, Accumulate = accumulate, Input = input, ZeroQuarters = pz, Stacked = stacked,
             };
             Workers.For(s.Points, &MultiplyBackwardTask, &job);
         }
@@ -306,8 +395,14 @@ public static unsafe class Winograd
         public bool Weights;
         public bool Accumulate;
         public bool Input;
+        // Per point, the quarters of the phase-stacked channels the products skip (FindZeroQuarters), or null.
+        public byte* ZeroQuarters;
+        public PhaseStack Stacked;
 
         public readonly int Tiles => Images * S.TilesPerImage;
+
+        /// <summary>The zero quarters at point xi: none without a mask or stacked channels.</summary>
+        public readonly int Zero(int xi) => ZeroQuarters == null || Stacked == PhaseStack.None ? 0 : ZeroQuarters[xi];
 
         public readonly int InPlane => S.InputPlane(Images);
 
@@ -334,8 +429,60 @@ public static unsafe class Winograd
         int t = job.Tiles, ic = job.S.InC, oc = job.S.OutC;
         // Inside a task the GEMM runs on this thread alone: called directly, the points are split among the threads; called
         // from a task of its own (the layers run each part of a batch as one), everything runs on that thread.
-        Gemm.SgemmPackedB(false, t, oc, ic, Span(job.V + (long)xi * job.InPlane, t * ic), ic, Span(job.PackedKernel + (long)xi * job.PackedPlane, job.PackedPlane),
-            0f, new Span<float>(job.M + (long)xi * job.OutPlane, t * oc), oc);
+        ProductSkipping(job.Stacked == PhaseStack.Output ? job.Zero(xi) : 0, job.Tiles, job.S.OutC, job.S.InC, job.V + (long)xi * job.InPlane,
+            Span(job.PackedKernel + (long)xi * job.PackedPlane, job.PackedPlane), job.M + (long)xi * job.OutPlane);
+    }
+
+    /// <summary>
+    /// c = a b for a (rows x k) and b (k x n) packed, each row-major and dense; the quarters of b's columns flagged in zero
+    /// (bit q for quarter q) are zero in b, and their columns of c are written as zeros instead of computed.
+    /// </summary>
+    private static void ProductSkipping(int zero, int rows, int n, int k, float* a, ReadOnlySpan<float> packedB, float* c)
+    {
+        int quarter = n / 4;
+        if (zero == 0 || !Gemm.PackedBSplitsInto(k, quarter))
+        {
+            Gemm.SgemmPackedB(false, rows, n, k, Span(a, rows * k), k, packedB, 0f, new Span<float>(c, rows * n), n);
+            return;
+        }
+        // Runs of quarters: the zero ones written as zeros, the others computed from their columns of the packed b.
+        for (int q0 = 0, q1; q0 < 4; q0 = q1)
+        {
+            q1 = RunEnd(zero, q0);
+            int j0 = q0 * quarter, width = (q1 - q0) * quarter;
+            if (IsZero(zero, q0))
+            {
+                ClearColumns(c + j0, rows, n, width);
+            }
+            else
+            {
+                Gemm.SgemmPackedB(false, rows, width, k, Span(a, rows * k), k, Gemm.PackedBColumns(packedB, k, j0, width), 0f, Columns(c + j0, rows, n, width), n);
+            }
+        }
+    }
+
+    private static bool IsZero(int zero, int q) => (zero >> q & 1) != 0;
+
+    /// <summary>The end of the run of quarters from q0 that are all zero or all not.</summary>
+    private static int RunEnd(int zero, int q0)
+    {
+        int q1 = q0 + 1;
+        while (q1 < 4 && IsZero(zero, q1) == IsZero(zero, q0))
+        {
+            q1++;
+        }
+        return q1;
+    }
+
+    /// <summary>Columns [0, n) of a rows x ld row-major block starting at p, as the span a GEMM's C (or operand) takes.</summary>
+    private static Span<float> Columns(float* p, int rows, int ld, int n) => new(p, (rows - 1) * ld + n);
+
+    private static void ClearColumns(float* p, int rows, int ld, int n)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            new Span<float>(p + (long)r * ld, n).Clear();
+        }
     }
 
     private static void PackTask(void* state, int xi)
@@ -359,15 +506,42 @@ public static unsafe class Winograd
     {
         ref ProductJob job = ref *(ProductJob*)state;
         int t = job.Tiles, ic = job.S.InC, oc = job.S.OutC;
-        var v = new Span<float>(job.V + (long)xi * job.InPlane, t * ic);
-        var dm = Span(job.M + (long)xi * job.OutPlane, t * oc);
+        float* v = job.V + (long)xi * job.InPlane, dm = job.M + (long)xi * job.OutPlane;
+        int zero = job.Zero(xi);
         if (job.Weights)
         {
-            Gemm.Sgemm(true, false, oc, ic, t, dm, oc, v, ic, job.Accumulate ? 1f : 0f, new Span<float>(job.KernelGradient + (long)xi * job.KernelPlane, oc * ic), ic);
+            // du[o, c] = sum over tiles of dm[t, o] v[t, c]: stacked output channels are its rows, stacked input channels its
+            // columns; a zero quarter's entries stay zero.
+            float* du = job.KernelGradient + (long)xi * job.KernelPlane;
+            float beta = job.Accumulate ? 1f : 0f;
+            bool rows = job.Stacked == PhaseStack.Output;
+            int quarter = (rows ? oc : ic) / 4;
+            for (int q0 = 0, q1; q0 < 4; q0 = q1)
+            {
+                q1 = zero == 0 ? 4 : RunEnd(zero, q0);
+                int j0 = zero == 0 ? 0 : q0 * quarter, n = zero == 0 ? (rows ? oc : ic) : (q1 - q0) * quarter;
+                if (zero != 0 && IsZero(zero, q0))
+                {
+                    if (!job.Accumulate)
+                    {
+                        ClearColumns(rows ? du + (long)j0 * ic : du + j0, rows ? n : oc, ic, rows ? ic : n);
+                    }
+                }
+                else if (rows)
+                {
+                    Gemm.Sgemm(true, false, n, ic, t, Columns(dm + j0, t, oc, n), oc, Columns(v, t, ic, ic), ic, beta, Columns(du + (long)j0 * ic, n, ic, ic), ic);
+                }
+                else
+                {
+                    Gemm.Sgemm(true, false, oc, n, t, Columns(dm, t, oc, oc), oc, Columns(v + j0, t, ic, n), ic, beta, Columns(du + j0, oc, ic, n), ic);
+                }
+            }
         }
         if (job.Input)
         {
-            Gemm.SgemmPackedB(false, t, ic, oc, dm, oc, Span(job.PackedKernel + (long)xi * job.PackedPlane, job.PackedPlane), 0f, v, ic);
+            // v = dm u: with stacked input channels, a zero quarter's columns are zeros; stacked output channels would trim
+            // the sum instead, which the packed kernel does not allow, so they are computed whole.
+            ProductSkipping(job.Stacked == PhaseStack.Input ? zero : 0, t, ic, oc, dm, Span(job.PackedKernel + (long)xi * job.PackedPlane, job.PackedPlane), v);
         }
     }
 

@@ -273,6 +273,121 @@ public class WinogradTests
         }
     }
 
+    /// <summary>
+    /// The stride-2 layers' phases whose 3x3 kernel has a tap in the 5x5 kernel's padding are zero at the transform points
+    /// that read that tap alone (point 0 for a convolution's first tap, infinity for a transposed one's last): F(4, 3) has
+    /// both points, F(7, 3) only infinity. Skipping those quarters of the products changes no product, no input gradient
+    /// and no kernel gradient, bit for bit.
+    /// </summary>
+    [Theory]
+    [InlineData(false, 74, 9)]
+    [InlineData(true, 74, 14)]
+    [InlineData(false, 44, 11)]
+    [InlineData(true, 44, 11)]
+    [InlineData(false, 47, 9)]
+    [InlineData(true, 77, 17)]
+    public void ProductsSkipThePhasesZeroAtAPointWithTheSameResults(bool transposed, int tile, int pointsWithZeros)
+    {
+        // 32 channels a phase: a quarter of the stacked channels is a whole number of the GEMM's column strips.
+        const int c = 32, o = 32, h = 7, w = 6, images = 3;
+        var s = transposed ? Shape(h, w, c, 4 * o, 3, tile) : Shape(h, w, 4 * c, o, 3, tile);
+        var stacked = transposed ? PhaseStack.Output : PhaseStack.Input;
+        var zero = new byte[s.Points];
+        Winograd.FindZeroQuarters(s, stacked, zero);
+        Assert.Equal(pointsWithZeros, zero.Count(b => b != 0));
+
+        // The transformed kernel is exactly zero in every quarter flagged.
+        float[] w5 = Random(25 * c * o, 30, 0.1f), k = new float[s.KernelTaps], u = new float[s.KernelFloats];
+        if (transposed)
+        {
+            Polyphase.TransposeKernel(c, o, w5, k);
+        }
+        else
+        {
+            Polyphase.ConvKernel(c, o, w5, k);
+        }
+        Winograd.TransformKernel(s, k, flip: false, u);
+        for (int xi = 0; xi < s.Points; xi++)
+        {
+            for (int q = 0; q < 4; q++)
+            {
+                bool flagged = (zero[xi] >> q & 1) != 0;
+                Assert.Equal(flagged, Quarter(s, u, xi, q, transposed).All(v => v == 0f));
+            }
+        }
+
+        float[] uf = Packed(s, u, forInputGradient: false), ub = Packed(s, u, forInputGradient: true);
+        float[] v = RandomPlanes(s.Points, s.InputPlane(images), images * s.TilesPerImage * s.InC, 31);
+        // Garbage in both: every product is written, the skipped ones as zeros.
+        float[] mAll = Random(s.ProductFloats(images), 32), mSkip = (float[])mAll.Clone();
+        Winograd.Multiply(s, images, v, uf, mAll);
+        Winograd.Multiply(s, images, v, uf, mSkip, zero, stacked);
+        Assert.Equal(mAll, mSkip);
+
+        float[] dm = RandomPlanes(s.Points, s.ProductPlane(images), images * s.TilesPerImage * s.OutC, 33);
+        float[] dvAll = (float[])v.Clone(), dvSkip = (float[])v.Clone();
+        float[] duAll = Random(s.KernelFloats, 34), duSkip = Random(s.KernelFloats, 35);
+        Winograd.MultiplyBackward(s, images, dm, ub, dvAll, duAll, weights: true, accumulate: false, input: true);
+        Winograd.MultiplyBackward(s, images, dm, ub, dvSkip, duSkip, weights: true, accumulate: false, input: true, zero, stacked);
+        Assert.Equal(dvAll, dvSkip);
+        // A second group accumulates into the kernel gradient; the skipped quarters stay zero.
+        Winograd.MultiplyBackward(s, images, dm, ub, v, duAll, weights: true, accumulate: true, input: false);
+        Winograd.MultiplyBackward(s, images, dm, ub, v, duSkip, weights: true, accumulate: true, input: false, zero, stacked);
+        for (int xi = 0; xi < s.Points; xi++)
+        {
+            for (int q = 0; q < 4; q++)
+            {
+                float[] all = Quarter(s, duAll, xi, q, transposed), skipped = Quarter(s, duSkip, xi, q, transposed);
+                if ((zero[xi] >> q & 1) != 0)
+                {
+                    Assert.All(skipped, value => Assert.Equal(0f, value));
+                }
+                else
+                {
+                    Assert.Equal(all, skipped);
+                }
+            }
+        }
+
+        // What the skipped quarters would have held reaches only the padding taps, which the layer's gradient drops.
+        float[] dwAll = LayerKernelGradient(s, duAll, c, o, transposed), dwSkip = LayerKernelGradient(s, duSkip, c, o, transposed);
+        Assert.Equal(dwAll, dwSkip);
+        Assert.Contains(dwAll, value => value != 0f);
+    }
+
+    /// <summary>Quarter q of the stacked channels of point xi of a [points][OutC][InC] array: columns of the convolution's, rows of the transposed one's.</summary>
+    private static float[] Quarter(WinogradShape s, float[] planes, int xi, int q, bool transposed)
+    {
+        var values = new List<float>();
+        for (int oc = 0; oc < s.OutC; oc++)
+        {
+            for (int ic = 0; ic < s.InC; ic++)
+            {
+                if ((transposed ? oc / (s.OutC / 4) : ic / (s.InC / 4)) == q)
+                {
+                    values.Add(planes[xi * s.KernelPlane + oc * s.InC + ic]);
+                }
+            }
+        }
+        return values.ToArray();
+    }
+
+    private static float[] LayerKernelGradient(WinogradShape s, float[] du, int c, int o, bool transposed)
+    {
+        var dk = new float[s.KernelTaps];
+        Winograd.AccumulateKernelGradient(s, du, flip: false, dk);
+        var dw = new float[25 * c * o];
+        if (transposed)
+        {
+            Polyphase.TransposeKernelGradient(c, o, dk, dw);
+        }
+        else
+        {
+            Polyphase.ConvKernelGradient(c, o, dk, dw);
+        }
+        return dw;
+    }
+
     [Theory]
     [InlineData(44)]
     [InlineData(74)]

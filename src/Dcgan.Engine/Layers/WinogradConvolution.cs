@@ -77,6 +77,9 @@ internal sealed unsafe class WinogradConvolution
     private float* _keptInput;
     private int _keptImages;
     private float[] _phases = [];
+    // Which channels stack the phases, and per transform point the quarters of them the products skip.
+    private readonly PhaseStack _stacked;
+    private readonly byte[] _zeroQuarters;
 
     private WinogradConvolution(Kind kind, WinogradShape s, int inC, int outC)
     {
@@ -85,6 +88,14 @@ internal sealed unsafe class WinogradConvolution
         _inC = inC;
         _outC = outC;
         _group = ImagesPerGroup(s);
+        _stacked = kind switch
+        {
+            Kind.Conv2 => PhaseStack.Input,
+            Kind.Transposed2 => PhaseStack.Output,
+            _ => PhaseStack.None,
+        };
+        _zeroQuarters = new byte[s.Points];
+        Winograd.FindZeroQuarters(s, _stacked, _zeroQuarters);
     }
 
     /// <summary>
@@ -250,13 +261,14 @@ internal sealed unsafe class WinogradConvolution
         var u = forward ? Scratch.AlignedFloats(ref _uForward, _s.PackedKernelFloats)
             : output.IsEmpty ? default : Scratch.AlignedFloats(ref _uBackward, _s.PackedKernelFloats);
         fixed (float* px = x, pdy = dy, pout = output, pdu = du, pu = u, pv = v, pm = m, pp = phases, pk = kept)
+        fixed (byte* pz = _zeroQuarters)
         {
             var job = new PartJob
             {
                 Kind = _kind, S = _s, InC = _inC, OutC = _outC, Images = n, Parts = parts, Group = group,
                 X = px, Dy = pdy, Output = pout, PackedKernel = pu, KernelGradients = pdu, V = pv, M = pm, Phases = pp,
                 PartV = partV, PartM = partM, PartPhases = partPhases, BufferPerPart = partPerThread,
-                Kept = pk, KeptPerImage = KeptPerImage,
+                Kept = pk, KeptPerImage = KeptPerImage, ZeroQuarters = pz, Stacked = _stacked,
                 Forward = forward, Parameters = !du.IsEmpty, Input = !output.IsEmpty,
             };
             if (partPerThread)
@@ -298,6 +310,9 @@ internal sealed unsafe class WinogradConvolution
         // Every group's transformed input in its slot (group from image i at i * KeptPerImage), or null.
         public float* Kept;
         public int KeptPerImage;
+        // The products' zero quarters (Winograd.FindZeroQuarters) and the channels they are quarters of.
+        public byte* ZeroQuarters;
+        public PhaseStack Stacked;
         // Whether each part has its own buffers (parts on their own threads) or all share the first.
         public bool BufferPerPart;
         public bool Forward;
@@ -338,7 +353,7 @@ internal sealed unsafe class WinogradConvolution
             {
                 var y = new Span<float>(job.Output + (long)n0 * outSize, cn * outSize);
                 Winograd.TransformInput(s, cn, PhaseInput(ref job, cn, x, phases), v);
-                Winograd.Multiply(s, cn, v, u, m);
+                Winograd.Multiply(s, cn, v, u, m, Zero(ref job), job.Stacked);
                 if (job.Kind == Kind.Transposed2 && !s.OutputPhases)
                 {
                     Winograd.TransformOutput(s, cn, m, phases);
@@ -366,7 +381,7 @@ internal sealed unsafe class WinogradConvolution
             }
             // du (+)= dm^T v per point, then v = dm u: the transformed input gradient, mapped back to pixels below.
             var du = job.Parameters ? new Span<float>(job.KernelGradients + (long)part * s.KernelFloats, s.KernelFloats) : default;
-            Winograd.MultiplyBackward(s, cn, m, u, v, du, job.Parameters, accumulate: n0 > first, job.Input);
+            Winograd.MultiplyBackward(s, cn, m, u, v, du, job.Parameters, accumulate: n0 > first, job.Input, Zero(ref job), job.Stacked);
             if (job.Input)
             {
                 var dx = new Span<float>(job.Output + (long)n0 * inSize, cn * inSize);
@@ -382,6 +397,8 @@ internal sealed unsafe class WinogradConvolution
             }
         }
     }
+
+    private static ReadOnlySpan<byte> Zero(ref PartJob job) => new(job.ZeroQuarters, job.S.Points);
 
     /// <summary>
     /// The group's input as the stride-1 problem reads it: for Conv2 its phases stacked as channels (a copy, unless the
