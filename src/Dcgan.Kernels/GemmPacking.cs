@@ -119,6 +119,14 @@ internal static unsafe class GemmPacking
                 Vector256.Store(Vector256.Load(src + j), dst + j);
             }
         }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            // The last four floats of a 12-row strip.
+            for (; j + 4 <= count; j += 4)
+            {
+                Vector128.Store(Vector128.Load(src + j), dst + j);
+            }
+        }
         for (; j < count; j++)
         {
             dst[j] = src[j];
