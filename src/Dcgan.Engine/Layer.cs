@@ -76,6 +76,13 @@ public abstract class Layer
 
     public abstract Tensor Forward(Tensor input, bool training);
 
+    /// <summary>
+    /// This layer's forward and then <paramref name="next"/>'s in one pass over the data, giving next's output with the bits
+    /// the two forwards give one after the other; null, having done nothing, where this layer cannot (the model then runs
+    /// them one by one). A BatchNormalization does it for the LeakyReLU after it.
+    /// </summary>
+    internal virtual Tensor? ForwardWithNext(Tensor input, bool training, Layer next) => null;
+
     /// <summary>Backward from dOutput; returns dInput when <see cref="GradientNeeds.Input"/> is asked, else null.</summary>
     public abstract Tensor? Backward(Tensor dOutput, GradientNeeds needs);
 

@@ -119,7 +119,18 @@ public sealed class Sequential
         for (int i = 0; i < _layers.Length; i++)
         {
             long begun = observer?.Begin() ?? 0;
-            x = _layers[i].Forward(x, training);
+            if (i + 1 < _layers.Length && _layers[i].ForwardWithNext(x, training, _layers[i + 1]) is { } fused)
+            {
+                // Two layers in one pass over the data (a BatchNormalization and the LeakyReLU after it): the second's time is nil.
+                x = fused;
+                observer?.EndForward(i, _layers[i], x.Batch, begun);
+                i++;
+                begun = observer?.Begin() ?? 0;
+            }
+            else
+            {
+                x = _layers[i].Forward(x, training);
+            }
             observer?.EndForward(i, _layers[i], x.Batch, begun);
         }
         return x;

@@ -35,6 +35,16 @@ internal readonly struct MultiplyOperator : IBinaryOperator
 }
 
 /// <summary>x * factor.</summary>
+/// <summary>x itself (no activation after a layer that can apply one).</summary>
+internal readonly struct IdentityOperator : IUnaryOperator
+{
+    public float Invoke(float x) => x;
+
+    public Vector256<float> Invoke(Vector256<float> x) => x;
+
+    public Vector512<float> Invoke(Vector512<float> x) => x;
+}
+
 internal readonly struct ScaleOperator(float factor) : IUnaryOperator
 {
     public float Invoke(float x) => x * factor;

@@ -32,15 +32,21 @@ public static unsafe class BatchNormKernels
     /// <summary>
     /// Training forward. Effectively mean[c] = avg_r x[r,c]; variance[c] = avg_r (x[r,c] - mean[c])^2;
     /// invStd[c] = 1/sqrt(variance[c] + eps); xhat[r,c] = (x[r,c] - mean[c]) * invStd[c];
-    /// y[r,c] = gamma[c] * xhat[r,c] + beta[c].
+    /// y[r,c] = gamma[c] * xhat[r,c] + beta[c], or with leakyReluSlope the LeakyReLU of it (the layer after, in the same
+    /// pass: exactly what <see cref="Activations.LeakyReluForward"/> would make of y).
     /// </summary>
     public static void ForwardTraining(int rows, int c, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
-        float epsilon, Span<float> mean, Span<float> variance, Span<float> invStd, Span<float> xhat, Span<float> y, Span<float> scratch)
+        float epsilon, Span<float> mean, Span<float> variance, Span<float> invStd, Span<float> xhat, Span<float> y, Span<float> scratch,
+        float? leakyReluSlope = null)
     {
         Check(rows, c, x.Length, y.Length, xhat.Length, scratch.Length);
         fixed (float* px = x, pg = gamma, pb = beta, pm = mean, pv = variance, pi = invStd, ph = xhat, py = y, ps = scratch)
         {
-            var job = new Job { Rows = rows, C = c, Stride = PartialStride(c), X = px, Gamma = pg, Beta = pb, Mean = pm, InvStd = pi, Xhat = ph, Y = py, Scratch = Partials(ps) };
+            var job = new Job
+            {
+                Rows = rows, C = c, Stride = PartialStride(c), X = px, Gamma = pg, Beta = pb, Mean = pm, InvStd = pi, Xhat = ph, Y = py,
+                Scratch = Partials(ps), Activated = leakyReluSlope.HasValue, Slope = leakyReluSlope ?? 0f,
+            };
             // Pass 1: mean.
             Workers.For(Chunks, &SumChunk, &job);
             Combine(job.Scratch, c, job.Stride, pm, 1.0f / rows);
@@ -95,9 +101,13 @@ public static unsafe class BatchNormKernels
         }
     }
 
-    /// <summary>Inference forward: effectively y = (x - movingMean) / sqrt(movingVariance + eps) * gamma + beta.</summary>
+    /// <summary>
+    /// Inference forward: effectively y = (x - movingMean) / sqrt(movingVariance + eps) * gamma + beta, or with
+    /// leakyReluSlope the LeakyReLU of it in the same pass.
+    /// </summary>
     public static void ForwardInference(int rows, int c, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
-        ReadOnlySpan<float> movingMean, ReadOnlySpan<float> movingVariance, float epsilon, Span<float> scale, Span<float> shift, Span<float> y)
+        ReadOnlySpan<float> movingMean, ReadOnlySpan<float> movingVariance, float epsilon, Span<float> scale, Span<float> shift, Span<float> y,
+        float? leakyReluSlope = null)
     {
         for (int j = 0; j < c; j++)
         {
@@ -106,13 +116,23 @@ public static unsafe class BatchNormKernels
         }
         for (int r = 0; r < rows; r++)
         {
-            ElementWise.Ternary(default(MultiplyAddOperator), x.Slice(r * c, c), scale[..c], shift[..c], y.Slice(r * c, c));
+            if (leakyReluSlope is float slope)
+            {
+                ElementWise.Ternary(new MultiplyAddActivated<Activations.LeakyReluOperator>(new(slope)), x.Slice(r * c, c), scale[..c], shift[..c], y.Slice(r * c, c));
+            }
+            else
+            {
+                ElementWise.Ternary(default(MultiplyAddOperator), x.Slice(r * c, c), scale[..c], shift[..c], y.Slice(r * c, c));
+            }
         }
     }
 
     private struct Job
     {
         public int Rows, C, Stride;
+        // Whether the output goes through a LeakyReLU of this slope.
+        public bool Activated;
+        public float Slope;
         public float* X, Gamma, Beta, Mean, InvStd, Xhat, Y, Dy, Dx, Scratch;
     }
 
@@ -207,11 +227,20 @@ public static unsafe class BatchNormKernels
         for (int r = start; r < end; r++)
         {
             long row = (long)r * c;
-            var op = new NormalizeOperator
+            if (job.Activated)
             {
-                X = job.X + row, Xhat = job.Xhat + row, Y = job.Y + row, Mean = mean, InvStd = invStd, Gamma = gamma, Beta = beta,
-            };
-            ElementWise.MultiArray(op, c);
+                ElementWise.MultiArray(new NormalizeOperator<Activations.LeakyReluOperator>
+                {
+                    X = job.X + row, Xhat = job.Xhat + row, Y = job.Y + row, Mean = mean, InvStd = invStd, Gamma = gamma, Beta = beta, Activation = new(job.Slope),
+                }, c);
+            }
+            else
+            {
+                ElementWise.MultiArray(new NormalizeOperator<IdentityOperator>
+                {
+                    X = job.X + row, Xhat = job.Xhat + row, Y = job.Y + row, Mean = mean, InvStd = invStd, Gamma = gamma, Beta = beta,
+                }, c);
+            }
         }
     }
 
@@ -271,31 +300,47 @@ public static unsafe class BatchNormKernels
         }
     }
 
-    /// <summary>Channel j of a row: xhat = (x - mean) * invStd, then y = gamma * xhat + beta rounded once.</summary>
-    internal struct NormalizeOperator : IMultiArrayOperator
+    /// <summary>
+    /// Channel j of a row: xhat = (x - mean) * invStd, then y = gamma * xhat + beta rounded once, through the activation
+    /// (the identity, or the LeakyReLU after the layer).
+    /// </summary>
+    internal struct NormalizeOperator<TActivation> : IMultiArrayOperator
+        where TActivation : unmanaged, IUnaryOperator
     {
         public float* X, Xhat, Y, Mean, InvStd, Gamma, Beta;
+        public TActivation Activation;
 
         public readonly void Invoke(int j)
         {
             float h = (X[j] - Mean[j]) * InvStd[j];
             Xhat[j] = h;
-            Y[j] = MathF.FusedMultiplyAdd(h, Gamma[j], Beta[j]);
+            Y[j] = Activation.Invoke(MathF.FusedMultiplyAdd(h, Gamma[j], Beta[j]));
         }
 
         public readonly void Invoke256(int j)
         {
             var h = (Vector256.Load(X + j) - Vector256.Load(Mean + j)) * Vector256.Load(InvStd + j);
             h.Store(Xhat + j);
-            Vector256.FusedMultiplyAdd(h, Vector256.Load(Gamma + j), Vector256.Load(Beta + j)).Store(Y + j);
+            Activation.Invoke(Vector256.FusedMultiplyAdd(h, Vector256.Load(Gamma + j), Vector256.Load(Beta + j))).Store(Y + j);
         }
 
         public readonly void Invoke512(int j)
         {
             var h = (Vector512.Load(X + j) - Vector512.Load(Mean + j)) * Vector512.Load(InvStd + j);
             h.Store(Xhat + j);
-            Vector512.FusedMultiplyAdd(h, Vector512.Load(Gamma + j), Vector512.Load(Beta + j)).Store(Y + j);
+            Activation.Invoke(Vector512.FusedMultiplyAdd(h, Vector512.Load(Gamma + j), Vector512.Load(Beta + j))).Store(Y + j);
         }
+    }
+
+    /// <summary>(x, scale, shift) to the activation of x * scale + shift: the inference forward and the layer after it.</summary>
+    private readonly struct MultiplyAddActivated<TActivation>(TActivation activation) : ITernaryOperator
+        where TActivation : unmanaged, IUnaryOperator
+    {
+        public float Invoke(float x, float y, float z) => activation.Invoke(x * y + z);
+
+        public Vector256<float> Invoke(Vector256<float> x, Vector256<float> y, Vector256<float> z) => activation.Invoke(x * y + z);
+
+        public Vector512<float> Invoke(Vector512<float> x, Vector512<float> y, Vector512<float> z) => activation.Invoke(x * y + z);
     }
 
     /// <summary>Channel j of a row added to a chunk's sums: sumDy += dy; sumDyXhat += dy * xhat rounded once.</summary>

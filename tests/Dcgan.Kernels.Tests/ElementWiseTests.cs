@@ -82,9 +82,13 @@ public unsafe class ElementWiseTests
         {
             Key = 78, Threshold = (uint)Math.Ceiling(0.5 * (1 << 24)), Scale = 2f, X = a[0], Y = a[1],
         }),
-        ["BatchNormNormalize"] = w => CheckMultiArray(w, 7, a => new BatchNormKernels.NormalizeOperator
+        ["BatchNormNormalize"] = w => CheckMultiArray(w, 7, a => new BatchNormKernels.NormalizeOperator<IdentityOperator>
         {
             X = a[0], Xhat = a[1], Y = a[2], Mean = a[3], InvStd = a[4], Gamma = a[5], Beta = a[6],
+        }),
+        ["BatchNormNormalizeLeakyRelu"] = w => CheckMultiArray(w, 7, a => new BatchNormKernels.NormalizeOperator<Activations.LeakyReluOperator>
+        {
+            X = a[0], Xhat = a[1], Y = a[2], Mean = a[3], InvStd = a[4], Gamma = a[5], Beta = a[6], Activation = new(0.2f),
         }),
         ["BatchNormGradientSums"] = w => CheckMultiArray(w, 4, a => new BatchNormKernels.GradientSumsOperator
         {

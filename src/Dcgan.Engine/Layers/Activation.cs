@@ -22,6 +22,8 @@ public sealed class Activation : Layer
     private readonly float _slope;
     private Tensor? _input;
     private Tensor? _output;
+    // Whether the last forward was run by the layer before, into this layer's output (TakeFusedOutput).
+    private bool _fused;
 
     public Activation(ActivationKind kind, float slope = 0.3f, string? name = null) : base(name)
     {
@@ -50,10 +52,29 @@ public sealed class Activation : Layer
 
     protected override int[] OnBuild(int[] inputShape) => inputShape;
 
+    /// <summary>
+    /// Whether a BatchNormalization right before this layer may apply it in its own pass (<see cref="Sequential"/> fuses
+    /// them): a LeakyReLU or ReLU, whose backward then tells the sign of its input from its output, the same for a slope
+    /// of zero or more.
+    /// </summary>
+    internal bool FusesIntoBatchNorm => _kind is ActivationKind.LeakyRelu or ActivationKind.Relu && _slope >= 0f;
+
+    /// <summary>
+    /// This forward run by the layer before (<see cref="FusesIntoBatchNorm"/>): the buffer it writes this layer's output
+    /// into. The backward then reads the output, not the input, which the layer before never wrote.
+    /// </summary>
+    internal Tensor TakeFusedOutput(int batch)
+    {
+        _input = null;
+        _fused = true;
+        return Reuse(ref _output, batch, OutputShape);
+    }
+
     public override Tensor Forward(Tensor input, bool training)
     {
         CheckInput(input);
         _input = input;
+        _fused = false;
         var y = Reuse(ref _output, input.Batch, OutputShape);
         switch (_kind)
         {
@@ -73,7 +94,8 @@ public sealed class Activation : Layer
 
     public override Tensor? Backward(Tensor dOutput, GradientNeeds needs)
     {
-        var x = _input ?? throw new InvalidOperationException("backward before forward");
+        // After a fused forward the output stands in for the input: it is positive exactly where the input is.
+        var x = (_fused ? _output : _input) ?? throw new InvalidOperationException("backward before forward");
         if ((needs & GradientNeeds.Input) == 0)
         {
             return null;

@@ -101,24 +101,34 @@ public sealed class BatchNormalization : Layer
         _movingVariance.Value.Fill(1f);
     }
 
-    public override Tensor Forward(Tensor input, bool training)
+    public override Tensor Forward(Tensor input, bool training) => Forward(input, training, null);
+
+    /// <summary>
+    /// With a LeakyReLU or ReLU next (<see cref="Activation.FusesIntoBatchNorm"/>), the normalized output goes through it in
+    /// the same pass, written into the activation's output: this layer's own output is not written and read back.
+    /// </summary>
+    internal override Tensor? ForwardWithNext(Tensor input, bool training, Layer next)
+        => next is Activation { FusesIntoBatchNorm: true } activation ? Forward(input, training, activation) : null;
+
+    private Tensor Forward(Tensor input, bool training, Activation? activation)
     {
         CheckInput(input);
         int n = input.Batch;
         _batch = n;
         _lastTraining = training;
         int rows = input.Length / _c;
-        var y = Reuse(ref _output, n, OutputShape);
+        var y = activation is null ? Reuse(ref _output, n, OutputShape) : activation.TakeFusedOutput(n);
+        float? slope = activation?.Slope;
         if (!training)
         {
             _inferenceInput = input;
             // _mean/_variance double as the folded scale/shift here.
             BatchNormKernels.ForwardInference(rows, _c, input.Span, _gamma.Value, _beta.Value, _movingMean.Value, _movingVariance.Value,
-                _epsilon, _mean, _variance, y.Span);
+                _epsilon, _mean, _variance, y.Span, slope);
             return y;
         }
         var xhat = Reuse(ref _xhat, n, OutputShape);
-        BatchNormKernels.ForwardTraining(rows, _c, input.Span, _gamma.Value, _beta.Value, _epsilon, _mean, _variance, _invStd, xhat.Span, y.Span, _scratch);
+        BatchNormKernels.ForwardTraining(rows, _c, input.Span, _gamma.Value, _beta.Value, _epsilon, _mean, _variance, _invStd, xhat.Span, y.Span, _scratch, slope);
         UpdateMovingStatistics(rows, InputShape.Length == 3);
         return y;
     }
