@@ -26,9 +26,10 @@ public static unsafe class DropoutKernel
 
     /// <summary>
     /// Effectively mask[i] = Uniform(key, i) &gt;= rate ? 1 / (1 - rate) : 0 and y[i] = x[i] * mask[i]; mask may be empty,
-    /// and then only y is written (the backward draws the mask again).
+    /// and then only y is written (the backward draws the mask again). With leakyReluSlope, x[i] goes through a LeakyReLU
+    /// first (the layer before, in the same pass: the bits of <see cref="Activations.LeakyReluForward"/> then this).
     /// </summary>
-    public static void Forward(ulong key, float rate, ReadOnlySpan<float> x, Span<float> mask, Span<float> y)
+    public static void Forward(ulong key, float rate, ReadOnlySpan<float> x, Span<float> mask, Span<float> y, float? leakyReluSlope = null)
     {
         int n = x.Length;
         if (!mask.IsEmpty && mask.Length < n || y.Length < n)
@@ -38,7 +39,17 @@ public static unsafe class DropoutKernel
         uint threshold = Threshold(rate);
         fixed (float* px = x, pm = mask, py = y)
         {
-            ElementWise.MultiArray(new ForwardOperator { Key = key, Threshold = threshold, Scale = 1f / (1f - rate), X = px, Mask = pm, Y = py }, n);
+            if (leakyReluSlope is float slope)
+            {
+                ElementWise.MultiArray(new ForwardOperator<Activations.LeakyReluOperator>
+                {
+                    Key = key, Threshold = threshold, Scale = 1f / (1f - rate), X = px, Mask = pm, Y = py, Activation = new(slope),
+                }, n);
+            }
+            else
+            {
+                ElementWise.MultiArray(new ForwardOperator<IdentityOperator> { Key = key, Threshold = threshold, Scale = 1f / (1f - rate), X = px, Mask = pm, Y = py }, n);
+            }
         }
     }
 
@@ -56,7 +67,7 @@ public static unsafe class DropoutKernel
         uint threshold = Threshold(rate);
         fixed (float* pdy = dy, pdx = dx)
         {
-            ElementWise.MultiArray(new ForwardOperator { Key = key, Threshold = threshold, Scale = 1f / (1f - rate), X = pdy, Y = pdx }, n);
+            ElementWise.MultiArray(new ForwardOperator<IdentityOperator> { Key = key, Threshold = threshold, Scale = 1f / (1f - rate), X = pdy, Y = pdx }, n);
         }
     }
 
@@ -114,16 +125,18 @@ public static unsafe class DropoutKernel
 
     /// <summary>
     /// Element i of (x, mask, y): mask = scale where the 24 bits of its uniform reach the threshold, else 0, and
-    /// y = x * mask; no mask is stored when Mask is null (the backward runs it on (dy, dx)). A vector of 2k elements takes
-    /// k hashes: each 64-bit lane's high 24 bits are the even element, bits 8..31 the odd one (vector offsets are even, so
-    /// the pairs line up).
+    /// y = activation(x) * mask; no mask is stored when Mask is null (the backward runs it on (dy, dx)). A vector of 2k
+    /// elements takes k hashes: each 64-bit lane's high 24 bits are the even element, bits 8..31 the odd one (vector
+    /// offsets are even, so the pairs line up).
     /// </summary>
-    internal struct ForwardOperator : IMultiArrayOperator
+    internal struct ForwardOperator<TActivation> : IMultiArrayOperator
+        where TActivation : unmanaged, IUnaryOperator
     {
         public ulong Key;
         public uint Threshold;
         public float Scale;
         public float* X, Mask, Y;
+        public TActivation Activation;
 
         public readonly void Invoke(int i)
         {
@@ -134,7 +147,7 @@ public static unsafe class DropoutKernel
             {
                 Mask[i] = m;
             }
-            Y[i] = X[i] * m;
+            Y[i] = Activation.Invoke(X[i]) * m;
         }
 
         public readonly void Invoke256(int i)
@@ -151,7 +164,7 @@ public static unsafe class DropoutKernel
             {
                 m.Store(Mask + i);
             }
-            (Vector256.Load(X + i) * m).Store(Y + i);
+            (Activation.Invoke(Vector256.Load(X + i)) * m).Store(Y + i);
         }
 
         public readonly void Invoke512(int i)
@@ -166,7 +179,7 @@ public static unsafe class DropoutKernel
             {
                 m.Store(Mask + i);
             }
-            (Vector512.Load(X + i) * m).Store(Y + i);
+            (Activation.Invoke(Vector512.Load(X + i)) * m).Store(Y + i);
         }
     }
 }

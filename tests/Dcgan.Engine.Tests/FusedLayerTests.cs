@@ -1,5 +1,6 @@
-// A model runs a BatchNormalization and the LeakyReLU (or ReLU) after it in one pass; the same layers run one at a time
-// must give the same bits: outputs, input gradients, parameter gradients and moving statistics, training and inference.
+// A model runs a BatchNormalization and the LeakyReLU (or ReLU) after it in one pass, and a LeakyReLU and the dropout after
+// it; the same layers run one at a time must give the same bits: outputs, input gradients, parameter gradients and moving
+// statistics, training and inference.
 namespace Dcgan.Engine.Tests;
 
 using Dcgan.Engine;
@@ -65,6 +66,46 @@ public class FusedLayerTests
         Assert.Contains(dx, v => v != 0f);
         // Some activations are negative and some positive, so both sides of the LeakyReLU are exercised.
         Assert.Contains(y, v => v > 0f);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void LeakyReluWithTheDropoutAfterItGivesTheBitsOfTheLayersOneByOne(bool training)
+    {
+        static Sequential Discriminator() => new("d", [6, 6, 2],
+        [
+            new Conv2D(16, 5, 2, "same"),
+            new Activation(ActivationKind.LeakyRelu, 0.3f),
+            new Dropout(0.3f),
+            new Conv2D(4, 3, 1, "same"),
+            new Activation(ActivationKind.LeakyRelu, 0.2f),
+            new Dropout(0.5f),
+        ]);
+        Sequential fused = Discriminator(), apart = Discriminator();
+        fused.Initialize(new Rng(8));
+        apart.Initialize(new Rng(8));
+        // The same stream for both: each dropout draws its mask's key from it, in the same order.
+        fused.Random = new Rng(10);
+        apart.Random = new Rng(10);
+        var rng = new Rng(9);
+        var x = Tensor.ForBatch(3, [6, 6, 2]);
+        rng.FillUniform(x.Span, -1f, 1f);
+        var dy = Tensor.ForBatch(3, fused.OutputShape);
+        rng.FillUniform(dy.Span, -1f, 1f);
+        for (int call = 0; call < 2; call++)
+        {
+            fused.ZeroGradients();
+            float[] y = fused.Forward(x, training).Span.ToArray();
+            float[] dx = fused.Backward(dy, GradientNeeds.All)!.Span.ToArray();
+            apart.ZeroGradients();
+            var (yApart, dxApart) = OneByOne(apart, x, dy, training);
+            Assert.Equal(yApart, y);
+            Assert.Equal(dxApart, dx);
+            Assert.Equal(apart.Gradients, fused.Gradients);
+            // Dropped and kept elements both, when training.
+            Assert.Equal(training, y.Count(v => v == 0f) > y.Length / 10);
+        }
     }
 
     [Fact]

@@ -74,13 +74,17 @@ public unsafe class ElementWiseTests
         {
             Theta = a[0], Grad = a[1], M = a[2], V = a[3], OneMinusBeta1 = 0.1f, OneMinusBeta2 = 0.001f, Alpha = 1e-3f, Epsilon = 1e-7f,
         }),
-        ["DropoutForward"] = w => CheckMultiArray(w, 3, a => new DropoutKernel.ForwardOperator
+        ["DropoutForward"] = w => CheckMultiArray(w, 3, a => new DropoutKernel.ForwardOperator<IdentityOperator>
         {
             Key = 77, Threshold = (uint)Math.Ceiling(0.3 * (1 << 24)), Scale = 1f / 0.7f, X = a[0], Mask = a[1], Y = a[2],
         }),
-        ["DropoutWithoutMask"] = w => CheckMultiArray(w, 2, a => new DropoutKernel.ForwardOperator
+        ["DropoutWithoutMask"] = w => CheckMultiArray(w, 2, a => new DropoutKernel.ForwardOperator<IdentityOperator>
         {
             Key = 78, Threshold = (uint)Math.Ceiling(0.5 * (1 << 24)), Scale = 2f, X = a[0], Y = a[1],
+        }),
+        ["DropoutAfterLeakyRelu"] = w => CheckMultiArray(w, 2, a => new DropoutKernel.ForwardOperator<Activations.LeakyReluOperator>
+        {
+            Key = 79, Threshold = (uint)Math.Ceiling(0.3 * (1 << 24)), Scale = 1f / 0.7f, X = a[0], Y = a[1], Activation = new(0.2f),
         }),
         ["BatchNormNormalize"] = w => CheckMultiArray(w, 7, a => new BatchNormKernels.NormalizeOperator<IdentityOperator>
         {

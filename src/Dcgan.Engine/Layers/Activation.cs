@@ -70,6 +70,27 @@ public sealed class Activation : Layer
         return Reuse(ref _output, batch, OutputShape);
     }
 
+    /// <summary>
+    /// A LeakyReLU or ReLU with a training dropout next applies both in one pass, written into the dropout's output; its
+    /// own output is not written (its backward reads its input).
+    /// </summary>
+    internal override Tensor? ForwardWithNext(Tensor input, bool training, Layer next)
+    {
+        if (_kind is not (ActivationKind.LeakyRelu or ActivationKind.Relu) || next is not Dropout dropout)
+        {
+            return null;
+        }
+        CheckInput(input);
+        if (dropout.TakeFusedOutput(input.Batch, training, out ulong key) is not { } y)
+        {
+            return null;
+        }
+        _input = input;
+        _fused = false;
+        DropoutKernel.Forward(key, dropout.Rate, input.Span, default, y.Span, _slope);
+        return y;
+    }
+
     public override Tensor Forward(Tensor input, bool training)
     {
         CheckInput(input);

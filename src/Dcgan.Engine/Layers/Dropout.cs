@@ -48,6 +48,24 @@ public sealed class Dropout : Layer
         return y;
     }
 
+    /// <summary>
+    /// A training forward run by the layer before (an <see cref="Activation"/> that applies itself and this dropout in one
+    /// pass): draws this call's key as <see cref="Forward"/> does and hands it out with the buffer the output goes in, or
+    /// returns null, having done nothing, when this forward would be the identity.
+    /// </summary>
+    internal Tensor? TakeFusedOutput(int batch, bool training, out ulong key)
+    {
+        key = 0;
+        if (!(training && _rate > 0f))
+        {
+            return null;
+        }
+        var rng = Random ?? throw new InvalidOperationException($"{Name}: no random stream set for dropout");
+        _lastTraining = true;
+        _key = key = rng.NextUInt64();
+        return Reuse(ref _output, batch, OutputShape);
+    }
+
     public override Tensor? Backward(Tensor dOutput, GradientNeeds needs)
     {
         if ((needs & GradientNeeds.Input) == 0)
