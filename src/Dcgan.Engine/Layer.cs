@@ -79,7 +79,7 @@ public abstract class Layer
     /// <summary>
     /// This layer's forward and then <paramref name="next"/>'s in one pass over the data, giving next's output with the bits
     /// the two forwards give one after the other; null, having done nothing, where this layer cannot (the model then runs
-    /// them one by one). A BatchNormalization does it for the LeakyReLU after it.
+    /// them one by one). A BatchNormalization does it for the LeakyReLU after it, a LeakyReLU for a training dropout.
     /// </summary>
     internal virtual Tensor? ForwardWithNext(Tensor input, bool training, Layer next) => null;
 

@@ -20,6 +20,25 @@ public class FusedLayerTests
         new Activation(ActivationKind.Tanh),
     ]);
 
+    /// <summary>
+    /// A step of fused through the model and of apart through its layers one at a time (as a model without fusion runs
+    /// them), both from zero gradients: the same output, input gradient, parameter gradients and values, bit for bit.
+    /// </summary>
+    private static (float[] Y, float[] Dx) AssertSameStep(Sequential fused, Sequential apart, Tensor x, Tensor dy, bool training)
+    {
+        fused.ZeroGradients();
+        float[] y = fused.Forward(x, training).Span.ToArray();
+        float[] dx = fused.Backward(dy, GradientNeeds.All)!.Span.ToArray();
+        apart.ZeroGradients();
+        var (yApart, dxApart) = OneByOne(apart, x, dy, training);
+        Assert.Equal(yApart, y);
+        Assert.Equal(dxApart, dx);
+        Assert.Equal(apart.Gradients, fused.Gradients);
+        // The moving statistics (non-trainable values) too.
+        Assert.Equal(apart.Values, fused.Values);
+        return (y, dx);
+    }
+
     /// <summary>The model's layers one at a time, forward then backward, as a model without fusion runs them.</summary>
     private static (float[] Y, float[] Dx) OneByOne(Sequential model, Tensor x, Tensor dy, bool training)
     {
@@ -52,17 +71,7 @@ public class FusedLayerTests
         var dy = Tensor.ForBatch(5, fused.OutputShape);
         rng.FillUniform(dy.Span, -1f, 1f);
 
-        fused.ZeroGradients();
-        float[] y = fused.Forward(x, training).Span.ToArray();
-        float[] dx = fused.Backward(dy, GradientNeeds.All)!.Span.ToArray();
-        apart.ZeroGradients();
-        var (yApart, dxApart) = OneByOne(apart, x, dy, training);
-
-        Assert.Equal(yApart, y);
-        Assert.Equal(dxApart, dx);
-        Assert.Equal(apart.Gradients, fused.Gradients);
-        // The moving mean and variance (non-trainable values) too.
-        Assert.Equal(apart.Values, fused.Values);
+        var (y, dx) = AssertSameStep(fused, apart, x, dy, training);
         Assert.Contains(dx, v => v != 0f);
         // Some activations are negative and some positive, so both sides of the LeakyReLU are exercised.
         Assert.Contains(y, v => v > 0f);
@@ -95,14 +104,7 @@ public class FusedLayerTests
         rng.FillUniform(dy.Span, -1f, 1f);
         for (int call = 0; call < 2; call++)
         {
-            fused.ZeroGradients();
-            float[] y = fused.Forward(x, training).Span.ToArray();
-            float[] dx = fused.Backward(dy, GradientNeeds.All)!.Span.ToArray();
-            apart.ZeroGradients();
-            var (yApart, dxApart) = OneByOne(apart, x, dy, training);
-            Assert.Equal(yApart, y);
-            Assert.Equal(dxApart, dx);
-            Assert.Equal(apart.Gradients, fused.Gradients);
+            var (y, _) = AssertSameStep(fused, apart, x, dy, training);
             // Dropped and kept elements both, when training.
             Assert.Equal(training, y.Count(v => v == 0f) > y.Length / 10);
         }
