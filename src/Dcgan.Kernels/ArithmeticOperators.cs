@@ -34,7 +34,6 @@ internal readonly struct MultiplyOperator : IBinaryOperator
     public Vector512<float> Invoke(Vector512<float> x, Vector512<float> y) => x * y;
 }
 
-/// <summary>x * factor.</summary>
 /// <summary>x itself (no activation after a layer that can apply one).</summary>
 internal readonly struct IdentityOperator : IUnaryOperator
 {
@@ -45,6 +44,7 @@ internal readonly struct IdentityOperator : IUnaryOperator
     public Vector512<float> Invoke(Vector512<float> x) => x;
 }
 
+/// <summary>x * factor.</summary>
 internal readonly struct ScaleOperator(float factor) : IUnaryOperator
 {
     public float Invoke(float x) => x * factor;
