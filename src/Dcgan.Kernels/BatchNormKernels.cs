@@ -114,16 +114,23 @@ public static unsafe class BatchNormKernels
             scale[j] = gamma[j] / MathF.Sqrt(movingVariance[j] + epsilon);
             shift[j] = beta[j] - movingMean[j] * scale[j];
         }
+        if (leakyReluSlope is float slope)
+        {
+            ScaleShiftRows(rows, c, x, scale, shift, y, new MultiplyAddActivated<Activations.LeakyReluOperator>(new(slope)));
+        }
+        else
+        {
+            ScaleShiftRows(rows, c, x, scale, shift, y, default(MultiplyAddOperator));
+        }
+    }
+
+    /// <summary>Row by row, y = op(x, scale, shift) with the per-channel scale and shift.</summary>
+    private static void ScaleShiftRows<TOp>(int rows, int c, ReadOnlySpan<float> x, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, Span<float> y, TOp op)
+        where TOp : unmanaged, ITernaryOperator
+    {
         for (int r = 0; r < rows; r++)
         {
-            if (leakyReluSlope is float slope)
-            {
-                ElementWise.Ternary(new MultiplyAddActivated<Activations.LeakyReluOperator>(new(slope)), x.Slice(r * c, c), scale[..c], shift[..c], y.Slice(r * c, c));
-            }
-            else
-            {
-                ElementWise.Ternary(default(MultiplyAddOperator), x.Slice(r * c, c), scale[..c], shift[..c], y.Slice(r * c, c));
-            }
+            ElementWise.Ternary(op, x.Slice(r * c, c), scale[..c], shift[..c], y.Slice(r * c, c));
         }
     }
 
@@ -220,6 +227,19 @@ public static unsafe class BatchNormKernels
     private static void NormalizeChunk(void* state, int chunk)
     {
         ref Job job = ref *(Job*)state;
+        if (job.Activated)
+        {
+            NormalizeRows(ref job, chunk, new Activations.LeakyReluOperator(job.Slope));
+        }
+        else
+        {
+            NormalizeRows(ref job, chunk, default(IdentityOperator));
+        }
+    }
+
+    private static void NormalizeRows<TActivation>(ref Job job, int chunk, TActivation activation)
+        where TActivation : unmanaged, IUnaryOperator
+    {
         int c = job.C;
         // A fresh operator per row, from locals, lets the JIT keep its addresses in registers.
         float* mean = job.Mean, invStd = job.InvStd, gamma = job.Gamma, beta = job.Beta;
@@ -227,20 +247,10 @@ public static unsafe class BatchNormKernels
         for (int r = start; r < end; r++)
         {
             long row = (long)r * c;
-            if (job.Activated)
+            ElementWise.MultiArray(new NormalizeOperator<TActivation>
             {
-                ElementWise.MultiArray(new NormalizeOperator<Activations.LeakyReluOperator>
-                {
-                    X = job.X + row, Xhat = job.Xhat + row, Y = job.Y + row, Mean = mean, InvStd = invStd, Gamma = gamma, Beta = beta, Activation = new(job.Slope),
-                }, c);
-            }
-            else
-            {
-                ElementWise.MultiArray(new NormalizeOperator<IdentityOperator>
-                {
-                    X = job.X + row, Xhat = job.Xhat + row, Y = job.Y + row, Mean = mean, InvStd = invStd, Gamma = gamma, Beta = beta,
-                }, c);
-            }
+                X = job.X + row, Xhat = job.Xhat + row, Y = job.Y + row, Mean = mean, InvStd = invStd, Gamma = gamma, Beta = beta, Activation = activation,
+            }, c);
         }
     }
 

@@ -36,19 +36,15 @@ public static unsafe class DropoutKernel
         {
             throw new ArgumentException("dropout: mask or output shorter than the input");
         }
-        uint threshold = Threshold(rate);
         fixed (float* px = x, pm = mask, py = y)
         {
             if (leakyReluSlope is float slope)
             {
-                ElementWise.MultiArray(new ForwardOperator<Activations.LeakyReluOperator>
-                {
-                    Key = key, Threshold = threshold, Scale = 1f / (1f - rate), X = px, Mask = pm, Y = py, Activation = new(slope),
-                }, n);
+                Run(key, rate, px, pm, py, n, new Activations.LeakyReluOperator(slope));
             }
             else
             {
-                ElementWise.MultiArray(new ForwardOperator<IdentityOperator> { Key = key, Threshold = threshold, Scale = 1f / (1f - rate), X = px, Mask = pm, Y = py }, n);
+                Run(key, rate, px, pm, py, n, default(IdentityOperator));
             }
         }
     }
@@ -64,12 +60,19 @@ public static unsafe class DropoutKernel
         {
             throw new ArgumentException("dropout: input gradient shorter than the output gradient");
         }
-        uint threshold = Threshold(rate);
         fixed (float* pdy = dy, pdx = dx)
         {
-            ElementWise.MultiArray(new ForwardOperator<IdentityOperator> { Key = key, Threshold = threshold, Scale = 1f / (1f - rate), X = pdy, Y = pdx }, n);
+            Run(key, rate, pdy, null, pdx, n, default(IdentityOperator));
         }
     }
+
+    /// <summary>y = activation(x) * mask over n elements, the mask stored too where mask is not null.</summary>
+    private static void Run<TActivation>(ulong key, float rate, float* x, float* mask, float* y, int n, TActivation activation)
+        where TActivation : unmanaged, IUnaryOperator
+        => ElementWise.MultiArray(new ForwardOperator<TActivation>
+        {
+            Key = key, Threshold = Threshold(rate), Scale = 1f / (1f - rate), X = x, Mask = mask, Y = y, Activation = activation,
+        }, n);
 
     /// <summary>
     /// The 24-bit threshold of a rate: u &gt;= rate exactly when bits &gt;= ceil(rate * 2^24) (the product is exact in double).

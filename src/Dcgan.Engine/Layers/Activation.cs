@@ -57,7 +57,10 @@ public sealed class Activation : Layer
     /// them): a LeakyReLU or ReLU, whose backward then tells the sign of its input from its output, the same for a slope
     /// of zero or more.
     /// </summary>
-    internal bool FusesIntoBatchNorm => _kind is ActivationKind.LeakyRelu or ActivationKind.Relu && _slope >= 0f;
+    internal bool FusesIntoBatchNorm => IsLeakyRelu && _slope >= 0f;
+
+    /// <summary>A LeakyReLU, or a ReLU (a LeakyReLU of slope 0).</summary>
+    private bool IsLeakyRelu => _kind is ActivationKind.LeakyRelu or ActivationKind.Relu;
 
     /// <summary>
     /// This forward run by the layer before (<see cref="FusesIntoBatchNorm"/>): the buffer it writes this layer's output
@@ -76,7 +79,7 @@ public sealed class Activation : Layer
     /// </summary>
     internal override Tensor? ForwardWithNext(Tensor input, bool training, Layer next)
     {
-        if (_kind is not (ActivationKind.LeakyRelu or ActivationKind.Relu) || next is not Dropout dropout)
+        if (!IsLeakyRelu || next is not Dropout dropout)
         {
             return null;
         }

@@ -34,34 +34,30 @@ public sealed class Dropout : Layer
     public override Tensor Forward(Tensor input, bool training)
     {
         CheckInput(input);
-        _lastTraining = training && _rate > 0f;
-        if (!_lastTraining)
+        if (TakeFusedOutput(input.Batch, training, out ulong key) is not { } y)
         {
             return input;
         }
-        var rng = Random ?? throw new InvalidOperationException($"{Name}: no random stream set for dropout");
-        // One draw from the model's stream per call keys a counter-based mask, so masks fill in parallel and the
-        // stream (which checkpoints save) advances the same whatever the tensor size or thread count.
-        var y = Reuse(ref _output, input.Batch, OutputShape);
-        _key = rng.NextUInt64();
-        DropoutKernel.Forward(_key, _rate, input.Span, default, y.Span);
+        DropoutKernel.Forward(key, _rate, input.Span, default, y.Span);
         return y;
     }
 
     /// <summary>
-    /// A training forward run by the layer before (an <see cref="Activation"/> that applies itself and this dropout in one
-    /// pass): draws this call's key as <see cref="Forward"/> does and hands it out with the buffer the output goes in, or
-    /// returns null, having done nothing, when this forward would be the identity.
+    /// The start of a forward, this layer's own or one run by the layer before (an <see cref="Activation"/> that applies
+    /// itself and this dropout in one pass): in training, draws this call's mask key and hands it out with the buffer the
+    /// output goes in; else null, the forward being the identity.
     /// </summary>
     internal Tensor? TakeFusedOutput(int batch, bool training, out ulong key)
     {
         key = 0;
-        if (!(training && _rate > 0f))
+        _lastTraining = training && _rate > 0f;
+        if (!_lastTraining)
         {
             return null;
         }
         var rng = Random ?? throw new InvalidOperationException($"{Name}: no random stream set for dropout");
-        _lastTraining = true;
+        // One draw from the model's stream per call keys a counter-based mask, so masks fill in parallel and the
+        // stream (which checkpoints save) advances the same whatever the tensor size or thread count.
         _key = key = rng.NextUInt64();
         return Reuse(ref _output, batch, OutputShape);
     }
