@@ -19,15 +19,10 @@ public static unsafe class BatchNormKernels
     /// on different threads at the same time and add a row into their sums at every row; sharing a line, the two cores
     /// passed it back and forth, and the 64- and 128-channel layers ran slower on two threads than on one.
     /// </summary>
-    public static int ScratchFloats(int c) => 2 * Chunks * PartialStride(c) + LineFloats;
-
-    private const int LineFloats = 16;
+    public static int ScratchFloats(int c) => 2 * Chunks * PartialStride(c) + CacheAligned.LineFloats;
 
     /// <summary>Floats from one chunk's partial sums to the next: C rounded up to whole cache lines.</summary>
-    private static int PartialStride(int c) => (c + LineFloats - 1) / LineFloats * LineFloats;
-
-    /// <summary>The first cache-line boundary in scratch, where the partial sums start.</summary>
-    private static float* Partials(float* scratch) => (float*)(((nuint)scratch + 63) & ~(nuint)63);
+    private static int PartialStride(int c) => (c + CacheAligned.LineFloats - 1) / CacheAligned.LineFloats * CacheAligned.LineFloats;
 
     /// <summary>
     /// Training forward. Effectively mean[c] = avg_r x[r,c]; variance[c] = avg_r (x[r,c] - mean[c])^2;
@@ -45,7 +40,7 @@ public static unsafe class BatchNormKernels
             var job = new Job
             {
                 Rows = rows, C = c, Stride = PartialStride(c), X = px, Gamma = pg, Beta = pb, Mean = pm, InvStd = pi, Xhat = ph, Y = py,
-                Scratch = Partials(ps), Activated = leakyReluSlope.HasValue, Slope = leakyReluSlope ?? 0f,
+                Scratch = CacheAligned.Up(ps), Activated = leakyReluSlope.HasValue, Slope = leakyReluSlope ?? 0f,
             };
             // Pass 1: mean.
             Workers.For(Chunks, &SumChunk, &job);
@@ -74,7 +69,7 @@ public static unsafe class BatchNormKernels
         Check(rows, c, xhat.Length, dy.Length, dy.Length, scratch.Length);
         fixed (float* ph = xhat, pdy = dy, pg = gamma, pi = invStd, pdg = dgamma, pdb = dbeta, pdx = dx, ps = scratch, psd = sumDy, psdx = sumDyXhat)
         {
-            var job = new Job { Rows = rows, C = c, Stride = PartialStride(c), Xhat = ph, Dy = pdy, Gamma = pg, InvStd = pi, Dx = pdx, Scratch = Partials(ps), Mean = psd, Y = psdx };
+            var job = new Job { Rows = rows, C = c, Stride = PartialStride(c), Xhat = ph, Dy = pdy, Gamma = pg, InvStd = pi, Dx = pdx, Scratch = CacheAligned.Up(ps), Mean = psd, Y = psdx };
             Workers.For(Chunks, &GradientSumsChunk, &job);
             Combine(job.Scratch, c, job.Stride, psd, 1f);
             Combine(job.Scratch + (long)Chunks * job.Stride, c, job.Stride, psdx, 1f);

@@ -9,7 +9,10 @@ namespace Dcgan.Kernels;
 public static unsafe class CacheAligned
 {
     /// <summary>Floats in a cache line: the most an aligned start can be past the array's first element.</summary>
-    private const int LineFloats = 16;
+    public const int LineFloats = 16;
+
+    /// <summary>The first cache-line boundary at or after p.</summary>
+    public static float* Up(float* p) => (float*)(((nuint)p + 63) & ~(nuint)63);
 
     /// <summary>
     /// <paramref name="length"/> floats of <paramref name="buffer"/> from its first 64-byte boundary, the array replaced by
@@ -22,8 +25,7 @@ public static unsafe class CacheAligned
         {
             buffer = GC.AllocateArray<float>(length + LineFloats, pinned: true);
         }
-        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
-        int offset = (int)((64 - address % 64) % 64 / sizeof(float));
-        return buffer.AsSpan(offset, length);
+        float* first = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        return buffer.AsSpan((int)(Up(first) - first), length);
     }
 }

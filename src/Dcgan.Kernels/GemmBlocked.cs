@@ -144,8 +144,8 @@ internal static unsafe class GemmBlocked
         int kcMax = job->KcBlock;
         float* ap = GemmBuffers.A(RoundUp(mc, mr) * kcMax);
         float* bp = GemmBuffers.B(RoundUp(nc, nr) * kcMax);
-        float* edge = stackalloc float[12 * 32 + 16];
-        edge = (float*)(((nuint)edge + 63) & ~(nuint)63);
+        float* edge = stackalloc float[12 * 32 + CacheAligned.LineFloats];
+        edge = CacheAligned.Up(edge);
 
         // An operand strip that feeds a single micro-kernel call per slice gains nothing from packing (it is read
         // once either way), so it is read in place when its layout allows; only edge strips are then packed.

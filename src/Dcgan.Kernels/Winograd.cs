@@ -510,38 +510,49 @@ public static unsafe class Winograd
         int zero = job.Zero(xi);
         if (job.Weights)
         {
-            // du[o, c] = sum over tiles of dm[t, o] v[t, c]: stacked output channels are its rows, stacked input channels its
-            // columns; a zero quarter's entries stay zero.
-            float* du = job.KernelGradient + (long)xi * job.KernelPlane;
-            float beta = job.Accumulate ? 1f : 0f;
-            bool rows = job.Stacked == PhaseStack.Output;
-            int quarter = (rows ? oc : ic) / 4;
-            for (int q0 = 0, q1; q0 < 4; q0 = q1)
-            {
-                q1 = zero == 0 ? 4 : RunEnd(zero, q0);
-                int j0 = zero == 0 ? 0 : q0 * quarter, n = zero == 0 ? (rows ? oc : ic) : (q1 - q0) * quarter;
-                if (zero != 0 && IsZero(zero, q0))
-                {
-                    if (!job.Accumulate)
-                    {
-                        ClearColumns(rows ? du + (long)j0 * ic : du + j0, rows ? n : oc, ic, rows ? ic : n);
-                    }
-                }
-                else if (rows)
-                {
-                    Gemm.Sgemm(true, false, n, ic, t, Columns(dm + j0, t, oc, n), oc, Columns(v, t, ic, ic), ic, beta, Columns(du + (long)j0 * ic, n, ic, ic), ic);
-                }
-                else
-                {
-                    Gemm.Sgemm(true, false, oc, n, t, Columns(dm, t, oc, oc), oc, Columns(v + j0, t, ic, n), ic, beta, Columns(du + j0, oc, ic, n), ic);
-                }
-            }
+            KernelGradientSkipping(zero, job.Stacked == PhaseStack.Output, t, ic, oc, dm, v, job.KernelGradient + (long)xi * job.KernelPlane, job.Accumulate);
         }
         if (job.Input)
         {
             // v = dm u: with stacked input channels, a zero quarter's columns are zeros; stacked output channels would trim
             // the sum instead, which the packed kernel does not allow, so they are computed whole.
             ProductSkipping(job.Stacked == PhaseStack.Input ? zero : 0, t, ic, oc, dm, Span(job.PackedKernel + (long)xi * job.PackedPlane, job.PackedPlane), v);
+        }
+    }
+
+    /// <summary>
+    /// du (+)= dm^T v, du (oc x ic) from dm (t x oc) and v (t x ic), each row-major and dense. The quarters flagged in zero
+    /// are of du's rows (stacked output channels, rows) or of its columns (stacked input channels): they are left at zero,
+    /// written so when not accumulating.
+    /// </summary>
+    private static void KernelGradientSkipping(int zero, bool rows, int t, int ic, int oc, float* dm, float* v, float* du, bool accumulate)
+    {
+        float beta = accumulate ? 1f : 0f;
+        if (zero == 0)
+        {
+            Gemm.Sgemm(true, false, oc, ic, t, Span(dm, t * oc), oc, Span(v, t * ic), ic, beta, new Span<float>(du, oc * ic), ic);
+            return;
+        }
+        int quarter = (rows ? oc : ic) / 4;
+        for (int q0 = 0, q1; q0 < 4; q0 = q1)
+        {
+            q1 = RunEnd(zero, q0);
+            int j0 = q0 * quarter, n = (q1 - q0) * quarter;
+            if (IsZero(zero, q0))
+            {
+                if (!accumulate)
+                {
+                    ClearColumns(rows ? du + (long)j0 * ic : du + j0, rows ? n : oc, ic, rows ? ic : n);
+                }
+            }
+            else if (rows)
+            {
+                Gemm.Sgemm(true, false, n, ic, t, Columns(dm + j0, t, oc, n), oc, Span(v, t * ic), ic, beta, new Span<float>(du + (long)j0 * ic, n * ic), ic);
+            }
+            else
+            {
+                Gemm.Sgemm(true, false, oc, n, t, Span(dm, t * oc), oc, Columns(v + j0, t, ic, n), ic, beta, Columns(du + j0, oc, ic, n), ic);
+            }
         }
     }
 
