@@ -87,6 +87,21 @@ public abstract class Layer
     public abstract Tensor? Backward(Tensor dOutput, GradientNeeds needs);
 
     /// <summary>
+    /// <paramref name="next"/>'s backward from its output gradient and then this layer's, in one pass over the data, with
+    /// the bits the two give one after the other (next's input gradient is never written): true, with this layer's input
+    /// gradient where asked; false, having done nothing, where this layer cannot. A BatchNormalization does it for the
+    /// LeakyReLU it ran in its forward, a LeakyReLU for the dropout after it.
+    /// </summary>
+    internal virtual bool TryBackwardWithNext(Tensor dOutput, GradientNeeds needs, Layer next, out Tensor? dInput)
+    {
+        dInput = null;
+        return false;
+    }
+
+    /// <summary>Whether any parameter is trainable (has a gradient a backward pass adds to).</summary>
+    public bool HasTrainableParameters => _parameters.Exists(p => p.Trainable);
+
+    /// <summary>
     /// Whether each sample's output depends on that sample alone (true but for BatchNormalization in training), so a
     /// backward pass is a sum of independent per-sample passes and <see cref="Backward(Tensor, GradientNeeds, ReadOnlySpan{float})"/>
     /// can weight them.
@@ -101,7 +116,7 @@ public abstract class Layer
     /// </summary>
     public Tensor? Backward(Tensor dOutput, GradientNeeds needs, ReadOnlySpan<float> sampleWeights)
     {
-        bool parameters = (needs & GradientNeeds.Parameters) != 0 && _parameters.Exists(p => p.Trainable);
+        bool parameters = (needs & GradientNeeds.Parameters) != 0 && HasTrainableParameters;
         if (sampleWeights.IsEmpty || !parameters)
         {
             return Backward(dOutput, needs);

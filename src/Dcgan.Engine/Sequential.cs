@@ -153,12 +153,18 @@ public sealed class Sequential
         int batch = dOutput.Batch;
         for (int i = _layers.Length - 1; i >= 0; i--)
         {
-            var layerNeeds = needs & GradientNeeds.Parameters;
-            if (i > 0 || (needs & GradientNeeds.Input) != 0)
-            {
-                layerNeeds |= GradientNeeds.Input;
-            }
+            var layerNeeds = LayerNeeds(i, needs);
             long begun = observer?.Begin() ?? 0;
+            if (i > 0 && TryBackwardPair(i, d!, needs, sampleWeights, out var fused))
+            {
+                // Two layers in one pass (a BatchNormalization and the LeakyReLU after it, a LeakyReLU and the dropout after
+                // it): the pass's time goes to the earlier layer, which ran it; the later one's is nil.
+                observer?.EndBackward(i - 1, _layers[i - 1], batch, LayerNeeds(i - 1, needs), begun);
+                observer?.EndBackward(i, _layers[i], batch, layerNeeds, observer.Begin());
+                d = fused;
+                i--;
+                continue;
+            }
             d = _layers[i].Backward(d!, layerNeeds, sampleWeights);
             observer?.EndBackward(i, _layers[i], batch, layerNeeds, begun);
             if (d is null && i > 0)
@@ -167,6 +173,24 @@ public sealed class Sequential
             }
         }
         return (needs & GradientNeeds.Input) != 0 ? d : null;
+    }
+
+    /// <summary>What layer i's backward produces: the parameters' gradients when asked, its input gradient unless it is the first layer and that is not asked.</summary>
+    private static GradientNeeds LayerNeeds(int i, GradientNeeds needs)
+        => (needs & GradientNeeds.Parameters) | (i > 0 ? GradientNeeds.Input : needs & GradientNeeds.Input);
+
+    /// <summary>
+    /// Layers i - 1 and i backward in one pass (<see cref="Layer.TryBackwardWithNext"/>), giving layer i - 1's input
+    /// gradient; false where they cannot, or where the pass would have to weight parameter gradients per sample (the pair's
+    /// layers then run one by one, through the weighting).
+    /// </summary>
+    private bool TryBackwardPair(int i, Tensor dOutput, GradientNeeds needs, ReadOnlySpan<float> sampleWeights, out Tensor? dInput)
+    {
+        var first = _layers[i - 1];
+        var second = _layers[i];
+        dInput = null;
+        return (sampleWeights.IsEmpty || !first.HasTrainableParameters && !second.HasTrainableParameters)
+            && first.TryBackwardWithNext(dOutput, LayerNeeds(i - 1, needs), second, out dInput);
     }
 
     /// <summary>Every parameter with its qualified name, e.g. ("dense", "kernel").</summary>

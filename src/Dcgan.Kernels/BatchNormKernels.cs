@@ -60,16 +60,27 @@ public static unsafe class BatchNormKernels
     /// <summary>
     /// Training backward. Effectively dbeta[c] += sum_r dy; dgamma[c] += sum_r dy * xhat;
     /// dx = gamma * invStd * (dy - mean_r(dy) - xhat * mean_r(dy * xhat)). dx may be empty to skip it, and dgamma and
-    /// dbeta both empty to leave the parameters' gradients alone (the sums dx needs are computed either way).
+    /// dbeta both empty to leave the parameters' gradients alone (the sums dx needs are computed either way). With
+    /// leakyReluSlope, the given gradient is the LeakyReLU's after the layer (run by the forward in the same pass) and dy is
+    /// that gradient through the LeakyReLU's derivative, whose input gamma * xhat + beta is worked out again (the forward's
+    /// bits): what <see cref="Activations.LeakyReluBackward"/> and then this would give, without writing dy.
     /// </summary>
     public static void BackwardTraining(int rows, int c, ReadOnlySpan<float> xhat, ReadOnlySpan<float> dy, ReadOnlySpan<float> gamma,
         ReadOnlySpan<float> invStd, Span<float> dgamma, Span<float> dbeta, Span<float> dx, Span<float> scratch,
-        Span<float> sumDy, Span<float> sumDyXhat)
+        Span<float> sumDy, Span<float> sumDyXhat, ReadOnlySpan<float> beta = default, float? leakyReluSlope = null)
     {
         Check(rows, c, xhat.Length, dy.Length, dy.Length, scratch.Length);
-        fixed (float* ph = xhat, pdy = dy, pg = gamma, pi = invStd, pdg = dgamma, pdb = dbeta, pdx = dx, ps = scratch, psd = sumDy, psdx = sumDyXhat)
+        if (leakyReluSlope.HasValue && beta.Length < c)
         {
-            var job = new Job { Rows = rows, C = c, Stride = PartialStride(c), Xhat = ph, Dy = pdy, Gamma = pg, InvStd = pi, Dx = pdx, Scratch = CacheAligned.Up(ps), Mean = psd, Y = psdx };
+            throw new ArgumentException("batch norm: the LeakyReLU's gradient needs beta");
+        }
+        fixed (float* ph = xhat, pdy = dy, pg = gamma, pb = beta, pi = invStd, pdg = dgamma, pdb = dbeta, pdx = dx, ps = scratch, psd = sumDy, psdx = sumDyXhat)
+        {
+            var job = new Job
+            {
+                Rows = rows, C = c, Stride = PartialStride(c), Xhat = ph, Dy = pdy, Gamma = pg, Beta = pb, InvStd = pi, Dx = pdx,
+                Scratch = CacheAligned.Up(ps), Mean = psd, Y = psdx, Activated = leakyReluSlope.HasValue, Slope = leakyReluSlope ?? 0f,
+            };
             Workers.For(Chunks, &GradientSumsChunk, &job);
             Combine(job.Scratch, c, job.Stride, psd, 1f);
             Combine(job.Scratch + (long)Chunks * job.Stride, c, job.Stride, psdx, 1f);
@@ -252,7 +263,21 @@ public static unsafe class BatchNormKernels
     private static void GradientSumsChunk(void* state, int chunk)
     {
         ref Job job = ref *(Job*)state;
+        if (job.Activated)
+        {
+            GradientSumsRows(ref job, chunk, new ThroughLeakyRelu(job.Slope));
+        }
+        else
+        {
+            GradientSumsRows(ref job, chunk, default(GivenGradient));
+        }
+    }
+
+    private static void GradientSumsRows<TGradient>(ref Job job, int chunk, TGradient gradient)
+        where TGradient : unmanaged, IOutputGradient
+    {
         int c = job.C;
+        float* gamma = job.Gamma, beta = job.Beta;
         float* sumDy = job.Scratch + (long)chunk * job.Stride, sumDyXhat = job.Scratch + ((long)Chunks + chunk) * job.Stride;
         new Span<float>(sumDy, c).Clear();
         new Span<float>(sumDyXhat, c).Clear();
@@ -260,24 +285,41 @@ public static unsafe class BatchNormKernels
         for (int r = start; r < end; r++)
         {
             long row = (long)r * c;
-            ElementWise.MultiArray(new GradientSumsOperator { Dy = job.Dy + row, Xhat = job.Xhat + row, SumDy = sumDy, SumDyXhat = sumDyXhat }, c);
+            ElementWise.MultiArray(new GradientSumsOperator<TGradient>
+            {
+                Dy = job.Dy + row, Xhat = job.Xhat + row, Gamma = gamma, Beta = beta, SumDy = sumDy, SumDyXhat = sumDyXhat, Gradient = gradient,
+            }, c);
         }
     }
 
     private static void InputGradientChunk(void* state, int chunk)
     {
         ref Job job = ref *(Job*)state;
+        if (job.Activated)
+        {
+            InputGradientRows(ref job, chunk, new ThroughLeakyRelu(job.Slope));
+        }
+        else
+        {
+            InputGradientRows(ref job, chunk, default(GivenGradient));
+        }
+    }
+
+    private static void InputGradientRows<TGradient>(ref Job job, int chunk, TGradient gradient)
+        where TGradient : unmanaged, IOutputGradient
+    {
         int c = job.C;
         // Here job.Mean holds sum(dy) and job.Y sum(dy * xhat).
-        float* sumDy = job.Mean, sumDyXhat = job.Y, gamma = job.Gamma, invStd = job.InvStd;
+        float* sumDy = job.Mean, sumDyXhat = job.Y, gamma = job.Gamma, beta = job.Beta, invStd = job.InvStd;
         float invRows = 1.0f / job.Rows;
         var (start, end) = ChunkRows(job.Rows, chunk);
         for (int r = start; r < end; r++)
         {
             long row = (long)r * c;
-            var op = new InputGradientOperator
+            var op = new InputGradientOperator<TGradient>
             {
-                Dy = job.Dy + row, Xhat = job.Xhat + row, Dx = job.Dx + row, SumDy = sumDy, SumDyXhat = sumDyXhat, Gamma = gamma, InvStd = invStd, InvRows = invRows,
+                Dy = job.Dy + row, Xhat = job.Xhat + row, Dx = job.Dx + row, SumDy = sumDy, SumDyXhat = sumDyXhat, Gamma = gamma, Beta = beta, InvStd = invStd,
+                InvRows = invRows, Gradient = gradient,
             };
             ElementWise.MultiArray(op, c);
         }
@@ -348,28 +390,72 @@ public static unsafe class BatchNormKernels
         public Vector512<float> Invoke(Vector512<float> x, Vector512<float> y, Vector512<float> z) => activation.Invoke(x * y + z);
     }
 
-    /// <summary>Channel j of a row added to a chunk's sums: sumDy += dy; sumDyXhat += dy * xhat rounded once.</summary>
-    internal struct GradientSumsOperator : IMultiArrayOperator
+    /// <summary>
+    /// The gradient at the layer's output, channel j of a row, from the one the backward was given (dy, xhat rows; gamma,
+    /// beta per channel): that gradient itself, or that gradient through the LeakyReLU after the layer.
+    /// </summary>
+    internal interface IOutputGradient
     {
-        public float* Dy, Xhat, SumDy, SumDyXhat;
+        float At(float* dy, float* xhat, float* gamma, float* beta, int j);
+
+        Vector256<float> At256(float* dy, float* xhat, float* gamma, float* beta, int j);
+
+        Vector512<float> At512(float* dy, float* xhat, float* gamma, float* beta, int j);
+    }
+
+    /// <summary>The gradient given is the layer's own.</summary>
+    internal readonly struct GivenGradient : IOutputGradient
+    {
+        public float At(float* dy, float* xhat, float* gamma, float* beta, int j) => dy[j];
+
+        public Vector256<float> At256(float* dy, float* xhat, float* gamma, float* beta, int j) => Vector256.Load(dy + j);
+
+        public Vector512<float> At512(float* dy, float* xhat, float* gamma, float* beta, int j) => Vector512.Load(dy + j);
+    }
+
+    /// <summary>
+    /// The gradient given is the LeakyReLU's (slope 0 or more) that the forward ran on the layer's output: it goes back
+    /// through the derivative at that output, positive exactly where gamma * xhat + beta rounded once (the forward's
+    /// operations, so its bits) is.
+    /// </summary>
+    internal readonly struct ThroughLeakyRelu(float slope) : IOutputGradient
+    {
+        private readonly Activations.LeakyReluDerivativeOperator _derivative = new(slope);
+
+        public float At(float* dy, float* xhat, float* gamma, float* beta, int j)
+            => _derivative.Invoke(MathF.FusedMultiplyAdd(xhat[j], gamma[j], beta[j]), dy[j]);
+
+        public Vector256<float> At256(float* dy, float* xhat, float* gamma, float* beta, int j)
+            => _derivative.Invoke(Vector256.FusedMultiplyAdd(Vector256.Load(xhat + j), Vector256.Load(gamma + j), Vector256.Load(beta + j)), Vector256.Load(dy + j));
+
+        public Vector512<float> At512(float* dy, float* xhat, float* gamma, float* beta, int j)
+            => _derivative.Invoke(Vector512.FusedMultiplyAdd(Vector512.Load(xhat + j), Vector512.Load(gamma + j), Vector512.Load(beta + j)), Vector512.Load(dy + j));
+    }
+
+    /// <summary>Channel j of a row added to a chunk's sums: sumDy += dy; sumDyXhat += dy * xhat rounded once.</summary>
+    internal struct GradientSumsOperator<TGradient> : IMultiArrayOperator
+        where TGradient : unmanaged, IOutputGradient
+    {
+        public float* Dy, Xhat, Gamma, Beta, SumDy, SumDyXhat;
+        public TGradient Gradient;
 
         public readonly void Invoke(int j)
         {
-            float g = Dy[j];
+            float g = Gradient.At(Dy, Xhat, Gamma, Beta, j);
             SumDy[j] += g;
             SumDyXhat[j] = MathF.FusedMultiplyAdd(g, Xhat[j], SumDyXhat[j]);
         }
 
         public readonly void Invoke256(int j)
         {
-            var g = Vector256.Load(Dy + j);
+            var g = Gradient.At256(Dy, Xhat, Gamma, Beta, j);
             (Vector256.Load(SumDy + j) + g).Store(SumDy + j);
             Vector256.FusedMultiplyAdd(g, Vector256.Load(Xhat + j), Vector256.Load(SumDyXhat + j)).Store(SumDyXhat + j);
         }
 
         public readonly void Invoke512(int j)
         {
-            var g = Vector512.Load(Dy + j);
+            var g = Gradient.At512(Dy, Xhat, Gamma, Beta, j);
             (Vector512.Load(SumDy + j) + g).Store(SumDy + j);
             Vector512.FusedMultiplyAdd(g, Vector512.Load(Xhat + j), Vector512.Load(SumDyXhat + j)).Store(SumDyXhat + j);
         }
@@ -379,16 +465,18 @@ public static unsafe class BatchNormKernels
     /// Channel j of a row: dx = gamma * invStd * ((dy - mean(dy)) - xhat * mean(dy * xhat)), each mean a sum times
     /// 1 / rows.
     /// </summary>
-    internal struct InputGradientOperator : IMultiArrayOperator
+    internal struct InputGradientOperator<TGradient> : IMultiArrayOperator
+        where TGradient : unmanaged, IOutputGradient
     {
-        public float* Dy, Xhat, Dx, SumDy, SumDyXhat, Gamma, InvStd;
+        public float* Dy, Xhat, Dx, SumDy, SumDyXhat, Gamma, Beta, InvStd;
         public float InvRows;
+        public TGradient Gradient;
 
         public readonly void Invoke(int j)
         {
             float meanDy = SumDy[j] * InvRows;
             float meanDyXhat = SumDyXhat[j] * InvRows;
-            Dx[j] = Gamma[j] * InvStd[j] * (Dy[j] - meanDy - Xhat[j] * meanDyXhat);
+            Dx[j] = Gamma[j] * InvStd[j] * (Gradient.At(Dy, Xhat, Gamma, Beta, j) - meanDy - Xhat[j] * meanDyXhat);
         }
 
         public readonly void Invoke256(int j)
@@ -396,7 +484,7 @@ public static unsafe class BatchNormKernels
             var meanDy = Vector256.Load(SumDy + j) * InvRows;
             var meanDyXhat = Vector256.Load(SumDyXhat + j) * InvRows;
             var gain = Vector256.Load(Gamma + j) * Vector256.Load(InvStd + j);
-            (gain * (Vector256.Load(Dy + j) - meanDy - Vector256.Load(Xhat + j) * meanDyXhat)).Store(Dx + j);
+            (gain * (Gradient.At256(Dy, Xhat, Gamma, Beta, j) - meanDy - Vector256.Load(Xhat + j) * meanDyXhat)).Store(Dx + j);
         }
 
         public readonly void Invoke512(int j)
@@ -404,7 +492,7 @@ public static unsafe class BatchNormKernels
             var meanDy = Vector512.Load(SumDy + j) * InvRows;
             var meanDyXhat = Vector512.Load(SumDyXhat + j) * InvRows;
             var gain = Vector512.Load(Gamma + j) * Vector512.Load(InvStd + j);
-            (gain * (Vector512.Load(Dy + j) - meanDy - Vector512.Load(Xhat + j) * meanDyXhat)).Store(Dx + j);
+            (gain * (Gradient.At512(Dy, Xhat, Gamma, Beta, j) - meanDy - Vector512.Load(Xhat + j) * meanDyXhat)).Store(Dx + j);
         }
     }
 

@@ -66,25 +66,32 @@ public static unsafe class DropoutKernel
         }
     }
 
+    /// <summary>
+    /// The backward of a LeakyReLU and this dropout after it (<see cref="Forward"/> with its slope): effectively
+    /// dx[i] = x[i] &gt; 0 ? dy[i] * mask[i] : slope * (dy[i] * mask[i]), with x the LeakyReLU's input (or its output, positive
+    /// at the same places for a slope of 0 or more); the bits of <see cref="Backward(ulong, float, ReadOnlySpan{float}, Span{float})"/>
+    /// and then <see cref="Activations.LeakyReluBackward"/>, without writing the dropout's input gradient.
+    /// </summary>
+    public static void Backward(ulong key, float rate, ReadOnlySpan<float> dy, Span<float> dx, ReadOnlySpan<float> leakyReluInput, float leakyReluSlope)
+    {
+        int n = dy.Length;
+        if (dx.Length < n || leakyReluInput.Length < n)
+        {
+            throw new ArgumentException("dropout: input gradient or LeakyReLU input shorter than the output gradient");
+        }
+        fixed (float* pdy = dy, pdx = dx, px = leakyReluInput)
+        {
+            ElementWise.MultiArray(new BackwardOperator<Activations.LeakyReluDerivativeOperator>
+            {
+                Mask = new MaskDraw(key, rate), X = px, Dy = pdy, Dx = pdx, Derivative = new(leakyReluSlope),
+            }, n);
+        }
+    }
+
     /// <summary>y = activation(x) * mask over n elements, the mask stored too where mask is not null.</summary>
     private static void Run<TActivation>(ulong key, float rate, float* x, float* mask, float* y, int n, TActivation activation)
         where TActivation : unmanaged, IUnaryOperator
-        => ElementWise.MultiArray(new ForwardOperator<TActivation>
-        {
-            Key = key, Threshold = Threshold(rate), Scale = 1f / (1f - rate), X = x, Mask = mask, Y = y, Activation = activation,
-        }, n);
-
-    /// <summary>
-    /// The 24-bit threshold of a rate: u &gt;= rate exactly when bits &gt;= ceil(rate * 2^24) (the product is exact in double).
-    /// </summary>
-    private static uint Threshold(float rate)
-    {
-        if (!(rate >= 0f && rate < 1f))
-        {
-            throw new ArgumentOutOfRangeException(nameof(rate), "dropout rate must be in [0, 1)");
-        }
-        return (uint)Math.Ceiling(rate * (double)(1 << 24));
-    }
+        => ElementWise.MultiArray(new ForwardOperator<TActivation> { Draw = new MaskDraw(key, rate), X = x, Mask = mask, Y = y, Activation = activation }, n);
 
     /// <summary>The scalar definition, one element at a time: the test oracle for <see cref="Forward"/>.</summary>
     public static void ForwardReference(ulong key, float rate, ReadOnlySpan<float> x, Span<float> mask, Span<float> y)
@@ -127,25 +134,72 @@ public static unsafe class DropoutKernel
     }
 
     /// <summary>
-    /// Element i of (x, mask, y): mask = scale where the 24 bits of its uniform reach the threshold, else 0, and
-    /// y = activation(x) * mask; no mask is stored when Mask is null (the backward runs it on (dy, dx)). A vector of 2k
-    /// elements takes k hashes: each 64-bit lane's high 24 bits are the even element, bits 8..31 the odd one (vector
-    /// offsets are even, so the pairs line up).
+    /// The mask of one key and rate: element i is scale where the 24 bits of its uniform reach the threshold, else 0. A
+    /// vector of 2k elements takes k hashes: each 64-bit lane's high 24 bits are the even element, bits 8..31 the odd one
+    /// (vector offsets are even, so the pairs line up).
+    /// </summary>
+    internal readonly struct MaskDraw
+    {
+        private readonly ulong _key;
+        private readonly uint _threshold;
+        private readonly float _scale;
+
+        public MaskDraw(ulong key, float rate)
+        {
+            if (!(rate >= 0f && rate < 1f))
+            {
+                throw new ArgumentOutOfRangeException(nameof(rate), "dropout rate must be in [0, 1)");
+            }
+            _key = key;
+            // u >= rate exactly when bits >= ceil(rate * 2^24) (the product is exact in double).
+            _threshold = (uint)Math.Ceiling(rate * (double)(1 << 24));
+            _scale = 1f / (1f - rate);
+        }
+
+        public float At(int i)
+        {
+            ulong h = Mix(_key + ((ulong)(i >> 1) + 1) * Gamma);
+            uint bits = (i & 1) == 0 ? (uint)(h >> 40) : (uint)(h >> 8) & 0xFFFFFF;
+            return bits >= _threshold ? _scale : 0f;
+        }
+
+        public Vector256<float> At256(int i)
+        {
+            // key + (i / 2 + 1 + lane) * gamma, as the first pair's term plus lane * gamma (the same sum modulo 2^64).
+            var z = Vector256.Create(_key + ((ulong)(i >> 1) + 1) * Gamma) + Vector256.Create(0UL, Gamma, unchecked(2 * Gamma), unchecked(3 * Gamma));
+            z = Times(z ^ (z >> 30), 0xBF58476D1CE4E5B9UL);
+            z = Times(z ^ (z >> 27), 0x94D049BB133111EBUL);
+            z ^= z >> 31;
+            // Interleave to element order: (even0, odd0, even1, odd1, ...) as 32-bit lanes.
+            var bits = ((z >> 40) | (((z >> 8) & Vector256.Create(0xFFFFFFUL)) << 32)).AsUInt32();
+            return Vector256.GreaterThanOrEqual(bits, Vector256.Create(_threshold)).AsSingle() & Vector256.Create(_scale);
+        }
+
+        public Vector512<float> At512(int i)
+        {
+            var z = Vector512.Create(_key + ((ulong)(i >> 1) + 1) * Gamma) + LaneGammas;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            z ^= z >> 31;
+            var bits = ((z >> 40) | (((z >> 8) & Vector512.Create(0xFFFFFFUL)) << 32)).AsUInt32();
+            return Vector512.GreaterThanOrEqual(bits, Vector512.Create(_threshold)).AsSingle() & Vector512.Create(_scale);
+        }
+    }
+
+    /// <summary>
+    /// Element i of (x, mask, y): y = activation(x) * mask, the mask stored too unless Mask is null (the backward runs it
+    /// on (dy, dx)).
     /// </summary>
     internal struct ForwardOperator<TActivation> : IMultiArrayOperator
         where TActivation : unmanaged, IUnaryOperator
     {
-        public ulong Key;
-        public uint Threshold;
-        public float Scale;
+        public MaskDraw Draw;
         public float* X, Mask, Y;
         public TActivation Activation;
 
         public readonly void Invoke(int i)
         {
-            ulong h = Mix(Key + ((ulong)(i >> 1) + 1) * Gamma);
-            uint bits = (i & 1) == 0 ? (uint)(h >> 40) : (uint)(h >> 8) & 0xFFFFFF;
-            float m = bits >= Threshold ? Scale : 0f;
+            float m = Draw.At(i);
             if (Mask != null)
             {
                 Mask[i] = m;
@@ -155,14 +209,7 @@ public static unsafe class DropoutKernel
 
         public readonly void Invoke256(int i)
         {
-            // key + (i / 2 + 1 + lane) * gamma, as the first pair's term plus lane * gamma (the same sum modulo 2^64).
-            var z = Vector256.Create(Key + ((ulong)(i >> 1) + 1) * Gamma) + Vector256.Create(0UL, Gamma, unchecked(2 * Gamma), unchecked(3 * Gamma));
-            z = Times(z ^ (z >> 30), 0xBF58476D1CE4E5B9UL);
-            z = Times(z ^ (z >> 27), 0x94D049BB133111EBUL);
-            z ^= z >> 31;
-            // Interleave to element order: (even0, odd0, even1, odd1, ...) as 32-bit lanes.
-            var bits = ((z >> 40) | (((z >> 8) & Vector256.Create(0xFFFFFFUL)) << 32)).AsUInt32();
-            var m = Vector256.GreaterThanOrEqual(bits, Vector256.Create(Threshold)).AsSingle() & Vector256.Create(Scale);
+            var m = Draw.At256(i);
             if (Mask != null)
             {
                 m.Store(Mask + i);
@@ -172,17 +219,30 @@ public static unsafe class DropoutKernel
 
         public readonly void Invoke512(int i)
         {
-            var z = Vector512.Create(Key + ((ulong)(i >> 1) + 1) * Gamma) + LaneGammas;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            z ^= z >> 31;
-            var bits = ((z >> 40) | (((z >> 8) & Vector512.Create(0xFFFFFFUL)) << 32)).AsUInt32();
-            var m = Vector512.GreaterThanOrEqual(bits, Vector512.Create(Threshold)).AsSingle() & Vector512.Create(Scale);
+            var m = Draw.At512(i);
             if (Mask != null)
             {
                 m.Store(Mask + i);
             }
             (Activation.Invoke(Vector512.Load(X + i)) * m).Store(Y + i);
         }
+    }
+
+    /// <summary>
+    /// Element i of (x, dy, dx) for an activation before the dropout: dx = derivative(x, dy * mask), the dropout's backward
+    /// and then the activation's.
+    /// </summary>
+    internal struct BackwardOperator<TDerivative> : IMultiArrayOperator
+        where TDerivative : unmanaged, IBinaryOperator
+    {
+        public MaskDraw Mask;
+        public float* X, Dy, Dx;
+        public TDerivative Derivative;
+
+        public readonly void Invoke(int i) => Dx[i] = Derivative.Invoke(X[i], Dy[i] * Mask.At(i));
+
+        public readonly void Invoke256(int i) => Derivative.Invoke(Vector256.Load(X + i), Vector256.Load(Dy + i) * Mask.At256(i)).Store(Dx + i);
+
+        public readonly void Invoke512(int i) => Derivative.Invoke(Vector512.Load(X + i), Vector512.Load(Dy + i) * Mask.At512(i)).Store(Dx + i);
     }
 }

@@ -1,6 +1,6 @@
 // A model runs a BatchNormalization and the LeakyReLU (or ReLU) after it in one pass, and a LeakyReLU and the dropout after
-// it; the same layers run one at a time must give the same bits: outputs, input gradients, parameter gradients and moving
-// statistics, training and inference.
+// it, forward and backward; the same layers run one at a time must give the same bits: outputs, input gradients, parameter
+// gradients and moving statistics, training and inference, weighted per sample or not.
 namespace Dcgan.Engine.Tests;
 
 using Dcgan.Engine;
@@ -39,8 +39,12 @@ public class FusedLayerTests
         return (y, dx);
     }
 
-    /// <summary>The model's layers one at a time, forward then backward, as a model without fusion runs them.</summary>
-    private static (float[] Y, float[] Dx) OneByOne(Sequential model, Tensor x, Tensor dy, bool training)
+    /// <summary>
+    /// The model's layers one at a time, forward then backward, as a model without fusion runs them; the first layer's
+    /// backward gives its input gradient only when <paramref name="inputGradient"/> says.
+    /// </summary>
+    private static (float[] Y, float[]? Dx) OneByOne(Sequential model, Tensor x, Tensor dy, bool training, bool inputGradient = true,
+        float[]? sampleWeights = null)
     {
         var t = x;
         foreach (var layer in model.Layers)
@@ -51,9 +55,10 @@ public class FusedLayerTests
         Tensor? d = dy;
         for (int i = model.Layers.Count - 1; i >= 0; i--)
         {
-            d = model.Layers[i].Backward(d!, GradientNeeds.All);
+            var needs = i > 0 || inputGradient ? GradientNeeds.All : GradientNeeds.Parameters;
+            d = model.Layers[i].Backward(d!, needs, sampleWeights);
         }
-        return (y, d!.Span.ToArray());
+        return (y, d?.Span.ToArray());
     }
 
     [Theory]
@@ -137,5 +142,98 @@ public class FusedLayerTests
         Assert.NotNull(activated);
         Assert.Equal(apart.Layers[2].Forward(apart.Layers[1].Forward(apart.Layers[0].Forward(x, true), true), true).Span.ToArray(),
             activated.Span.ToArray());
+    }
+
+    [Fact]
+    public void EachLayerRunsTheBackwardOfTheLayerAfterItOnlyAfterTheForwardItRanWithIt()
+    {
+        var model = Build(0.2f, ActivationKind.LeakyRelu);
+        model.Initialize(new Rng(11));
+        var x = Tensor.ForBatch(2, [3, 3, 24]);
+        new Rng(12).FillUniform(x.Span, -1f, 1f);
+        var dy = Tensor.ForBatch(2, [3, 3, 16]);
+        new Rng(13).FillUniform(dy.Span, -1f, 1f);
+        Layer batchNorm = model.Layers[1], leakyRelu = model.Layers[2], tanh = model.Layers[5];
+
+        model.Forward(x, training: true);
+        Assert.True(batchNorm.TryBackwardWithNext(dy, GradientNeeds.All, leakyRelu, out var dx));
+        Assert.Equal([2, 3, 3, 16], dx!.Shape);
+        // Another activation than the one its forward ran, or a LeakyReLU with no dropout after it: nothing done.
+        Assert.False(model.Layers[4].TryBackwardWithNext(dy, GradientNeeds.All, tanh, out _));
+        Assert.False(leakyRelu.TryBackwardWithNext(dy, GradientNeeds.All, model.Layers[3], out _));
+        // Inference: the BatchNormalization's backward is the affine map's, and runs apart.
+        model.Forward(x, training: false);
+        Assert.False(batchNorm.TryBackwardWithNext(dy, GradientNeeds.All, leakyRelu, out _));
+
+        var activation = new Activation(ActivationKind.LeakyRelu, 0.2f);
+        var dropout = new Dropout(0.4f) { Random = new Rng(14) };
+        activation.Build([5]);
+        dropout.Build([5]);
+        var v = Tensor.ForBatch(1, [5]);
+        dropout.Forward(activation.Forward(v, training: true), training: false);
+        Assert.False(activation.TryBackwardWithNext(v, GradientNeeds.All, dropout, out _));
+        dropout.Forward(activation.Forward(v, training: true), training: true);
+        Assert.True(activation.TryBackwardWithNext(v, GradientNeeds.All, dropout, out var dv));
+        Assert.Equal([1, 5], dv!.Shape);
+    }
+
+    [Fact]
+    public void AModelThatStartsWithAFusedPairAddsItsParameterGradientsWithoutAnInputGradient()
+    {
+        static Sequential Model() => new("m", [4, 4, 8],
+        [
+            new BatchNormalization(),
+            new Activation(ActivationKind.LeakyRelu, 0.2f),
+            new Conv2D(4, 3, 1, "same"),
+        ]);
+        Sequential fused = Model(), apart = Model();
+        fused.Initialize(new Rng(15));
+        apart.Initialize(new Rng(15));
+        var x = Tensor.ForBatch(3, [4, 4, 8]);
+        new Rng(16).FillUniform(x.Span, -1f, 1f);
+        var dy = Tensor.ForBatch(3, [4, 4, 4]);
+        new Rng(17).FillUniform(dy.Span, -1f, 1f);
+
+        fused.ZeroGradients();
+        fused.Forward(x, training: true);
+        Assert.Null(fused.Backward(dy, GradientNeeds.Parameters));
+        apart.ZeroGradients();
+        var (_, dx) = OneByOne(apart, x, dy, training: true, inputGradient: false);
+        Assert.Null(dx);
+        Assert.Equal(apart.Gradients, fused.Gradients);
+        // gamma's and beta's gradients are among them, and not zero.
+        Assert.Contains(fused.Gradients.AsSpan(0, 16).ToArray(), g => g != 0f);
+    }
+
+    [Fact]
+    public void ADiscriminatorsBackwardWeightedPerSampleGivesTheBitsOfItsLayersOneByOne()
+    {
+        static Sequential Discriminator() => new("d", [6, 6, 2],
+        [
+            new Conv2D(8, 5, 2, "same"),
+            new Activation(ActivationKind.LeakyRelu, 0.3f),
+            new Dropout(0.3f),
+            Reshape.Flatten(),
+            new Dense(1),
+        ]);
+        Sequential fused = Discriminator(), apart = Discriminator();
+        fused.Initialize(new Rng(18));
+        apart.Initialize(new Rng(18));
+        fused.Random = new Rng(19);
+        apart.Random = new Rng(19);
+        var x = Tensor.ForBatch(4, [6, 6, 2]);
+        new Rng(20).FillUniform(x.Span, -1f, 1f);
+        var ones = Tensor.ForBatch(4, [1]);
+        ones.Span.Fill(1f);
+        float[] weights = [0.5f, -1f, 2f, 0.25f];
+
+        fused.ZeroGradients();
+        fused.Forward(x, training: true);
+        float[] dx = fused.Backward(ones, GradientNeeds.All, weights)!.Span.ToArray();
+        apart.ZeroGradients();
+        var (_, dxApart) = OneByOne(apart, x, ones, training: true, sampleWeights: weights);
+        Assert.Equal(dxApart, dx);
+        Assert.Equal(apart.Gradients, fused.Gradients);
+        Assert.Contains(dx, g => g != 0f);
     }
 }

@@ -76,15 +76,19 @@ public unsafe class ElementWiseTests
         }),
         ["DropoutForward"] = w => CheckMultiArray(w, 3, a => new DropoutKernel.ForwardOperator<IdentityOperator>
         {
-            Key = 77, Threshold = (uint)Math.Ceiling(0.3 * (1 << 24)), Scale = 1f / 0.7f, X = a[0], Mask = a[1], Y = a[2],
+            Draw = new(77, 0.3f), X = a[0], Mask = a[1], Y = a[2],
         }),
         ["DropoutWithoutMask"] = w => CheckMultiArray(w, 2, a => new DropoutKernel.ForwardOperator<IdentityOperator>
         {
-            Key = 78, Threshold = (uint)Math.Ceiling(0.5 * (1 << 24)), Scale = 2f, X = a[0], Y = a[1],
+            Draw = new(78, 0.5f), X = a[0], Y = a[1],
         }),
         ["DropoutAfterLeakyRelu"] = w => CheckMultiArray(w, 2, a => new DropoutKernel.ForwardOperator<Activations.LeakyReluOperator>
         {
-            Key = 79, Threshold = (uint)Math.Ceiling(0.3 * (1 << 24)), Scale = 1f / 0.7f, X = a[0], Y = a[1], Activation = new(0.2f),
+            Draw = new(79, 0.3f), X = a[0], Y = a[1], Activation = new(0.2f),
+        }),
+        ["DropoutBackwardThroughLeakyRelu"] = w => CheckMultiArray(w, 3, a => new DropoutKernel.BackwardOperator<Activations.LeakyReluDerivativeOperator>
+        {
+            Mask = new(80, 0.3f), X = a[0], Dy = a[1], Dx = a[2], Derivative = new(0.2f),
         }),
         ["BatchNormNormalize"] = w => CheckMultiArray(w, 7, a => new BatchNormKernels.NormalizeOperator<IdentityOperator>
         {
@@ -94,13 +98,22 @@ public unsafe class ElementWiseTests
         {
             X = a[0], Xhat = a[1], Y = a[2], Mean = a[3], InvStd = a[4], Gamma = a[5], Beta = a[6], Activation = new(0.2f),
         }),
-        ["BatchNormGradientSums"] = w => CheckMultiArray(w, 4, a => new BatchNormKernels.GradientSumsOperator
+        ["BatchNormGradientSums"] = w => CheckMultiArray(w, 4, a => new BatchNormKernels.GradientSumsOperator<BatchNormKernels.GivenGradient>
         {
             Dy = a[0], Xhat = a[1], SumDy = a[2], SumDyXhat = a[3],
         }),
-        ["BatchNormInputGradient"] = w => CheckMultiArray(w, 7, a => new BatchNormKernels.InputGradientOperator
+        ["BatchNormGradientSumsLeakyRelu"] = w => CheckMultiArray(w, 6, a => new BatchNormKernels.GradientSumsOperator<BatchNormKernels.ThroughLeakyRelu>
+        {
+            Dy = a[0], Xhat = a[1], SumDy = a[2], SumDyXhat = a[3], Gamma = a[4], Beta = a[5], Gradient = new(0.2f),
+        }),
+        ["BatchNormInputGradient"] = w => CheckMultiArray(w, 7, a => new BatchNormKernels.InputGradientOperator<BatchNormKernels.GivenGradient>
         {
             Dy = a[0], Xhat = a[1], Dx = a[2], SumDy = a[3], SumDyXhat = a[4], Gamma = a[5], InvStd = a[6], InvRows = 1f / 300,
+        }),
+        ["BatchNormInputGradientLeakyRelu"] = w => CheckMultiArray(w, 8, a => new BatchNormKernels.InputGradientOperator<BatchNormKernels.ThroughLeakyRelu>
+        {
+            Dy = a[0], Xhat = a[1], Dx = a[2], SumDy = a[3], SumDyXhat = a[4], Gamma = a[5], InvStd = a[6], Beta = a[7], InvRows = 1f / 300,
+            Gradient = new(0.2f),
         }),
     };
 
@@ -199,7 +212,7 @@ public unsafe class ElementWiseTests
         Assert.Throws<ArgumentException>(() => ElementWise.Binary(default(AddOperator), a, new float[9], new float[10]));
         Assert.Throws<ArgumentException>(() => ElementWise.Unary(new ScaleOperator(2f), a, new float[9]));
         Assert.Throws<ArgumentException>(() => ElementWise.Unary(new ScaleOperator(2f), a.AsSpan(0, 9), a.AsSpan(1)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => ElementWise.MultiArray(default(BatchNormKernels.InputGradientOperator), -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ElementWise.MultiArray(default(BatchNormKernels.InputGradientOperator<BatchNormKernels.GivenGradient>), -1));
         // In place is fine.
         a.AsSpan().Fill(3f);
         ElementWise.Unary(new ScaleOperator(2f), a, a);

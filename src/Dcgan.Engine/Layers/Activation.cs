@@ -94,6 +94,32 @@ public sealed class Activation : Layer
         return y;
     }
 
+    /// <summary>
+    /// A LeakyReLU or ReLU with a training dropout next runs the dropout's backward in its own, from the dropout's output
+    /// gradient: the dropout's input gradient is never written.
+    /// </summary>
+    internal override bool TryBackwardWithNext(Tensor dOutput, GradientNeeds needs, Layer next, out Tensor? dInput)
+    {
+        dInput = null;
+        if (!IsLeakyRelu || next is not Dropout dropout || !dropout.TryGetMaskKey(out ulong key))
+        {
+            return false;
+        }
+        var x = SignSource();
+        if ((needs & GradientNeeds.Input) != 0)
+        {
+            dInput = InputGradient(dOutput, x.Batch);
+            DropoutKernel.Backward(key, dropout.Rate, dOutput.Span, dInput.Span, x.Span, _slope);
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// What the backward reads: the input, or after a fused forward (a LeakyReLU's) the output, which is positive exactly
+    /// where the input is.
+    /// </summary>
+    private Tensor SignSource() => (_fused ? _output : _input) ?? throw new InvalidOperationException("backward before forward");
+
     public override Tensor Forward(Tensor input, bool training)
     {
         CheckInput(input);
@@ -118,8 +144,7 @@ public sealed class Activation : Layer
 
     public override Tensor? Backward(Tensor dOutput, GradientNeeds needs)
     {
-        // After a fused forward the output stands in for the input: it is positive exactly where the input is.
-        var x = (_fused ? _output : _input) ?? throw new InvalidOperationException("backward before forward");
+        var x = SignSource();
         if ((needs & GradientNeeds.Input) == 0)
         {
             return null;

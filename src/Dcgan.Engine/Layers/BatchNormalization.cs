@@ -33,6 +33,8 @@ public sealed class BatchNormalization : Layer
     private int _c;
     private float[] _mean = [], _variance = [], _invStd = [], _scratch = [], _sumDy = [], _sumDyXhat = [];
     private bool _lastTraining;
+    // The activation the last forward ran in its pass (ForwardWithNext), else null.
+    private Activation? _activation;
     private int _batch;
     private Tensor? _xhat;
     private Tensor? _inferenceInput;
@@ -116,6 +118,7 @@ public sealed class BatchNormalization : Layer
         int n = input.Batch;
         _batch = n;
         _lastTraining = training;
+        _activation = activation;
         int rows = input.Length / _c;
         var y = activation is null ? Reuse(ref _output, n, OutputShape) : activation.TakeFusedOutput(n);
         float? slope = activation?.Slope;
@@ -194,11 +197,33 @@ public sealed class BatchNormalization : Layer
             }
             return dxi;
         }
+        return BackwardTraining(dOutput, needs, null);
+    }
+
+    /// <summary>
+    /// After a training forward that ran the LeakyReLU after this layer (<see cref="ForwardWithNext"/>), that LeakyReLU's
+    /// backward goes into this layer's two passes over the gradient: the gradient at this layer's output is never written.
+    /// </summary>
+    internal override bool TryBackwardWithNext(Tensor dOutput, GradientNeeds needs, Layer next, out Tensor? dInput)
+    {
+        dInput = null;
+        if (_batch == 0 || !_lastTraining || _activation is null || !ReferenceEquals(next, _activation))
+        {
+            return false;
+        }
+        dInput = BackwardTraining(dOutput, needs, _activation);
+        return true;
+    }
+
+    /// <summary>The training backward from this layer's output gradient, or from the gradient of the activation it ran.</summary>
+    private Tensor? BackwardTraining(Tensor dOutput, GradientNeeds needs, Activation? activation)
+    {
+        int rows = dOutput.Length / _c;
         bool parameters = (needs & GradientNeeds.Parameters) != 0;
         Span<float> dgamma = parameters ? _gamma.Grad : default, dbeta = parameters ? _beta.Grad : default;
-        Tensor? dx = (needs & GradientNeeds.Input) != 0 ? InputGradient(dOutput, n) : null;
+        Tensor? dx = (needs & GradientNeeds.Input) != 0 ? InputGradient(dOutput, _batch) : null;
         BatchNormKernels.BackwardTraining(rows, _c, _xhat!.Span, dOutput.Span, _gamma.Value, _invStd, dgamma, dbeta,
-            dx is null ? Span<float>.Empty : dx.Span, _scratch, _sumDy, _sumDyXhat);
+            dx is null ? Span<float>.Empty : dx.Span, _scratch, _sumDy, _sumDyXhat, _beta.Value, activation?.Slope);
         return dx;
     }
 }

@@ -62,6 +62,16 @@ public sealed class Dropout : Layer
         return Reuse(ref _output, batch, OutputShape);
     }
 
+    /// <summary>
+    /// Whether the last forward dropped anything (a training forward at a rate above 0), with the key its mask was drawn
+    /// from: what the layer before needs to run this layer's backward in its own (<see cref="Activation"/>).
+    /// </summary>
+    internal bool TryGetMaskKey(out ulong key)
+    {
+        key = _key;
+        return _lastTraining;
+    }
+
     public override Tensor? Backward(Tensor dOutput, GradientNeeds needs)
     {
         if ((needs & GradientNeeds.Input) == 0)
