@@ -136,7 +136,8 @@ public static unsafe class DropoutKernel
     /// <summary>
     /// The mask of one key and rate: element i is scale where the 24 bits of its uniform reach the threshold, else 0. A
     /// vector of 2k elements takes k hashes: each 64-bit lane's high 24 bits are the even element, bits 8..31 the odd one
-    /// (vector offsets are even, so the pairs line up).
+    /// (vector offsets are even, so the pairs line up). Inlined into the operators' loops: a call returning a vector
+    /// would cost as much as the hash.
     /// </summary>
     internal readonly struct MaskDraw
     {
@@ -156,6 +157,7 @@ public static unsafe class DropoutKernel
             _scale = 1f / (1f - rate);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public float At(int i)
         {
             ulong h = Mix(_key + ((ulong)(i >> 1) + 1) * Gamma);
@@ -163,6 +165,7 @@ public static unsafe class DropoutKernel
             return bits >= _threshold ? _scale : 0f;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<float> At256(int i)
         {
             // key + (i / 2 + 1 + lane) * gamma, as the first pair's term plus lane * gamma (the same sum modulo 2^64).
@@ -175,6 +178,7 @@ public static unsafe class DropoutKernel
             return Vector256.GreaterThanOrEqual(bits, Vector256.Create(_threshold)).AsSingle() & Vector256.Create(_scale);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector512<float> At512(int i)
         {
             var z = Vector512.Create(_key + ((ulong)(i >> 1) + 1) * Gamma) + LaneGammas;
