@@ -16,7 +16,9 @@ namespace Dcgan.Kernels;
 /// The shape of a stride-1 'same' KernelSize x KernelSize convolution (5 or 3) over Height x Width images from InC to OutC
 /// channels, and its tiling: output tile (ty, tx) covers output rows 4ty..4ty+3 and columns 4tx..4tx+3 and reads the
 /// Tile x Tile input pixels from row 4ty - Pad and column 4tx - Pad on (zero outside the image). Tiles are numbered image
-/// by image, row by row.
+/// by image, row by row; a transformed array holds them by position: in each point's plane, every image's tile (0, 0),
+/// then every image's tile (0, 1), and so on (<see cref="Winograd"/>'s products skip the positions a point does not reach
+/// the image from in runs).
 /// </summary>
 public readonly record struct WinogradShape(int Height, int Width, int InC, int OutC, int KernelSize = 5)
 {
@@ -59,6 +61,15 @@ public readonly record struct WinogradShape(int Height, int Width, int InC, int 
     public int TilesW => (Width + OutputCols - 1) / OutputCols;
 
     public int TilesPerImage => TilesH * TilesW;
+
+    /// <summary>
+    /// Whether the last row of tiles reaches below the image: its last output row is cropped, and that is the only output
+    /// the transform's last point (infinity) reaches, so the products there are not needed for those tiles.
+    /// </summary>
+    public bool LastTileRowCropped => TilesH * OutputRows > Height;
+
+    /// <summary>Whether the last column of tiles reaches past the image (see <see cref="LastTileRowCropped"/>).</summary>
+    public bool LastTileColCropped => TilesW * OutputCols > Width;
 
     /// <summary>Whether the kernels have this shape's transform: F(4x4, 5x5), or F(4, 3) or F(7, 3) in each direction.</summary>
     public bool Supported => KernelSize == 5 ? (OutputRows, OutputCols) == (4, 4) : KernelSize == 3 && OutputRows is 4 or 7 && OutputCols is 4 or 7;
@@ -300,17 +311,22 @@ public static unsafe class Winograd
     /// <summary>
     /// m[xi] = v[xi] u[xi]^T for each point: [tiles x InC] times [InC x OutC], one GEMM per point; u is given
     /// packed (<see cref="PackKernel"/>, forward). With zeroQuarters (<see cref="FindZeroQuarters"/>) for phase-stacked output
-    /// channels, the columns of m in a zero quarter are written as zeros rather than computed: the same values.
+    /// channels, the columns of m in a zero quarter are written as zeros rather than computed: the same values. With
+    /// skipCropped, the rows of the tiles a point reaches only cropped outputs from (<see cref="WinogradShape.LastTileRowCropped"/>)
+    /// are written as zeros rather than computed: <see cref="TransformOutput"/> then gives the same image.
     /// </summary>
     public static void Multiply(in WinogradShape s, int images, ReadOnlySpan<float> v, ReadOnlySpan<float> u, Span<float> m,
-        ReadOnlySpan<byte> zeroQuarters = default, PhaseStack stacked = PhaseStack.None)
+        ReadOnlySpan<byte> zeroQuarters = default, PhaseStack stacked = PhaseStack.None, bool skipCropped = false)
     {
         Require(v.Length >= s.InputFloats(images) && u.Length >= s.PackedKernelFloats && m.Length >= s.ProductFloats(images)
             && (zeroQuarters.IsEmpty || zeroQuarters.Length >= s.Points), "winograd product: buffer too small");
         fixed (float* pv = v, pu = u, pm = m)
         fixed (byte* pz = zeroQuarters)
         {
-            var job = new ProductJob { S = s, V = pv, PackedKernel = pu, M = pm, Images = images, ZeroQuarters = pz, Stacked = stacked };
+            var job = new ProductJob
+            {
+                S = s, V = pv, PackedKernel = pu, M = pm, Images = images, ZeroQuarters = pz, Stacked = stacked, SkipCropped = skipCropped,
+            };
             Workers.For(s.Points, &MultiplyTask, &job);
         }
     }
@@ -320,10 +336,14 @@ public static unsafe class Winograd
     /// v[xi] = dm[xi] u[xi] when input (the input's transformed gradient replaces the transformed input); u is given packed
     /// for the input gradient (<see cref="PackKernel"/>), and not read when not input. With zeroQuarters
     /// (<see cref="FindZeroQuarters"/>), du in a zero quarter is left at zero (written so when not accumulating), and for
-    /// phase-stacked input channels the columns of v in one are written as zeros rather than computed.
+    /// phase-stacked input channels the columns of v in one are written as zeros rather than computed. With skipCropped,
+    /// the rows of the tiles a point reaches only cropped outputs from are left out of du's sums and written as zeros in v:
+    /// there dm from <see cref="OutputGradient"/> is zero, so du and v are what the whole products give (du up to the order
+    /// of its sums where the rows left out are not the last).
     /// </summary>
     public static void MultiplyBackward(in WinogradShape s, int images, ReadOnlySpan<float> dm, ReadOnlySpan<float> u, Span<float> v,
-        Span<float> du, bool weights, bool accumulate, bool input, ReadOnlySpan<byte> zeroQuarters = default, PhaseStack stacked = PhaseStack.None)
+        Span<float> du, bool weights, bool accumulate, bool input, ReadOnlySpan<byte> zeroQuarters = default, PhaseStack stacked = PhaseStack.None,
+        bool skipCropped = false)
     {
         Require(v.Length >= s.InputFloats(images) && (!input || u.Length >= s.PackedKernelFloats) && dm.Length >= s.ProductFloats(images)
             && (!weights || du.Length >= s.KernelFloats) && (zeroQuarters.IsEmpty || zeroQuarters.Length >= s.Points),
@@ -334,7 +354,7 @@ public static unsafe class Winograd
             var job = new ProductJob
             {
                 S = s, V = pv, PackedKernel = pu, M = pdm, KernelGradient = pdu, Images = images,
-                Weights = weights, Accumulate = accumulate, Input = input, ZeroQuarters = pz, Stacked = stacked,
+                Weights = weights, Accumulate = accumulate, Input = input, ZeroQuarters = pz, Stacked = stacked, SkipCropped = skipCropped,
             };
             Workers.For(s.Points, &MultiplyBackwardTask, &job);
         }
@@ -362,6 +382,9 @@ public static unsafe class Winograd
         public bool Streaming;
 
         public readonly int Tiles => Images * S.TilesPerImage;
+
+        /// <summary>Where tile k of image n lies in a plane, in rows: position-major (see <see cref="WinogradShape"/>).</summary>
+        public readonly long Row(int image, int k) => (long)k * Images + image;
 
         // Plane strides of the input-side and output-side transformed arrays.
         public readonly int InPlane => S.InputPlane(Images);
@@ -398,6 +421,8 @@ public static unsafe class Winograd
         // Per point, the quarters of the phase-stacked channels the products skip (FindZeroQuarters), or null.
         public byte* ZeroQuarters;
         public PhaseStack Stacked;
+        // Whether the products leave out the tiles a point reaches only cropped outputs from.
+        public bool SkipCropped;
 
         public readonly int Tiles => Images * S.TilesPerImage;
 
@@ -426,11 +451,80 @@ public static unsafe class Winograd
     private static void MultiplyTask(void* state, int xi)
     {
         ref ProductJob job = ref *(ProductJob*)state;
-        int t = job.Tiles, ic = job.S.InC, oc = job.S.OutC;
+        int ic = job.S.InC, oc = job.S.OutC, zero = job.Stacked == PhaseStack.Output ? job.Zero(xi) : 0;
+        float* v = job.V + (long)xi * job.InPlane, m = job.M + (long)xi * job.OutPlane;
+        var packed = Span(job.PackedKernel + (long)xi * job.PackedPlane, job.PackedPlane);
+        Span<int> runs = stackalloc int[2 * RunsFor(job.S)];
+        int count = NeededRows(ref job, xi, runs);
         // Inside a task the GEMM runs on this thread alone: called directly, the points are split among the threads; called
         // from a task of its own (the layers run each part of a batch as one), everything runs on that thread.
-        ProductSkipping(job.Stacked == PhaseStack.Output ? job.Zero(xi) : 0, job.Tiles, job.S.OutC, job.S.InC, job.V + (long)xi * job.InPlane,
-            Span(job.PackedKernel + (long)xi * job.PackedPlane, job.PackedPlane), job.M + (long)xi * job.OutPlane);
+        for (int r = 0; r < count; r++)
+        {
+            int first = runs[2 * r], rows = runs[2 * r + 1];
+            ProductSkipping(zero, rows, oc, ic, v + (long)first * ic, packed, m + (long)first * oc);
+        }
+        ClearOtherRows(m, oc, job.Tiles, runs[..(2 * count)]);
+    }
+
+    /// <summary>Runs of rows a plane's products take, at most: one a row of tiles, and one more.</summary>
+    private static int RunsFor(in WinogradShape s) => s.TilesH + 1;
+
+    /// <summary>
+    /// The rows of point xi's plane whose products reach the image, as runs (first row, rows) in runs: every row, or with
+    /// SkipCropped, not the tiles of the last row (column) of tiles where xi is the last point down (across) and that row
+    /// (column) is cropped (<see cref="WinogradShape.LastTileRowCropped"/>). In every transform here the last point is
+    /// infinity, which only the last output reads. Returns the number of runs (0 where none).
+    /// </summary>
+    private static int NeededRows(ref ProductJob job, int xi, Span<int> runs)
+    {
+        var s = job.S;
+        int tilesH = s.TilesH, tilesW = s.TilesW;
+        if (job.SkipCropped)
+        {
+            if (xi / s.TileCols == s.TileRows - 1 && s.LastTileRowCropped)
+            {
+                tilesH--;
+            }
+            if (xi % s.TileCols == s.TileCols - 1 && s.LastTileColCropped)
+            {
+                tilesW--;
+            }
+        }
+        if (tilesH == 0 || tilesW == 0)
+        {
+            return 0;
+        }
+        // Rows are position-major (TileJob.Row): a whole row of tiles is one run with the rows of tiles after it.
+        if (tilesW == s.TilesW)
+        {
+            runs[0] = 0;
+            runs[1] = tilesH * tilesW * job.Images;
+            return 1;
+        }
+        for (int ty = 0; ty < tilesH; ty++)
+        {
+            runs[2 * ty] = ty * s.TilesW * job.Images;
+            runs[2 * ty + 1] = tilesW * job.Images;
+        }
+        return tilesH;
+    }
+
+    /// <summary>Sets to zero the rows of a rows x n dense plane that are in none of the runs (first row, rows; in order).</summary>
+    private static void ClearOtherRows(float* plane, int n, int rows, ReadOnlySpan<int> runs)
+    {
+        int next = 0;
+        for (int r = 0; r <= runs.Length / 2; r++)
+        {
+            int first = r < runs.Length / 2 ? runs[2 * r] : rows;
+            if (first > next)
+            {
+                new Span<float>(plane + (long)next * n, (first - next) * n).Clear();
+            }
+            if (r < runs.Length / 2)
+            {
+                next = first + runs[2 * r + 1];
+            }
+        }
     }
 
     /// <summary>
@@ -505,18 +599,37 @@ public static unsafe class Winograd
     private static void MultiplyBackwardTask(void* state, int xi)
     {
         ref ProductJob job = ref *(ProductJob*)state;
-        int t = job.Tiles, ic = job.S.InC, oc = job.S.OutC;
+        int ic = job.S.InC, oc = job.S.OutC;
         float* v = job.V + (long)xi * job.InPlane, dm = job.M + (long)xi * job.OutPlane;
         int zero = job.Zero(xi);
+        Span<int> runs = stackalloc int[2 * RunsFor(job.S)];
+        int count = NeededRows(ref job, xi, runs);
         if (job.Weights)
         {
-            KernelGradientSkipping(zero, job.Stacked == PhaseStack.Output, t, ic, oc, dm, v, job.KernelGradient + (long)xi * job.KernelPlane, job.Accumulate);
+            float* du = job.KernelGradient + (long)xi * job.KernelPlane;
+            if (count == 0 && !job.Accumulate)
+            {
+                new Span<float>(du, oc * ic).Clear();
+            }
+            // Every run's sums after the first add to the first's.
+            for (int r = 0; r < count; r++)
+            {
+                int first = runs[2 * r], rows = runs[2 * r + 1];
+                KernelGradientSkipping(zero, job.Stacked == PhaseStack.Output, rows, ic, oc, dm + (long)first * oc, v + (long)first * ic, du,
+                    job.Accumulate || r > 0);
+            }
         }
         if (job.Input)
         {
             // v = dm u: with stacked input channels, a zero quarter's columns are zeros; stacked output channels would trim
             // the sum instead, which the packed kernel does not allow, so they are computed whole.
-            ProductSkipping(job.Stacked == PhaseStack.Input ? zero : 0, t, ic, oc, dm, Span(job.PackedKernel + (long)xi * job.PackedPlane, job.PackedPlane), v);
+            var packed = Span(job.PackedKernel + (long)xi * job.PackedPlane, job.PackedPlane);
+            for (int r = 0; r < count; r++)
+            {
+                int first = runs[2 * r], rows = runs[2 * r + 1];
+                ProductSkipping(job.Stacked == PhaseStack.Input ? zero : 0, rows, ic, oc, dm + (long)first * oc, packed, v + (long)first * ic);
+            }
+            ClearOtherRows(v, ic, job.Tiles, runs[..(2 * count)]);
         }
     }
 
@@ -703,7 +816,7 @@ public static unsafe class Winograd
             {
                 TC.Input(t + i * nw, 1, v + i * nw, 1);
             }
-            StorePoints(job.Transformed + (long)tile * ic + c0, pointStride, v, s.Points, lanes, job.Streaming);
+            StorePoints(job.Transformed + job.Row(image, tile % tpi) * ic + c0, pointStride, v, s.Points, lanes, job.Streaming);
         }
         if (job.Streaming)
         {
@@ -728,8 +841,8 @@ public static unsafe class Winograd
         long pointStride = job.InPlane;
         for (int k = 0; k < tpi; k++)
         {
-            int tile = image * tpi + k, ty = k / s.TilesW, tx = k % s.TilesW;
-            float* src = job.Transformed + (long)tile * ic;
+            int ty = k / s.TilesW, tx = k % s.TilesW;
+            float* src = job.Transformed + job.Row(image, k) * ic;
             // The tile's columns inside the image, [j0, j1); the rest of the tile's gradient falls on padding.
             int w0 = s.OutputCols * tx - s.Pad, j0 = Math.Max(0, -w0), j1 = Math.Min(nw, s.Width - w0);
             for (int c0 = 0; c0 < ic; c0 += Lanes)
@@ -781,7 +894,7 @@ public static unsafe class Winograd
         TV* t = stackalloc TV[MaxPoints];
         TV* o = stackalloc TV[MaxOutputs];
         long pointStride = job.OutPlane;
-        float* src = job.Transformed + (long)tile * oc;
+        float* src = job.Transformed + job.Row(image, tile % tpi) * oc;
         int rows = Math.Min(oh, s.Height - oh * ty), cols = Math.Min(ow, s.Width - ow * tx);
         for (int c0 = 0; c0 < oc; c0 += Lanes)
         {
@@ -825,7 +938,7 @@ public static unsafe class Winograd
         TV* t = stackalloc TV[MaxPoints];
         TV* m = stackalloc TV[MaxPoints];
         long pointStride = job.OutPlane;
-        float* dst = job.Transformed + (long)tile * oc;
+        float* dst = job.Transformed + job.Row(image, tile % tpi) * oc;
         int rows = Math.Min(oh, s.Height - oh * ty), cols = Math.Min(ow, s.Width - ow * tx);
         for (int c0 = 0; c0 < oc; c0 += Lanes)
         {

@@ -219,6 +219,63 @@ public class WinogradTests
         }
     }
 
+    [Theory]
+    [InlineData(7, 7, 32, 16, 5, 44)]   // the generator's first layer: the last row and column of 2x2 tiles cropped
+    [InlineData(5, 6, 19, 7, 5, 44)]    // partial tiles, partial channel blocks
+    [InlineData(7, 7, 32, 16, 3, 74)]   // the stride-2 layers' 7x4 tiles: the second column cropped
+    [InlineData(9, 12, 19, 7, 3, 47)]
+    [InlineData(2, 3, 16, 16, 5, 44)]   // one tile: a cropped row and column of tiles that are the only ones
+    [InlineData(8, 8, 16, 16, 5, 44)]   // nothing cropped
+    public void ProductsThatReachOnlyCroppedOutputsAreSkippedWithTheSameImagesAndGradients(int h, int w, int ic, int oc, int r, int tile)
+    {
+        var s = Shape(h, w, ic, oc, r, tile);
+        const int images = 3;
+        float[] x = Random(images * h * w * ic, 40), k = Random(s.KernelTaps, 41, 0.05f), u = new float[s.KernelFloats];
+        Winograd.TransformKernel(s, k, flip: false, u);
+        float[] uf = Packed(s, u, forInputGradient: false), ub = Packed(s, u, forInputGradient: true);
+        var v = new float[s.InputFloats(images)];
+        Winograd.TransformInput(s, images, x, v);
+
+        // Forward: garbage in both product arrays; the skipped rows come out as zeros and the image is the same.
+        float[] mAll = Random(s.ProductFloats(images), 42), mSkip = (float[])mAll.Clone();
+        Winograd.Multiply(s, images, v, uf, mAll);
+        Winograd.Multiply(s, images, v, uf, mSkip, skipCropped: true);
+        float[] yAll = new float[images * h * w * oc], ySkip = new float[yAll.Length];
+        Winograd.TransformOutput(s, images, mAll, yAll);
+        Winograd.TransformOutput(s, images, mSkip, ySkip);
+        Assert.Equal(yAll, ySkip);
+        int skipped = mAll.Where((value, i) => value != 0f && mSkip[i] == 0f).Count();
+        bool cropped = s.LastTileRowCropped || s.LastTileColCropped;
+        Assert.Equal(cropped, skipped > 0);
+        if (cropped)
+        {
+            // A whole point's rows of some tiles: at least one tile's channels for one point per image.
+            Assert.True(skipped >= images * oc, $"{skipped} products skipped");
+        }
+
+        // Backward from a real output gradient: zero where skipped, so the input's gradient is the same bit for bit and the
+        // kernel's up to the order of its sums.
+        float[] dy = Random(images * h * w * oc, 43), dm = new float[s.ProductFloats(images)];
+        Winograd.OutputGradient(s, images, dy, dm);
+        float[] dvAll = (float[])v.Clone(), dvSkip = (float[])v.Clone();
+        // The same garbage in both: the planes' padding is never written.
+        float[] duAll = Random(s.KernelFloats, 44), duSkip = (float[])duAll.Clone();
+        Winograd.MultiplyBackward(s, images, dm, ub, dvAll, duAll, weights: true, accumulate: false, input: true);
+        Winograd.MultiplyBackward(s, images, dm, ub, dvSkip, duSkip, weights: true, accumulate: false, input: true, skipCropped: true);
+        Assert.Equal(dvAll, dvSkip);
+        float[] dxAll = new float[x.Length], dxSkip = new float[x.Length];
+        Winograd.InputGradient(s, images, dvAll, dxAll);
+        Winograd.InputGradient(s, images, dvSkip, dxSkip);
+        Assert.Equal(dxAll, dxSkip);
+        // A second group accumulates.
+        Winograd.MultiplyBackward(s, images, dm, ub, v, duAll, weights: true, accumulate: true, input: false);
+        Winograd.MultiplyBackward(s, images, dm, ub, v, duSkip, weights: true, accumulate: true, input: false, skipCropped: true);
+        double scale = duAll.Max(Math.Abs);
+        double worst = duAll.Select((value, i) => Math.Abs(value - duSkip[i])).Max();
+        Assert.True(worst <= 1e-6 * scale, $"kernel gradient differs by {worst:G3} against {scale:G3}");
+        Assert.True(scale > 0);
+    }
+
     [Fact]
     public void AnImageAloneEqualsTheSameImageInABatch()
     {

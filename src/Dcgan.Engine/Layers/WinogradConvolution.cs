@@ -353,7 +353,7 @@ internal sealed unsafe class WinogradConvolution
             {
                 var y = new Span<float>(job.Output + (long)n0 * outSize, cn * outSize);
                 Winograd.TransformInput(s, cn, PhaseInput(ref job, cn, x, phases), v);
-                Winograd.Multiply(s, cn, v, u, m, Zero(ref job), job.Stacked);
+                Winograd.Multiply(s, cn, v, u, m, Zero(ref job), job.Stacked, skipCropped: true);
                 if (job.Kind == Kind.Transposed2 && !s.OutputPhases)
                 {
                     Winograd.TransformOutput(s, cn, m, phases);
@@ -381,7 +381,7 @@ internal sealed unsafe class WinogradConvolution
             }
             // du (+)= dm^T v per point, then v = dm u: the transformed input gradient, mapped back to pixels below.
             var du = job.Parameters ? new Span<float>(job.KernelGradients + (long)part * s.KernelFloats, s.KernelFloats) : default;
-            Winograd.MultiplyBackward(s, cn, m, u, v, du, job.Parameters, accumulate: n0 > first, job.Input, Zero(ref job), job.Stacked);
+            Winograd.MultiplyBackward(s, cn, m, u, v, du, job.Parameters, accumulate: n0 > first, job.Input, Zero(ref job), job.Stacked, skipCropped: true);
             if (job.Input)
             {
                 var dx = new Span<float>(job.Output + (long)n0 * inSize, cn * inSize);
