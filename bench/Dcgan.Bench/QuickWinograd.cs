@@ -1,7 +1,8 @@
 // Per-stage times of the three Winograd layer shapes of the tutorial's models, one group of images (the layers' group
 // size) on one thread: the kernel's transform, packing and gradient, the input transform, point products, output
 // transform, and the backward's output gradient, products and input gradient; for the stride-2 layers the products also
-// as the layers run them, skipping the phases' zero quarters (Winograd.FindZeroQuarters). Operands stay in cache between calls,
+// as the layers run them, skipping the phases' zero quarters (Winograd.FindZeroQuarters) and the points of cropped tiles
+// (skipCropped; the GFLOP/s count every product, skipped or not). Operands stay in cache between calls,
 // so these are the stages' floors; in a train step the transformed arrays also come from and go to the last-level cache.
 using System.Diagnostics;
 using Dcgan.Kernels;
@@ -44,6 +45,7 @@ public static class QuickWinograd
             {
                 Report("  zeros skipped", () => Winograd.Multiply(s, n, v, packedF, m, zero, stacked), products);
             }
+            Report("  as the layer runs", () => Winograd.Multiply(s, n, v, packedF, m, zero, stacked, skipCropped: true), products);
             Report("output transform", () => Winograd.TransformOutput(s, n, m, y), 0);
             Report("output gradient", () => Winograd.OutputGradient(s, n, y, m), 0);
             Report("products: du", () => Winograd.MultiplyBackward(s, n, m, packedB, v, du, weights: true, accumulate: true, input: false), products);
@@ -51,11 +53,15 @@ public static class QuickWinograd
             {
                 Report("  zeros skipped", () => Winograd.MultiplyBackward(s, n, m, packedB, v, du, weights: true, accumulate: true, input: false, zero, stacked), products);
             }
+            Report("  as the layer runs", () => Winograd.MultiplyBackward(s, n, m, packedB, v, du, weights: true, accumulate: true, input: false, zero, stacked,
+                skipCropped: true), products);
             Report("products: dv", () => Winograd.MultiplyBackward(s, n, m, packedB, v, du, weights: false, accumulate: true, input: true), products);
             if (stacked != PhaseStack.None)
             {
                 Report("  zeros skipped", () => Winograd.MultiplyBackward(s, n, m, packedB, v, du, weights: false, accumulate: true, input: true, zero, stacked), products);
             }
+            Report("  as the layer runs", () => Winograd.MultiplyBackward(s, n, m, packedB, v, du, weights: false, accumulate: true, input: true, zero, stacked,
+                skipCropped: true), products);
             Report("input gradient", () => Winograd.InputGradient(s, n, v, x), 0);
         }
     }
