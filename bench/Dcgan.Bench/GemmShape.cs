@@ -35,9 +35,9 @@ public sealed class GemmShape
         new("D.conv2.fwd", 12544, 128, 1600, false, false),
         new("D.conv2.dW", 1600, 128, 12544, true, false),
         new("D.conv2.dX", 12544, 1600, 128, false, true),
-        new("D.dense.fwd", 256, 1, 6272, false, true),
-        new("D.dense.dW", 1, 6272, 256, true, false),
-        new("D.dense.dX", 256, 6272, 1, false, false),
+        new("D.dense.fwd", 256, 1, 6272, false, false),
+        new("D.dense.dW", 6272, 1, 256, true, false),
+        new("D.dense.dX", 256, 6272, 1, false, true),
     ];
 
     public string Name { get; }
