@@ -108,10 +108,30 @@ public static unsafe class FewChannelConv
         }
         fixed (float* pdy = dy, pg = grad, pp = padded)
         {
-            int groups = (g.KW * g.InC + TapGroup - 1) / TapGroup, blocks = (filters + FilterBlock - 1) / FilterBlock;
-            var job = new Job { G = g, Y = pdy, W = pg, Padded = pp, Filters = filters, Images = images, TapGroups = groups, FilterBlocks = blocks };
-            Workers.For(g.KH * groups * blocks, &KernelGradientTask, &job);
+            int groups = (g.KW * g.InC + TapGroup - 1) / TapGroup, block = GradientBlock(g.KH * groups, filters);
+            var job = new Job
+            {
+                G = g, Y = pdy, W = pg, Padded = pp, Filters = filters, Images = images, TapGroups = groups,
+                FilterBlock = block, FilterBlocks = (filters + block - 1) / block,
+            };
+            Workers.For(g.KH * groups * job.FilterBlocks, &KernelGradientTask, &job);
         }
+    }
+
+    /// <summary>
+    /// Filters a kernel-gradient task takes: a register block (<see cref="FilterBlock"/>), halved down to one vector while
+    /// the tasks are fewer than the threads (the tutorial discriminator's first layer has 5 rows of taps and 64 filters:
+    /// 5 tasks of 64, 10 of 32 on 8 threads, 20 of 16 on 16). Each gradient element is summed by one task in the same
+    /// order whatever the block, so the bits never depend on it.
+    /// </summary>
+    private static int GradientBlock(int tapTasks, int filters)
+    {
+        int block = FilterBlock, lanes = Wide ? 16 : 8;
+        while (block > lanes && (long)tapTasks * ((filters + block - 1) / block) < Workers.Threads)
+        {
+            block /= 2;
+        }
+        return block;
     }
 
     private static void Check(in ConvGeometry g, int images, int filters, ReadOnlySpan<float> padded, int kernelFloats)
@@ -140,6 +160,8 @@ public static unsafe class FewChannelConv
         public int Filters;
         public int Images;
         public int TapGroups;
+        // The kernel gradient's filters a task (GradientBlock), and how many such blocks.
+        public int FilterBlock;
         public int FilterBlocks;
     }
 
@@ -430,7 +452,7 @@ public static unsafe class FewChannelConv
         ConvGeometry g = job.G;
         int block = task % job.FilterBlocks, rest = task / job.FilterBlocks;
         int group = rest % job.TapGroups, a = rest / job.TapGroups;
-        int f = job.Filters, f0 = block * FilterBlock, width = Math.Min(FilterBlock, f - f0);
+        int f = job.Filters, f0 = block * job.FilterBlock, width = Math.Min(job.FilterBlock, f - f0);
         int taps = g.KW * g.InC, t0 = group * TapGroup, count = Math.Min(TapGroup, taps - t0);
         int chunk = g.ImagesPerChunk;
         for (int n0 = 0; n0 < job.Images; n0 += chunk)

@@ -1,6 +1,7 @@
 // Tests of the direct few-channel convolution (FewChannelConv.cs) against the im2col + GEMM products it stands in for:
 // the same bits for the forward (with and without bias) and for the kernel gradient, across geometries, filter counts
-// (whole register blocks and their remainders), batches that span two im2col chunks, and thread counts.
+// (whole register blocks and their remainders), batches that span two im2col chunks, and thread counts (the kernel
+// gradient's filter blocks narrow as threads outnumber its tasks).
 namespace Dcgan.Kernels.Tests;
 
 [Collection(WorkersCollection.Name)]
@@ -66,7 +67,8 @@ public class FewChannelConvTests
         int saved = Workers.Threads;
         try
         {
-            foreach (int threads in new[] { 1, 2, 3 })
+            // 8 and 16 threads: the kernel gradient cuts its filters into narrower blocks for more tasks.
+            foreach (int threads in new[] { 1, 2, 3, 8, 16 })
             {
                 Workers.Threads = threads;
                 float[] padded = new float[FewChannelConv.PaddedFloats(g, images)];
