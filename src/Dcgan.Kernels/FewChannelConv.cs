@@ -112,7 +112,7 @@ public static unsafe class FewChannelConv
             var job = new Job
             {
                 G = g, Y = pdy, W = pg, Padded = pp, Filters = filters, Images = images, TapGroups = groups,
-                FilterBlock = block, FilterBlocks = (filters + block - 1) / block,
+                GradientFilters = block, FilterBlocks = (filters + block - 1) / block,
             };
             Workers.For(g.KH * groups * job.FilterBlocks, &KernelGradientTask, &job);
         }
@@ -161,7 +161,7 @@ public static unsafe class FewChannelConv
         public int Images;
         public int TapGroups;
         // The kernel gradient's filters a task (GradientBlock), and how many such blocks.
-        public int FilterBlock;
+        public int GradientFilters;
         public int FilterBlocks;
     }
 
@@ -452,7 +452,7 @@ public static unsafe class FewChannelConv
         ConvGeometry g = job.G;
         int block = task % job.FilterBlocks, rest = task / job.FilterBlocks;
         int group = rest % job.TapGroups, a = rest / job.TapGroups;
-        int f = job.Filters, f0 = block * job.FilterBlock, width = Math.Min(job.FilterBlock, f - f0);
+        int f = job.Filters, f0 = block * job.GradientFilters, width = Math.Min(job.GradientFilters, f - f0);
         int taps = g.KW * g.InC, t0 = group * TapGroup, count = Math.Min(TapGroup, taps - t0);
         int chunk = g.ImagesPerChunk;
         for (int n0 = 0; n0 < job.Images; n0 += chunk)

@@ -71,6 +71,12 @@ public readonly record struct WinogradShape(int Height, int Width, int InC, int 
     /// <summary>Whether the last column of tiles reaches past the image (see <see cref="LastTileRowCropped"/>).</summary>
     public bool LastTileColCropped => TilesW * OutputCols > Width;
 
+    /// <summary>
+    /// The row of a transformed array's plane that holds tile position (the tile's index within its image, row by row)
+    /// of image image, for a group of images images: position by position, every image's tile at a position together.
+    /// </summary>
+    public static long TileRow(int images, int image, int position) => (long)position * images + image;
+
     /// <summary>Whether the kernels have this shape's transform: F(4x4, 5x5), or F(4, 3) or F(7, 3) in each direction.</summary>
     public bool Supported => KernelSize == 5 ? (OutputRows, OutputCols) == (4, 4) : KernelSize == 3 && OutputRows is 4 or 7 && OutputCols is 4 or 7;
 
@@ -383,8 +389,8 @@ public static unsafe class Winograd
 
         public readonly int Tiles => Images * S.TilesPerImage;
 
-        /// <summary>Where tile k of image n lies in a plane, in rows: position-major (see <see cref="WinogradShape"/>).</summary>
-        public readonly long Row(int image, int k) => (long)k * Images + image;
+        /// <summary>Where tile k of an image lies in a plane, in rows (<see cref="WinogradShape.TileRow"/>).</summary>
+        public readonly long Row(int image, int k) => WinogradShape.TileRow(Images, image, k);
 
         // Plane strides of the input-side and output-side transformed arrays.
         public readonly int InPlane => S.InputPlane(Images);
@@ -494,16 +500,16 @@ public static unsafe class Winograd
         {
             return 0;
         }
-        // Rows are position-major (TileJob.Row): a whole row of tiles is one run with the rows of tiles after it.
+        // Rows go position by position (WinogradShape.TileRow): a whole row of tiles is one run with the rows of tiles after it.
         if (tilesW == s.TilesW)
         {
             runs[0] = 0;
-            runs[1] = tilesH * tilesW * job.Images;
+            runs[1] = (int)WinogradShape.TileRow(job.Images, 0, tilesH * tilesW);
             return 1;
         }
         for (int ty = 0; ty < tilesH; ty++)
         {
-            runs[2 * ty] = ty * s.TilesW * job.Images;
+            runs[2 * ty] = (int)WinogradShape.TileRow(job.Images, 0, ty * s.TilesW);
             runs[2 * ty + 1] = tilesW * job.Images;
         }
         return tilesH;
@@ -512,19 +518,14 @@ public static unsafe class Winograd
     /// <summary>Sets to zero the rows of a rows x n dense plane that are in none of the runs (first row, rows; in order).</summary>
     private static void ClearOtherRows(float* plane, int n, int rows, ReadOnlySpan<int> runs)
     {
+        // next: the first row after the runs so far; each gap before a run, then the rows after the last, are cleared.
         int next = 0;
-        for (int r = 0; r <= runs.Length / 2; r++)
+        for (int r = 0; r < runs.Length; r += 2)
         {
-            int first = r < runs.Length / 2 ? runs[2 * r] : rows;
-            if (first > next)
-            {
-                new Span<float>(plane + (long)next * n, (first - next) * n).Clear();
-            }
-            if (r < runs.Length / 2)
-            {
-                next = first + runs[2 * r + 1];
-            }
+            new Span<float>(plane + (long)next * n, (runs[r] - next) * n).Clear();
+            next = runs[r] + runs[r + 1];
         }
+        new Span<float>(plane + (long)next * n, (rows - next) * n).Clear();
     }
 
     /// <summary>

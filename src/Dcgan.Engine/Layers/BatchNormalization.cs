@@ -207,7 +207,7 @@ public sealed class BatchNormalization : Layer
     internal override bool TryBackwardWithNext(Tensor dOutput, GradientNeeds needs, Layer next, out Tensor? dInput)
     {
         dInput = null;
-        if (_batch == 0 || !_lastTraining || _activation is null || !ReferenceEquals(next, _activation))
+        if (!_lastTraining || _activation is null || !ReferenceEquals(next, _activation))
         {
             return false;
         }
