@@ -41,6 +41,9 @@ public static unsafe class Workers
     [ThreadStatic]
     private static bool _inTask;
 
+    private static IWorkRecorder? _recorder;
+    private static long[] _taskTicks = [];
+
     /// <summary>Number of threads kernels use, the caller included. Defaults to the processor count.</summary>
     public static int Threads
     {
@@ -55,6 +58,53 @@ public static unsafe class Workers
         }
     }
 
+    /// <summary>
+    /// While set, <see cref="For"/> runs every task on the calling thread, timed, and tells the recorder; kernels still
+    /// cut their work as for <see cref="Threads"/> threads. For estimates only: nothing runs in parallel meanwhile.
+    /// </summary>
+    public static IWorkRecorder? Recorder
+    {
+        get => _recorder;
+        set
+        {
+            lock (Gate)
+            {
+                _recorder = value;
+            }
+        }
+    }
+
+    /// <summary>
+    /// How long a call whose tasks take <paramref name="taskTicks"/> lasts on <paramref name="threads"/> threads, as
+    /// <see cref="For"/> hands tasks out: in index order, each to the first thread that is free.
+    /// </summary>
+    public static long Makespan(ReadOnlySpan<long> taskTicks, int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        int used = Math.Min(threads, taskTicks.Length);
+        if (used == 0)
+        {
+            return 0;
+        }
+        Span<long> busyUntil = used <= 256 ? stackalloc long[used] : new long[used];
+        busyUntil.Clear();
+        long end = 0;
+        foreach (long ticks in taskTicks)
+        {
+            int first = 0;
+            for (int t = 1; t < used; t++)
+            {
+                if (busyUntil[t] < busyUntil[first])
+                {
+                    first = t;
+                }
+            }
+            busyUntil[first] += ticks;
+            end = Math.Max(end, busyUntil[first]);
+        }
+        return end;
+    }
+
     /// <summary>Whether a <see cref="For"/> called from this thread now would use more than one thread.</summary>
     public static bool RunsInParallel => _threadCount > 1 && !_inTask;
 
@@ -63,6 +113,11 @@ public static unsafe class Workers
     {
         if (count <= 0)
         {
+            return;
+        }
+        if (_recorder is { } recorder && !_inTask)
+        {
+            RunTimed(count, body, state, recorder);
             return;
         }
         if (count == 1 || _threadCount == 1 || _inTask)
@@ -110,6 +165,32 @@ public static unsafe class Workers
             {
                 throw new AggregateException("a kernel task failed", _error);
             }
+        }
+    }
+
+    private static void RunTimed(int count, delegate*<void*, int, void> body, void* state, IWorkRecorder recorder)
+    {
+        lock (Gate)
+        {
+            if (_taskTicks.Length < count)
+            {
+                _taskTicks = new long[Math.Max(count, 2 * _taskTicks.Length)];
+            }
+            _inTask = true;
+            try
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    long start = Stopwatch.GetTimestamp();
+                    body(state, i);
+                    _taskTicks[i] = Stopwatch.GetTimestamp() - start;
+                }
+            }
+            finally
+            {
+                _inTask = false;
+            }
+            recorder.Ran(_taskTicks.AsSpan(0, count));
         }
     }
 

@@ -74,6 +74,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData(new[] { "train", "--recipe", "quick" }, "--recipe must be one of tutorial, fast, got 'quick'")]
     [InlineData(new[] { "train", "--label-smoothing", "0.7" }, "--label-smoothing must be between 0 and 0.5, got 0.7")]
     [InlineData(new[] { "bench", "--conv-algorithm", "Winograd" }, "--conv-algorithm must be one of winograd, direct, got 'Winograd'")]
+    [InlineData(new[] { "bench", "--estimate-threads", "1" }, "--estimate-threads must be between 2 and 256, got 1")]
     public void BadInputGetsOneLineAndExitTwo(string[] args, string message)
     {
         var (exit, output, error) = CliRunner.Run(args);
@@ -118,6 +119,26 @@ public sealed class CommandLineTests : IDisposable
         Assert.All(rows, r => Assert.Matches(@"^\| sequential(_1)? \| \w+ \| \w+ \| \d+\.\d\d \| \d+\.\d\d \|", r));
         Assert.All(rows.Where(r => r.Contains("| Conv2D", StringComparison.Ordinal)), r => Assert.Matches(@"\| \d+\.\d \| \d+\.\d \| \d+\.\d % \|$", r));
         Assert.Contains("| both | rest of the step |", output);
+    }
+
+    [Fact]
+    public void BenchEstimatesEveryLayerOnEachThreadCount()
+    {
+        var (exit, output, error) = CliRunner.Run("bench", "--batch-size", "8", "--steps", "2", "--warmup", "0", "--generate-batch", "2",
+            "--threads", "1", "--estimate-threads", "6");
+        Assert.Equal("", error);
+        Assert.Equal(0, exit);
+        var lines = output.Split('\n');
+        Assert.Contains("| model | layer | 1 thread | 2 threads | 4 threads | 6 threads |", lines);
+        var rows = lines.Where(l => l.StartsWith("| sequential", StringComparison.Ordinal)).ToList();
+        Assert.Equal(12 + 8, rows.Count);
+        // A time on one thread, then a time and an efficiency for each other count.
+        Assert.All(rows, r => Assert.Matches(@"^\| sequential(_1)? \| \w+ \| \d+\.\d\d( \| \d+\.\d\d( \(\d+ %\))?){3} \|$", r));
+        var step = lines.Single(l => l.StartsWith("| both | whole step |", StringComparison.Ordinal));
+        Assert.Matches(@"^\| both \| whole step \| \d+\.\d\d( \| \d+\.\d\d \(\d+ %\)){3} \|$", step);
+        Assert.Contains(lines, l => l.StartsWith("| both | images/s |", StringComparison.Ordinal));
+        // The thread count is back to the one asked for: the JSON line reports it.
+        Assert.Contains("\"threads\": 1}", lines.Last(l => l.Length > 0));
     }
 
     [Fact]

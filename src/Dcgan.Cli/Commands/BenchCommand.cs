@@ -22,7 +22,9 @@ public static class BenchCommand
         .Int("generate-batch", 1024, "Images per generator call", 1, 65536)
         .Threads()
         .Int("seed", 1, "Random seed", 0, int.MaxValue)
-        .Flag("profile", "Also time every layer's forward and backward (a separate run of the same steps)"));
+        .Flag("profile", "Also time every layer's forward and backward (a separate run of the same steps)")
+        .Int("estimate-threads", null, "Also estimate every layer's time on 1, 2, 4, ... up to N threads from runs on one thread with the\n" +
+            "work cut as for each count (the split of the work only: not memory bandwidth or shared caches)", 2, Training.TrainLimits.Threads.IntMax));
 
     public static int Run(OptionSet o, TextWriter stdout)
     {
@@ -84,6 +86,10 @@ public static class BenchCommand
         {
             Profile(gan, step, real, noise, labels, rng, steps, stdout);
         }
+        if (o.GetIntOrNull("estimate-threads") is { } most)
+        {
+            EstimateThreads(gan, step, real, noise, labels, rng, steps, most, stdout);
+        }
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{{\"train_images_per_s\": {trainRate:F2}, \"generate_images_per_s\": {genRate:F2}, \"batch_size\": {batch}, \"threads\": {Workers.Threads}}}"));
         return 0;
@@ -131,6 +137,52 @@ public static class BenchCommand
         }
         double rest = Math.Max(0, stepSeconds - layerSeconds);
         stdout.WriteLine(FormattableString.Invariant($"| both | rest of the step | losses, Adam | {rest * 1000:F2} | | | | {rest / stepSeconds * 100:F1} % |"));
+    }
+
+    /// <summary>
+    /// For 1, 2, 4, ... up to <paramref name="most"/> threads, runs the steps again on one thread with the work cut for
+    /// that count (<see cref="ThreadSplitEstimate"/>) and prints one row per layer: milliseconds per step on one
+    /// thread and the estimate with each count, with its efficiency (one thread's time over count x estimate).
+    /// </summary>
+    private static void EstimateThreads(GanPair gan, TrainStep step, Tensor real, Tensor noise, int[] labels, Rng rng, int steps, int most, TextWriter stdout)
+    {
+        var counts = new List<int>();
+        for (int n = 1; n < most; n *= 2)
+        {
+            counts.Add(n);
+        }
+        counts.Add(most);
+        var estimates = new List<(int Threads, List<(string Model, string Layer, double Measured, double Estimated)> Rows, double Step)>();
+        foreach (int n in counts)
+        {
+            using var estimate = new ThreadSplitEstimate(n, gan.Generator, gan.Discriminator);
+            for (int i = -1; i < steps; i++)
+            {
+                if (i == 0)
+                {
+                    // The first step with a new cut sets up its buffers.
+                    estimate.Reset();
+                }
+                rng.FillNormal(noise.Span);
+                estimate.Step(() => step.Run(real, noise, labels.AsSpan(0, real.Batch), labels.AsSpan(0, noise.Batch)));
+            }
+            estimates.Add((n, [.. estimate.Rows()], estimate.StepSeconds().Estimated));
+        }
+        var one = estimates[0];
+        stdout.WriteLine(FormattableString.Invariant(
+            $"threads estimate: {steps} steps a count, each parallel call's tasks timed one at a time on one thread and handed out as the pool would; ms per step (efficiency)"));
+        stdout.WriteLine("| model | layer | " + string.Join(" | ", counts.Select(n => n == 1 ? "1 thread" : $"{n} threads")) + " |");
+        stdout.WriteLine("| --- | --- | " + string.Join(" | ", counts.Select(_ => "---:")) + " |");
+        string Cell(double oneThread, double estimated, int n)
+            => n == 1 || estimated <= 0 ? FormattableString.Invariant($"{estimated * 1000:F2}")
+                : FormattableString.Invariant($"{estimated * 1000:F2} ({oneThread / (n * estimated) * 100:F0} %)");
+        for (int r = 0; r < one.Rows.Count; r++)
+        {
+            var row = one.Rows[r];
+            stdout.WriteLine($"| {row.Model} | {row.Layer} | " + string.Join(" | ", estimates.Select(e => Cell(row.Estimated, e.Rows[r].Estimated, e.Threads))) + " |");
+        }
+        stdout.WriteLine("| both | whole step | " + string.Join(" | ", estimates.Select(e => Cell(one.Step, e.Step, e.Threads))) + " |");
+        stdout.WriteLine("| both | images/s | " + string.Join(" | ", estimates.Select(e => FormattableString.Invariant($"{real.Batch / e.Step:F0}"))) + " |");
     }
 
     /// <summary>The arithmetic the models' convolutions run: winograd where a layer asked for it has it, else direct.</summary>
