@@ -3,6 +3,7 @@
 // channel), so the im2col GEMM spends more on gathering the patches, packing and the edges of its tiles than on the
 // multiply-adds. Here each output pixel's filters sit in registers while the taps stream past.
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Dcgan.Kernels;
@@ -108,30 +109,59 @@ public static unsafe class FewChannelConv
         }
         fixed (float* pdy = dy, pg = grad, pp = padded)
         {
-            int groups = (g.KW * g.InC + TapGroup - 1) / TapGroup, block = GradientBlock(g.KH * groups, filters);
+            int groups = (g.KW * g.InC + TapGroup - 1) / TapGroup, blocks = (filters + FilterBlock - 1) / FilterBlock;
+            int tasks = g.KH * groups * blocks, slices = Slices(g, images), ranges = SliceRanges(tasks, slices);
             var job = new Job
             {
                 G = g, Y = pdy, W = pg, Padded = pp, Filters = filters, Images = images, TapGroups = groups,
-                GradientFilters = block, FilterBlocks = (filters + block - 1) / block,
+                FilterBlocks = blocks, Slices = slices, Ranges = ranges,
             };
-            Workers.For(g.KH * groups * job.FilterBlocks, &KernelGradientTask, &job);
+            if (ranges == 1)
+            {
+                Workers.For(tasks, &KernelGradientTask, &job);
+                return;
+            }
+            // Each slice's sums to a slot of their own, then added to grad slice by slice: what the one-range tasks add.
+            _partials ??= [];
+            job.Partials = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(
+                CacheAligned.Floats(ref _partials, checked(slices * g.PatchSize * filters))));
+            Workers.For(ranges * tasks, &KernelGradientTask, &job);
+            Workers.For((g.PatchSize * filters + SumBlock - 1) / SumBlock, &AddSlicesTask, &job);
         }
     }
 
     /// <summary>
-    /// Filters a kernel-gradient task takes: a register block (<see cref="FilterBlock"/>), halved down to one vector while
-    /// the tasks are fewer than the threads (the tutorial discriminator's first layer has 5 rows of taps and 64 filters:
-    /// 5 tasks of 64, 10 of 32 on 8 threads, 20 of 16 on 16). Each gradient element is summed by one task in the same
-    /// order whatever the block, so the bits never depend on it.
+    /// The kernel gradient's partial sums, one gradient-sized slot a K slice, when the slices are split among tasks
+    /// (<see cref="SliceRanges"/>); grown on the thread that calls, read and written by the tasks it hands out.
     /// </summary>
-    private static int GradientBlock(int tapTasks, int filters)
+    [ThreadStatic]
+    private static float[]? _partials;
+
+    /// <summary>Gradient elements an <see cref="AddSlicesTask"/> takes.</summary>
+    private const int SumBlock = 64;
+
+    /// <summary>K slices of the kernel gradient's sums over all images: each im2col chunk's rows cut by <see cref="GemmBlocked.SliceDepth"/>.</summary>
+    private static int Slices(in ConvGeometry g, int images)
     {
-        int block = FilterBlock, lanes = Wide ? 16 : 8;
-        while (block > lanes && (long)tapTasks * ((filters + block - 1) / block) < Workers.Threads)
+        int slices = 0, chunk = g.ImagesPerChunk;
+        for (int n0 = 0; n0 < images; n0 += chunk)
         {
-            block /= 2;
+            int rows = Math.Min(chunk, images - n0) * g.OutPixels;
+            slices += (rows + GemmBlocked.SliceDepth(rows) - 1) / GemmBlocked.SliceDepth(rows);
         }
-        return block;
+        return slices;
+    }
+
+    /// <summary>
+    /// Runs of K slices the kernel gradient's tasks divide: 1 (each task sums every slice of its taps and filters into the
+    /// gradient) while its rows of taps and blocks of filters give at least three tasks a thread, else enough runs for that
+    /// (the tutorial discriminator's first layer has 5 such tasks: 2 runs on 2 threads, 5 on 8, 10 on 16). Every slice's sum
+    /// is added to the gradient once, in slice order, whatever the runs, so the bits never depend on them.
+    /// </summary>
+    private static int SliceRanges(int tasks, int slices)
+    {
+        int wanted = 3 * Workers.Threads;
+        return !Workers.RunsInParallel || tasks >= wanted ? 1 : Math.Min(slices, (wanted + tasks - 1) / tasks);
     }
 
     private static void Check(in ConvGeometry g, int images, int filters, ReadOnlySpan<float> padded, int kernelFloats)
@@ -160,9 +190,12 @@ public static unsafe class FewChannelConv
         public int Filters;
         public int Images;
         public int TapGroups;
-        // The kernel gradient's filters a task (GradientBlock), and how many such blocks.
-        public int GradientFilters;
+        // The kernel gradient's blocks of filters (FilterBlock each), its K slices, the runs of them its tasks take, and
+        // with more than one run the slices' own sums (one gradient-sized slot each).
         public int FilterBlocks;
+        public int Slices;
+        public int Ranges;
+        public float* Partials;
     }
 
     /// <summary>Image n copied into its padded slot: zeros where a tap reads outside the image.</summary>
@@ -451,18 +484,35 @@ public static unsafe class FewChannelConv
         ref Job job = ref *(Job*)state;
         ConvGeometry g = job.G;
         int block = task % job.FilterBlocks, rest = task / job.FilterBlocks;
-        int group = rest % job.TapGroups, a = rest / job.TapGroups;
-        int f = job.Filters, f0 = block * job.GradientFilters, width = Math.Min(job.GradientFilters, f - f0);
+        int group = rest % job.TapGroups;
+        rest /= job.TapGroups;
+        int a = rest % g.KH, range = rest / g.KH;
+        int f = job.Filters, f0 = block * FilterBlock, width = Math.Min(FilterBlock, f - f0);
         int taps = g.KW * g.InC, t0 = group * TapGroup, count = Math.Min(TapGroup, taps - t0);
-        int chunk = g.ImagesPerChunk;
-        for (int n0 = 0; n0 < job.Images; n0 += chunk)
+        long offset = ((long)a * taps + t0) * f + f0, slot = (long)g.PatchSize * f;
+        int first = (int)((long)range * job.Slices / job.Ranges), end = (int)((long)(range + 1) * job.Slices / job.Ranges);
+        int chunk = g.ImagesPerChunk, slice = 0;
+        for (int n0 = 0; n0 < job.Images && slice < end; n0 += chunk)
         {
             int cn = Math.Min(chunk, job.Images - n0), rows = cn * g.OutPixels;
             int depth = GemmBlocked.SliceDepth(rows);
-            for (int r0 = 0; r0 < rows; r0 += depth)
+            for (int r0 = 0; r0 < rows && slice < end; r0 += depth, slice++)
             {
+                if (slice < first)
+                {
+                    continue;
+                }
                 int r1 = Math.Min(rows, r0 + depth);
-                float* grad = job.W + ((long)a * taps + t0) * f + f0;
+                float* grad = job.W + offset;
+                if (job.Ranges > 1)
+                {
+                    // The slice's slot: cleared here, as the one task that writes these elements of it.
+                    grad = job.Partials + slice * slot + offset;
+                    for (int t = 0; t < count; t++)
+                    {
+                        new Span<float>(grad + (long)t * f, width).Clear();
+                    }
+                }
                 if (Wide && width == 64)
                 {
                     Slice5x64(ref job, a, t0, count, n0, r0, r1, f0, grad);
@@ -481,6 +531,18 @@ public static unsafe class FewChannelConv
                     SliceNarrow(ref job, a, t0, count, n0, r0, r1, f0 + j, width - j, grad + j);
                 }
             }
+        }
+    }
+
+    /// <summary>A block of the kernel gradient plus every slice's sums for it, one slice after another, in slice order.</summary>
+    private static void AddSlicesTask(void* state, int task)
+    {
+        ref Job job = ref *(Job*)state;
+        int elements = job.G.PatchSize * job.Filters, e0 = task * SumBlock, n = Math.Min(SumBlock, elements - e0);
+        var grad = new Span<float>(job.W + e0, n);
+        for (int s = 0; s < job.Slices; s++)
+        {
+            VectorMath.AddInPlace(grad, new ReadOnlySpan<float>(job.Partials + (long)s * elements + e0, n));
         }
     }
 

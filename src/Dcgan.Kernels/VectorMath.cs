@@ -53,17 +53,35 @@ public static unsafe class VectorMath
         {
             return;
         }
-        // Each column is summed row by row, in row order, by one task: the same additions as adding the rows to sums one
-        // after another, whatever the split of the columns.
+        // Each column of a run of RowRun rows is summed row by row, in row order, by one task, then the runs' sums are added
+        // to sums in run order: the same additions whatever the split of the columns or the thread count. A matrix of one run
+        // adds its rows to sums directly.
         int rows = matrix.Length / cols;
-        int blocks = CeilDiv(cols, ColumnBlock);
-        int blocksPerTask = CeilDiv(blocks, 4 * Workers.Threads);
+        int blocks = CeilDiv(cols, ColumnBlock), runs = CeilDiv(rows, RowRun);
+        int blocksPerTask = Math.Clamp(CeilDiv(blocks * runs, 4 * Workers.Threads), 1, blocks);
         fixed (float* pm = matrix, ps = sums)
         {
             var job = new RowsJob { Matrix = pm, Destination = ps, Rows = rows, Cols = cols, PerTask = blocksPerTask * ColumnBlock };
-            Workers.For(CeilDiv(cols, job.PerTask), &ColumnSumsTask, &job);
+            int columnTasks = CeilDiv(cols, job.PerTask);
+            if (runs == 1)
+            {
+                Workers.For(columnTasks, &ColumnSumsTask, &job);
+                return;
+            }
+            _runSums ??= [];
+            job.Vector = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(CacheAligned.Floats(ref _runSums, runs * cols)));
+            job.Runs = runs;
+            Workers.For(runs * columnTasks, &RunColumnSumsTask, &job);
+            Workers.For(columnTasks, &AddRunSumsTask, &job);
         }
     }
+
+    /// <summary>Rows a column-sum task sums before its sums are added to the others: tall matrices (a convolution's output gradient) split into runs for the threads.</summary>
+    private const int RowRun = 2048;
+
+    /// <summary>Each run's column sums, runs x cols, on the thread that calls <see cref="AddColumnSums"/>.</summary>
+    [ThreadStatic]
+    private static float[]? _runSums;
 
     /// <summary>Columns a column-sum task takes at a time: one Vector512, or two Vector256.</summary>
     private const int ColumnBlock = 16;
@@ -83,6 +101,8 @@ public static unsafe class VectorMath
         public int Cols;
         // Rows per task (columns per task for the column sums).
         public int PerTask;
+        // Column sums over runs of rows: how many runs (their sums in Vector, one row a run).
+        public int Runs;
     }
 
     private static void AddRowVectorTask(void* state, int task)
@@ -111,15 +131,43 @@ public static unsafe class VectorMath
     private static void ColumnSumsTask(void* state, int task)
     {
         ref RowsJob job = ref *(RowsJob*)state;
-        int c0 = task * job.PerTask, end = Math.Min(job.Cols, c0 + job.PerTask), cols = job.Cols, rows = job.Rows;
-        float* sums = job.Destination;
+        int c0 = task * job.PerTask;
+        AddColumns(job.Matrix, job.Rows, job.Cols, c0, Math.Min(job.Cols, c0 + job.PerTask), job.Destination);
+    }
+
+    /// <summary>One run of rows and one block of columns: the run's sums of those columns, from zero, to the run's row of Vector.</summary>
+    private static void RunColumnSumsTask(void* state, int task)
+    {
+        ref RowsJob job = ref *(RowsJob*)state;
+        int columnTasks = CeilDiv(job.Cols, job.PerTask), run = task / columnTasks, c0 = task % columnTasks * job.PerTask;
+        int end = Math.Min(job.Cols, c0 + job.PerTask), r0 = run * RowRun;
+        float* runSums = job.Vector + (long)run * job.Cols;
+        new Span<float>(runSums + c0, end - c0).Clear();
+        AddColumns(job.Matrix + (long)r0 * job.Cols, Math.Min(RowRun, job.Rows - r0), job.Cols, c0, end, runSums);
+    }
+
+    /// <summary>A block of columns: every run's sums added to the destination, in run order.</summary>
+    private static void AddRunSumsTask(void* state, int task)
+    {
+        ref RowsJob job = ref *(RowsJob*)state;
+        int c0 = task * job.PerTask, n = Math.Min(job.Cols, c0 + job.PerTask) - c0;
+        var sums = new Span<float>(job.Destination + c0, n);
+        for (int run = 0; run < job.Runs; run++)
+        {
+            AddInPlace(sums, new ReadOnlySpan<float>(job.Vector + (long)run * job.Cols + c0, n));
+        }
+    }
+
+    /// <summary>sums[c] += matrix[r, c] for r in order, for the columns c in [c0, end) of a rows x cols row-major matrix.</summary>
+    private static void AddColumns(float* matrix, int rows, int cols, int c0, int end, float* sums)
+    {
         int c = c0;
         if (Vector512.IsHardwareAccelerated)
         {
             for (; c + 16 <= end; c += 16)
             {
                 var total = Vector512.Load(sums + c);
-                float* p = job.Matrix + c;
+                float* p = matrix + c;
                 for (int r = 0; r < rows; r++, p += cols)
                 {
                     total += Vector512.Load(p);
@@ -132,7 +180,7 @@ public static unsafe class VectorMath
             for (; c + 8 <= end; c += 8)
             {
                 var total = Vector256.Load(sums + c);
-                float* p = job.Matrix + c;
+                float* p = matrix + c;
                 for (int r = 0; r < rows; r++, p += cols)
                 {
                     total += Vector256.Load(p);
@@ -143,7 +191,7 @@ public static unsafe class VectorMath
         for (; c < end; c++)
         {
             float total = sums[c];
-            float* p = job.Matrix + c;
+            float* p = matrix + c;
             for (int r = 0; r < rows; r++, p += cols)
             {
                 total += *p;

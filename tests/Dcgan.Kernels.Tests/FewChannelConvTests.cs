@@ -67,8 +67,8 @@ public class FewChannelConvTests
         int saved = Workers.Threads;
         try
         {
-            // 8 and 16 threads: the kernel gradient cuts its filters into narrower blocks for more tasks.
-            foreach (int threads in new[] { 1, 2, 3, 8, 16 })
+            // From 2 threads on the kernel gradient splits its K slices into runs, each slice summed apart and added in order.
+            foreach (int threads in new[] { 1, 2, 3, 4, 8, 16 })
             {
                 Workers.Threads = threads;
                 float[] padded = new float[FewChannelConv.PaddedFloats(g, images)];
@@ -86,6 +86,41 @@ public class FewChannelConvTests
         {
             Workers.Threads = saved;
         }
+    }
+
+    private sealed class Calls : IWorkRecorder
+    {
+        public readonly List<int> Tasks = [];
+
+        void IWorkRecorder.Ran(ReadOnlySpan<long> taskTicks) => Tasks.Add(taskTicks.Length);
+    }
+
+    [SkippableTheory]
+    // The tutorial discriminator's first layer: 5 rows of taps, one block of 64 filters, 196 slices at 256 images.
+    [InlineData(1, new[] { 5 })]
+    [InlineData(2, new[] { 10, 25 })]
+    [InlineData(8, new[] { 25, 25 })]
+    [InlineData(16, new[] { 50, 25 })]
+    public void KernelGradientTasksGrowWithTheThreads(int threads, int[] calls)
+    {
+        Skip.IfNot(ElementWise.Width == VectorWidth.Vector512, "the 64-filter register blocks need Vector512");
+        var g = ConvGeometry.ForConv(28, 28, 1, 5, 5, 2, true);
+        float[] padded = new float[FewChannelConv.PaddedFloats(g, 256)], dy = new float[256 * g.OutPixels * 64], grad = new float[g.PatchSize * 64];
+        int saved = Workers.Threads;
+        var recorded = new Calls();
+        try
+        {
+            // Threads 1 runs every task inline: the recorder hears of each call all the same.
+            Workers.Threads = threads;
+            Workers.Recorder = recorded;
+            FewChannelConv.AccumulateKernelGradient(g, 256, padded, dy, 64, grad);
+        }
+        finally
+        {
+            Workers.Recorder = null;
+            Workers.Threads = saved;
+        }
+        Assert.Equal(calls, recorded.Tasks);
     }
 
     [Fact]
