@@ -31,7 +31,7 @@ public static unsafe class FewChannelConv
     /// <summary>Filters a block of registers holds: four vectors.</summary>
     private static int FilterBlock => Wide ? 64 : 32;
 
-    /// <summary>Taps one kernel-gradient task sums at a time.</summary>
+    /// <summary>Adjacent taps (b, c) of a kernel row the kernel gradient's registers sum at a time.</summary>
     private const int TapGroup = 5;
 
     /// <summary>
@@ -109,35 +109,37 @@ public static unsafe class FewChannelConv
         }
         fixed (float* pdy = dy, pg = grad, pp = padded)
         {
-            int groups = (g.KW * g.InC + TapGroup - 1) / TapGroup, blocks = (filters + FilterBlock - 1) / FilterBlock;
-            int tasks = g.KH * groups * blocks, slices = Slices(g, images), ranges = SliceRanges(tasks, slices);
+            int slices = Slices(g, images), slot = g.PatchSize * filters;
+            int waves = (slices * slot * sizeof(float) + WaveBytes - 1) / WaveBytes, wave = (slices + waves - 1) / waves;
+            _slots ??= [];
             var job = new Job
             {
-                G = g, Y = pdy, W = pg, Padded = pp, Filters = filters, Images = images, TapGroups = groups,
-                FilterBlocks = blocks, Slices = slices, Ranges = ranges,
+                G = g, Y = pdy, W = pg, Padded = pp, Filters = filters, Images = images,
+                Slots = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(CacheAligned.Floats(ref _slots, checked(wave * slot)))),
             };
-            if (ranges == 1)
+            // A wave of slices at a time: each slice's sums (every tap, every filter) to a slot of their own, a task a slice,
+            // then the slots added to grad in slice order, a block of grad a task.
+            for (job.FirstSlice = 0; job.FirstSlice < slices; job.FirstSlice += wave)
             {
-                Workers.For(tasks, &KernelGradientTask, &job);
-                return;
+                job.WaveSlices = Math.Min(wave, slices - job.FirstSlice);
+                Workers.For(job.WaveSlices, &SliceTask, &job);
+                Workers.For((slot + SumBlock - 1) / SumBlock, &AddSlotsTask, &job);
             }
-            // Each slice's sums to a slot of their own, then added to grad slice by slice: what the one-range tasks add.
-            _partials ??= [];
-            job.Partials = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(
-                CacheAligned.Floats(ref _partials, checked(slices * g.PatchSize * filters))));
-            Workers.For(ranges * tasks, &KernelGradientTask, &job);
-            Workers.For((g.PatchSize * filters + SumBlock - 1) / SumBlock, &AddSlicesTask, &job);
         }
     }
 
     /// <summary>
-    /// The kernel gradient's partial sums, one gradient-sized slot a K slice, when the slices are split among tasks
-    /// (<see cref="SliceRanges"/>); grown on the thread that calls, read and written by the tasks it hands out.
+    /// Bytes of slots a wave of the kernel gradient's slices fills at most before they are added to the gradient: few enough
+    /// that they are still in the caches then, enough for many tasks a wave (the tutorial discriminator's first layer: 4
+    /// waves of 49 slices at 256 images).
     /// </summary>
-    [ThreadStatic]
-    private static float[]? _partials;
+    private const int WaveBytes = 400 * 1024;
 
-    /// <summary>Gradient elements an <see cref="AddSlicesTask"/> takes.</summary>
+    /// <summary>The kernel gradient's slots (one gradient-sized slot a slice of a wave), on the thread that calls; the tasks it hands out fill them.</summary>
+    [ThreadStatic]
+    private static float[]? _slots;
+
+    /// <summary>Gradient elements an <see cref="AddSlotsTask"/> takes.</summary>
     private const int SumBlock = 64;
 
     /// <summary>K slices of the kernel gradient's sums over all images: each im2col chunk's rows cut by <see cref="GemmBlocked.SliceDepth"/>.</summary>
@@ -150,18 +152,6 @@ public static unsafe class FewChannelConv
             slices += (rows + GemmBlocked.SliceDepth(rows) - 1) / GemmBlocked.SliceDepth(rows);
         }
         return slices;
-    }
-
-    /// <summary>
-    /// Runs of K slices the kernel gradient's tasks divide: 1 (each task sums every slice of its taps and filters into the
-    /// gradient) while its rows of taps and blocks of filters give at least three tasks a thread, else enough runs for that
-    /// (the tutorial discriminator's first layer has 5 such tasks: 2 runs on 2 threads, 5 on 8, 10 on 16). Every slice's sum
-    /// is added to the gradient once, in slice order, whatever the runs, so the bits never depend on them.
-    /// </summary>
-    private static int SliceRanges(int tasks, int slices)
-    {
-        int wanted = 3 * Workers.Threads;
-        return !Workers.RunsInParallel || tasks >= wanted ? 1 : Math.Min(slices, (wanted + tasks - 1) / tasks);
     }
 
     private static void Check(in ConvGeometry g, int images, int filters, ReadOnlySpan<float> padded, int kernelFloats)
@@ -189,13 +179,11 @@ public static unsafe class FewChannelConv
         public float* Padded;
         public int Filters;
         public int Images;
-        public int TapGroups;
-        // The kernel gradient's blocks of filters (FilterBlock each), its K slices, the runs of them its tasks take, and
-        // with more than one run the slices' own sums (one gradient-sized slot each).
-        public int FilterBlocks;
-        public int Slices;
-        public int Ranges;
-        public float* Partials;
+        // The wave of K slices the kernel gradient's tasks sum now: the first, how many, and their slots (one gradient-sized
+        // slot a slice).
+        public int FirstSlice;
+        public int WaveSlices;
+        public float* Slots;
     }
 
     /// <summary>Image n copied into its padded slot: zeros where a tap reads outside the image.</summary>
@@ -476,73 +464,71 @@ public static unsafe class FewChannelConv
     }
 
     /// <summary>
-    /// One task of the kernel gradient: kernel row a, a group of <see cref="TapGroup"/> adjacent taps (b, c) of it and a block
-    /// of filters, over every output pixel of the batch, chunk by chunk and slice by slice as the im2col GEMM runs them.
+    /// K slice FirstSlice + task: its rows' sums for every tap and filter, from zero, to its slot, a row of taps, five taps and
+    /// a block of filters at a time, while the slice's rows of dy stay in the core's caches.
     /// </summary>
-    private static void KernelGradientTask(void* state, int task)
+    private static void SliceTask(void* state, int task)
     {
         ref Job job = ref *(Job*)state;
         ConvGeometry g = job.G;
-        int block = task % job.FilterBlocks, rest = task / job.FilterBlocks;
-        int group = rest % job.TapGroups;
-        rest /= job.TapGroups;
-        int a = rest % g.KH, range = rest / g.KH;
-        int f = job.Filters, f0 = block * FilterBlock, width = Math.Min(FilterBlock, f - f0);
-        int taps = g.KW * g.InC, t0 = group * TapGroup, count = Math.Min(TapGroup, taps - t0);
-        long offset = ((long)a * taps + t0) * f + f0, slot = (long)g.PatchSize * f;
-        int first = (int)((long)range * job.Slices / job.Ranges), end = (int)((long)(range + 1) * job.Slices / job.Ranges);
-        int chunk = g.ImagesPerChunk, slice = 0;
-        for (int n0 = 0; n0 < job.Images && slice < end; n0 += chunk)
+        // The slice's chunk of images and its rows in the chunk's im2col matrix.
+        int slice = job.FirstSlice + task, chunk = g.ImagesPerChunk, n0 = 0, rows, depth;
+        while (true)
         {
-            int cn = Math.Min(chunk, job.Images - n0), rows = cn * g.OutPixels;
-            int depth = GemmBlocked.SliceDepth(rows);
-            for (int r0 = 0; r0 < rows && slice < end; r0 += depth, slice++)
+            rows = Math.Min(chunk, job.Images - n0) * g.OutPixels;
+            depth = GemmBlocked.SliceDepth(rows);
+            int count = (rows + depth - 1) / depth;
+            if (slice < count)
             {
-                if (slice < first)
+                break;
+            }
+            slice -= count;
+            n0 += chunk;
+        }
+        int r0 = slice * depth, r1 = Math.Min(rows, r0 + depth);
+        int f = job.Filters, taps = g.KW * g.InC;
+        float* slot = job.Slots + (long)task * g.PatchSize * f;
+        new Span<float>(slot, g.PatchSize * f).Clear();
+        for (int a = 0; a < g.KH; a++)
+        {
+            for (int t0 = 0; t0 < taps; t0 += TapGroup)
+            {
+                int count = Math.Min(TapGroup, taps - t0);
+                for (int f0 = 0; f0 < f; f0 += FilterBlock)
                 {
-                    continue;
-                }
-                int r1 = Math.Min(rows, r0 + depth);
-                float* grad = job.W + offset;
-                if (job.Ranges > 1)
-                {
-                    // The slice's slot: cleared here, as the one task that writes these elements of it.
-                    grad = job.Partials + slice * slot + offset;
-                    for (int t = 0; t < count; t++)
+                    int width = Math.Min(FilterBlock, f - f0);
+                    float* grad = slot + ((long)a * taps + t0) * f + f0;
+                    if (Wide && width == 64)
                     {
-                        new Span<float>(grad + (long)t * f, width).Clear();
+                        Slice5x64(ref job, a, t0, count, n0, r0, r1, f0, grad);
+                        continue;
                     }
-                }
-                if (Wide && width == 64)
-                {
-                    Slice5x64(ref job, a, t0, count, n0, r0, r1, f0, grad);
-                    continue;
-                }
-                int j = 0;
-                if (!Wide)
-                {
-                    for (; j + 16 <= width; j += 16)
+                    int j = 0;
+                    if (!Wide)
                     {
-                        Slice5x16(ref job, a, t0, count, n0, r0, r1, f0 + j, grad + j);
+                        for (; j + 16 <= width; j += 16)
+                        {
+                            Slice5x16(ref job, a, t0, count, n0, r0, r1, f0 + j, grad + j);
+                        }
                     }
-                }
-                if (j < width)
-                {
-                    SliceNarrow(ref job, a, t0, count, n0, r0, r1, f0 + j, width - j, grad + j);
+                    if (j < width)
+                    {
+                        SliceNarrow(ref job, a, t0, count, n0, r0, r1, f0 + j, width - j, grad + j);
+                    }
                 }
             }
         }
     }
 
-    /// <summary>A block of the kernel gradient plus every slice's sums for it, one slice after another, in slice order.</summary>
-    private static void AddSlicesTask(void* state, int task)
+    /// <summary>A block of the kernel gradient plus the wave's slots for it, one slice after another, in slice order.</summary>
+    private static void AddSlotsTask(void* state, int task)
     {
         ref Job job = ref *(Job*)state;
         int elements = job.G.PatchSize * job.Filters, e0 = task * SumBlock, n = Math.Min(SumBlock, elements - e0);
         var grad = new Span<float>(job.W + e0, n);
-        for (int s = 0; s < job.Slices; s++)
+        for (int s = 0; s < job.WaveSlices; s++)
         {
-            VectorMath.AddInPlace(grad, new ReadOnlySpan<float>(job.Partials + (long)s * elements + e0, n));
+            VectorMath.AddInPlace(grad, new ReadOnlySpan<float>(job.Slots + (long)s * elements + e0, n));
         }
     }
 
