@@ -21,6 +21,8 @@ public sealed class ThreadSplitEstimate : ILayerObserver, IWorkRecorder, IDispos
     private double[] _wall = new double[16], _tasks = new double[16], _split = new double[16];
     private double _stepWall, _stepTasks, _stepSplit;
     private double _pendingTasks, _pendingSplit;
+    // Seconds spent in this class's own bookkeeping (the makespans), left out of the layers' and the step's times.
+    private double _bookkeeping, _bookkeepingAtBegin;
 
     public ThreadSplitEstimate(int threads, params Sequential[] models)
     {
@@ -65,9 +67,10 @@ public sealed class ThreadSplitEstimate : ILayerObserver, IWorkRecorder, IDispos
     public void Step(Action step)
     {
         _pendingTasks = _pendingSplit = 0;
+        double bookkeeping = _bookkeeping;
         long start = Stopwatch.GetTimestamp();
         step();
-        _stepWall += Stopwatch.GetElapsedTime(start).TotalSeconds;
+        _stepWall += Stopwatch.GetElapsedTime(start).TotalSeconds - (_bookkeeping - bookkeeping);
         Steps++;
         Flush();
     }
@@ -110,6 +113,7 @@ public sealed class ThreadSplitEstimate : ILayerObserver, IWorkRecorder, IDispos
 
     void IWorkRecorder.Ran(ReadOnlySpan<long> taskTicks)
     {
+        long start = Stopwatch.GetTimestamp();
         long sum = 0;
         foreach (long t in taskTicks)
         {
@@ -117,12 +121,14 @@ public sealed class ThreadSplitEstimate : ILayerObserver, IWorkRecorder, IDispos
         }
         _pendingTasks += sum / (double)Stopwatch.Frequency;
         _pendingSplit += Workers.Makespan(taskTicks, Threads) / (double)Stopwatch.Frequency;
+        _bookkeeping += Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
     long ILayerObserver.Begin()
     {
         // Calls between layers belong to the step only.
         Flush();
+        _bookkeepingAtBegin = _bookkeeping;
         return Stopwatch.GetTimestamp();
     }
 
@@ -133,7 +139,7 @@ public sealed class ThreadSplitEstimate : ILayerObserver, IWorkRecorder, IDispos
     private void End(Layer layer, long begun)
     {
         int row = _rowOf[layer];
-        _wall[row] += Stopwatch.GetElapsedTime(begun).TotalSeconds;
+        _wall[row] += Stopwatch.GetElapsedTime(begun).TotalSeconds - (_bookkeeping - _bookkeepingAtBegin);
         _tasks[row] += _pendingTasks;
         _split[row] += _pendingSplit;
         Flush();
