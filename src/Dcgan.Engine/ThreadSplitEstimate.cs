@@ -1,7 +1,9 @@
 // How a step's work divides over N threads, judged on any machine: with the worker pool's recorder set, every parallel
 // call runs its tasks one after another on one thread, cut as they would be for N threads, and each call's time on N
 // threads is taken as the pool's hand-out would make it (Workers.Makespan). What runs outside the calls stays serial.
-// It models the split of the work only: memory bandwidth and caches shared by N cores are not in it.
+// A step makes the same calls every time, so each task's time is its median over the steps measured: a task the machine
+// interrupted once does not stand for the split. It models the split of the work only: memory bandwidth and
+// caches shared by N cores are not in it.
 namespace Dcgan.Engine;
 
 using System.Diagnostics;
@@ -14,14 +16,25 @@ using Dcgan.Kernels;
 /// </summary>
 public sealed class ThreadSplitEstimate : ILayerObserver, IWorkRecorder, IDisposable
 {
+    /// <summary>One step as measured: its calls in order (the row they ran in, -1 outside a layer) and times.</summary>
+    private sealed class StepRecord(int rows)
+    {
+        public readonly List<long> TaskTicks = [];
+        public readonly List<(int Row, int First, int Count)> Calls = [];
+        // Per row, then for the whole step: wall seconds, less this class's own bookkeeping.
+        public readonly double[] RowWall = new double[rows];
+        public double Wall;
+    }
+
     private readonly Sequential[] _models;
     private readonly int _savedThreads;
     private readonly List<(string Model, Layer Layer)> _layers = [];
     private readonly Dictionary<Layer, int> _rowOf = [];
-    private double[] _wall = new double[16], _tasks = new double[16], _split = new double[16];
-    private double _stepWall, _stepTasks, _stepSplit;
-    private double _pendingTasks, _pendingSplit;
-    // Seconds spent in this class's own bookkeeping (the makespans), left out of the layers' and the step's times.
+    private readonly List<StepRecord> _steps = [];
+    private StepRecord? _current;
+    // Calls made since the last layer began or ended: they belong to the layer that ends next, else to the step.
+    private int _pendingCalls;
+    // Seconds spent in this class's own bookkeeping, left out of the layers' and the step's times.
     private double _bookkeeping, _bookkeepingAtBegin;
 
     public ThreadSplitEstimate(int threads, params Sequential[] models)
@@ -51,9 +64,6 @@ public sealed class ThreadSplitEstimate : ILayerObserver, IWorkRecorder, IDispos
                 _layers.Add((model.Name, layer));
             }
         }
-        Array.Resize(ref _wall, _layers.Count);
-        Array.Resize(ref _tasks, _layers.Count);
-        Array.Resize(ref _split, _layers.Count);
         Workers.Recorder = this;
     }
 
@@ -61,73 +71,152 @@ public sealed class ThreadSplitEstimate : ILayerObserver, IWorkRecorder, IDispos
     public int Threads { get; }
 
     /// <summary>Steps measured since the last <see cref="Reset"/>.</summary>
-    public int Steps { get; private set; }
+    public int Steps => _steps.Count;
 
     /// <summary>Runs one step and adds it to the estimate.</summary>
     public void Step(Action step)
     {
-        _pendingTasks = _pendingSplit = 0;
+        var record = new StepRecord(_layers.Count);
+        _current = record;
+        _pendingCalls = 0;
         double bookkeeping = _bookkeeping;
         long start = Stopwatch.GetTimestamp();
-        step();
-        _stepWall += Stopwatch.GetElapsedTime(start).TotalSeconds - (_bookkeeping - bookkeeping);
-        Steps++;
-        Flush();
+        try
+        {
+            step();
+        }
+        finally
+        {
+            _current = null;
+        }
+        record.Wall = Stopwatch.GetElapsedTime(start).TotalSeconds - (_bookkeeping - bookkeeping);
+        _steps.Add(record);
     }
 
     /// <summary>Forgets everything measured so far (after warm-up).</summary>
-    public void Reset()
-    {
-        Array.Clear(_wall);
-        Array.Clear(_tasks);
-        Array.Clear(_split);
-        _stepWall = _stepTasks = _stepSplit = 0;
-        Steps = 0;
-    }
+    public void Reset() => _steps.Clear();
 
     /// <summary>
     /// One row per layer, then one for the rest of the step (losses, Adam, the models' inputs), each in seconds per
-    /// step: as measured, one task at a time, and as estimated on <see cref="Threads"/> threads.
+    /// step: one task at a time, and as estimated on <see cref="Threads"/> threads. Each task counts with its median time
+    /// over the steps, each row's work outside the parallel calls likewise.
     /// </summary>
     public IEnumerable<(string Model, string Layer, double Measured, double Estimated)> Rows()
     {
-        double perStep = 1.0 / Math.Max(1, Steps);
-        double layersWall = 0, layersEstimated = 0;
+        var (rows, step) = Summarize();
+        double layersMeasured = 0, layersEstimated = 0;
         for (int i = 0; i < _layers.Count; i++)
         {
-            double estimated = _wall[i] - _tasks[i] + _split[i];
-            layersWall += _wall[i];
-            layersEstimated += estimated;
-            yield return (_layers[i].Model, _layers[i].Layer.Name, _wall[i] * perStep, estimated * perStep);
+            layersMeasured += rows[i].Measured;
+            layersEstimated += rows[i].Estimated;
+            yield return (_layers[i].Model, _layers[i].Layer.Name, rows[i].Measured, rows[i].Estimated);
         }
-        double stepEstimated = _stepWall - _stepTasks + _stepSplit;
-        yield return ("both", "rest of the step", Math.Max(0, _stepWall - layersWall) * perStep, Math.Max(0, stepEstimated - layersEstimated) * perStep);
+        yield return ("both", "rest of the step", Math.Max(0, step.Measured - layersMeasured), Math.Max(0, step.Estimated - layersEstimated));
     }
 
-    /// <summary>A whole step in seconds: as measured one task at a time, and as estimated on <see cref="Threads"/> threads.</summary>
-    public (double Measured, double Estimated) StepSeconds()
+    /// <summary>A whole step in seconds: one task at a time, and as estimated on <see cref="Threads"/> threads.</summary>
+    public (double Measured, double Estimated) StepSeconds() => Summarize().Step;
+
+    /// <summary>
+    /// Per row and for the step: the tasks' median times added up, and their makespans, each plus the median time outside
+    /// the calls. Steps whose calls differ from the first's (another cut of the work) are left out.
+    /// </summary>
+    private ((double Measured, double Estimated)[] Rows, (double Measured, double Estimated) Step) Summarize()
     {
-        double perStep = 1.0 / Math.Max(1, Steps);
-        return (_stepWall * perStep, (_stepWall - _stepTasks + _stepSplit) * perStep);
+        var rows = new (double Measured, double Estimated)[_layers.Count];
+        if (_steps.Count == 0)
+        {
+            return (rows, default);
+        }
+        var first = _steps[0];
+        var steps = _steps.Where(s => s.Calls.SequenceEqual(first.Calls)).ToList();
+        var median = new long[first.TaskTicks.Count];
+        var across = new long[steps.Count];
+        for (int i = 0; i < median.Length; i++)
+        {
+            for (int k = 0; k < steps.Count; k++)
+            {
+                across[k] = steps[k].TaskTicks[i];
+            }
+            Array.Sort(across);
+            median[i] = across[across.Length / 2];
+        }
+        double f = 1.0 / Stopwatch.Frequency;
+        // Per row (the last for calls outside the layers): the tasks' sum and their makespan.
+        var sums = new double[_layers.Count + 1];
+        var splits = new double[_layers.Count + 1];
+        foreach (var (row, start, count) in first.Calls)
+        {
+            var ticks = new ReadOnlySpan<long>(median, start, count);
+            long sum = 0;
+            foreach (long t in ticks)
+            {
+                sum += t;
+            }
+            int r = row < 0 ? _layers.Count : row;
+            sums[r] += sum * f;
+            splits[r] += Workers.Makespan(ticks, Threads) * f;
+        }
+        // Outside the calls: for each row and for the step, the median over the steps of wall time less the calls' time.
+        var serialAcross = new double[_layers.Count + 1, steps.Count];
+        for (int k = 0; k < steps.Count; k++)
+        {
+            var s = steps[k];
+            var inCalls = new double[_layers.Count + 1];
+            foreach (var (row, start, count) in s.Calls)
+            {
+                long sum = 0;
+                for (int i = start; i < start + count; i++)
+                {
+                    sum += s.TaskTicks[i];
+                }
+                inCalls[row < 0 ? _layers.Count : row] += sum * f;
+            }
+            for (int i = 0; i < _layers.Count; i++)
+            {
+                serialAcross[i, k] = Math.Max(0, s.RowWall[i] - inCalls[i]);
+            }
+            serialAcross[_layers.Count, k] = Math.Max(0, s.Wall - inCalls.Sum());
+        }
+        var serial = new double[_layers.Count + 1];
+        var values = new double[steps.Count];
+        for (int i = 0; i <= _layers.Count; i++)
+        {
+            for (int k = 0; k < steps.Count; k++)
+            {
+                values[k] = serialAcross[i, k];
+            }
+            Array.Sort(values);
+            serial[i] = values[values.Length / 2];
+        }
+        double stepSerial = serial[_layers.Count];
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            rows[i] = (serial[i] + sums[i], serial[i] + splits[i]);
+        }
+        return (rows, (stepSerial + sums.Sum(), stepSerial + splits.Sum()));
     }
 
     void IWorkRecorder.Ran(ReadOnlySpan<long> taskTicks)
     {
+        if (_current is not { } record)
+        {
+            return;
+        }
         long start = Stopwatch.GetTimestamp();
-        long sum = 0;
+        record.Calls.Add((-1, record.TaskTicks.Count, taskTicks.Length));
         foreach (long t in taskTicks)
         {
-            sum += t;
+            record.TaskTicks.Add(t);
         }
-        _pendingTasks += sum / (double)Stopwatch.Frequency;
-        _pendingSplit += Workers.Makespan(taskTicks, Threads) / (double)Stopwatch.Frequency;
+        _pendingCalls++;
         _bookkeeping += Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
     long ILayerObserver.Begin()
     {
-        // Calls between layers belong to the step only.
-        Flush();
+        // Calls between layers belong to the step only: they keep row -1.
+        _pendingCalls = 0;
         _bookkeepingAtBegin = _bookkeeping;
         return Stopwatch.GetTimestamp();
     }
@@ -138,18 +227,18 @@ public sealed class ThreadSplitEstimate : ILayerObserver, IWorkRecorder, IDispos
 
     private void End(Layer layer, long begun)
     {
+        double wall = Stopwatch.GetElapsedTime(begun).TotalSeconds - (_bookkeeping - _bookkeepingAtBegin);
+        if (_current is not { } record)
+        {
+            return;
+        }
         int row = _rowOf[layer];
-        _wall[row] += Stopwatch.GetElapsedTime(begun).TotalSeconds - (_bookkeeping - _bookkeepingAtBegin);
-        _tasks[row] += _pendingTasks;
-        _split[row] += _pendingSplit;
-        Flush();
-    }
-
-    private void Flush()
-    {
-        _stepTasks += _pendingTasks;
-        _stepSplit += _pendingSplit;
-        _pendingTasks = _pendingSplit = 0;
+        record.RowWall[row] += wall;
+        for (int i = record.Calls.Count - _pendingCalls; i < record.Calls.Count; i++)
+        {
+            record.Calls[i] = record.Calls[i] with { Row = row };
+        }
+        _pendingCalls = 0;
     }
 
     public void Dispose()

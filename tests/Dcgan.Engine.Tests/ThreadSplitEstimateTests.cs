@@ -1,5 +1,6 @@
 // ThreadSplitEstimate (behind `dcgan bench --estimate-threads`): one row per layer and one for the rest of the step; on one
-// thread the estimate is the measured time, on more it is less but never below an even share; and it puts back the
+// thread the estimate is the measured time, on more it is less but never below an even share; a task held up in one step
+// does not count (each task at its median over the steps); and it puts back the
 // thread count, the pool's recorder and the models' observers it took.
 namespace Dcgan.Engine.Tests;
 
@@ -72,6 +73,42 @@ public class ThreadSplitEstimateTests
         Assert.Equal(saved, Workers.Threads);
         Assert.Null(Workers.Recorder);
         Assert.Null(model.Observer);
+    }
+
+    /// <summary>Spins for the microseconds in state (a task of known length; one step makes one of them far longer).</summary>
+    private static unsafe void Spin(void* state, int i)
+    {
+        long until = System.Diagnostics.Stopwatch.GetTimestamp() + ((long*)state)[i] * System.Diagnostics.Stopwatch.Frequency / 1_000_000;
+        while (System.Diagnostics.Stopwatch.GetTimestamp() < until)
+        {
+        }
+    }
+
+    [Fact]
+    public unsafe void ATaskTheMachineHeldUpInOneStepDoesNotCount()
+    {
+        var model = Build();
+        using var estimate = new ThreadSplitEstimate(2, model);
+        for (int step = 0; step < 5; step++)
+        {
+            // Four tasks of 300 us, one of them 200 ms in the third step.
+            long[] micros = [300, 300, step == 2 ? 200_000 : 300, 300];
+            estimate.Step(() =>
+            {
+                fixed (long* p = micros)
+                {
+                    Workers.For(4, &Spin, p);
+                }
+            });
+        }
+        var (measured, estimated) = estimate.StepSeconds();
+        // Each task at its median over the five steps: about 1.2 ms one at a time, 0.6 ms on two threads (a mean would
+        // give 41 and 40 ms).
+        Assert.InRange(measured, 1.2e-3, 20e-3);
+        Assert.InRange(estimated, 0.6e-3, 10e-3);
+        Assert.True(estimated < measured);
+        // Calls outside every layer are the rest of the step.
+        Assert.Equal(measured, estimate.Rows().Single(r => r.Layer == "rest of the step").Measured, 1e-9);
     }
 
     [Fact]

@@ -170,7 +170,7 @@ public static class BenchCommand
         }
         var one = estimates[0];
         stdout.WriteLine(FormattableString.Invariant(
-            $"threads estimate: {steps} steps a count, each parallel call's tasks timed one at a time on one thread and handed out as the pool would; ms per step (efficiency)"));
+            $"threads estimate: {steps} steps a count, each parallel call's tasks timed one at a time on one thread (each at its median over the steps) and handed out as the pool would; ms per step (efficiency)"));
         stdout.WriteLine("| model | layer | " + string.Join(" | ", counts.Select(n => n == 1 ? "1 thread" : $"{n} threads")) + " |");
         stdout.WriteLine("| --- | --- | " + string.Join(" | ", counts.Select(_ => "---:")) + " |");
         string Cell(double oneThread, double estimated, int n)
