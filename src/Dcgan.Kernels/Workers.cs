@@ -41,8 +41,11 @@ public static unsafe class Workers
     [ThreadStatic]
     private static bool _inTask;
 
+    // The timed mode is the setting thread's own: other threads' kernels keep running in parallel meanwhile.
+    [ThreadStatic]
     private static IWorkRecorder? _recorder;
-    private static long[] _taskTicks = [];
+    [ThreadStatic]
+    private static long[]? _taskTicks;
 
     /// <summary>Number of threads kernels use, the caller included. Defaults to the processor count.</summary>
     public static int Threads
@@ -59,19 +62,14 @@ public static unsafe class Workers
     }
 
     /// <summary>
-    /// While set, <see cref="For"/> runs every task on the calling thread, timed, and tells the recorder; kernels still
-    /// cut their work as for <see cref="Threads"/> threads. For estimates only: nothing runs in parallel meanwhile.
+    /// The calling thread's recorder: while set, <see cref="For"/> called from this thread runs every task on it, timed, and
+    /// tells the recorder; kernels still cut their work as for <see cref="Threads"/> threads. For estimates only: this
+    /// thread's kernels run nothing in parallel meanwhile; other threads' run as ever.
     /// </summary>
     public static IWorkRecorder? Recorder
     {
         get => _recorder;
-        set
-        {
-            lock (Gate)
-            {
-                _recorder = value;
-            }
-        }
+        set => _recorder = value;
     }
 
     /// <summary>
@@ -170,32 +168,30 @@ public static unsafe class Workers
 
     private static void RunTimed(int count, delegate*<void*, int, void> body, void* state, IWorkRecorder recorder)
     {
-        lock (Gate)
+        if (_taskTicks is null || _taskTicks.Length < count)
         {
-            if (_taskTicks.Length < count)
-            {
-                _taskTicks = new long[Math.Max(count, 2 * _taskTicks.Length)];
-            }
-            _inTask = true;
-            try
-            {
-                // One clock read a task, each task's end the next one's start: the reads cost as much as a small task, and
-                // between two of them there is no gap that would count as serial work.
-                long start = Stopwatch.GetTimestamp();
-                for (int i = 0; i < count; i++)
-                {
-                    body(state, i);
-                    long end = Stopwatch.GetTimestamp();
-                    _taskTicks[i] = end - start;
-                    start = end;
-                }
-            }
-            finally
-            {
-                _inTask = false;
-            }
-            recorder.Ran(_taskTicks.AsSpan(0, count));
+            _taskTicks = new long[Math.Max(count, 2 * (_taskTicks?.Length ?? 0))];
         }
+        var ticks = _taskTicks;
+        _inTask = true;
+        try
+        {
+            // One clock read a task, each task's end the next one's start: the reads cost as much as a small task, and
+            // between two of them there is no gap that would count as serial work.
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < count; i++)
+            {
+                body(state, i);
+                long end = Stopwatch.GetTimestamp();
+                ticks[i] = end - start;
+                start = end;
+            }
+        }
+        finally
+        {
+            _inTask = false;
+        }
+        recorder.Ran(ticks.AsSpan(0, count));
     }
 
     private static void RunTasks(int generation)

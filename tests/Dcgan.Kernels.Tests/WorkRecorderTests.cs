@@ -73,6 +73,44 @@ public unsafe class WorkRecorderTests
         Assert.Equal(2, calls.Ran.Count);
     }
 
+    [Fact]
+    public void OnlyTheThreadThatSetARecorderIsTimed()
+    {
+        int saved = Workers.Threads;
+        var calls = new Calls();
+        try
+        {
+            Workers.Threads = 4;
+            Workers.Recorder = calls;
+            // Another thread, meanwhile: no recorder there, and its tasks run as ever.
+            IWorkRecorder? seen = calls;
+            var hits = new int[64];
+            var other = new Thread(() =>
+            {
+                seen = Workers.Recorder;
+                fixed (int* p = hits)
+                {
+                    Workers.For(64, &CountHit, p);
+                }
+            });
+            other.Start();
+            other.Join();
+            Assert.Null(seen);
+            Assert.All(hits, h => Assert.Equal(1, h));
+            var mine = new int[8];
+            fixed (int* p = mine)
+            {
+                Workers.For(8, &CountHit, p);
+            }
+        }
+        finally
+        {
+            Workers.Recorder = null;
+            Workers.Threads = saved;
+        }
+        Assert.Equal([8], calls.Ran.Select(c => c.Length));
+    }
+
     private static void RecordThread(void* state, int i) => ((int*)state)[i] = Environment.CurrentManagedThreadId;
 
     private static void CountHit(void* state, int i) => Interlocked.Increment(ref ((int*)state)[i]);
