@@ -139,7 +139,8 @@ public sealed class ThreadSplitEstimate : ILayerObserver, IWorkRecorder, IDispos
                 across[k] = steps[k].TaskTicks[i];
             }
             Array.Sort(across);
-            median[i] = across[across.Length / 2];
+            // Of an even count, the lower of the two middle times.
+            median[i] = across[(across.Length - 1) / 2];
         }
         double f = 1.0 / Stopwatch.Frequency;
         // Per row (the last for calls outside the layers): the tasks' sum and their makespan.
@@ -187,7 +188,7 @@ public sealed class ThreadSplitEstimate : ILayerObserver, IWorkRecorder, IDispos
                 values[k] = serialAcross[i, k];
             }
             Array.Sort(values);
-            serial[i] = values[values.Length / 2];
+            serial[i] = values[(values.Length - 1) / 2];
         }
         double stepSerial = serial[_layers.Count];
         for (int i = 0; i < _layers.Count; i++)

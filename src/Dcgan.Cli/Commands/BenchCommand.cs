@@ -88,7 +88,7 @@ public static class BenchCommand
         }
         if (o.GetIntOrNull("estimate-threads") is { } most)
         {
-            EstimateThreads(gan, step, real, noise, labels, rng, steps, most, stdout);
+            EstimateThreads(gan, step, real, noise, labels, rng, Math.Max(1, warmup), steps, most, stdout);
         }
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{{\"train_images_per_s\": {trainRate:F2}, \"generate_images_per_s\": {genRate:F2}, \"batch_size\": {batch}, \"threads\": {Workers.Threads}}}"));
@@ -140,11 +140,11 @@ public static class BenchCommand
     }
 
     /// <summary>
-    /// For 1, 2, 4, ... up to <paramref name="most"/> threads, runs the steps again on one thread with the work cut for
-    /// that count (<see cref="ThreadSplitEstimate"/>) and prints one row per layer: milliseconds per step on one
+    /// For 1, 2, 4, ... up to <paramref name="most"/> threads, runs the warm-up and timed steps again on one thread with the
+    /// work cut for that count (<see cref="ThreadSplitEstimate"/>) and prints one row per layer: milliseconds per step on one
     /// thread and the estimate with each count, with its efficiency (one thread's time over count x estimate).
     /// </summary>
-    private static void EstimateThreads(GanPair gan, TrainStep step, Tensor real, Tensor noise, int[] labels, Rng rng, int steps, int most, TextWriter stdout)
+    private static void EstimateThreads(GanPair gan, TrainStep step, Tensor real, Tensor noise, int[] labels, Rng rng, int warmup, int steps, int most, TextWriter stdout)
     {
         var counts = new List<int>();
         for (int n = 1; n < most; n *= 2)
@@ -156,11 +156,11 @@ public static class BenchCommand
         foreach (int n in counts)
         {
             using var estimate = new ThreadSplitEstimate(n, gan.Generator, gan.Discriminator);
-            for (int i = -1; i < steps; i++)
+            for (int i = -warmup; i < steps; i++)
             {
                 if (i == 0)
                 {
-                    // The first step with a new cut sets up its buffers.
+                    // The first steps with a new cut set up its buffers, and the runtime compiles its code again, tuned.
                     estimate.Reset();
                 }
                 rng.FillNormal(noise.Span);
@@ -170,7 +170,7 @@ public static class BenchCommand
         }
         var one = estimates[0];
         stdout.WriteLine(FormattableString.Invariant(
-            $"threads estimate: {steps} steps a count, each parallel call's tasks timed one at a time on one thread (each at its median over the steps) and handed out as the pool would; ms per step (efficiency)"));
+            $"threads estimate: {warmup} warm-up + {steps} steps a count, each parallel call's tasks timed one at a time on one thread (each at its median over the steps) and handed out as the pool would; ms per step (efficiency)"));
         stdout.WriteLine("| model | layer | " + string.Join(" | ", counts.Select(n => n == 1 ? "1 thread" : $"{n} threads")) + " |");
         stdout.WriteLine("| --- | --- | " + string.Join(" | ", counts.Select(_ => "---:")) + " |");
         string Cell(double oneThread, double estimated, int n)
