@@ -250,6 +250,39 @@ public static unsafe class VectorMath
         }
     }
 
+    /// <summary>
+    /// Effectively changed = (destination differs from source in any bit); destination = source; returns changed. In
+    /// chunks over the worker threads, each compared and copied only where it differs: a layer's check that its weights are
+    /// the ones it prepared last (a large kernel is megabytes, read twice).
+    /// </summary>
+    public static bool CopyIfChanged(ReadOnlySpan<float> source, Span<float> destination)
+    {
+        if (source.Length != destination.Length)
+        {
+            throw new ArgumentException($"{source.Length} floats to copy into {destination.Length}");
+        }
+        int changed = 0;
+        fixed (float* ps = source, pd = destination)
+        {
+            var job = new RowsJob { Matrix = ps, Destination = pd, Vector = (float*)&changed, Cols = source.Length, PerTask = ElementWise.ChunkLength };
+            Workers.For(CeilDiv(source.Length, ElementWise.ChunkLength), &CopyIfChangedTask, &job);
+        }
+        return changed != 0;
+    }
+
+    private static void CopyIfChangedTask(void* state, int task)
+    {
+        ref RowsJob job = ref *(RowsJob*)state;
+        int first = task * job.PerTask, n = Math.Min(job.PerTask, job.Cols - first);
+        var source = new ReadOnlySpan<int>(job.Matrix + first, n);
+        var destination = new Span<int>(job.Destination + first, n);
+        if (!source.SequenceEqual(destination))
+        {
+            source.CopyTo(destination);
+            Volatile.Write(ref *(int*)job.Vector, 1);
+        }
+    }
+
     /// <summary>destination[i] = 0, in fixed chunks over the worker threads when it is long (a model's gradients).</summary>
     public static void Clear(Span<float> destination)
     {

@@ -135,10 +135,10 @@ internal sealed unsafe class WinogradConvolution
     {
         // D runs forward twice a step with the same weights, and sampling many times: the kernel is transformed and packed
         // again only when it differs, bit for bit, from the one transformed last.
-        if (!MemoryMarshal.Cast<float, int>(w).SequenceEqual(MemoryMarshal.Cast<float, int>(_transformed.AsSpan())))
+        bool first = _transformed.Length != w.Length;
+        if (VectorMath.CopyIfChanged(w, Scratch.Floats(ref _transformed, w.Length)) || first)
         {
             TransformKernel(w);
-            w.CopyTo(Scratch.Floats(ref _transformed, w.Length));
         }
         _keptInput = null;
         Span<float> kept = training ? Scratch.AlignedFloats(ref _kept, checked(n * KeptPerImage)) : default;
