@@ -107,23 +107,24 @@ public static unsafe class FewChannelConv
         {
             throw new ArgumentException("direct convolution: output gradient too small");
         }
-        fixed (float* pdy = dy, pg = grad, pp = padded)
+        fixed (float* pdy = dy, pp = padded)
         {
             int slices = Slices(g, images), slot = g.PatchSize * filters;
             int waves = (slices * slot * sizeof(float) + WaveBytes - 1) / WaveBytes, wave = (slices + waves - 1) / waves;
             _slots ??= [];
+            var slots = CacheAligned.Floats(ref _slots, checked(wave * slot));
             var job = new Job
             {
-                G = g, Y = pdy, W = pg, Padded = pp, Filters = filters, Images = images,
-                Slots = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(CacheAligned.Floats(ref _slots, checked(wave * slot)))),
+                G = g, Y = pdy, Padded = pp, Filters = filters, Images = images,
+                Slots = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(slots)),
             };
             // A wave of slices at a time: each slice's sums (every tap, every filter) to a slot of their own, a task a slice,
-            // then the slots added to grad in slice order, a block of grad a task.
+            // then the slots added to grad in slice order.
             for (job.FirstSlice = 0; job.FirstSlice < slices; job.FirstSlice += wave)
             {
-                job.WaveSlices = Math.Min(wave, slices - job.FirstSlice);
-                Workers.For(job.WaveSlices, &SliceTask, &job);
-                Workers.For((slot + SumBlock - 1) / SumBlock, &AddSlotsTask, &job);
+                int count = Math.Min(wave, slices - job.FirstSlice);
+                Workers.For(count, &SliceTask, &job);
+                VectorMath.AddInOrder(slots[..(count * slot)], grad[..slot]);
             }
         }
     }
@@ -138,9 +139,6 @@ public static unsafe class FewChannelConv
     /// <summary>The kernel gradient's slots (one gradient-sized slot a slice of a wave), on the thread that calls; the tasks it hands out fill them.</summary>
     [ThreadStatic]
     private static float[]? _slots;
-
-    /// <summary>Gradient elements an <see cref="AddSlotsTask"/> takes.</summary>
-    private const int SumBlock = 64;
 
     /// <summary>K slices of the kernel gradient's sums over all images: each im2col chunk's rows cut by <see cref="GemmBlocked.SliceDepth"/>.</summary>
     private static int Slices(in ConvGeometry g, int images)
@@ -171,7 +169,7 @@ public static unsafe class FewChannelConv
         public ConvGeometry G;
         // The images, for the padding.
         public float* X;
-        // Forward: the kernel; kernel gradient: the gradient accumulated into.
+        // Forward: the kernel.
         public float* W;
         public float* Bias;
         // Forward: the output; kernel gradient: the output's gradient.
@@ -179,10 +177,8 @@ public static unsafe class FewChannelConv
         public float* Padded;
         public int Filters;
         public int Images;
-        // The wave of K slices the kernel gradient's tasks sum now: the first, how many, and their slots (one gradient-sized
-        // slot a slice).
+        // The wave of K slices the kernel gradient's tasks sum now: the first, and their slots (one gradient-sized slot a slice).
         public int FirstSlice;
-        public int WaveSlices;
         public float* Slots;
     }
 
@@ -517,18 +513,6 @@ public static unsafe class FewChannelConv
                     }
                 }
             }
-        }
-    }
-
-    /// <summary>A block of the kernel gradient plus the wave's slots for it, one slice after another, in slice order.</summary>
-    private static void AddSlotsTask(void* state, int task)
-    {
-        ref Job job = ref *(Job*)state;
-        int elements = job.G.PatchSize * job.Filters, e0 = task * SumBlock, n = Math.Min(SumBlock, elements - e0);
-        var grad = new Span<float>(job.W + e0, n);
-        for (int s = 0; s < job.WaveSlices; s++)
-        {
-            VectorMath.AddInPlace(grad, new ReadOnlySpan<float>(job.Slots + (long)s * elements + e0, n));
         }
     }
 

@@ -19,6 +19,31 @@ public static unsafe class VectorMath
         ElementWise.Binary(default(AddOperator), destination, source[..n], destination);
     }
 
+    /// <summary>
+    /// Effectively, for k = 0, 1, ... in order, destination[i] += addends[k * destination.Length + i]: partial sums (each
+    /// destination's length, one after another) added in the order that fixes the bits. In blocks over the worker
+    /// threads, cut by the length alone.
+    /// </summary>
+    public static void AddInOrder(ReadOnlySpan<float> addends, Span<float> destination)
+    {
+        int n = destination.Length;
+        if (n == 0 ? !addends.IsEmpty : addends.Length % n != 0)
+        {
+            throw new ArgumentException($"{addends.Length} floats are not whole copies of {n}");
+        }
+        if (addends.IsEmpty)
+        {
+            return;
+        }
+        // At least 64 floats a task, at most 64 tasks but for long spans, whose blocks stop at ChunkLength.
+        int perTask = Math.Clamp(CeilDiv(CeilDiv(n, 64), 16) * 16, 64, ElementWise.ChunkLength);
+        fixed (float* pa = addends, pd = destination)
+        {
+            var job = new RowsJob { Matrix = pa, Destination = pd, Rows = addends.Length / n, Cols = n, PerTask = perTask };
+            Workers.For(CeilDiv(n, perTask), &AddInOrderTask, &job);
+        }
+    }
+
     /// <summary>Effectively matrix[r, c] += bias[c] for every row r of a (rows x bias.Length) matrix.</summary>
     public static void AddRowVector(Span<float> matrix, ReadOnlySpan<float> bias)
     {
@@ -69,10 +94,10 @@ public static unsafe class VectorMath
                 return;
             }
             _runSums ??= [];
-            job.Vector = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(CacheAligned.Floats(ref _runSums, runs * cols)));
-            job.Runs = runs;
+            var runSums = CacheAligned.Floats(ref _runSums, runs * cols);
+            job.Vector = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(runSums));
             Workers.For(runs * columnTasks, &RunColumnSumsTask, &job);
-            Workers.For(columnTasks, &AddRunSumsTask, &job);
+            AddInOrder(runSums, sums);
         }
     }
 
@@ -99,10 +124,8 @@ public static unsafe class VectorMath
         public float* Vector;
         public int Rows;
         public int Cols;
-        // Rows per task (columns per task for the column sums).
+        // Rows per task (columns per task for the column sums and AddInOrder).
         public int PerTask;
-        // Column sums over runs of rows: how many runs (their sums in Vector, one row a run).
-        public int Runs;
     }
 
     private static void AddRowVectorTask(void* state, int task)
@@ -146,15 +169,15 @@ public static unsafe class VectorMath
         AddColumns(job.Matrix + (long)r0 * job.Cols, Math.Min(RowRun, job.Rows - r0), job.Cols, c0, end, runSums);
     }
 
-    /// <summary>A block of columns: every run's sums added to the destination, in run order.</summary>
-    private static void AddRunSumsTask(void* state, int task)
+    /// <summary>A block of the destination plus that block of every row of the addends, row after row.</summary>
+    private static void AddInOrderTask(void* state, int task)
     {
         ref RowsJob job = ref *(RowsJob*)state;
         int c0 = task * job.PerTask, n = Math.Min(job.Cols, c0 + job.PerTask) - c0;
-        var sums = new Span<float>(job.Destination + c0, n);
-        for (int run = 0; run < job.Runs; run++)
+        var destination = new Span<float>(job.Destination + c0, n);
+        for (int r = 0; r < job.Rows; r++)
         {
-            AddInPlace(sums, new ReadOnlySpan<float>(job.Vector + (long)run * job.Cols + c0, n));
+            AddInPlace(destination, new ReadOnlySpan<float>(job.Matrix + (long)r * job.Cols + c0, n));
         }
     }
 
@@ -261,25 +284,33 @@ public static unsafe class VectorMath
         {
             throw new ArgumentException($"{source.Length} floats to copy into {destination.Length}");
         }
-        int changed = 0;
         fixed (float* ps = source, pd = destination)
         {
-            var job = new RowsJob { Matrix = ps, Destination = pd, Vector = (float*)&changed, Cols = source.Length, PerTask = ElementWise.ChunkLength };
+            var job = new CopyJob { Source = ps, Destination = pd, Length = source.Length };
             Workers.For(CeilDiv(source.Length, ElementWise.ChunkLength), &CopyIfChangedTask, &job);
+            return job.Changed != 0;
         }
-        return changed != 0;
+    }
+
+    private struct CopyJob
+    {
+        public float* Source;
+        public float* Destination;
+        public int Length;
+        // Set to 1 by any chunk that differed.
+        public int Changed;
     }
 
     private static void CopyIfChangedTask(void* state, int task)
     {
-        ref RowsJob job = ref *(RowsJob*)state;
-        int first = task * job.PerTask, n = Math.Min(job.PerTask, job.Cols - first);
-        var source = new ReadOnlySpan<int>(job.Matrix + first, n);
+        ref CopyJob job = ref *(CopyJob*)state;
+        int first = task * ElementWise.ChunkLength, n = Math.Min(ElementWise.ChunkLength, job.Length - first);
+        var source = new ReadOnlySpan<int>(job.Source + first, n);
         var destination = new Span<int>(job.Destination + first, n);
         if (!source.SequenceEqual(destination))
         {
             source.CopyTo(destination);
-            Volatile.Write(ref *(int*)job.Vector, 1);
+            Volatile.Write(ref job.Changed, 1);
         }
     }
 

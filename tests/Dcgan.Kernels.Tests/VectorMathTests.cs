@@ -54,6 +54,32 @@ public class VectorMathTests
     }
 
     [Fact]
+    public void AddInOrderAddsEachCopyInTurn()
+    {
+        ForThreads(threads =>
+        {
+            foreach (int n in new[] { 1, 63, 1600, 100_003 })
+            {
+                foreach (int count in new[] { 0, 1, 3 })
+                {
+                    float[] addends = Values(count * n, n + count), destination = Values(n, n), expected = (float[])destination.Clone();
+                    for (int k = 0; k < count; k++)
+                    {
+                        for (int i = 0; i < n; i++)
+                        {
+                            expected[i] += addends[k * n + i];
+                        }
+                    }
+                    VectorMath.AddInOrder(addends, destination);
+                    Assert.True(expected.AsSpan().SequenceEqual(destination), $"{count} x {n} on {threads} threads");
+                }
+            }
+        });
+        Assert.Throws<ArgumentException>(() => VectorMath.AddInOrder(new float[7], new float[3]));
+        Assert.Throws<ArgumentException>(() => VectorMath.AddInOrder(new float[2], []));
+    }
+
+    [Fact]
     public void CopyIfChangedSaysWhetherAnyBitDifferedAndCopies()
     {
         ForThreads(threads =>

@@ -212,13 +212,10 @@ internal sealed unsafe class WinogradConvolution
         {
             return;
         }
+        // Part 0's kernel gradient plus the other parts', in part order.
         int parts = Math.Min(Parts, n);
-        fixed (float* pdu = duParts)
-        {
-            var sum = new SumJob { Du = pdu, Parts = parts, Plane = _s.KernelPlane, PartFloats = _s.KernelFloats };
-            Workers.For(_s.Points, &SumParts, &sum);
-        }
         var du = duParts[.._s.KernelFloats];
+        VectorMath.AddInOrder(duParts[_s.KernelFloats..(parts * _s.KernelFloats)], du);
         if (_kind == Kind.Transposed1)
         {
             Winograd.AccumulateKernelGradient(_s, du, flip: true, dw);
@@ -414,24 +411,5 @@ internal sealed unsafe class WinogradConvolution
         var stacked = phases[..(images * s.Height * s.Width * s.InC)];
         Polyphase.SpaceToDepth(images, s.Height, s.Width, job.InC, x, stacked);
         return stacked;
-    }
-
-    private struct SumJob
-    {
-        public float* Du;
-        public int Parts;
-        public int Plane;
-        public int PartFloats;
-    }
-
-    /// <summary>Part 0's plane xi += the other parts' planes xi, in part order.</summary>
-    private static void SumParts(void* state, int xi)
-    {
-        ref SumJob job = ref *(SumJob*)state;
-        var total = new Span<float>(job.Du + (long)xi * job.Plane, job.Plane);
-        for (int part = 1; part < job.Parts; part++)
-        {
-            VectorMath.AddInPlace(total, new ReadOnlySpan<float>(job.Du + (long)part * job.PartFloats + (long)xi * job.Plane, job.Plane));
-        }
     }
 }
