@@ -110,7 +110,7 @@ public static unsafe class FewChannelConv
         fixed (float* pdy = dy, pp = padded)
         {
             int slices = Slices(g, images), slot = g.PatchSize * filters;
-            int waves = (slices * slot * sizeof(float) + WaveBytes - 1) / WaveBytes, wave = (slices + waves - 1) / waves;
+            int waves = (int)(((long)slices * slot * sizeof(float) + WaveBytes - 1) / WaveBytes), wave = (slices + waves - 1) / waves;
             _slots ??= [];
             var slots = CacheAligned.Floats(ref _slots, checked(wave * slot));
             var job = new Job
