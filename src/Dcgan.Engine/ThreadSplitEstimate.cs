@@ -32,6 +32,8 @@ public sealed class ThreadSplitEstimate : ILayerObserver, IWorkRecorder, IDispos
     private readonly Dictionary<Layer, int> _rowOf = [];
     private readonly List<StepRecord> _steps = [];
     private StepRecord? _current;
+    // Summarize's result for the steps so far; null once a step is added or they are forgotten.
+    private ((double Measured, double Estimated)[] Rows, (double Measured, double Estimated) Step)? _summary;
     // Calls made since the last layer began or ended: they belong to the layer that ends next, else to the step.
     private int _pendingCalls;
     // Seconds spent in this class's own bookkeeping, left out of the layers' and the step's times.
@@ -91,10 +93,15 @@ public sealed class ThreadSplitEstimate : ILayerObserver, IWorkRecorder, IDispos
         }
         record.Wall = Stopwatch.GetElapsedTime(start).TotalSeconds - (_bookkeeping - bookkeeping);
         _steps.Add(record);
+        _summary = null;
     }
 
     /// <summary>Forgets everything measured so far (after warm-up).</summary>
-    public void Reset() => _steps.Clear();
+    public void Reset()
+    {
+        _steps.Clear();
+        _summary = null;
+    }
 
     /// <summary>
     /// One row per layer, then one for the rest of the step (losses, Adam, the models' inputs), each in seconds per
@@ -103,7 +110,7 @@ public sealed class ThreadSplitEstimate : ILayerObserver, IWorkRecorder, IDispos
     /// </summary>
     public IEnumerable<(string Model, string Layer, double Measured, double Estimated)> Rows()
     {
-        var (rows, step) = Summarize();
+        var (rows, step) = _summary ??= Summarize();
         double layersMeasured = 0, layersEstimated = 0;
         for (int i = 0; i < _layers.Count; i++)
         {
@@ -115,7 +122,7 @@ public sealed class ThreadSplitEstimate : ILayerObserver, IWorkRecorder, IDispos
     }
 
     /// <summary>A whole step in seconds: one task at a time, and as estimated on <see cref="Threads"/> threads.</summary>
-    public (double Measured, double Estimated) StepSeconds() => Summarize().Step;
+    public (double Measured, double Estimated) StepSeconds() => (_summary ??= Summarize()).Step;
 
     /// <summary>
     /// Per row and for the step: the tasks' median times added up, and their makespans, each plus the median time outside
