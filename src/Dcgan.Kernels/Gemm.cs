@@ -42,25 +42,11 @@ public static unsafe class Gemm
     }
 
     /// <summary>
-    /// Whether a packed op(B) with k rows (<see cref="PackB"/>) can be cut into blocks of columns, each a packed B of its own
-    /// (<see cref="PackedBColumns"/>), at every multiple of width: k is one K slice, and width a whole number of strips.
+    /// Whether a product can take the columns from <paramref name="j0"/> on of a packed op(B) (<see cref="SgemmPackedB(bool, int, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, int, float, Span{float}, int)"/>):
+    /// j0 is a whole number of the micro-kernel's column strips, so the window's strips are the ones a packing of its
+    /// columns alone would give.
     /// </summary>
-    public static bool PackedBSplitsInto(int k, int width)
-        => k > 0 && width > 0 && GemmBlocked.SliceDepth(k) == k && width % GemmPaths.Nr(GemmPaths.Best) == 0;
-
-    /// <summary>
-    /// Columns [j0, j0 + n) of a packed op(B) with k rows, as <see cref="PackB"/> would pack them alone: within one K slice
-    /// a strip of columns lies whole after the strips before it. j0 must be a multiple of a width that
-    /// <see cref="PackedBSplitsInto"/> accepts for k.
-    /// </summary>
-    public static ReadOnlySpan<float> PackedBColumns(ReadOnlySpan<float> packedB, int k, int j0, int n)
-    {
-        if (!PackedBSplitsInto(k, j0 == 0 ? GemmPaths.Nr(GemmPaths.Best) : j0) || n <= 0)
-        {
-            throw new ArgumentException($"columns from {j0} of a packed B with {k} rows are not a packed B of their own");
-        }
-        return packedB.Slice(j0 * k, checked((int)PackedBFloats(k, n)));
-    }
+    public static bool PackedBWindowStartsAt(int j0) => j0 >= 0 && j0 % GemmPaths.Nr(GemmPaths.Best) == 0;
 
     /// <summary>
     /// <see cref="Sgemm"/> with op(B) packed by <see cref="PackB"/> (same k and n): bit for bit what the blocked kernel gives
@@ -68,19 +54,33 @@ public static unsafe class Gemm
     /// </summary>
     public static void SgemmPackedB(bool transA, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> packedB,
         float beta, Span<float> c, int ldc)
+        => SgemmPackedB(transA, m, n, k, a, lda, packedB, n, 0, beta, c, ldc);
+
+    /// <summary>
+    /// <see cref="Sgemm"/> with op(B) the columns [j0, j0 + n) of a k x <paramref name="packedN"/> op(B) packed by
+    /// <see cref="PackB"/>: one packing serves products that each read a window of its columns (the row bands of a
+    /// convolution's kernel). j0 must satisfy <see cref="PackedBWindowStartsAt"/>; the result is bit for bit the
+    /// blocked kernel's on those columns alone.
+    /// </summary>
+    public static void SgemmPackedB(bool transA, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> packedB,
+        int packedN, int j0, float beta, Span<float> c, int ldc)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n);
         ArgumentOutOfRangeException.ThrowIfNegative(m);
+        if (!PackedBWindowStartsAt(j0) || j0 + n > packedN)
+        {
+            throw new ArgumentException($"columns [{j0}, {j0 + n}) of a packed B with {packedN} columns are not a window a product can take");
+        }
         if (m == 0)
         {
             return;
         }
         CheckOperand(nameof(c), c.Length, m, n, ldc, nameof(ldc));
         CheckOperand(nameof(a), a.Length, transA ? k : m, transA ? m : k, lda, nameof(lda));
-        if (packedB.Length < PackedBFloats(k, n))
+        if (packedB.Length < PackedBFloats(k, packedN))
         {
-            throw new ArgumentException($"packedB has {packedB.Length} floats, a packed {k} x {n} needs {PackedBFloats(k, n)}", nameof(packedB));
+            throw new ArgumentException($"packedB has {packedB.Length} floats, a packed {k} x {packedN} needs {PackedBFloats(k, packedN)}", nameof(packedB));
         }
         if (beta != 0f && beta != 1f)
         {
@@ -88,7 +88,7 @@ public static unsafe class Gemm
         }
         fixed (float* pa = a, pb = packedB, pc = c)
         {
-            GemmBlocked.Run(GemmPaths.Best, transA, false, m, n, k, pa, lda, null, 0, beta == 0f, pc, ldc, pb);
+            GemmBlocked.Run(GemmPaths.Best, transA, false, m, n, k, pa, lda, null, 0, beta == 0f, pc, ldc, pb, packedN, j0);
         }
     }
 

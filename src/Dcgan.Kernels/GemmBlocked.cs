@@ -62,14 +62,21 @@ internal static unsafe class GemmBlocked
         public int NcBlock;
         public int KcBlock;
         public int BlocksN;
-        // op(B) packed beforehand (PackAll), or null to pack per block.
+        // op(B) packed beforehand (PackAll), or null to pack per block: the whole packed matrix is PaddedN columns wide,
+        // and op(B)'s column 0 is its column PackedJ0.
         public float* PackedB;
         public int PaddedN;
+        public int PackedJ0;
     }
 
     /// <summary>Runs the blocked algorithm; dimensions are non-zero and spans already validated.</summary>
+    /// <remarks>
+    /// With <paramref name="packedB"/>, op(B) is columns [<paramref name="packedJ0"/>, + n) of a whole packed op(B) of
+    /// <paramref name="packedN"/> columns (<see cref="PackAll"/>); packedJ0 is a whole number of NR strips, so the strips
+    /// of the window are those a packing of the window alone would have, and every result is the same.
+    /// </remarks>
     public static void Run(GemmPath path, bool transA, bool transB, int m, int n, int k,
-        float* a, int lda, float* b, int ldb, bool overwrite, float* c, int ldc, float* packedB = null)
+        float* a, int lda, float* b, int ldb, bool overwrite, float* c, int ldc, float* packedB = null, int packedN = 0, int packedJ0 = 0)
     {
         int mr = GemmPaths.Mr(path);
         int nr = GemmPaths.Nr(path);
@@ -126,7 +133,8 @@ internal static unsafe class GemmBlocked
             KcBlock = kc,
             BlocksN = CeilDiv(n, nc),
             PackedB = packedB,
-            PaddedN = RoundUp(n, nr),
+            PaddedN = RoundUp(packedB == null ? n : packedN, nr),
+            PackedJ0 = packedJ0,
         };
         int tasks = CeilDiv(m, mc) * job.BlocksN;
         Workers.For(tasks, &RunBlock, &job);
@@ -164,7 +172,7 @@ internal static unsafe class GemmBlocked
             if (prepacked)
             {
                 // Slice p0 of the whole packed op(B) starts after p0 rows of PaddedN columns; its strips are kc deep.
-                bp = job->PackedB + (long)p0 * job->PaddedN + (long)j0 * kc;
+                bp = job->PackedB + (long)p0 * job->PaddedN + (long)(job->PackedJ0 + j0) * kc;
             }
             else if (!directB)
             {
@@ -309,14 +317,53 @@ internal static unsafe class GemmBlocked
     /// <summary>
     /// Packs the whole of op(B) (k x n) as <see cref="RunBlock"/> would pack it block by block: K slice by K slice
     /// (<see cref="SliceDepth"/>), each slice's NR-column strips in order, so any block can stream its part in place.
+    /// A task packs up to <see cref="PackTaskStrips"/> strips of one slice; from inside another kernel's task (the
+    /// Winograd layers pack a kernel per transform point) they run one after another on that thread.
     /// </summary>
     public static void PackAll(GemmPath path, bool transB, int k, int n, float* b, int ldb, float* packed)
     {
-        int nr = GemmPaths.Nr(path), kcMax = SliceDepth(k), paddedN = RoundUp(n, nr);
-        for (int p0 = 0; p0 < k; p0 += kcMax)
+        int nr = GemmPaths.Nr(path), kc = SliceDepth(k);
+        PackJob job = new()
         {
-            GemmPacking.PackB(b, ldb, transB, p0, Math.Min(kcMax, k - p0), 0, n, nr, packed + (long)p0 * paddedN);
-        }
+            B = b,
+            Packed = packed,
+            Ldb = ldb,
+            K = k,
+            N = n,
+            Nr = nr,
+            Kc = kc,
+            PaddedN = RoundUp(n, nr),
+            TasksPerSlice = CeilDiv(CeilDiv(n, nr), PackTaskStrips),
+            TransB = transB,
+        };
+        Workers.For(CeilDiv(k, kc) * job.TasksPerSlice, &PackTask, &job);
+    }
+
+    /// <summary>Strips of op(B) one task of <see cref="PackAll"/> packs.</summary>
+    private const int PackTaskStrips = 4;
+
+    private struct PackJob
+    {
+        public float* B;
+        public float* Packed;
+        public int Ldb;
+        public int K;
+        public int N;
+        public int Nr;
+        public int Kc;
+        public int PaddedN;
+        public int TasksPerSlice;
+        public bool TransB;
+    }
+
+    private static void PackTask(void* state, int task)
+    {
+        PackJob* job = (PackJob*)state;
+        int p0 = task / job->TasksPerSlice * job->Kc;
+        int kc = Math.Min(job->Kc, job->K - p0);
+        int j0 = task % job->TasksPerSlice * PackTaskStrips * job->Nr;
+        int cols = Math.Min(PackTaskStrips * job->Nr, job->N - j0);
+        GemmPacking.PackB(job->B, job->Ldb, job->TransB, p0, kc, j0, cols, job->Nr, job->Packed + (long)p0 * job->PaddedN + (long)j0 * kc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -535,7 +535,7 @@ public static unsafe class Winograd
     private static void ProductSkipping(int zero, int rows, int n, int k, float* a, ReadOnlySpan<float> packedB, float* c)
     {
         int quarter = n / 4;
-        if (zero == 0 || !Gemm.PackedBSplitsInto(k, quarter))
+        if (zero == 0 || !Gemm.PackedBWindowStartsAt(quarter))
         {
             Gemm.SgemmPackedB(false, rows, n, k, Span(a, rows * k), k, packedB, 0f, new Span<float>(c, rows * n), n);
             return;
@@ -551,7 +551,7 @@ public static unsafe class Winograd
             }
             else
             {
-                Gemm.SgemmPackedB(false, rows, width, k, Span(a, rows * k), k, Gemm.PackedBColumns(packedB, k, j0, width), 0f, Columns(c + j0, rows, n, width), n);
+                Gemm.SgemmPackedB(false, rows, width, k, Span(a, rows * k), k, packedB, n, j0, 0f, Columns(c + j0, rows, n, width), n);
             }
         }
     }

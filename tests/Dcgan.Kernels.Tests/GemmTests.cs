@@ -269,6 +269,54 @@ public class GemmTests
         }
     }
 
+    /// <summary>
+    /// A window of columns of one packed B (a convolution's row band reading some of its kernel's taps) gives the bits of
+    /// the same product on those columns alone, packed by the blocked kernel itself: from the first column, from a
+    /// middle strip, and to the last, ragged one; also with K in several slices and more blocks than threads.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AllTranspositions))]
+    public void AWindowOfAPackedBGivesTheBitsOfItsColumnsAlone(bool transA, bool transB)
+    {
+        var rng = new Random(92);
+        int nr = GemmPaths.Nr(GemmPaths.Best);
+        foreach (var (m, k, total) in new[] { (300, 100, 5 * nr + 7), (41, 600, 3 * nr), (2, 48, 2 * nr + 1) })
+        {
+            var (a, lda, b, ldb, _) = RandomProduct(transA, transB, m, total, k, rng);
+            var packedB = new float[Gemm.PackedBFloats(k, total)];
+            Gemm.PackB(transB, k, total, b, ldb, packedB);
+            foreach (var (j0, n) in new[] { (0, total), (0, nr + 3), (nr, 2 * nr), (2 * nr, total - 2 * nr), (total / nr * nr, total % nr) })
+            {
+                if (n <= 0 || j0 + n > total)
+                {
+                    continue;
+                }
+                var alone = new float[m * n];
+                // op(B)'s columns j0.. alone: b from column j0 (rows of b when transB).
+                var bWindow = transB ? b.AsSpan(j0 * ldb) : b.AsSpan(j0);
+                Gemm.Run(GemmPaths.Best, false, transA, transB, m, n, k, a, lda, bWindow, ldb, 0f, alone, n);
+                var window = new float[m * n];
+                Gemm.SgemmPackedB(transA, m, n, k, a, lda, packedB, total, j0, 0f, window, n);
+                Assert.True(alone.AsSpan().SequenceEqual(window), $"{m}x[{j0}, {j0 + n})x{k} of {total} transA={transA} transB={transB}");
+            }
+        }
+    }
+
+    [Fact]
+    public void APackedBWindowMustStartOnAStripAndEndInside()
+    {
+        int nr = GemmPaths.Nr(GemmPaths.Best);
+        var packedB = new float[Gemm.PackedBFloats(8, 3 * nr)];
+        var a = new float[4 * 8];
+        var c = new float[4 * 3 * nr];
+        Assert.False(Gemm.PackedBWindowStartsAt(nr + 1));
+        Assert.True(Gemm.PackedBWindowStartsAt(2 * nr));
+        var offStrip = Assert.Throws<ArgumentException>(() => Gemm.SgemmPackedB(false, 4, nr, 8, a, 8, packedB, 3 * nr, 1, 0f, c, nr));
+        Assert.Contains("not a window", offStrip.Message);
+        Assert.Throws<ArgumentException>(() => Gemm.SgemmPackedB(false, 4, 2 * nr, 8, a, 8, packedB, 3 * nr, 2 * nr, 0f, c, 2 * nr));
+        Assert.Throws<ArgumentException>(() => Gemm.SgemmPackedB(false, 4, nr, 8, a, 8, packedB.AsSpan(0, packedB.Length - 1), 3 * nr, nr, 0f, c, nr));
+    }
+
     [Fact]
     public void PackedBRejectsShortBuffers()
     {

@@ -160,6 +160,7 @@ public sealed class Conv2D : Layer
         var cols = parameters ? Scratch.Floats(ref _cols, chunkFloats) : default;
         var dCols = input ? Scratch.Floats(ref _dCols, chunkFloats) : default;
         int f = _conv.Filters;
+        var packed = input ? BandedKernel.PackTransposed(_kernel.Value, f, _bands, _g) : default;
         for (int n0 = 0; n0 < n; n0 += chunk)
         {
             int cn = Math.Min(chunk, n - n0), rows = cn * _g.OutPixels;
@@ -186,8 +187,8 @@ public sealed class Conv2D : Layer
                 foreach (RowBand band in _bands)
                 {
                     int r0 = band.FirstRow(_g, cn), k0 = band.FirstColumn(_g);
-                    Gemm.Sgemm(false, true, band.RowCount(_g, cn), band.Columns(_g), f, dyb[(r0 * f)..], f,
-                        _kernel.Value[(k0 * f)..], f, 0f, dCols[(r0 * patch + k0)..], patch);
+                    BandedKernel.Multiply(packed, _g, band, band.RowCount(_g, cn), f, dyb[(r0 * f)..], f, _kernel.Value,
+                        dCols[(r0 * patch + k0)..], patch);
                 }
                 Im2Col.Scatter(_g, cn, dCols, dx!.Span.Slice(n0 * inSize, cn * inSize), accumulate: false, _bands);
             }

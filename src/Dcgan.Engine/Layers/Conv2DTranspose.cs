@@ -99,6 +99,7 @@ public sealed class Conv2DTranspose : Layer
         // Chunk by chunk of images, so the columns are scattered while still in cache.
         int chunk = _g.ImagesPerChunk;
         var cols = Scratch.Floats(ref _cols, Math.Min(chunk, n) * _g.OutPixels * patch);
+        var packed = BandedKernel.PackTransposed(_kernel.Value, ic, _bands, _g);
         for (int n0 = 0; n0 < n; n0 += chunk)
         {
             int cn = Math.Min(chunk, n - n0);
@@ -107,8 +108,8 @@ public sealed class Conv2DTranspose : Layer
             {
                 // cols[band rows, band taps] = x[band rows, IC] * Wm[band taps]^T, with Wm = W viewed as [kh*kw*F, IC]
                 int r0 = band.FirstRow(_g, cn), k0 = band.FirstColumn(_g);
-                Gemm.Sgemm(false, true, band.RowCount(_g, cn), band.Columns(_g), ic, xb[(r0 * ic)..], ic,
-                    _kernel.Value[(k0 * ic)..], ic, 0f, cols[(r0 * patch + k0)..], patch);
+                BandedKernel.Multiply(packed, _g, band, band.RowCount(_g, cn), ic, xb[(r0 * ic)..], ic, _kernel.Value,
+                    cols[(r0 * patch + k0)..], patch);
             }
             Im2Col.Scatter(_g, cn, cols, y.Span.Slice(n0 * outSize, cn * outSize), accumulate: false, _bands);
         }
