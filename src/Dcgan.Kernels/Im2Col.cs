@@ -33,6 +33,11 @@ public static unsafe class Im2Col
         }
         // No bands: one band of every row and the whole kernel, whose banded order is image order.
         RowBand whole = new(0, g.OutH, 0, g.KH);
+        // A task per image, or, with fewer images than two a thread, per part of an image's rows: a gather writes its
+        // part's output rows, a scatter its part's input rows (taking, in the same order, every sum the whole image's
+        // scatter would add there, so the bits do not depend on the parts).
+        int threads = Workers.RunsInParallel ? Workers.Threads : 1;
+        int parts = n >= 2 * threads ? 1 : Math.Min((2 * threads + n - 1) / n, scatter ? g.InH : g.OutH);
         fixed (float* px = x, pc = cols)
         fixed (RowBand* pb = bands)
         {
@@ -45,8 +50,9 @@ public static unsafe class Im2Col
                 Bands = bands.IsEmpty ? &whole : pb,
                 BandCount = bands.IsEmpty ? 1 : bands.Length,
                 Accumulate = accumulate,
+                Parts = parts,
             };
-            Workers.For(n, scatter ? &ScatterImage : &GatherImage, &job);
+            Workers.For(n * parts, scatter ? &ScatterPart : &GatherPart, &job);
         }
     }
 
@@ -59,24 +65,32 @@ public static unsafe class Im2Col
         public RowBand* Bands;
         public int BandCount;
         public bool Accumulate;
+        public int Parts;
     }
 
     /// <summary>The first im2col row of an image's part of a band.</summary>
     private static float* FirstRow(ref Job job, in RowBand band, int image)
         => job.Cols + ((long)band.FirstRow(job.G, job.Images) + (long)image * band.Rows * job.G.OutW) * job.G.PatchSize;
 
-    private static void GatherImage(void* state, int image)
+    /// <summary>Rows [first, end) of part <paramref name="part"/> of <paramref name="rows"/> rows cut in <paramref name="parts"/>.</summary>
+    private static (int First, int End) PartRows(int rows, int part, int parts) => (rows * part / parts, rows * (part + 1) / parts);
+
+    /// <summary>Gathers the patches of one image's output rows in a part (<see cref="Job.Parts"/>) of them.</summary>
+    private static void GatherPart(void* state, int task)
     {
         ref Job job = ref *(Job*)state;
         ConvGeometry g = job.G;
         int c = g.InC;
         int rowLen = g.PatchSize;
+        int image = task / job.Parts;
+        var (first, end) = PartRows(g.OutH, task % job.Parts, job.Parts);
         float* x = job.X + (long)image * g.InH * g.InW * c;
         for (int bi = 0; bi < job.BandCount; bi++)
         {
             RowBand band = job.Bands[bi];
-            float* row = FirstRow(ref job, band, image);
-            for (int oh = band.Start; oh < band.End; oh++)
+            int top = Math.Max(band.Start, first), bottom = Math.Min(band.End, end);
+            float* row = FirstRow(ref job, band, image) + (long)(top - band.Start) * g.OutW * rowLen;
+            for (int oh = top; oh < bottom; oh++)
             {
                 for (int ow = 0; ow < g.OutW; ow++, row += rowLen)
                 {
@@ -119,30 +133,42 @@ public static unsafe class Im2Col
         }
     }
 
-    private static void ScatterImage(void* state, int image)
+    /// <summary>
+    /// Scatters into one image's input rows in a part (<see cref="Job.Parts"/>) of them: every output row whose patches
+    /// reach the part, in the whole image's order, adding only what lands there.
+    /// </summary>
+    private static void ScatterPart(void* state, int task)
     {
         ref Job job = ref *(Job*)state;
         ConvGeometry g = job.G;
         int c = g.InC;
         int rowLen = g.PatchSize;
+        int image = task / job.Parts;
+        var (first, end) = PartRows(g.InH, task % job.Parts, job.Parts);
         float* x = job.X + (long)image * g.InH * g.InW * c;
         if (!job.Accumulate)
         {
-            new Span<float>(x, g.InH * g.InW * c).Clear();
+            new Span<float>(x + (long)first * g.InW * c, (end - first) * g.InW * c).Clear();
         }
         for (int bi = 0; bi < job.BandCount; bi++)
         {
             RowBand band = job.Bands[bi];
             float* row = FirstRow(ref job, band, image);
-            for (int oh = band.Start; oh < band.End; oh++)
+            for (int oh = band.Start; oh < band.End; oh++, row += (long)g.OutW * rowLen)
             {
-                for (int ow = 0; ow < g.OutW; ow++, row += rowLen)
+                int lowest = oh * g.Stride - g.PadTop;
+                if (lowest + band.KernelEnd <= first || lowest + band.KernelStart >= end)
                 {
-                    float* src = row + band.KernelStart * g.KW * c;
+                    continue;
+                }
+                float* patch = row;
+                for (int ow = 0; ow < g.OutW; ow++, patch += rowLen)
+                {
+                    float* src = patch + band.KernelStart * g.KW * c;
                     for (int a = band.KernelStart; a < band.KernelEnd; a++)
                     {
-                        int ih = oh * g.Stride + a - g.PadTop;
-                        if ((uint)ih >= (uint)g.InH)
+                        int ih = lowest + a;
+                        if ((uint)(ih - first) >= (uint)(end - first))
                         {
                             src += g.KW * c;
                             continue;

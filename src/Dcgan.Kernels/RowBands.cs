@@ -96,23 +96,46 @@ public static unsafe class RowBands
         {
             throw new ArgumentException("banded copy: buffer too small for the geometry");
         }
-        int rowFloats = g.OutW * channels;
-        foreach (RowBand band in bands)
+        fixed (float* ps = src, pd = dst)
+        fixed (RowBand* pb = bands)
         {
-            int block = band.Rows * rowFloats;
-            for (int i = 0; i < images; i++)
+            var job = new MoveJob
             {
-                int imageAt = (i * g.OutH + band.Start) * rowFloats;
-                int bandedAt = band.FirstRow(g, images) * channels + i * block;
-                if (toBanded)
-                {
-                    src.Slice(imageAt, block).CopyTo(dst.Slice(bandedAt, block));
-                }
-                else
-                {
-                    src.Slice(bandedAt, block).CopyTo(dst.Slice(imageAt, block));
-                }
-            }
+                G = g,
+                Bands = pb,
+                Images = images,
+                Channels = channels,
+                Src = ps,
+                Dst = pd,
+                ToBanded = toBanded,
+            };
+            // A task copies one image's rows of one band, so every thread has a share of the copy.
+            Workers.For(bands.Length * images, &MoveTask, &job);
         }
+    }
+
+    private struct MoveJob
+    {
+        public ConvGeometry G;
+        public RowBand* Bands;
+        public int Images;
+        public int Channels;
+        public float* Src;
+        public float* Dst;
+        public bool ToBanded;
+    }
+
+    private static void MoveTask(void* state, int task)
+    {
+        ref MoveJob job = ref *(MoveJob*)state;
+        RowBand band = job.Bands[task / job.Images];
+        int i = task % job.Images;
+        long rowFloats = (long)job.G.OutW * job.Channels;
+        long block = band.Rows * rowFloats;
+        long imageAt = (i * (long)job.G.OutH + band.Start) * rowFloats;
+        long bandedAt = (long)band.FirstRow(job.G, job.Images) * job.Channels + i * block;
+        float* from = job.Src + (job.ToBanded ? imageAt : bandedAt);
+        float* to = job.Dst + (job.ToBanded ? bandedAt : imageAt);
+        Buffer.MemoryCopy(from, to, block * sizeof(float), block * sizeof(float));
     }
 }

@@ -129,3 +129,72 @@ public class RowBandsTests
         Assert.Equal(xPlain, xBanded);
     }
 }
+
+/// <summary>
+/// With fewer images than two a thread, im2col and col2im cut each image's rows into parts, one task each (and the banded
+/// copies take a task per band and image): every thread count gives the bits of one thread, for a scatter too, whose
+/// parts each add the sums that land in their rows in the whole image's order.
+/// </summary>
+[Collection(WorkersCollection.Name)]
+public class Im2ColPartsTests
+{
+    public static TheoryData<int, int, int, int, int, bool> Geometries() => new()
+    {
+        { 7, 7, 64, 5, 1, true },
+        { 14, 14, 64, 5, 2, true },
+        { 32, 32, 64, 4, 2, true },
+        { 28, 28, 1, 5, 2, true },
+        { 9, 6, 2, 3, 2, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Geometries))]
+    public void GatherAndScatterGiveOneThreadsBitsOnEveryThreadCount(int h, int w, int c, int k, int s, bool same)
+    {
+        var g = ConvGeometry.ForConv(h, w, c, k, k, s, same);
+        foreach (var bands in new[] { RowBands.Of(g), [new RowBand(0, g.OutH, 0, g.KH)] })
+        {
+            foreach (int n in new[] { 1, 3 })
+            {
+                var one = Run(g, bands, n, threads: 1);
+                foreach (int threads in new[] { 2, 3, 8, 16 })
+                {
+                    var other = Run(g, bands, n, threads);
+                    Assert.True(one.Cols.AsSpan().SequenceEqual(other.Cols), $"gather, {threads} threads, {n} images, {bands.Length} bands");
+                    Assert.True(one.X.AsSpan().SequenceEqual(other.X), $"scatter, {threads} threads, {n} images, {bands.Length} bands");
+                    Assert.True(one.Added.AsSpan().SequenceEqual(other.Added), $"scatter-add, {threads} threads, {n} images, {bands.Length} bands");
+                    Assert.True(one.Banded.AsSpan().SequenceEqual(other.Banded), $"banded copy, {threads} threads, {n} images, {bands.Length} bands");
+                }
+                Assert.Contains(one.X, v => v != 0f);
+            }
+        }
+    }
+
+    private static (float[] Cols, float[] X, float[] Added, float[] Banded) Run(ConvGeometry g, RowBand[] bands, int n, int threads)
+    {
+        int saved = Workers.Threads;
+        Workers.Threads = threads;
+        try
+        {
+            var rng = new Rng(31);
+            var x = new float[n * g.InH * g.InW * g.InC];
+            rng.FillUniform(x, -1f, 1f);
+            var cols = new float[n * g.OutPixels * g.PatchSize];
+            Im2Col.Gather(g, n, x, cols, bands);
+            var dCols = new float[cols.Length];
+            rng.FillUniform(dCols, -1f, 1f);
+            var back = new float[x.Length];
+            back.AsSpan().Fill(float.NaN); // overwritten everywhere, padding rows included
+            Im2Col.Scatter(g, n, dCols, back, accumulate: false, bands);
+            var added = (float[])x.Clone();
+            Im2Col.Scatter(g, n, dCols, added, accumulate: true, bands);
+            var banded = new float[cols.Length];
+            RowBands.ToBanded(g, bands, n, g.PatchSize, dCols, banded);
+            return (cols, back, added, banded);
+        }
+        finally
+        {
+            Workers.Threads = saved;
+        }
+    }
+}
