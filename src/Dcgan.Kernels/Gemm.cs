@@ -57,6 +57,21 @@ public static unsafe class Gemm
         => SgemmPackedB(transA, m, n, k, a, lda, packedB, n, 0, beta, c, ldc);
 
     /// <summary>
+    /// Whether a product of depth <paramref name="k"/> can take rows [k0, k0 + k) of a packed op(B) with
+    /// <paramref name="packedK"/> rows: its K slices (<see cref="GemmBlocked.SliceDepth"/>) are then the packed ones
+    /// from row k0 on (the same depth, k0 on a slice boundary, and the window ending on one or with the matrix).
+    /// </summary>
+    public static bool PackedBRowWindowFits(int packedK, int k0, int k)
+    {
+        if (k0 < 0 || k <= 0 || k0 + k > packedK)
+        {
+            return false;
+        }
+        int kc = GemmBlocked.SliceDepth(packedK);
+        return GemmBlocked.SliceDepth(k) == kc && k0 % kc == 0 && (k0 + k == packedK || k % kc == 0);
+    }
+
+    /// <summary>
     /// <see cref="Sgemm"/> with op(B) the columns [j0, j0 + n) of a k x <paramref name="packedN"/> op(B) packed by
     /// <see cref="PackB"/>: one packing serves products that each read a window of its columns (the row bands of a
     /// convolution's kernel). j0 must satisfy <see cref="PackedBWindowStartsAt"/>; the result is bit for bit the
@@ -64,6 +79,15 @@ public static unsafe class Gemm
     /// </summary>
     public static void SgemmPackedB(bool transA, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> packedB,
         int packedN, int j0, float beta, Span<float> c, int ldc)
+        => SgemmPackedB(transA, m, n, k, a, lda, packedB, k, packedN, 0, j0, beta, c, ldc);
+
+    /// <summary>
+    /// <see cref="Sgemm"/> with op(B) rows [k0, k0 + k) and columns [j0, j0 + n) of a <paramref name="packedK"/> x
+    /// <paramref name="packedN"/> op(B) packed by <see cref="PackB"/>, where the rows satisfy <see cref="PackedBRowWindowFits"/>
+    /// and j0 <see cref="PackedBWindowStartsAt"/>: bit for bit the blocked kernel's product with that part of op(B) alone.
+    /// </summary>
+    public static void SgemmPackedB(bool transA, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> packedB,
+        int packedK, int packedN, int k0, int j0, float beta, Span<float> c, int ldc)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n);
@@ -72,15 +96,19 @@ public static unsafe class Gemm
         {
             throw new ArgumentException($"columns [{j0}, {j0 + n}) of a packed B with {packedN} columns are not a window a product can take");
         }
+        if (!PackedBRowWindowFits(packedK, k0, k))
+        {
+            throw new ArgumentException($"rows [{k0}, {k0 + k}) of a packed B with {packedK} rows are not a window a product can take");
+        }
         if (m == 0)
         {
             return;
         }
         CheckOperand(nameof(c), c.Length, m, n, ldc, nameof(ldc));
         CheckOperand(nameof(a), a.Length, transA ? k : m, transA ? m : k, lda, nameof(lda));
-        if (packedB.Length < PackedBFloats(k, packedN))
+        if (packedB.Length < PackedBFloats(packedK, packedN))
         {
-            throw new ArgumentException($"packedB has {packedB.Length} floats, a packed {k} x {packedN} needs {PackedBFloats(k, packedN)}", nameof(packedB));
+            throw new ArgumentException($"packedB has {packedB.Length} floats, a packed {packedK} x {packedN} needs {PackedBFloats(packedK, packedN)}", nameof(packedB));
         }
         if (beta != 0f && beta != 1f)
         {
@@ -88,7 +116,9 @@ public static unsafe class Gemm
         }
         fixed (float* pa = a, pb = packedB, pc = c)
         {
-            GemmBlocked.Run(GemmPaths.Best, transA, false, m, n, k, pa, lda, null, 0, beta == 0f, pc, ldc, pb, packedN, j0);
+            // Row k0 starts slice k0 / kc, which lies k0 rows of the padded width into the packing.
+            float* rows = pb + (long)k0 * GemmBlocked.PaddedColumns(GemmPaths.Best, packedN);
+            GemmBlocked.Run(GemmPaths.Best, transA, false, m, n, k, pa, lda, null, 0, beta == 0f, pc, ldc, rows, packedN, j0);
         }
     }
 

@@ -312,7 +312,10 @@ internal static unsafe class GemmBlocked
     }
 
     /// <summary>Floats of op(B) (k x n) packed whole by <see cref="PackAll"/>.</summary>
-    public static long PackedFloats(GemmPath path, int k, int n) => (long)k * RoundUp(n, GemmPaths.Nr(path));
+    public static long PackedFloats(GemmPath path, int k, int n) => (long)k * PaddedColumns(path, n);
+
+    /// <summary>The columns a packed op(B) of n columns takes per row: whole strips of NR.</summary>
+    public static int PaddedColumns(GemmPath path, int n) => RoundUp(n, GemmPaths.Nr(path));
 
     /// <summary>
     /// Packs the whole of op(B) (k x n) as <see cref="RunBlock"/> would pack it block by block: K slice by K slice

@@ -302,6 +302,56 @@ public class GemmTests
         }
     }
 
+    /// <summary>
+    /// A window of rows of one packed B (a convolution's row band reading some of its kernel's taps as the product's K)
+    /// gives the bits of the product with those rows alone, where the window's K slices are the packed ones: from a slice
+    /// boundary, to the end or to another boundary, with a column window too.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AllTranspositions))]
+    public void AWindowOfRowsOfAPackedBGivesTheBitsOfThoseRowsAlone(bool transA, bool transB)
+    {
+        var rng = new Random(93);
+        int nr = GemmPaths.Nr(GemmPaths.Best);
+        foreach (var (m, packedK, total, windows) in new[]
+        {
+            (200, 1024, 2 * nr + 5, new[] { (256, 768), (0, 768), (256, 512), (512, 512), (0, 1024) }),
+            (37, 600, nr, new[] { (200, 400), (0, 400), (200, 200) }),
+        })
+        {
+            var (_, _, b, ldb, _) = RandomProduct(false, transB, 1, total, packedK, rng);
+            var packedB = new float[Gemm.PackedBFloats(packedK, total)];
+            Gemm.PackB(transB, packedK, total, b, ldb, packedB);
+            foreach (var (k0, k) in windows)
+            {
+                Assert.True(Gemm.PackedBRowWindowFits(packedK, k0, k), $"[{k0}, {k0 + k}) of {packedK}");
+                var (a, lda, _, _, _) = RandomProduct(transA, false, m, 1, k, rng);
+                foreach (var (j0, n) in new[] { (0, total), (nr, total - nr) })
+                {
+                    if (n <= 0)
+                    {
+                        continue;
+                    }
+                    var alone = new float[m * n];
+                    // op(B) rows k0.. and columns j0.. alone: with transB b is n x k, so row j0, column k0 of b.
+                    var bWindow = transB ? b.AsSpan(j0 * ldb + k0) : b.AsSpan(k0 * ldb + j0);
+                    Gemm.Run(GemmPaths.Best, false, transA, transB, m, n, k, a, lda, bWindow, ldb, 0f, alone, n);
+                    var window = new float[m * n];
+                    Gemm.SgemmPackedB(transA, m, n, k, a, lda, packedB, packedK, total, k0, j0, 0f, window, n);
+                    Assert.True(alone.AsSpan().SequenceEqual(window), $"{m}x{n}, rows [{k0}, {k0 + k}) of {packedK}, columns from {j0}, transA={transA} transB={transB}");
+                }
+            }
+        }
+        // Windows whose slices are not the packed ones.
+        Assert.False(Gemm.PackedBRowWindowFits(1024, 100, 512));
+        Assert.False(Gemm.PackedBRowWindowFits(1024, 256, 300));
+        Assert.False(Gemm.PackedBRowWindowFits(1024, 768, 512));
+        Assert.False(Gemm.PackedBRowWindowFits(600, 0, 300));
+        var refused = Assert.Throws<ArgumentException>(() => Gemm.SgemmPackedB(false, 2, nr, 300, new float[2 * 300], 300,
+            new float[Gemm.PackedBFloats(1024, nr)], 1024, nr, 256, 0, 0f, new float[2 * nr], nr));
+        Assert.Contains("rows [256, 556)", refused.Message);
+    }
+
     [Fact]
     public void APackedBWindowMustStartOnAStripAndEndInside()
     {

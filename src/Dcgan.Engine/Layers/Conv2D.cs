@@ -89,6 +89,7 @@ public sealed class Conv2D : Layer
         int chunk = _g.ImagesPerChunk;
         var cols = Scratch.Floats(ref _cols, Math.Min(chunk, n) * _g.OutPixels * patch);
         int f = _conv.Filters;
+        var packed = BandedKernel.PackRows(_kernel.Value, f, _bands, _g);
         for (int n0 = 0; n0 < n; n0 += chunk)
         {
             int cn = Math.Min(chunk, n - n0), rows = cn * _g.OutPixels;
@@ -100,8 +101,8 @@ public sealed class Conv2D : Layer
             {
                 // y[band rows, F] = cols[band rows, band taps] * W[band taps, F]
                 int r0 = band.FirstRow(_g, cn), k0 = band.FirstColumn(_g);
-                Gemm.Sgemm(false, false, band.RowCount(_g, cn), f, band.Columns(_g), cols[(r0 * patch + k0)..], patch,
-                    _kernel.Value[(k0 * f)..], f, 0f, yb[(r0 * f)..], f);
+                BandedKernel.MultiplyByRows(packed, _g, band, band.RowCount(_g, cn), f, cols[(r0 * patch + k0)..], patch,
+                    _kernel.Value, yb[(r0 * f)..], f);
             }
             if (_bands.Length > 1)
             {
@@ -187,7 +188,7 @@ public sealed class Conv2D : Layer
                 foreach (RowBand band in _bands)
                 {
                     int r0 = band.FirstRow(_g, cn), k0 = band.FirstColumn(_g);
-                    BandedKernel.Multiply(packed, _g, band, band.RowCount(_g, cn), f, dyb[(r0 * f)..], f, _kernel.Value,
+                    BandedKernel.MultiplyByTransposed(packed, _g, band, band.RowCount(_g, cn), f, dyb[(r0 * f)..], f, _kernel.Value,
                         dCols[(r0 * patch + k0)..], patch);
                 }
                 Im2Col.Scatter(_g, cn, dCols, dx!.Span.Slice(n0 * inSize, cn * inSize), accumulate: false, _bands);

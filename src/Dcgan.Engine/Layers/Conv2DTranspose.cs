@@ -108,7 +108,7 @@ public sealed class Conv2DTranspose : Layer
             {
                 // cols[band rows, band taps] = x[band rows, IC] * Wm[band taps]^T, with Wm = W viewed as [kh*kw*F, IC]
                 int r0 = band.FirstRow(_g, cn), k0 = band.FirstColumn(_g);
-                BandedKernel.Multiply(packed, _g, band, band.RowCount(_g, cn), ic, xb[(r0 * ic)..], ic, _kernel.Value,
+                BandedKernel.MultiplyByTransposed(packed, _g, band, band.RowCount(_g, cn), ic, xb[(r0 * ic)..], ic, _kernel.Value,
                     cols[(r0 * patch + k0)..], patch);
             }
             Im2Col.Scatter(_g, cn, cols, y.Span.Slice(n0 * outSize, cn * outSize), accumulate: false, _bands);
@@ -153,6 +153,7 @@ public sealed class Conv2DTranspose : Layer
         int chunk = _g.ImagesPerChunk;
         var dCols = Scratch.Floats(ref _cols, Math.Min(chunk, n) * _g.OutPixels * patch);
         bool banded = _bands.Length > 1;
+        var packed = input ? BandedKernel.PackRows(_kernel.Value, ic, _bands, _g) : default;
         for (int n0 = 0; n0 < n; n0 += chunk)
         {
             int cn = Math.Min(chunk, n - n0), rows = cn * _g.OutPixels;
@@ -177,8 +178,8 @@ public sealed class Conv2DTranspose : Layer
                 {
                     // dx[band rows, IC] = dcols[band rows, band taps] * Wm[band taps]
                     int r0 = band.FirstRow(_g, cn), k0 = band.FirstColumn(_g);
-                    Gemm.Sgemm(false, false, band.RowCount(_g, cn), ic, band.Columns(_g), dCols[(r0 * patch + k0)..], patch,
-                        _kernel.Value[(k0 * ic)..], ic, 0f, dxb[(r0 * ic)..], ic);
+                    BandedKernel.MultiplyByRows(packed, _g, band, band.RowCount(_g, cn), ic, dCols[(r0 * patch + k0)..], patch,
+                        _kernel.Value, dxb[(r0 * ic)..], ic);
                 }
                 if (banded)
                 {
