@@ -133,6 +133,9 @@ public static unsafe class Im2Col
         }
     }
 
+    /// <summary>Channels below which a pixel's adds run inline rather than as a vector call.</summary>
+    private const int FewChannels = 8;
+
     /// <summary>
     /// Scatters into one image's input rows in a part (<see cref="Job.Parts"/>) of them: every output row whose patches
     /// reach the part, in the whole image's order, adding only what lands there.
@@ -189,9 +192,22 @@ public static unsafe class Im2Col
                         for (int b = 0; b < g.KW; b++, src += c)
                         {
                             int iw = ow * g.Stride + b - g.PadLeft;
-                            if ((uint)iw < (uint)g.InW)
+                            if ((uint)iw >= (uint)g.InW)
                             {
-                                VectorMath.AddInPlace(new Span<float>(x + ((long)ih * g.InW + iw) * c, c), new ReadOnlySpan<float>(src, c));
+                                continue;
+                            }
+                            float* dst = x + ((long)ih * g.InW + iw) * c;
+                            if (c < FewChannels)
+                            {
+                                // A colour image's 3 channels: a call per pixel would cost more than its adds.
+                                for (int ch = 0; ch < c; ch++)
+                                {
+                                    dst[ch] += src[ch];
+                                }
+                            }
+                            else
+                            {
+                                VectorMath.AddInPlace(new Span<float>(dst, c), new ReadOnlySpan<float>(src, c));
                             }
                         }
                     }
