@@ -145,9 +145,7 @@ public sealed class ThreadSplitEstimate : ILayerObserver, IWorkRecorder, IDispos
             {
                 across[k] = steps[k].TaskTicks[i];
             }
-            Array.Sort(across);
-            // Of an even count, the lower of the two middle times.
-            median[i] = across[(across.Length - 1) / 2];
+            median[i] = LowerMedian(across);
         }
         double f = 1.0 / Stopwatch.Frequency;
         // Per row (the last for calls outside the layers): the tasks' sum and their makespan.
@@ -194,8 +192,7 @@ public sealed class ThreadSplitEstimate : ILayerObserver, IWorkRecorder, IDispos
             {
                 values[k] = serialAcross[i, k];
             }
-            Array.Sort(values);
-            serial[i] = values[(values.Length - 1) / 2];
+            serial[i] = LowerMedian(values);
         }
         double stepSerial = serial[_layers.Count];
         for (int i = 0; i < _layers.Count; i++)
@@ -203,6 +200,13 @@ public sealed class ThreadSplitEstimate : ILayerObserver, IWorkRecorder, IDispos
             rows[i] = (serial[i] + sums[i], serial[i] + splits[i]);
         }
         return (rows, (stepSerial + sums.Sum(), stepSerial + splits.Sum()));
+    }
+
+    /// <summary>The median of <paramref name="values"/> (sorted in place); of an even count, the lower of the two middle ones.</summary>
+    private static T LowerMedian<T>(T[] values)
+    {
+        Array.Sort(values);
+        return values[(values.Length - 1) / 2];
     }
 
     void IWorkRecorder.Ran(ReadOnlySpan<long> taskTicks)

@@ -42,7 +42,7 @@ public static unsafe class Gemm
     }
 
     /// <summary>
-    /// Whether a product can take the columns from <paramref name="j0"/> on of a packed op(B) (<see cref="SgemmPackedB(bool, int, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, int, float, Span{float}, int)"/>):
+    /// Whether a product can take the columns from <paramref name="j0"/> on of a packed op(B) (<see cref="SgemmPackedB(bool, int, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, int, int, int, float, Span{float}, int)"/>):
     /// j0 is a whole number of the micro-kernel's column strips, so the window's strips are the ones a packing of its
     /// columns alone would give.
     /// </summary>
@@ -54,7 +54,7 @@ public static unsafe class Gemm
     /// </summary>
     public static void SgemmPackedB(bool transA, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> packedB,
         float beta, Span<float> c, int ldc)
-        => SgemmPackedB(transA, m, n, k, a, lda, packedB, n, 0, beta, c, ldc);
+        => SgemmPackedB(transA, m, n, k, a, lda, packedB, k, n, 0, 0, beta, c, ldc);
 
     /// <summary>
     /// Whether a product of depth <paramref name="k"/> can take rows [k0, k0 + k) of a packed op(B) with
@@ -72,19 +72,10 @@ public static unsafe class Gemm
     }
 
     /// <summary>
-    /// <see cref="Sgemm"/> with op(B) the columns [j0, j0 + n) of a k x <paramref name="packedN"/> op(B) packed by
-    /// <see cref="PackB"/>: one packing serves products that each read a window of its columns (the row bands of a
-    /// convolution's kernel). j0 must satisfy <see cref="PackedBWindowStartsAt"/>; the result is bit for bit the
-    /// blocked kernel's on those columns alone.
-    /// </summary>
-    public static void SgemmPackedB(bool transA, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> packedB,
-        int packedN, int j0, float beta, Span<float> c, int ldc)
-        => SgemmPackedB(transA, m, n, k, a, lda, packedB, k, packedN, 0, j0, beta, c, ldc);
-
-    /// <summary>
     /// <see cref="Sgemm"/> with op(B) rows [k0, k0 + k) and columns [j0, j0 + n) of a <paramref name="packedK"/> x
-    /// <paramref name="packedN"/> op(B) packed by <see cref="PackB"/>, where the rows satisfy <see cref="PackedBRowWindowFits"/>
-    /// and j0 <see cref="PackedBWindowStartsAt"/>: bit for bit the blocked kernel's product with that part of op(B) alone.
+    /// <paramref name="packedN"/> op(B) packed by <see cref="PackB"/>: one packing serves products that each read a window
+    /// of it (the row bands of a convolution's kernel). The rows must satisfy <see cref="PackedBRowWindowFits"/> and j0
+    /// <see cref="PackedBWindowStartsAt"/>; the result is bit for bit the blocked kernel's with that part of op(B) alone.
     /// </summary>
     public static void SgemmPackedB(bool transA, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> packedB,
         int packedK, int packedN, int k0, int j0, float beta, Span<float> c, int ldc)

@@ -551,7 +551,7 @@ public static unsafe class Winograd
             }
             else
             {
-                Gemm.SgemmPackedB(false, rows, width, k, Span(a, rows * k), k, packedB, n, j0, 0f, Columns(c + j0, rows, n, width), n);
+                Gemm.SgemmPackedB(false, rows, width, k, Span(a, rows * k), k, packedB, k, n, 0, j0, 0f, Columns(c + j0, rows, n, width), n);
             }
         }
     }

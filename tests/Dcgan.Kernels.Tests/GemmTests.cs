@@ -296,7 +296,7 @@ public class GemmTests
                 var bWindow = transB ? b.AsSpan(j0 * ldb) : b.AsSpan(j0);
                 Gemm.Run(GemmPaths.Best, false, transA, transB, m, n, k, a, lda, bWindow, ldb, 0f, alone, n);
                 var window = new float[m * n];
-                Gemm.SgemmPackedB(transA, m, n, k, a, lda, packedB, total, j0, 0f, window, n);
+                Gemm.SgemmPackedB(transA, m, n, k, a, lda, packedB, k, total, 0, j0, 0f, window, n);
                 Assert.True(alone.AsSpan().SequenceEqual(window), $"{m}x[{j0}, {j0 + n})x{k} of {total} transA={transA} transB={transB}");
             }
         }
@@ -361,10 +361,10 @@ public class GemmTests
         var c = new float[4 * 3 * nr];
         Assert.False(Gemm.PackedBWindowStartsAt(nr + 1));
         Assert.True(Gemm.PackedBWindowStartsAt(2 * nr));
-        var offStrip = Assert.Throws<ArgumentException>(() => Gemm.SgemmPackedB(false, 4, nr, 8, a, 8, packedB, 3 * nr, 1, 0f, c, nr));
+        var offStrip = Assert.Throws<ArgumentException>(() => Gemm.SgemmPackedB(false, 4, nr, 8, a, 8, packedB, 8, 3 * nr, 0, 1, 0f, c, nr));
         Assert.Contains("not a window", offStrip.Message);
-        Assert.Throws<ArgumentException>(() => Gemm.SgemmPackedB(false, 4, 2 * nr, 8, a, 8, packedB, 3 * nr, 2 * nr, 0f, c, 2 * nr));
-        Assert.Throws<ArgumentException>(() => Gemm.SgemmPackedB(false, 4, nr, 8, a, 8, packedB.AsSpan(0, packedB.Length - 1), 3 * nr, nr, 0f, c, nr));
+        Assert.Throws<ArgumentException>(() => Gemm.SgemmPackedB(false, 4, 2 * nr, 8, a, 8, packedB, 8, 3 * nr, 0, 2 * nr, 0f, c, 2 * nr));
+        Assert.Throws<ArgumentException>(() => Gemm.SgemmPackedB(false, 4, nr, 8, a, 8, packedB.AsSpan(0, packedB.Length - 1), 8, 3 * nr, 0, nr, 0f, c, nr));
     }
 
     [Fact]

@@ -71,7 +71,7 @@ internal static class BandedKernel
         }
         else
         {
-            Gemm.SgemmPackedB(false, rows, taps, k, a, lda, packed, g.PatchSize, k0, 0f, c, ldc);
+            Gemm.SgemmPackedB(false, rows, taps, k, a, lda, packed, k, g.PatchSize, 0, k0, 0f, c, ldc);
         }
     }
 
